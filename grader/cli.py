@@ -1,0 +1,138 @@
+"""The ``grader`` command. Exit codes: 0 graded, 1 graded but below ``--fail-under``
+(or ``validate`` found a problem), 2 usage or course error.
+
+``grader`` 명령. 종료 코드: 0 채점 완료, 1 기준 점수 미달, 2 사용법·과목 설정 오류.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import grader
+from grader.course import Course, find_course, load_course
+from grader.errors import GraderError
+
+EXIT_BELOW = 1
+EXIT_USAGE = 2
+
+
+def _course(course_opt: str | None, near: Path | None) -> Course:
+    if course_opt:
+        return load_course(Path(course_opt))
+    try:
+        return load_course(find_course(Path.cwd()))
+    except GraderError:
+        if near is None:
+            raise
+        return load_course(find_course(near))
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"grader: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+course_option = click.option(
+    "--course", "course_opt", type=click.Path(dir_okay=True), default=None,
+    help="course.yaml or its folder (default: the nearest one above the current folder)")
+assignment_option = click.option("--assignment", "-a", default=None,
+                                 help="assignment name (default: the course's only one)")
+isolation_option = click.option(
+    "--isolation", type=click.Choice(["auto", "bwrap", "process"]), default="auto",
+    show_default=True, help="bwrap: namespaces and a read-only view; process: a plain process")
+
+
+@click.group()
+@click.version_option(grader.__version__, prog_name="grader")
+def main() -> None:
+    """강의 4 실습 자동 채점기 / auto-grader for the lecture 4 exercises."""
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@course_option
+@assignment_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="write the report to this file (atomically) instead of standard output")
+@click.option("--seed", type=int, default=None, help="seed of the random inputs (reproduces a run)")
+@click.option("--fail-under", type=float, default=None,
+              help="exit with 1 when the score is below this")
+@isolation_option
+@click.option("--suites", multiple=True, type=click.Path(path_type=Path),
+              help="folder of hidden suites (default: solutions/<assignment>/tests if present)")
+def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
+          output: Path | None, seed: int | None, fail_under: float | None, isolation: str,
+          suites: tuple[Path, ...]) -> None:
+    """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
+    from grader.engine import grade
+    from grader.report import json as json_report
+    from grader.report import text as text_report
+    from grader.report import write_atomically
+
+    try:
+        course = _course(course_opt, path)
+        a = course.assignment(assignment)
+        target = path if path is not None else course.exercises_dir(a.name)
+        result = grade(course, a.name, target, seed=seed, isolation=isolation,
+                       suites=list(suites) or None)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    rendered = json_report.render(result) if fmt == "json" else text_report.render(result)
+    if output is not None:
+        write_atomically(output, rendered)
+        click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
+    else:
+        click.echo(rendered, nl=False)
+    if fail_under is not None and result.score < fail_under:
+        sys.exit(EXIT_BELOW)
+
+
+@main.command()
+@course_option
+@assignment_option
+@click.option("--seed", type=int, default=None)
+@isolation_option
+def validate(course_opt: str | None, assignment: str | None, seed: int | None,
+             isolation: str) -> None:
+    """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course."""
+    from grader import validate as validation
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(validation.render(report), nl=False)
+    if not report.ok:
+        sys.exit(EXIT_BELOW)
+
+
+@main.command()
+@course_option
+@assignment_option
+def stubs(course_opt: str | None, assignment: str | None) -> None:
+    """solutions/에서 학생용 스텁을 생성합니다 (nbgrader 필요) / generate student stubs."""
+    from grader import authoring
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        written = authoring.write_stubs(course.solutions_dir(a.name),
+                                        course.exercises_dir(a.name), a.modules)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    for p in written:
+        click.echo(f"wrote {p}")
+
+
+if __name__ == "__main__":
+    main()

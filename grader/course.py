@@ -1,0 +1,240 @@
+"""Loading and validating ``course.yaml``.
+
+과목 설정 파일(course.yaml)을 읽고 검증한다. 잘못된 항목은 파일, 키, 기대값, 실제값을 알려 준다.
+A broken file gets an error naming the file, the key, what was expected and what was found;
+unknown keys are errors, not silence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grader.errors import GraderError
+
+COURSE_FILE = "course.yaml"
+LANGUAGES = ("ko", "en")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits of one student worker; see course.yaml for what each means."""
+
+    call_timeout_s: float = 10.0
+    submission_budget_s: float = 120.0
+    cpu_s: float = 60.0
+    memory_mb: int = 1024
+    file_size_mb: int = 16
+    output_bytes: int = 65536
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    title: dict[str, str]
+    # module -> function -> points, in the order of course.yaml
+    exercises: dict[str, dict[str, float]]
+    contract_version: int = 1
+
+    @property
+    def modules(self) -> list[str]:
+        return list(self.exercises)
+
+    @property
+    def functions(self) -> dict[str, float]:
+        """``"module.function"`` -> points."""
+        return {
+            f"{module}.{fn}": points
+            for module, fns in self.exercises.items()
+            for fn, points in fns.items()
+        }
+
+    @property
+    def max_score(self) -> float:
+        return sum(self.functions.values())
+
+
+@dataclass(frozen=True)
+class Course:
+    path: Path
+    title: dict[str, str]
+    language: str
+    limits: Limits
+    tolerances: Tolerances
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def exercises_dir(self, assignment: str) -> Path:
+        return self.root / "exercises" / assignment
+
+    def solutions_dir(self, assignment: str) -> Path:
+        return self.root / "solutions" / assignment
+
+    def assignment(self, name: str | None) -> Assignment:
+        """The named assignment, or the only one when ``name`` is None."""
+        if name is None:
+            if len(self.assignments) == 1:
+                return next(iter(self.assignments.values()))
+            raise GraderError(
+                f"과제를 지정하세요 (--assignment): {', '.join(self.assignments)} / "
+                f"choose an assignment with --assignment: {', '.join(self.assignments)}"
+            )
+        if name not in self.assignments:
+            raise GraderError(
+                f"{self.path}: 과제 '{name}'이(가) 없습니다 / no assignment '{name}' "
+                f"(known: {', '.join(self.assignments) or 'none'})"
+            )
+        return self.assignments[name]
+
+
+class _Checker:
+    """Walks the parsed YAML and reports the first problem with its key path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, expected: str, found: Any) -> GraderError:
+        shown = repr(found) if not isinstance(found, dict) else "a mapping"
+        return GraderError(
+            f"{self.path}: '{key}': {expected}이(가) 필요하지만 {shown}입니다 / "
+            f"'{key}': expected {expected}, found {shown}"
+        )
+
+    def mapping(self, value: Any, key: str, allowed: set[str] | None = None,
+                required: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, "a mapping", value)
+        for k in value:
+            if not isinstance(k, str):
+                raise self.fail(key, "string keys", k)
+            if allowed is not None and k not in allowed:
+                raise GraderError(
+                    f"{self.path}: '{key}.{k}': 알 수 없는 키입니다. 허용되는 키: "
+                    f"{', '.join(sorted(allowed))} / unknown key; allowed: {', '.join(sorted(allowed))}"
+                )
+        for k in sorted(required - set(value)):
+            raise GraderError(
+                f"{self.path}: '{key}.{k}': 필수 키가 없습니다 / required key is missing"
+            )
+        return value
+
+    def number(self, value: Any, key: str, positive: bool = True) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, "a number", value)
+        if positive and not value > 0:
+            raise self.fail(key, "a positive number", value)
+        return float(value)
+
+    def integer(self, value: Any, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise self.fail(key, "a positive integer", value)
+        return value
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "a non-empty string", value)
+        return value
+
+    def bilingual(self, value: Any, key: str) -> dict[str, str]:
+        m = self.mapping(value, key, set(LANGUAGES), {"ko", "en"})
+        return {lang: self.text(m[lang], f"{key}.{lang}") for lang in LANGUAGES}
+
+    def identifier(self, value: str, key: str) -> str:
+        if not value.isidentifier():
+            raise self.fail(key, "a Python identifier", value)
+        return value
+
+
+def find_course(start: Path) -> Path:
+    """The nearest ``course.yaml`` at or above ``start``."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        candidate = folder / COURSE_FILE
+        if candidate.is_file():
+            return candidate
+    raise GraderError(
+        f"{start}에서 위쪽으로 {COURSE_FILE}을(를) 찾지 못했습니다. --course로 지정하세요 / "
+        f"no {COURSE_FILE} found at or above {start}; pass --course PATH"
+    )
+
+
+def load_course(path: Path | str) -> Course:
+    """Load and validate a course file (or the ``course.yaml`` inside a folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / COURSE_FILE
+    if not path.is_file():
+        raise GraderError(
+            f"{path}: 과목 파일이 없습니다 / course file not found "
+            f"(create it or pass --course PATH)"
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise GraderError(f"{path}: UTF-8이 아닙니다 / not valid UTF-8: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise GraderError(f"{path}: YAML 문법 오류 / YAML syntax error: {exc}") from None
+    return parse_course(data, path.resolve())
+
+
+def parse_course(data: Any, path: Path) -> Course:
+    c = _Checker(path)
+    top = c.mapping(data, "(top level)", {"course", "limits", "tolerances", "assignments"},
+                    {"course", "assignments"})
+    info = c.mapping(top["course"], "course", {"title", "language"}, {"title"})
+    title = c.bilingual(info["title"], "course.title")
+    language = info.get("language", "ko")
+    if language not in LANGUAGES:
+        raise c.fail("course.language", "'ko' or 'en'", language)
+
+    limits = Limits()
+    if "limits" in top:
+        raw = c.mapping(top["limits"], "limits", set(Limits.__dataclass_fields__))
+        values: dict[str, Any] = {}
+        for k, v in raw.items():
+            default = getattr(limits, k)
+            key = f"limits.{k}"
+            values[k] = c.integer(v, key) if isinstance(default, int) else c.number(v, key)
+        limits = Limits(**values)
+
+    tolerances = Tolerances()
+    if "tolerances" in top:
+        raw = c.mapping(top["tolerances"], "tolerances", {"rtol", "atol"})
+        tolerances = Tolerances(**{k: c.number(v, f"tolerances.{k}") for k, v in raw.items()})
+
+    assignments: dict[str, Assignment] = {}
+    for name, body in c.mapping(top["assignments"], "assignments").items():
+        key = f"assignments.{name}"
+        c.identifier(name, key)
+        a = c.mapping(body, key, {"title", "contract_version", "exercises"}, {"title", "exercises"})
+        exercises: dict[str, dict[str, float]] = {}
+        for module, fns in c.mapping(a["exercises"], f"{key}.exercises").items():
+            mkey = f"{key}.exercises.{module}"
+            c.identifier(module, mkey)
+            functions = c.mapping(fns, mkey)
+            if not functions:
+                raise c.fail(mkey, "at least one graded function", fns)
+            exercises[module] = {
+                c.identifier(fn, f"{mkey}.{fn}"): c.number(points, f"{mkey}.{fn}")
+                for fn, points in functions.items()
+            }
+        if not exercises:
+            raise c.fail(f"{key}.exercises", "at least one exercise", a["exercises"])
+        version = c.integer(a.get("contract_version", 1), f"{key}.contract_version")
+        assignments[name] = Assignment(name, c.bilingual(a["title"], f"{key}.title"),
+                                       exercises, version)
+    if not assignments:
+        raise c.fail("assignments", "at least one assignment", top["assignments"])
+    return Course(path, title, language, limits, tolerances, assignments)

@@ -1,0 +1,139 @@
+"""``grade()``: one submission in, one ``Result`` out.
+
+제출물 하나를 채점해 결과 객체 하나를 만든다.
+
+The suites are copied out of the course into a private folder and collected from there with
+``--noconftest``, an empty ini file and no plugin autoload, so nothing in the submission (a
+``conftest.py``, ``pytest.ini``, ``numpy.py``, a ``grader/`` package) reaches this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+import grader
+from grader import plugin, scoring
+from grader.course import Course
+from grader.errors import GraderError
+from grader.proxy import StudentSession
+from grader.result import Result
+from grader.submission import stage
+
+# pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
+_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _no_plugin_autoload() -> Iterator[None]:
+    old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+
+
+def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = None) \
+        -> dict[str, Path]:
+    """Public suites always; hidden ones when ``solutions/<assignment>/tests`` (or ``suites``)
+    exists."""
+    found: dict[str, Path] = {}
+    public = course.exercises_dir(assignment) / "tests"
+    if public.is_dir():
+        found["public"] = public
+    hidden = [Path(s) for s in suites] if suites else [course.solutions_dir(assignment) / "tests"]
+    for i, folder in enumerate(p for p in hidden if p.is_dir()):
+        found["hidden" if i == 0 else f"hidden{i}"] = folder
+    if suites:
+        missing = [str(s) for s in suites if not Path(s).is_dir()]
+        if missing:
+            raise GraderError(f"--suites: 폴더가 없습니다 / no such folder: {', '.join(missing)}")
+    if not found:
+        raise GraderError(
+            f"{public}: 채점할 테스트가 없습니다 / no suites to run (expected "
+            f"exercises/{assignment}/tests or solutions/{assignment}/tests)")
+    return found
+
+
+def _copy_suites(found: dict[str, Path], dest: Path) -> None:
+    for name, folder in found.items():
+        shutil.copytree(folder, dest / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc"))
+    (dest / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+
+
+def _forget_modules(folder: Path) -> None:
+    """Drop the suite modules pytest imported, so the next grading imports its own copies."""
+    prefix = str(folder)
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", "") or "").startswith(prefix):
+            del sys.modules[name]
+
+
+def grade(course: Course, assignment: str | None, submission: Path, *, seed: int | None = None,
+          isolation: str = "auto", suites: Sequence[Path] | None = None) -> Result:
+    """Grade ``submission`` (a folder, a checkout, a module file or a notebook)."""
+    a = course.assignment(assignment)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    found = suite_dirs(course, a.name, suites)
+    start = time.monotonic()
+    staged = stage(submission, course, a)
+    suites_root = Path(tempfile.mkdtemp(prefix="grader-suites-"))
+    session = StudentSession(staged.folder, a.modules, course.limits, isolation)
+    reference_dir = course.solutions_dir(a.name)
+    if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
+        reference_dir = Path(suites[0]).resolve().parent
+    run = plugin.GradingRun(course, a, session, seed, reference_dir)
+    try:
+        _copy_suites(found, suites_root)
+        args = [str(suites_root), "-c", str(suites_root / "pytest.ini"),
+                "--rootdir", str(suites_root), "--noconftest", "-p", "no:cacheprovider",
+                "-p", "grader.plugin", "--import-mode=importlib", "-q", "-p", "no:randomly"]
+        with _LOCK, _no_plugin_autoload():
+            plugin.ACTIVE_RUN = run
+            plugin._set_tolerance(course)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()) as out:
+                    code = pytest.main(args)
+            finally:
+                plugin.ACTIVE_RUN = None
+        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            raise GraderError(
+                f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
+                f"(pytest exit {int(code)}):\n{out.getvalue()[-3000:]}")
+    finally:
+        session.close()
+        staged.remove()
+        _forget_modules(suites_root)
+        shutil.rmtree(suites_root, ignore_errors=True)
+    functions = scoring.score(a, run.outcomes)
+    score, max_score = scoring.total(functions)
+    notes = list(staged.notes)
+    if session.used_isolation != "bwrap":
+        notes.append(
+            "격리 수준 낮음: bubblewrap 없이 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 "
+            "읽을 수 있습니다 / reduced isolation: graded with process isolation (no bubblewrap); "
+            "student code could read the filesystem"
+            + (" including the hidden suites and the reference" if "hidden" in found else ""))
+    if session.seccomp is False:
+        notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
+                     "child processes and the network are only limited by rlimits")
+    return Result(
+        assignment=a.name, score=score, max_score=max_score, seed=seed,
+        isolation=session.used_isolation, duration_s=round(time.monotonic() - start, 3),
+        grader_version=grader.__version__, functions=functions, notes=notes)

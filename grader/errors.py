@@ -1,0 +1,92 @@
+"""Why a call into student code did not give a value — raised on the trusted side.
+
+학생 함수 호출이 값을 돌려주지 못한 이유 (신뢰 프로세스 쪽 예외).
+
+Each subclass maps to one status of a graded function (see ``scoring``); messages are bilingual,
+Korean first. None of these carries an object from the worker: only names and strings.
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """A course, usage or setup problem — ``grader`` exits with code 2."""
+
+
+class StudentError(Exception):
+    """Base: a call into student code failed. ``status`` is the graded function's status."""
+
+    status = "failed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StudentRaised(StudentError):
+    """The student's function raised an exception (a normal failure of that test).
+
+    ``type_names`` is the exception's class and its bases, most derived first
+    (``["ZeroDivisionError", "ArithmeticError", "Exception", ...]``), so a test can accept a
+    subclass of ``ValueError`` without importing anything from the worker.
+    """
+
+    status = "failed"
+
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
+        self.function = function
+        self.type_names = type_names
+        self.detail = detail
+        self.where = where
+        at = f" ({where})" if where else ""
+        super().__init__(
+            f"{function}에서 {type_names[0]} 예외 발생{at}: {detail} / "
+            f"{function} raised {type_names[0]}{at}: {detail}"
+        )
+
+    def is_a(self, name: str) -> bool:
+        return name in self.type_names
+
+
+class StudentNotImplemented(StudentRaised):
+    """The stub is still there: ``NotImplementedError``."""
+
+    status = "not_implemented"
+
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
+        super().__init__(function, type_names, detail, where)
+        self.message = (
+            f"{function}이(가) 아직 구현되지 않았습니다 (NotImplementedError) / "
+            f"{function} is not implemented yet (NotImplementedError)"
+        )
+        self.args = (self.message,)
+
+
+class StudentMissing(StudentError):
+    """The module or function does not exist (or the module does not import)."""
+
+    status = "missing"
+
+
+class StudentImportFailed(StudentError):
+    """The student's module exists but fails to import (syntax error, import error, ...)."""
+
+    status = "error"
+
+
+class WorkerCrashed(StudentError):
+    """The worker died during the call (``os._exit``, segfault, memory limit, ...)."""
+
+    status = "error"
+
+
+class WorkerTimeout(StudentError):
+    """The call ran past its wall-clock timeout, or the submission's time budget ran out."""
+
+    status = "timeout"
+
+
+class ProtocolViolation(StudentError):
+    """The worker sent something that is not a valid message (too large, malformed, ...)."""
+
+    status = "error"

@@ -1,0 +1,449 @@
+"""The trusted side of the trust boundary: a worker handle and the ``student`` proxy.
+
+학생 함수 호출을 작업자 프로세스로 보내고 결과를 순수 데이터로 받는다. 작업자가 멈추거나 죽으면
+그 호출만 실패하고, 다음 호출은 새 작업자가 받는다.
+
+``student.activations.sigmoid(z)`` sends ``z`` to the worker and returns the decoded value.
+A worker that hangs, dies or breaks the protocol fails the call with the reason and is replaced
+by a fresh one on the next call; a module whose import kills or hangs the worker is remembered
+as broken, so later tests fail fast instead of paying a new worker each.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import sandbox, wire
+from grader.calls import Call, RecordedCall, WarningRecord
+from grader.course import Limits
+from grader.errors import (
+    GraderError,
+    ProtocolViolation,
+    StudentError,
+    StudentImportFailed,
+    StudentMissing,
+    StudentNotImplemented,
+    StudentRaised,
+    WorkerCrashed,
+    WorkerTimeout,
+)
+
+_FRAME = struct.Struct("<Q")
+STARTUP_TIMEOUT_S = 20.0
+MAX_MESSAGE_BYTES = 256 << 20
+RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
+
+
+def _signal_reason(code: int) -> str:
+    names = {
+        signal.SIGKILL: "강제 종료됨 / killed (SIGKILL)",
+        signal.SIGSEGV: "세그멘테이션 오류 / segmentation fault (SIGSEGV)",
+        signal.SIGABRT: "비정상 종료 / aborted (SIGABRT)",
+    }
+    if hasattr(signal, "SIGXCPU"):
+        names[signal.SIGXCPU] = "CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU)"
+    if hasattr(signal, "SIGXFSZ"):
+        names[signal.SIGXFSZ] = "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)"
+    if code < 0:
+        try:
+            sig = signal.Signals(-code)
+        except ValueError:
+            return f"signal {-code}"
+        return names.get(sig, f"signal {sig.name}")
+    return f"exit code {code}"
+
+
+class Worker:
+    """One running worker process and its pipes."""
+
+    def __init__(self, plan_for_fd: Any, limits: Limits) -> None:
+        self.limits = limits
+        resp_r, resp_w = os.pipe()
+        plan: sandbox.LaunchPlan = plan_for_fd(resp_w)
+        self.isolation = plan.isolation
+        self.raw_output = bytearray()
+        try:
+            self.proc = subprocess.Popen(
+                plan.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, pass_fds=(resp_w,), env=plan.env, cwd=plan.cwd,
+                start_new_session=True)
+        except OSError as exc:
+            os.close(resp_r)
+            os.close(resp_w)
+            raise GraderError(f"작업자를 시작할 수 없습니다 / cannot start the worker: {exc}") from exc
+        os.close(resp_w)
+        self.resp = resp_r
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+        self.info: dict[str, Any] = {}
+
+    def _drain(self) -> None:
+        """Read what the worker writes to fd 1/2 so it never blocks; keep only the tail."""
+        assert self.proc.stdout is not None
+        while chunk := self.proc.stdout.read1(65536):  # type: ignore[attr-defined]
+            self.raw_output += chunk
+            if len(self.raw_output) > RAW_OUTPUT_BYTES:
+                del self.raw_output[:-RAW_OUTPUT_BYTES]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_ready(self, deadline: float) -> None:
+        msg = self._receive(deadline, "start")
+        if not isinstance(msg, dict) or msg.get("op") != "ready":
+            raise self._protocol("no ready message")
+        self.info = msg
+
+    def request(self, message: dict[str, Any], deadline: float, what: str) -> dict[str, Any]:
+        self._send(wire.encode(message), deadline, what)
+        reply = self._receive(deadline, what)
+        if not isinstance(reply, dict) or reply.get("id") != message["id"]:
+            raise self._protocol("reply does not match the request")
+        if "fatal" in reply:
+            raise self._protocol(str(reply["fatal"])[:200])
+        return reply
+
+    def _send(self, body: bytes, deadline: float, what: str) -> None:
+        assert self.proc.stdin is not None
+        fd = self.proc.stdin.fileno()
+        view = memoryview(_FRAME.pack(len(body)) + body)
+        while view:
+            if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
+                raise self._timeout(what)
+            try:
+                view = view[os.write(fd, view[:65536]):]
+            except (BrokenPipeError, OSError):
+                raise self._crashed(what) from None
+
+    def _read_exact(self, n: int, deadline: float, what: str) -> bytes:
+        chunks: list[bytes] = []
+        while n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.resp], [], [], remaining)[0]:
+                raise self._timeout(what)
+            chunk = os.read(self.resp, min(n, 1 << 20))
+            if not chunk:
+                raise self._crashed(what)
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self, deadline: float, what: str) -> Any:
+        (n,) = _FRAME.unpack(self._read_exact(_FRAME.size, deadline, what))
+        if n > MAX_MESSAGE_BYTES:
+            raise self._protocol(f"reply of {n} bytes is larger than {MAX_MESSAGE_BYTES}")
+        try:
+            return wire.decode(self._read_exact(n, deadline, what))
+        except wire.WireError as exc:
+            raise self._protocol(str(exc)) from None
+
+    def _timeout(self, what: str) -> StudentError:
+        self.kill()
+        return WorkerTimeout(
+            f"{what}: 제한 시간 {self.limits.call_timeout_s:g}초를 넘겼습니다 (무한 루프?) / "
+            f"took longer than the {self.limits.call_timeout_s:g} s limit (an endless loop?)")
+
+    def _crashed(self, what: str) -> StudentError:
+        try:  # let it finish dying so its own exit status is reported, not our SIGKILL
+            self.proc.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+        code = self.kill()
+        tail = self.raw_output.decode("utf-8", "replace").strip().splitlines()[-3:]
+        said = f" — {' | '.join(tail)[-300:]}" if tail else ""
+        hint = ""
+        if code == 0 or code == 1:
+            hint = " (os._exit/sys.exit?)"
+        return WorkerCrashed(
+            f"{what}: 학생 코드 실행 중 작업자 프로세스가 종료되었습니다 ({_signal_reason(code)}){hint}"
+            f" / the worker process died while running student code ({_signal_reason(code)})"
+            f"{hint}{said}")
+
+    def _protocol(self, detail: str) -> StudentError:
+        self.kill()
+        return ProtocolViolation(
+            f"작업자가 잘못된 응답을 보냈습니다 / the worker sent an invalid reply: {detail}")
+
+    def kill(self) -> int:
+        """Kill the worker's whole process group; return its exit code."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.proc.kill()
+        code = self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        if self.resp >= 0:
+            os.close(self.resp)
+            self.resp = -1
+        self._drainer.join(timeout=1)
+        return code
+
+
+@dataclass
+class _ModuleState:
+    functions: list[str] | None = None  # the module's public callables once imported
+    broken: StudentError | None = None  # remembered when importing it failed
+
+
+@dataclass
+class StudentSession:
+    """The student's submission behind the ``student`` fixture: starts and replaces workers,
+    enforces the submission's time budget, records calls for mistake hints."""
+
+    submission: Path  # staged folder holding the student's modules
+    modules: Sequence[str]
+    limits: Limits
+    isolation: str = "auto"
+    used_isolation: str = ""
+    spent_s: float = 0.0
+    recorded: list[RecordedCall] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+    worker_starts: int = 0
+    seccomp: bool | None = None
+    _worker: Worker | None = None
+    _next_id: int = 0
+    _modules: dict[str, _ModuleState] = field(default_factory=dict)
+    _tmp: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.used_isolation = sandbox.resolve_isolation(self.isolation)
+        self._tmp = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+        self._site = sandbox.make_site(self._tmp / "site") if self.used_isolation == "process" \
+            else None
+        self._limits_json = json.dumps(self.limits.__dict__)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+    def _plan(self, resp_fd: int) -> sandbox.LaunchPlan:
+        if self.used_isolation == "bwrap":
+            return sandbox.plan_bwrap(self.submission, resp_fd, self._limits_json,
+                                      tmp_bytes=self.limits.file_size_mb << 21)
+        assert self._tmp is not None and self._site is not None
+        work = self._tmp / f"work{self.worker_starts}"
+        work.mkdir()
+        return sandbox.plan_process(self.submission, work, self._site, resp_fd, self._limits_json)
+
+    def _deadline(self, what: str) -> float:
+        remaining = self.limits.submission_budget_s - self.spent_s
+        if remaining <= 0:
+            raise WorkerTimeout(
+                f"{what}: 제출물 전체의 실행 시간 예산 {self.limits.submission_budget_s:g}초를 "
+                f"다 썼습니다 / the submission's time budget of "
+                f"{self.limits.submission_budget_s:g} s is used up")
+        return time.monotonic() + min(self.limits.call_timeout_s, remaining)
+
+    def _ensure_worker(self, what: str) -> Worker:
+        if self._worker is not None and self._worker.alive():
+            return self._worker
+        if self._worker is not None:
+            self._worker.kill()
+        self.worker_starts += 1
+        for state in self._modules.values():
+            state.functions = None  # a fresh worker imports again
+        start = time.monotonic()
+        worker = Worker(self._plan, self.limits)
+        try:  # startup is the grader's cost, not charged to the student's budget
+            worker.wait_ready(start + STARTUP_TIMEOUT_S)
+        except StudentError as exc:
+            raise GraderError(f"작업자가 시작되지 않았습니다 / the worker did not start: {exc}") \
+                from None
+        self.seccomp = bool(worker.info.get("seccomp"))
+        self._worker = worker
+        return worker
+
+    def _exchange(self, message: dict[str, Any], what: str) -> dict[str, Any]:
+        deadline = self._deadline(what)
+        worker = self._ensure_worker(what)
+        self._next_id += 1
+        message["id"] = self._next_id
+        start = time.monotonic()
+        try:
+            return worker.request(message, deadline, what)
+        finally:
+            self.spent_s += time.monotonic() - start
+
+    # --- modules -----------------------------------------------------------------------------
+    def functions_of(self, module: str, what: str) -> list[str]:
+        """Import ``module`` in the worker (once per worker) and list its functions."""
+        state = self._modules.setdefault(module, _ModuleState())
+        if state.broken is not None:
+            raise state.broken
+        if module not in self.modules or not (self.submission / f"{module}.py").is_file():
+            state.broken = StudentMissing(
+                f"모듈 {module}.py가 제출물에 없습니다 / module {module}.py is not in the "
+                f"submission{_suggest(module, _files(self.submission))}")
+            raise state.broken
+        if state.functions is None or self._worker is None or not self._worker.alive():
+            self._ensure_worker(what)
+            if state.functions is None:
+                try:
+                    reply = self._exchange({"op": "load", "module": module}, f"import {module}")
+                except (WorkerCrashed, WorkerTimeout, ProtocolViolation) as exc:
+                    state.broken = type(exc)(
+                        f"{module}.py를 불러오는 중 / while importing {module}.py: {exc}")
+                    raise state.broken from None
+                self._keep_output(reply)
+                if not reply.get("ok"):
+                    state.broken = _import_error(module, reply.get("error"))
+                    raise state.broken
+                state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
+        return state.functions
+
+    def _keep_output(self, reply: dict[str, Any]) -> None:
+        text = reply.get("output")
+        if isinstance(text, str) and text:
+            self.output.append(text[: self.limits.output_bytes])
+
+    # --- calls -------------------------------------------------------------------------------
+    def _check_function(self, module: str, function: str) -> str:
+        name = f"{module}.{function}"
+        functions = self.functions_of(module, name)
+        if function not in functions:
+            raise StudentMissing(
+                f"{module}.py에 함수 {function}이(가) 없습니다 / {module}.py has no function "
+                f"{function}{_suggest(function, functions)}")
+        return name
+
+    def call(self, module: str, function: str, args: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> Call:
+        name = self._check_function(module, function)
+        reply = self._exchange({"op": "call", "module": module, "function": function,
+                                "args": list(args), "kwargs": kwargs}, name)
+        call = _to_call(name, reply)
+        if call.output:
+            self.output.append(call.output[: self.limits.output_bytes])
+        self.recorded.append(RecordedCall(name, args, kwargs,
+                                          call.result if call.error is None else call.error))
+        return call
+
+    def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],
+              kwargs: dict[str, Any] | None = None) -> list[Any]:
+        name = self._check_function(module, function)
+        reply = self._exchange({"op": "batch", "module": module, "function": function,
+                                "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name)
+        results = reply.get("results")
+        if not isinstance(results, list) or len(results) != len(calls):
+            raise ProtocolViolation("batch reply has the wrong number of results")
+        values = []
+        for r in results:
+            call = _to_call(name, r)
+            values.append(call.value)  # raises the first student exception
+        return values
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.py"))
+
+
+def _suggest(name: str, candidates: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" — '{close[0]}'을(를) 말한 건가요? / did you mean '{close[0]}'?"
+
+
+def _import_error(module: str, error: Any) -> StudentError:
+    error = error if isinstance(error, dict) else {}
+    names = error.get("type_names") or ["Exception"]
+    kind = str(names[0])
+    detail = str(error.get("detail", ""))[:500]
+    where = str(error.get("where", ""))
+    at = f" ({where})" if where else ""
+    return StudentImportFailed(
+        f"{module}.py를 불러올 수 없습니다 — {kind}{at}: {detail} / "
+        f"{module}.py does not import — {kind}{at}: {detail}")
+
+
+def _to_call(name: str, reply: Any) -> Call:
+    if not isinstance(reply, dict):
+        raise ProtocolViolation("a call reply is not a mapping")
+    warns = []
+    for w in reply.get("warnings") or []:
+        if isinstance(w, list) and len(w) == 2:
+            warns.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
+    mutated = [str(m)[:200] for m in reply.get("mutated") or [] if isinstance(m, str)]
+    output = reply.get("output") if isinstance(reply.get("output"), str) else ""
+    seconds = reply.get("seconds")
+    call = Call(name, warnings=warns, mutated=mutated, output=output or "",
+                seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
+    error = reply.get("error")
+    if error is not None:
+        error = error if isinstance(error, dict) else {}
+        names = [str(n)[:100] for n in error.get("type_names") or ["Exception"]][:20]
+        detail, where = str(error.get("detail", ""))[:1000], str(error.get("where", ""))[:200]
+        cls = StudentNotImplemented if names[0] == "NotImplementedError" else StudentRaised
+        call.error = cls(name, names, detail, where)
+    elif "value" in reply:
+        call.result = reply["value"]
+    else:
+        raise ProtocolViolation("a call reply has neither a value nor an error")
+    return call
+
+
+class FunctionProxy:
+    """``student.<module>.<function>``: call it, ``.call(...)`` it, or ``.batch(...)`` it."""
+
+    def __init__(self, session: StudentSession, module: str, function: str) -> None:
+        self._session, self._module, self._function = session, module, function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.call(*args, **kwargs).value
+
+    def call(self, *args: Any, **kwargs: Any) -> Call:
+        return self._session.call(self._module, self._function, args, kwargs)
+
+    def batch(self, calls: Sequence[tuple[Any, ...]], kwargs: dict[str, Any] | None = None) \
+            -> list[Any]:
+        return self._session.batch(self._module, self._function, calls, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self._module}.{self._function}>"
+
+
+class ModuleProxy:
+    def __init__(self, session: StudentSession, module: str) -> None:
+        self._session, self._module = session, module
+
+    def __getattr__(self, function: str) -> FunctionProxy:
+        if function.startswith("_"):
+            raise AttributeError(function)
+        return FunctionProxy(self._session, self._module, function)
+
+
+class Student:
+    """The ``student`` fixture: ``student.<module>.<function>(...)``."""
+
+    def __init__(self, session: StudentSession) -> None:
+        self._session = session
+
+    def __getattr__(self, module: str) -> ModuleProxy:
+        if module.startswith("_"):
+            raise AttributeError(module)
+        return ModuleProxy(self._session, module)

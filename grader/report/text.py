@@ -1,0 +1,43 @@
+"""The terminal report: one row per graded function and the total.
+
+터미널 보고서: 함수마다 한 줄(상태, 점수, 점수를 잃은 첫 번째 이유)과 총점.
+"""
+
+from __future__ import annotations
+
+from grader.result import Result
+
+STATUS_LABEL = {
+    "passed": "통과 passed",
+    "partial": "부분 partial",
+    "failed": "실패 failed",
+    "error": "오류 error",
+    "timeout": "시간초과 timeout",
+    "not_implemented": "미구현 not_impl",
+    "missing": "없음 missing",
+}
+
+
+def _first_line(text: str, width: int) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def render(result: Result, *, width: int = 100) -> str:
+    name_w = max(len(f.name) for f in result.functions) if result.functions else 10
+    lines = [f"{result.assignment} — seed {result.seed}, 격리 isolation: {result.isolation}, "
+             f"{result.duration_s:.2f} s", ""]
+    for f in result.functions:
+        label = STATUS_LABEL.get(f.status, f.status)
+        points = f"{f.score:g}/{f.max_score:g}"
+        row = f"{label:<18} {f.name:<{name_w}}  {points:>9}"
+        reason = _first_line(f.reason, max(20, width - len(row) - 3))
+        lines.append(f"{row}   {reason}" if reason else row)
+        for t in f.tests:
+            hint = next((ln for ln in t.message.splitlines() if ln.startswith("힌트")), "")
+            if hint:
+                lines.append(f"{'':<18} {'':<{name_w}}  {'':>9}   {_first_line(hint, width)}")
+                break
+    lines += ["", f"총점 / total: {result.score:g} / {result.max_score:g}"]
+    lines += [f"※ {note}" for note in result.notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""The result of grading one submission — the single source for every renderer.
+
+채점 결과 객체. 모든 보고서(터미널, JSON, ...)는 이 객체 하나에서 만들어진다.
+Its JSON form is versioned: ``"schema": "grader.result/v1"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "grader.result/v1"
+STATUSES = ("passed", "partial", "failed", "error", "timeout", "not_implemented", "missing")
+
+
+@dataclass
+class TestResult:
+    name: str
+    score: float
+    max_score: float
+    passed: bool
+    visibility: str  # "public" or "hidden"
+    message: str = ""
+    output: str = ""  # what the student's code printed during the test (capped)
+
+
+@dataclass
+class FunctionResult:
+    name: str  # "module.function"
+    score: float
+    max_score: float
+    status: str
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """The first reason it lost points (empty when it lost none)."""
+        for t in self.tests:
+            if not t.passed and t.message:
+                return t.message
+        return ""
+
+
+@dataclass
+class Result:
+    assignment: str
+    score: float
+    max_score: float
+    seed: int
+    isolation: str
+    duration_s: float
+    grader_version: str
+    functions: list[FunctionResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # bilingual remarks about the whole run
+
+    def function(self, name: str) -> FunctionResult:
+        for f in self.functions:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {"schema": SCHEMA, **data}

@@ -1,0 +1,254 @@
+"""활성화 함수의 숨은 채점 스위트 (그림 9-4, 9-5, 9-6).
+
+입력은 실행마다 기록된 시드로 뽑은 무작위 모양과 값이므로 답을 외워 둘 수 없다. 모든 미분은
+참조 해답과, 그리고 학생 자신의 순전파 함수에 대한 중앙 차분(기울기 확인)과 비교한다.
+시그모이드와 소프트플러스는 ±1e3, ±1e4에서 경고 없이 정확한 극한값을 내야 한다.
+
+Hidden suite for the activations (figures 9-4, 9-5, 9-6). Inputs are random shapes and values
+drawn from the run's recorded seed, so answers cannot be hard-coded. Every derivative is compared
+with the reference and with central finite differences of the student's own forward function;
+sigmoid and softplus must give exact limits at ±1e3 and ±1e4 without a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader import compare, gradcheck
+from grader.errors import StudentMissing, StudentRaised
+
+ELEMENTWISE = [
+    "sigmoid", "sigmoid_derivative", "relu", "relu_derivative",
+    "tanh", "tanh_derivative", "softplus", "softplus_derivative",
+]
+# derivative -> the forward function whose slope it is
+DERIVATIVES = {
+    "sigmoid_derivative": "sigmoid",
+    "relu_derivative": "relu",
+    "tanh_derivative": "tanh",
+    "softplus_derivative": "softplus",
+}
+ACTIVATIONS = ["sigmoid", "relu", "tanh", "softplus"]
+# Where the exact limits must hold: far beyond exp's overflow at about 709.
+LARGE = np.array([-1e4, -1e3, 1e3, 1e4])
+EXACT = compare.Tolerance(rtol=0.0, atol=1e-300)  # the limits are exact in float64
+
+
+def _graded(names: Sequence[str], weight: int) -> list[Any]:
+    """One parameter per function, each carrying its own ``grades`` marker."""
+    return [
+        pytest.param(n, marks=pytest.mark.grades(f"activations.{n}", weight=weight), id=n)
+        for n in names
+    ]
+
+
+def _shape(rng: np.random.Generator) -> tuple[int, ...]:
+    return tuple(int(n) for n in rng.integers(1, 6, size=rng.integers(1, 4)))
+
+
+def _moderate(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Random signs, magnitudes log-uniform in [0.1, 10] (the course's moderate range)."""
+    signs = rng.choice([-1.0, 1.0], size=shape)
+    return signs * 10.0 ** rng.uniform(-1.0, 1.0, size=shape)
+
+
+def _forward_slope(student: Any, reference: Any, forward: str) -> Any:
+    """``f_batch`` for finite differences of the student's own forward function.
+
+    학생의 순전파 함수가 틀렸거나 없으면 참조 해답의 순전파 함수로 차분한다: 미분 함수는 자기
+    잘못으로만 점수를 잃어야 하기 때문이다 (EXERCISES.md, Grading intent).
+    When the student's forward function is wrong or missing, the reference's is differenced
+    instead: a derivative must lose points only for its own mistakes.
+    """
+    student_f = getattr(student.activations, forward)
+    reference_f = getattr(reference.activations, forward)
+
+    def f_batch(zs: Sequence[np.ndarray]) -> list[np.ndarray]:
+        want = [np.asarray(reference_f(z)) for z in zs]
+        try:
+            got = student_f.batch([(z,) for z in zs])
+        except (StudentRaised, StudentMissing):
+            return want
+        if len(got) == len(want) and all(compare.values_match(g, w) for g, w in zip(got, want)):
+            return [np.asarray(g, dtype=np.float64) for g in got]
+        return want
+
+    return f_batch
+
+
+# --- every elementwise function -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=2))
+def test_matches_reference_on_random_shapes(student: Any, reference: Any,
+                                            rng: np.random.Generator, name: str) -> None:
+    """무작위 모양과 값에서 참조 해답과 같은 값, 모양, float64 / same values, shape, float64."""
+    for _ in range(2):
+        z = _moderate(rng, _shape(rng))
+        got = getattr(student.activations, name)(z)
+        compare.assert_close(got, np.asarray(getattr(reference.activations, name)(z)), name=name)
+
+
+@pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
+def test_zero_dimensional_input(student: Any, reference: Any,
+                                rng: np.random.Generator, name: str) -> None:
+    """0차원 배열도 받는다 (결과는 0차원 배열 또는 NumPy 스칼라) / a 0-d input works too."""
+    z = np.array(_moderate(rng, ()))
+    got = getattr(student.activations, name)(z)
+    compare.assert_close(got, np.asarray(getattr(reference.activations, name)(z)), name=name)
+
+
+@pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
+def test_input_not_modified(student: Any, reference: Any,
+                            rng: np.random.Generator, name: str) -> None:
+    """입력 배열을 제자리에서 바꾸지 않는다 / the input array is not modified in place."""
+    # Both signs, so that an in-place clip (z[z < 0] = 0) or exp(z, out=z) changes something.
+    z = _moderate(rng, (3, 4))
+    call = getattr(student.activations, name).call(z)
+    compare.assert_close(call.value, np.asarray(getattr(reference.activations, name)(z)), name=name)
+    compare.assert_not_mutated(call, name=name)
+
+
+# --- derivatives: slope of the forward function -------------------------------------------------
+
+@pytest.mark.parametrize("name", _graded(list(DERIVATIVES), weight=2))
+def test_derivative_matches_finite_differences(student: Any, reference: Any,
+                                               rng: np.random.Generator, name: str) -> None:
+    """미분이 순전파 함수의 중앙 차분 기울기와 같다 / the derivative is the slope of the forward function.
+
+    학생 자신의 순전파 함수를 ``z ± h``에서 한 번의 배치 호출로 계산해 차분한다 (렐루는 꺾이는 점
+    0에서 멀리 떨어진 곳에서만). Finite differences of the student's own forward function, all
+    points in one batched call (ReLU away from its kink at 0).
+    """
+    z = gradcheck.away_from_kinks(_moderate(rng, _shape(rng)))
+    analytic = getattr(student.activations, name)(z)
+    numeric = gradcheck.elementwise_derivative(
+        _forward_slope(student, reference, DERIVATIVES[name]), z
+    )
+    gradcheck.assert_gradient(analytic, numeric, name=name)
+
+
+@pytest.mark.grades("activations.relu_derivative", weight=1)
+def test_relu_derivative_is_zero_at_zero(student: Any) -> None:
+    """렐루의 미분은 ``z == 0``에서 정확히 0.0 (계약) / exactly 0.0 at ``z == 0`` (the contract)."""
+    z = np.array([-2.5, -0.0, 0.0, 0.0, 1e-12, 3.0])
+    got = student.activations.relu_derivative(z)
+    compare.assert_close(got, np.array([0.0, 0.0, 0.0, 0.0, 1.0, 1.0]), name="relu_derivative",
+                         tol=EXACT)
+
+
+@pytest.mark.grades("activations.sigmoid_derivative", weight=1)
+def test_sigmoid_derivative_peaks_at_a_quarter(student: Any, rng: np.random.Generator) -> None:
+    """시그모이드 미분의 최댓값은 z = 0에서 0.25 (그림 9-5) / its maximum is 0.25 at z = 0."""
+    z = np.concatenate([[0.0], _moderate(rng, (7,))])
+    got = student.activations.sigmoid_derivative(z)
+    want = np.concatenate([[0.25], 0.25 / np.cosh(z[1:] / 2.0) ** 2])  # s(1-s) = ¼ sech²(z/2)
+    compare.assert_close(got, want, name="sigmoid_derivative")
+
+
+# --- numerical stability of sigmoid and softplus ------------------------------------------------
+
+@pytest.mark.parametrize("name", _graded(["sigmoid", "softplus"], weight=1))
+def test_exact_limits_at_large_inputs(student: Any, name: str) -> None:
+    """±1e3, ±1e4에서 정확한 극한값 (nan/inf 없이) / exact limits at ±1e3 and ±1e4, no nan/inf.
+
+    sigmoid → 0, 0, 1, 1; softplus → 0, 0, 1000, 10000 (``softplus(1000) == 1000``).
+    """
+    want = {"sigmoid": np.array([0.0, 0.0, 1.0, 1.0]),
+            "softplus": np.array([0.0, 0.0, 1e3, 1e4])}[name]
+    got = getattr(student.activations, name)(LARGE)
+    compare.assert_close(got, want, name=name, tol=EXACT)
+
+
+@pytest.mark.parametrize("name", _graded(["sigmoid", "softplus"], weight=1))
+def test_no_overflow_warning(student: Any, reference: Any,
+                             rng: np.random.Generator, name: str) -> None:
+    """큰 입력에서도 오버플로 경고(RuntimeWarning)가 없다 / no RuntimeWarning for large inputs."""
+    z = np.concatenate([LARGE, _moderate(rng, (4,)), -LARGE * rng.uniform(0.5, 1.0, size=4)])
+    call = getattr(student.activations, name).call(z)
+    compare.assert_close(call.value, np.asarray(getattr(reference.activations, name)(z)), name=name)
+    compare.assert_no_warnings(call, name=name)
+
+
+# --- gradient_through_layers: the vanishing gradient --------------------------------------------
+
+def _path(rng: np.random.Generator, n: int) -> np.ndarray:
+    # |z| in [0.1, 2.5]: every factor stays above ~0.03, so the product of a few layers is far
+    # above round-off and a relative comparison is meaningful.
+    return rng.choice([-1.0, 1.0], size=n) * rng.uniform(0.1, 2.5, size=n)
+
+
+# Relative only: a product of a few factors is exact to a few ulps, and it can be small enough
+# that the course's absolute tolerance would accept almost anything.
+PRODUCT = compare.Tolerance(rtol=1e-6, atol=0.0)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.grades("activations.gradient_through_layers", weight=1)
+def test_gradient_through_layers_matches_reference(student: Any, reference: Any,
+                                                   rng: np.random.Generator,
+                                                   activation: str) -> None:
+    """층마다의 미분값을 곱한 값이 참조 해답과 같고 파이썬 float이다 / the product, as a float."""
+    zs = _path(rng, int(rng.integers(2, 7)))
+    got = student.activations.gradient_through_layers(zs, activation)
+    want = float(reference.activations.gradient_through_layers(zs, activation))
+    compare.assert_close(got, want, name=f"gradient_through_layers(zs, {activation!r})",
+                         tol=PRODUCT)
+
+
+@pytest.mark.grades("activations.gradient_through_layers", weight=1)
+def test_gradient_through_layers_empty_is_one(student: Any) -> None:
+    """층이 없으면 빈 곱 1.0 / no layers: the empty product 1.0, for every activation."""
+    calls = student.activations.gradient_through_layers.batch(
+        [(np.array([]), a) for a in ACTIVATIONS]
+    )
+    for activation, got in zip(ACTIVATIONS, calls):
+        compare.assert_close(got, 1.0, name=f"gradient_through_layers([], {activation!r})")
+
+
+@pytest.mark.grades("activations.gradient_through_layers", weight=1)
+def test_gradient_through_layers_rejects_unknown_activation(student: Any) -> None:
+    """대소문자가 다르거나 문자열이 아니면 ValueError / ValueError for any other value."""
+    zs = np.array([0.5, -1.0])
+    for bad in ("Sigmoid", "RELU", None, 3):
+        call = student.activations.gradient_through_layers.call(zs, bad)
+        compare.assert_raises(call, "ValueError", name=f"gradient_through_layers(zs, {bad!r})")
+
+
+@pytest.mark.grades("activations.gradient_through_layers", weight=1)
+def test_sigmoid_gradient_vanishes(student: Any, reference: Any,
+                                   rng: np.random.Generator) -> None:
+    """시그모이드로 n개 층을 지나면 기울기는 0.25**n 이하 (기울기 소실, 그림 9-4).
+
+    Through n sigmoid layers the gradient shrinks to at most 0.25**n: the vanishing gradient.
+    """
+    n = int(rng.integers(10, 16))
+    zs = rng.uniform(-2.0, 2.0, size=n)
+    call = student.activations.gradient_through_layers.call(zs, "sigmoid")
+    got = call.value
+    compare.assert_close(got, float(reference.activations.gradient_through_layers(zs, "sigmoid")),
+                         name="gradient_through_layers(zs, 'sigmoid')", tol=PRODUCT)
+    assert float(got) <= 0.25**n, (
+        f"시그모이드 {n}개 층을 지난 기울기 {got!r}가 0.25**{n}보다 큽니다 (곱해야 합니다) / "
+        f"the gradient through {n} sigmoid layers, {got!r}, exceeds 0.25**{n} (multiply)"
+    )
+    compare.assert_not_mutated(call, name="gradient_through_layers")
+
+
+@pytest.mark.grades("activations.gradient_through_layers", weight=1)
+def test_relu_keeps_the_gradient(student: Any, rng: np.random.Generator) -> None:
+    """렐루는 양수 구간에서 1을 곱해 기울기가 그대로 남고, z == 0인 층이 하나라도 있으면 0.
+
+    ReLU multiplies by 1 on positive inputs, so the gradient survives any depth; one layer at
+    exactly ``z == 0`` stops it (the derivative is 0.0 there).
+    """
+    zs = rng.uniform(0.1, 10.0, size=30)
+    stopped = zs.copy()
+    stopped[int(rng.integers(0, 30))] = 0.0
+    got = student.activations.gradient_through_layers.batch([(zs, "relu"), (stopped, "relu")])
+    compare.assert_close(got[0], 1.0, name="gradient_through_layers(zs > 0, 'relu')", tol=EXACT)
+    compare.assert_close(got[1], 0.0, name="gradient_through_layers(zs with 0, 'relu')",
+                         tol=EXACT)

@@ -1,0 +1,452 @@
+"""숨은 채점 스위트: 고급 경사 하강법 (옵티마이저) 과 미니배치 (optimizers).
+
+Hidden suite for ``optimizers``: SGD → Momentum → NAG → Adagrad → RMSProp → Adam (figures 9-7,
+9-8, 9-9) and the random mini-batches of SGD.
+
+모든 갱신 규칙은 같은 형식 ``update(w, dw, config=None) -> (next_w, config)`` 이다. 매 실행마다
+``rng`` 에서 새로 뽑은 모양과 값으로 여러 단계를 진행하며, 반환된 config 에 담긴 상태를 다음
+단계에 그대로 넘기고, 단계마다 next_w 와 config 를 참조 해답과 비교한다.
+Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``. Each test runs
+several steps on random shapes and values drawn from ``rng``, carries the state in the returned
+config into the next step, and compares next_w and the config with the reference at every step.
+
+값의 크기: |w| ∈ [1, 10], |dw| ∈ [0.5, 5]. 이 크기에서는 ε 의 위치 (√cache + ε 와
+√(cache + ε)) 가 허용 오차보다 훨씬 작은 차이만 만든다.
+Magnitudes: |w| in [1, 10], |dw| in [0.5, 5]; there the placement of ε (√cache + ε versus
+√(cache + ε)) changes the result far less than the tolerance.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader import compare
+
+# Defaults and state of every rule (EXERCISES.md §4).
+DEFAULTS: dict[str, dict[str, float]] = {
+    "sgd": {"learning_rate": 1e-2},
+    "sgd_momentum": {"learning_rate": 1e-2, "momentum": 0.9},
+    "nesterov_momentum": {"learning_rate": 1e-2, "momentum": 0.9},
+    "adagrad": {"learning_rate": 1e-2, "epsilon": 1e-8},
+    "rmsprop": {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8},
+    "adam": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+}
+STATE: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "sgd_momentum": ("velocity",),
+    "nesterov_momentum": ("velocity",),
+    "adagrad": ("cache",),
+    "rmsprop": ("cache",),
+    "adam": ("m", "v", "t"),
+}
+N_STEPS = 5
+
+
+def _rules(weights: dict[str, int]) -> list[Any]:
+    """One parameter per rule, each carrying the grades marker of its own function."""
+    return [
+        pytest.param(rule, id=rule, marks=pytest.mark.grades(f"optimizers.{rule}", weight=w))
+        for rule, w in weights.items()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers (no conftest: suites are collected with --noconftest)
+
+
+def _fail(ko: str, en: str) -> None:
+    raise AssertionError(f"{ko} / {en}")
+
+
+def _shape(rng: np.random.Generator) -> tuple[int, ...]:
+    return tuple(int(n) for n in rng.integers(1, 6, size=int(rng.integers(1, 4))))
+
+
+def _signed(
+    rng: np.random.Generator, low: float, high: float, shape: tuple[int, ...]
+) -> np.ndarray:
+    """Moderate magnitudes in [low, high] with random signs."""
+    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def _weights(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return _signed(rng, 1.0, 10.0, shape)
+
+
+def _gradient(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    return _signed(rng, 0.5, 5.0, shape)
+
+
+def _custom_hyperparameters(rule: str, rng: np.random.Generator) -> dict[str, float]:
+    """Hyper-parameters far from the defaults, so that ignoring one shows.
+
+    epsilon stays 1e-8: a larger ε would make the two accepted placements of ε disagree.
+    """
+    config: dict[str, float] = {"learning_rate": float(rng.uniform(0.02, 0.1))}
+    if rule in ("sgd_momentum", "nesterov_momentum"):
+        config["momentum"] = float(rng.uniform(0.5, 0.8))
+    if rule in ("adagrad", "rmsprop", "adam"):
+        config["epsilon"] = 1e-8
+    if rule == "rmsprop":
+        config["decay_rate"] = float(rng.uniform(0.5, 0.9))
+    if rule == "adam":
+        config["beta1"] = float(rng.uniform(0.5, 0.8))
+        config["beta2"] = float(rng.uniform(0.9, 0.99))
+    return config
+
+
+def _pair(result: Any, name: str) -> tuple[Any, Any]:
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        _fail(
+            f"{name}은(는) (next_w, config) 튜플을 돌려주어야 합니다 "
+            f"(받은 값: {type(result).__name__})",
+            f"{name} must return a tuple (next_w, config) (got {type(result).__name__})",
+        )
+    return result[0], result[1]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _assert_config(got: Any, want: dict[str, Any], name: str) -> None:
+    """Every hyper-parameter and state entry of the reference's config is in ``got``.
+
+    Extra keys of the student's own are allowed. A scalar (e.g. Adam's t) may be any real number
+    type; arrays follow the usual rules (float64, same shape, within tolerance).
+    """
+    if not isinstance(got, dict):
+        _fail(
+            f"{name}: 반환한 config 는 dict 이어야 합니다 (받은 값: {type(got).__name__})",
+            f"{name}: the returned config must be a dict (got {type(got).__name__})",
+        )
+    for key, want_value in want.items():
+        if key not in got:
+            _fail(
+                f"{name}: 반환한 config 에 '{key}' 가 없습니다 (기본값과 상태를 config 에 "
+                "넣어 돌려주어야 합니다)",
+                f"{name}: the returned config has no '{key}' (defaults and state must be "
+                "returned in config)",
+            )
+        value = got[key]
+        if _is_number(want_value) and _is_number(value):
+            compare.assert_close(float(value), float(want_value), name=f"{name}: config[{key!r}]")
+        else:
+            compare.assert_close(value, want_value, name=f"{name}: config[{key!r}]")
+
+
+def _run_steps(
+    student: Any,
+    reference: Any,
+    rng: np.random.Generator,
+    rule: str,
+    config: dict[str, Any] | None,
+    n_steps: int = N_STEPS,
+) -> None:
+    """n_steps steps from the same w, with the state carried in each side's returned config."""
+    shape = _shape(rng)
+    got_w = _weights(rng, shape)
+    want_w = got_w.copy()
+    got_config = copy.deepcopy(config)
+    want_config = copy.deepcopy(config)
+    student_rule = getattr(student.optimizers, rule)
+    reference_rule = getattr(reference.optimizers, rule)
+    for step in range(1, n_steps + 1):
+        dw = _gradient(rng, shape)
+        name = f"{rule}, step {step}/{n_steps} (w.shape={shape})"
+        # The reference runs in this process and fills in its config: give it its own copies.
+        call = student_rule.call(got_w, dw, config=got_config)
+        got_w, got_config = _pair(call.value, name)
+        want_w, want_config = reference_rule(want_w.copy(), dw.copy(), config=want_config)
+        compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+        _assert_config(got_config, want_config, name)
+        compare.assert_not_mutated(call, name=name)
+        want_config = copy.deepcopy(want_config)
+
+
+# ---------------------------------------------------------------------------------------------
+# every update rule
+
+
+@pytest.mark.parametrize(
+    "rule",
+    _rules(
+        {"sgd": 3, "sgd_momentum": 3, "nesterov_momentum": 3, "adagrad": 3, "rmsprop": 3,
+         "adam": 3}
+    ),
+)
+def test_update_matches_reference_step_by_step(
+    student: Any, reference: Any, rng: np.random.Generator, rule: str
+) -> None:
+    """config=None 에서 시작해 5 단계: 단계마다 next_w 와 config (기본값, 상태) 가 참조와 같다.
+
+    Five steps starting from config=None, the state carried in the returned config: next_w and
+    the config (defaults and state) match the reference at every step.
+    """
+    _run_steps(student, reference, rng, rule, None)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    _rules(
+        {"sgd": 2, "sgd_momentum": 2, "nesterov_momentum": 2, "adagrad": 2, "rmsprop": 2,
+         "adam": 3}
+    ),
+)
+def test_update_respects_custom_hyperparameters(
+    student: Any, reference: Any, rng: np.random.Generator, rule: str
+) -> None:
+    """config 에 준 하이퍼파라미터 (학습률, 모멘텀, ρ, β1, β2) 를 그대로 쓴다 (5 단계).
+
+    Hyper-parameters given in config (learning rate, momentum, decay rate, β1, β2) are used
+    instead of the defaults, over five steps.
+    """
+    _run_steps(student, reference, rng, rule, _custom_hyperparameters(rule, rng))
+
+
+@pytest.mark.parametrize(
+    "rule",
+    _rules(
+        {"sgd": 1, "sgd_momentum": 1, "nesterov_momentum": 1, "adagrad": 1, "rmsprop": 1,
+         "adam": 1}
+    ),
+)
+def test_update_defaults_when_config_is_omitted(
+    student: Any, reference: Any, rng: np.random.Generator, rule: str
+) -> None:
+    """config 없이 호출하면 기본값을 쓰고, 반환한 config 에 기본값과 상태 (0 에서 시작) 가 있다.
+
+    Called without config, the rule uses the defaults and returns them in config together with
+    its state (started from zeros shaped like w).
+    """
+    shape = _shape(rng)
+    w, dw = _weights(rng, shape), _gradient(rng, shape)
+    name = f"{rule}(w, dw)"
+    got_w, got_config = _pair(getattr(student.optimizers, rule)(w, dw), name)
+    want_w, want_config = getattr(reference.optimizers, rule)(w.copy(), dw.copy())
+    if isinstance(got_config, dict):
+        for key, default in DEFAULTS[rule].items():
+            if key not in got_config:
+                _fail(
+                    f"{name}: 반환한 config 에 기본값 {key}={default} 가 없습니다",
+                    f"{name}: the returned config lacks the default {key}={default}",
+                )
+        for key in STATE[rule]:
+            if key not in got_config:
+                _fail(
+                    f"{name}: 반환한 config 에 상태 '{key}' 가 없습니다",
+                    f"{name}: the returned config lacks the state '{key}'",
+                )
+    _assert_config(got_config, want_config, name)
+    compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    _rules(
+        {"sgd": 1, "sgd_momentum": 1, "nesterov_momentum": 1, "adagrad": 1, "rmsprop": 1,
+         "adam": 1}
+    ),
+)
+def test_update_does_not_modify_inputs(
+    student: Any, reference: Any, rng: np.random.Generator, rule: str
+) -> None:
+    """입력 w 와 입력 config 안의 상태 배열을 제자리에서 바꾸지 않는다.
+
+    The input w and the state arrays inside the input config (here already non-zero, as after a
+    few steps) are not modified in place; the result still matches the reference.
+    """
+    shape = _shape(rng)
+    w = _weights(rng, shape)
+    config: dict[str, Any] = dict(DEFAULTS[rule])
+    # A state as after a few steps: velocity of either sign, positive squared-gradient caches.
+    if rule in ("sgd_momentum", "nesterov_momentum"):
+        config["velocity"] = _signed(rng, 0.01, 0.1, shape)
+    if rule in ("adagrad", "rmsprop"):
+        config["cache"] = rng.uniform(0.5, 20.0, size=shape)
+    if rule == "adam":
+        config["m"] = _signed(rng, 0.1, 2.0, shape)
+        config["v"] = rng.uniform(0.5, 5.0, size=shape)
+        config["t"] = int(rng.integers(1, 20))
+    dw = _gradient(rng, shape)
+    # Trusted copies, kept here, to compare with after the calls.
+    w_before, config_before = w.copy(), copy.deepcopy(config)
+    name = f"{rule}(w, dw, config)"
+    call = getattr(student.optimizers, rule).call(w, dw, config=config)
+    got_w, got_config = _pair(call.value, name)
+    compare.assert_not_mutated(call, name=name)
+    want_w, want_config = getattr(reference.optimizers, rule)(
+        w.copy(), dw.copy(), config=copy.deepcopy(config)
+    )
+    compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+    _assert_config(got_config, want_config, name)
+    compare.assert_close(w, w_before, name=f"{name}: w (input)")
+    compare.assert_close(config, config_before, name=f"{name}: config (input)")
+
+
+@pytest.mark.grades("optimizers.adam", weight=1)
+def test_adam_time_step_advances(
+    student: Any, reference: Any, rng: np.random.Generator
+) -> None:
+    """아담의 t 는 호출마다 1 씩 늘고, 편향 보정 1/(1−βᵗ) 은 그 t 로 계산한다.
+
+    Adam's t grows by one per call (returned in config) and the bias corrections 1/(1−β1ᵗ),
+    1/(1−β2ᵗ) use the new t — checked from a state with t already > 0.
+    """
+    shape = _shape(rng)
+    t0 = int(rng.integers(1, 8))
+    config: dict[str, Any] = {
+        "learning_rate": 1e-2,
+        "m": _signed(rng, 0.1, 2.0, shape),
+        "v": rng.uniform(0.5, 5.0, size=shape),
+        "t": t0,
+    }
+    w = _weights(rng, shape)
+    for step in range(1, 3):
+        dw = _gradient(rng, shape)
+        name = f"adam(w, dw, config with t={t0 + step - 1})"
+        got_w, got_config = _pair(student.optimizers.adam(w, dw, config=config), name)
+        want_w, want_config = reference.optimizers.adam(w.copy(), dw, config=copy.deepcopy(config))
+        if not isinstance(got_config, dict) or not _is_number(got_config.get("t")):
+            _fail(
+                f"{name}: 반환한 config 에 정수 t 가 있어야 합니다",
+                f"{name}: the returned config must hold the integer t",
+            )
+        if float(got_config["t"]) != t0 + step:
+            _fail(
+                f"{name}: 반환한 t 는 {t0 + step} 이어야 합니다 (받은 값: {got_config['t']})",
+                f"{name}: the returned t must be {t0 + step} (got {got_config['t']})",
+            )
+        compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+        _assert_config(got_config, want_config, name)
+        w, config = got_w, got_config
+
+
+# ---------------------------------------------------------------------------------------------
+# minibatches
+
+
+def _contract_batches(n_samples: int, batch_size: int, seed: int) -> list[np.ndarray]:
+    """EXERCISES.md: default_rng(seed).permutation(n_samples) cut into consecutive batches."""
+    order = np.random.default_rng(seed).permutation(n_samples)
+    return [order[i : i + batch_size] for i in range(0, n_samples, batch_size)]
+
+
+def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
+    """A list (or tuple) of 1-D integer arrays."""
+    if not isinstance(got, list | tuple):
+        _fail(
+            f"{name}은(는) 인덱스 배열의 리스트를 돌려주어야 합니다 "
+            f"(받은 값: {type(got).__name__})",
+            f"{name} must return a list of index arrays (got {type(got).__name__})",
+        )
+    for i, batch in enumerate(got):
+        if not isinstance(batch, np.ndarray) or batch.ndim != 1 or batch.dtype.kind not in "iu":
+            what = (
+                f"ndarray (shape {batch.shape}, dtype {batch.dtype})"
+                if isinstance(batch, np.ndarray)
+                else type(batch).__name__
+            )
+            _fail(
+                f"{name}[{i}]은(는) 1차원 정수 배열이어야 합니다 (받은 값: {what})",
+                f"{name}[{i}] must be a 1-D integer array (got {what})",
+            )
+    return list(got)
+
+
+@pytest.mark.grades("optimizers.minibatches", weight=3)
+def test_minibatches_follow_the_contract(student: Any, rng: np.random.Generator) -> None:
+    """np.random.default_rng(seed).permutation(n) 을 batch_size 씩 차례로 자른 것과 같다.
+
+    Equal to np.random.default_rng(seed).permutation(n_samples) cut into consecutive batches of
+    batch_size, the last one possibly smaller.
+    """
+    n_samples = int(rng.integers(5, 60))
+    batch_size = int(rng.integers(2, n_samples))
+    seed = int(rng.integers(0, 2**31))
+    name = f"minibatches({n_samples}, {batch_size}, seed={seed})"
+    got = student.optimizers.minibatches(n_samples, batch_size, seed)
+    compare.assert_close(
+        _assert_index_batches(got, name), _contract_batches(n_samples, batch_size, seed), name=name
+    )
+
+
+@pytest.mark.grades("optimizers.minibatches", weight=2)
+def test_minibatches_are_a_shuffled_partition(student: Any, rng: np.random.Generator) -> None:
+    """모든 표본이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
+
+    Every sample exactly once, in a shuffled order; batch_size samples per batch, only the last
+    batch smaller (n_samples is not a multiple of batch_size here).
+    """
+    batch_size = int(rng.integers(3, 8))
+    n_samples = batch_size * int(rng.integers(3, 7)) + int(rng.integers(1, batch_size))
+    name = f"minibatches({n_samples}, {batch_size}, seed)"
+    batches = _assert_index_batches(
+        student.optimizers.minibatches(n_samples, batch_size, int(rng.integers(0, 2**31))), name
+    )
+    sizes = [len(b) for b in batches]
+    want_sizes = [batch_size] * (n_samples // batch_size) + [n_samples % batch_size]
+    if sizes != want_sizes:
+        _fail(
+            f"{name}: 배치 크기는 {want_sizes} 이어야 합니다 (받은 값: {sizes})",
+            f"{name}: the batch sizes must be {want_sizes} (got {sizes})",
+        )
+    order = np.concatenate(batches)
+    if not np.array_equal(np.sort(order), np.arange(n_samples)):
+        _fail(
+            f"{name}: 0..{n_samples - 1} 의 모든 인덱스가 정확히 한 번씩 나와야 합니다",
+            f"{name}: every index 0..{n_samples - 1} must appear exactly once",
+        )
+    if np.array_equal(order, np.arange(n_samples)):
+        _fail(
+            f"{name}: 인덱스가 섞이지 않았습니다 (확률적 경사 하강법은 무작위로 뽑은 데이터를 씀)",
+            f"{name}: the indices are not shuffled (SGD uses randomly drawn samples)",
+        )
+
+
+@pytest.mark.grades("optimizers.minibatches", weight=1)
+def test_minibatches_depend_on_the_seed_only(student: Any, rng: np.random.Generator) -> None:
+    """같은 seed 는 같은 순서, 다른 seed 는 다른 순서 / same seed same order, other seed other.
+
+    n_samples ≥ 20, so that two seeds giving the same permutation is practically impossible.
+    """
+    n_samples = int(rng.integers(20, 50))
+    batch_size = int(rng.integers(3, 10))
+    seed_a, seed_b = (int(s) for s in rng.choice(2**31, size=2, replace=False))
+    calls = [(n_samples, batch_size, seed_a), (n_samples, batch_size, seed_a),
+             (n_samples, batch_size, seed_b)]
+    first, again, other = (
+        np.concatenate(_assert_index_batches(b, f"minibatches{args}"))
+        for b, args in zip(student.optimizers.minibatches.batch(calls), calls, strict=True)
+    )
+    if not np.array_equal(first, again):
+        _fail(
+            f"minibatches: 같은 seed={seed_a} 로 두 번 부르면 같은 순서여야 합니다",
+            f"minibatches: two calls with the same seed={seed_a} must give the same order",
+        )
+    if np.array_equal(first, other):
+        _fail(
+            f"minibatches: seed={seed_a} 와 seed={seed_b} 가 같은 순서를 주었습니다",
+            f"minibatches: seed={seed_a} and seed={seed_b} gave the same order",
+        )
+
+
+@pytest.mark.grades("optimizers.minibatches", weight=1)
+def test_minibatches_single_batch_when_batch_is_large(
+    student: Any, rng: np.random.Generator
+) -> None:
+    """batch_size ≥ n_samples 이면 섞인 배치 하나 / One shuffled batch when batch_size ≥ n."""
+    n_samples = int(rng.integers(2, 10))
+    batch_size = n_samples + int(rng.integers(0, 5))
+    seed = int(rng.integers(0, 2**31))
+    name = f"minibatches({n_samples}, {batch_size}, seed={seed})"
+    got = student.optimizers.minibatches(n_samples, batch_size, seed)
+    compare.assert_close(
+        _assert_index_batches(got, name), _contract_batches(n_samples, batch_size, seed), name=name
+    )
