@@ -77,7 +77,9 @@ def make_stub(source: str, *, name: str = "<source>") -> str:
     )
     notebook = nbformat.v4.new_notebook(
         cells=[cell],
-        metadata={"kernelspec": {"name": "python3", "language": "python"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
     )
     try:
         notebook, _ = clear_solutions().preprocess(notebook, {})

@@ -311,10 +311,11 @@ def _float_result(value: Any, shape: tuple[int, ...], name: str, label: str) -> 
         value = np.asarray(value)
     if type(value) is not np.ndarray:
         what = "float" if shape == () else "ndarray"
+        article = "a" if shape == () else "an"
         got = _describe(value)
         return _fail(
             f"{name}: 수치 미분 중 {label}이(가) {what}여야 하지만 {got}를 반환했습니다 / "
-            f"{name}: during finite differences {label} must be a {what}, returned {got}"
+            f"{name}: during finite differences {label} must be {article} {what}, returned {got}"
         )
     if value.shape != shape:
         want, got = _shape(shape), _shape(value.shape)

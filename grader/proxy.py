@@ -293,6 +293,8 @@ class StudentSession:
     def functions_of(self, module: str, what: str) -> list[str]:
         """Import ``module`` in the worker (once per worker) and list its functions."""
         state = self._modules.setdefault(module, _ModuleState())
+        if state.functions is not None and self._worker is not None and self._worker.alive():
+            return state.functions  # the hot path: imported in the running worker
         if state.broken is not None:
             raise state.broken
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():

@@ -18,6 +18,8 @@ from grader.result import FunctionResult, TestResult
 class TestOutcome:
     """One suite test, as the plugin saw it."""
 
+    __test__ = False  # not a pytest test class
+
     name: str
     function: str  # "module.function" from the grades marker
     weight: float

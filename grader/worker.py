@@ -231,10 +231,16 @@ class _Server:
             except BaseException as exc:  # sys.exit() in a function is that function's failure
                 reply["error"] = self._describe(exc)
         reply["seconds"] = time.perf_counter() - start
-        reply["warnings"] = [[_category(w.category), str(w.message)[:500]] for w in caught[:20]]
-        if check_mutation:
-            reply["mutated"] = _mutated(before, fn, args, kwargs)
-        reply["output"] = self._capture_end(out)
+        # Empty fields are left out: every node costs time on both sides of the wire.
+        if caught:
+            reply["warnings"] = [[_category(w.category), str(w.message)[:500]]
+                                 for w in caught[:20]]
+        mutated = _mutated(before, fn) if before else []
+        if mutated:
+            reply["mutated"] = mutated
+        output = self._capture_end(out)
+        if output:
+            reply["output"] = output
         return reply
 
     def _capture_start(self) -> tuple[Any, Any, _CappedText]:
@@ -305,17 +311,18 @@ def _snapshot(args: list[Any], kwargs: dict[str, Any]) -> list[tuple[str, Any, A
     return [(path, arr, arr.copy()) for path, arr in found]
 
 
-def _mutated(before: list[tuple[str, Any, Any]], fn: Any, args: list[Any],
-             kwargs: dict[str, Any]) -> list[str]:
+def _mutated(before: list[tuple[str, Any, Any]], fn: Any) -> list[str]:
     import numpy as np
 
     names: list[str] = []
-    try:
-        params = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        params = []
+    params: list[str] | None = None
     for path, arr, copy in before:
         if arr.shape != copy.shape or not np.array_equal(arr, copy, equal_nan=True):
+            if params is None:  # named only when needed: inspect is slow on the hot path
+                try:
+                    params = list(inspect.signature(fn).parameters)
+                except (TypeError, ValueError):
+                    params = []
             if path.startswith("#"):
                 index, _, rest = path[1:].partition("[")
                 i = int(index)

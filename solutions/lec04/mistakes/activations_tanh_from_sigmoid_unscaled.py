@@ -5,12 +5,12 @@ import numpy as np
 FUNCTION = "activations.tanh"
 HINT_KO = (
     "tanh를 시그모이드로 만들려면 세로로 늘리고 옮기는 것만으로는 부족합니다. 가로 방향의 배율도 "
-    "맞아야 합니다: z = 1에서 값을 np.tanh와 비교해 보거나, 그냥 NumPy의 하이퍼볼릭 탄젠트를 쓰세요."
+    "맞아야 합니다: z = 1에서 여러분의 값을 tanh의 참값(약 0.7616)과 비교해 보세요."
 )
 HINT_EN = (
-    "Building tanh from the sigmoid needs more than stretching and shifting vertically: the "
-    "horizontal scale must match too. Compare your value at z = 1 with np.tanh, or simply use "
-    "NumPy's hyperbolic tangent."
+    "Building tanh from the sigmoid needs more than stretching and shifting it vertically: the "
+    "horizontal scale must match too. Compare your value at z = 1 with the true tanh(1), about "
+    "0.7616."
 )
 
 

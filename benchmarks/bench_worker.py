@@ -1,0 +1,95 @@
+"""Benchmarks of the worker and of whole gradings; prints medians.
+
+Targets on the 2-core reference machine: worker start <= 150 ms, one small call <= 100 µs of
+overhead, the whole `activations` grading <= 1 s. For scale: `nbgrader autograde` 8.45 s and
+Otter-Grader's `otter run` 8.50 s for one notebook with four such functions.
+
+    python benchmarks/bench_worker.py [--isolation auto|bwrap|process] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from grader.course import Limits, load_course
+from grader.engine import grade
+from grader.proxy import Student, StudentSession
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def activations_course(dest: Path) -> Path:
+    """A copy of the course reduced to the `activations` exercise."""
+    data = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
+    exercises = data["assignments"]["lec04"]["exercises"]
+    data["assignments"]["lec04"]["exercises"] = {"activations": exercises["activations"]}
+    (dest / "course.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for side in ("exercises", "solutions"):
+        (dest / side / "lec04" / "tests").mkdir(parents=True)
+        src = ROOT / side / "lec04" / "tests" / "test_activations.py"
+        if src.exists():
+            shutil.copy(src, dest / side / "lec04" / "tests")
+    shutil.copy(ROOT / "solutions" / "lec04" / "activations.py", dest / "solutions" / "lec04")
+    return dest / "course.yaml"
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1e3:.1f} ms (min {min(samples) * 1e3:.1f}, n={len(samples)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--isolation", default="auto")
+    parser.add_argument("--repeat", type=int, default=15)
+    opts = parser.parse_args()
+    submission = ROOT / "solutions" / "lec04"
+
+    starts, calls = [], []
+    for _ in range(opts.repeat):
+        session = StudentSession(submission, ["activations"], Limits(), opts.isolation)
+        t = time.perf_counter()
+        session._ensure_worker("bench")
+        starts.append(time.perf_counter() - t)
+        f = Student(session).activations.relu
+        z = np.zeros(4)
+        f(z)
+        n = 500
+        t = time.perf_counter()
+        for _ in range(n):
+            f(z)
+        calls.append((time.perf_counter() - t) / n)
+        isolation = session.used_isolation
+        session.close()
+    print(f"isolation: {isolation}")
+    print(f"worker start:          {median_ms(starts)}")
+    print(f"one small call (relu): {statistics.median(calls) * 1e6:.0f} µs round trip "
+          f"(min {min(calls) * 1e6:.0f} µs)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        course = load_course(activations_course(Path(tmp)))
+        times = []
+        for i in range(max(3, opts.repeat // 3)):
+            result = grade(course, "lec04", submission, seed=i, isolation=opts.isolation)
+            times.append(result.duration_s)
+        print(f"grader check activations (reference): {median_ms(times)}, "
+              f"score {result.score:g}/{result.max_score:g}")
+    full = load_course(ROOT)
+    times = []
+    for i in range(3):
+        t = time.perf_counter()
+        result = grade(full, "lec04", submission, seed=i, isolation=opts.isolation)
+        times.append(time.perf_counter() - t)
+    print(f"grader check lec04 (reference, all 5 modules): {median_ms(times)}, "
+          f"score {result.score:g}/{result.max_score:g}")
+
+
+if __name__ == "__main__":
+    main()

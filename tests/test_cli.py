@@ -1,0 +1,102 @@
+"""`grader check` through click's CliRunner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from grader.cli import main
+
+BUGGY = "def add(a, b):\n    return a - b\n\ndef scale(x, k=2.0):\n    return k * x\n"
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    old = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_check_stubs_from_inside_the_course_prints_the_table(tiny_course):
+    result = run("check", "--isolation", "process", cwd=tiny_course)
+    assert result.exit_code == 0, result.output
+    assert "calc.add" in result.output and "calc.scale" in result.output
+    assert "not_impl" in result.output and "0 / 5" in result.output
+
+
+def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "calc.py").write_text(BUGGY, encoding="utf-8")
+    result = run("check", str(sub), "--course", str(tiny_course), "--format", "json",
+                 "--seed", "7", "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["schema"] == "grader.result/v1"
+    assert {"score", "max_score", "assignment", "seed", "isolation", "duration_s",
+            "grader_version", "functions"} <= set(report)
+    assert report["seed"] == 7 and report["assignment"] == "a1" and report["max_score"] == 5
+    add, scale = report["functions"]
+    assert add["name"] == "calc.add" and add["status"] == "failed" and add["score"] == 0
+    assert scale["status"] == "passed" and scale["score"] == 3 and report["score"] == 3
+    visibilities = {t["visibility"] for t in add["tests"]}
+    assert visibilities == {"public", "hidden"}
+    assert all({"name", "score", "max_score", "passed", "visibility", "message"} <= set(t)
+               for t in add["tests"])
+
+
+def test_output_file_fail_under_and_usage_errors(tiny_course, tmp_path):
+    out = tmp_path / "reports" / "r.json"
+    result = run("check", str(tiny_course / "solutions" / "a1"), "--course", str(tiny_course),
+                 "--format", "json", "--output", str(out), "--fail-under", "5",
+                 "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["score"] == 5
+    assert [p.name for p in out.parent.iterdir()] == ["r.json"]  # no temporary file left
+
+    below = run("check", "--course", str(tiny_course), "--fail-under", "1",
+                "--isolation", "process")
+    assert below.exit_code == 1
+
+    missing = run("check", str(tmp_path / "nope"), "--course", str(tiny_course))
+    assert missing.exit_code == 2 and "path does not exist" in missing.output
+
+    (tmp_path / "bad.yaml").write_text("course: {title: {ko: x}}\nassignments: {}\n")
+    broken = run("check", "--course", str(tmp_path / "bad.yaml"))
+    assert broken.exit_code == 2 and "course.title.en" in broken.output
+
+
+def test_same_seed_same_report_apart_from_timings(tiny_course, tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "calc.py").write_text(BUGGY, encoding="utf-8")
+    reports = []
+    for seed in (3, 3, 4):
+        result = run("check", str(sub), "--course", str(tiny_course), "--format", "json",
+                     "--seed", str(seed), "--isolation", "process")
+        data = json.loads(result.output)
+        data.pop("duration_s")
+        reports.append(data)
+    assert reports[0] == reports[1]
+    msgs = [[t["message"] for f in r["functions"] for t in f["tests"]] for r in reports]
+    assert msgs[0] != msgs[2]  # another seed draws other inputs, so other values in messages
+
+
+def test_real_subprocess_exit_codes(tiny_course):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    ok = subprocess.run([sys.executable, "-m", "grader", "check", "--isolation", "process"],
+                        cwd=tiny_course, capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "calc.add" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "grader", "check", "--assignment", "zz"],
+                         cwd=tiny_course, capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "zz" in bad.stderr
