@@ -509,6 +509,16 @@ def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
     return _Outcome(value=value, warned=warned, mutated=mutated)
 
 
+def _student_warned(call: RecordedCall) -> bool:
+    # WarningRecord(category, message) as in grader.calls.Call, or bare category names.
+    records = getattr(call, "warnings", None) or ()
+    return any(getattr(r, "category", r) == "RuntimeWarning" for r in records)
+
+
+def _student_mutated(call: RecordedCall) -> bool:
+    return bool(getattr(call, "mutated", None) or ())
+
+
 def _load_module(name: str, source: str, filename: str) -> types.ModuleType:
     """Executes trusted instructor source as a private module, never entered in sys.modules."""
     module = types.ModuleType(name)
@@ -523,10 +533,12 @@ class HintMatcher:
     ``match(function, calls)`` re-runs each catalogued mistake of ``function`` (in catalogue
     order) on deep copies of the recorded inputs and returns the first whose outputs match the
     student's results on every recorded call (``grader.compare.values_match``) and that the
-    reference does not reproduce on at least one of them (another value, or a warning or an
-    in-place change of an input that the reference does not make) — so a correct output never
-    gets a hint. Mistakes that raise on a call are skipped. Variant modules are built once and
-    cached under unique private names; nothing is left in ``sys.modules``. Thread-safe.
+    reference does not reproduce on at least one of them: another value, or a RuntimeWarning or
+    an in-place change of an input that the reference does not make *and* that the student's
+    call showed too (``RecordedCall.warnings`` / ``.mutated`` when the proxy records them) — so
+    a correct output never gets a hint. Mistakes that raise on a call are skipped. Variant
+    modules are built once and cached under unique private names; nothing is left in
+    ``sys.modules``. Thread-safe.
     """
 
     _ids = itertools.count()
@@ -610,15 +622,27 @@ class HintMatcher:
                     break
                 outcomes.append(outcome)
             else:
-                if any(self._differs(o, reference_outcome(i)) for i, o in enumerate(outcomes)):
+                if any(
+                    self._differs(o, reference_outcome(i), mine[i])
+                    for i, o in enumerate(outcomes)
+                ):
                     return mistake
         return None
 
     @staticmethod
-    def _differs(wrong: _Outcome, reference: _Outcome) -> bool:
+    def _differs(wrong: _Outcome, reference: _Outcome, student: RecordedCall) -> bool:
+        """Is there evidence that the student made *this* mistake rather than none?
+
+        Another value than the reference's is evidence. A mistake that only differs by a
+        warning (naive sigmoid) or an in-place change (ReLU overwriting ``z``) counts only when
+        the student's call showed the same symptom; a recorded call that does not carry
+        ``warnings``/``mutated`` never does, so a correct output never gets such a hint.
+        """
         if reference.raised:
             return True
-        if (wrong.warned and not reference.warned) or (wrong.mutated and not reference.mutated):
+        if wrong.warned and not reference.warned and _student_warned(student):
+            return True
+        if wrong.mutated and not reference.mutated and _student_mutated(student):
             return True
         return not compare.values_match(wrong.value, reference.value)
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import select
+import queue
 import shutil
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -46,6 +47,8 @@ _FRAME = struct.Struct("<Q")
 STARTUP_TIMEOUT_S = 20.0
 MAX_MESSAGE_BYTES = 256 << 20
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
+PIPE_SAFE_BYTES = 4096  # POSIX guarantees at least this much pipe buffer
+_TOO_LARGE = b""  # marker put in the reply queue for an oversized frame
 
 
 def _signal_reason(code: int) -> str:
@@ -68,36 +71,54 @@ def _signal_reason(code: int) -> str:
 
 
 class Worker:
-    """One running worker process and its pipes."""
+    """One running worker process: requests go to its stdin, replies come from its stdout
+    (the worker moves its own fd 1 onto fd 2 at start, so student prints never reach the
+    protocol), and whatever it writes to fd 2 is drained and only the tail kept."""
 
-    def __init__(self, plan_for_fd: Any, limits: Limits) -> None:
+    def __init__(self, plan: sandbox.LaunchPlan, limits: Limits) -> None:
         self.limits = limits
-        resp_r, resp_w = os.pipe()
-        plan: sandbox.LaunchPlan = plan_for_fd(resp_w)
         self.isolation = plan.isolation
         self.raw_output = bytearray()
+        self.info: dict[str, Any] = {}
+        self._replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         try:
             self.proc = subprocess.Popen(
                 plan.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, pass_fds=(resp_w,), env=plan.env, cwd=plan.cwd,
-                start_new_session=True)
+                stderr=subprocess.PIPE, env=plan.env, cwd=plan.cwd,
+                start_new_session=sys.platform != "win32")
         except OSError as exc:
-            os.close(resp_r)
-            os.close(resp_w)
             raise GraderError(f"작업자를 시작할 수 없습니다 / cannot start the worker: {exc}") from exc
-        os.close(resp_w)
-        self.resp = resp_r
-        self._drainer = threading.Thread(target=self._drain, daemon=True)
-        self._drainer.start()
-        self.info: dict[str, Any] = {}
+        # Threads rather than select(): portable to Windows, where select() takes only sockets.
+        self._threads = [threading.Thread(target=self._drain, daemon=True),
+                         threading.Thread(target=self._read_replies, daemon=True)]
+        for t in self._threads:
+            t.start()
 
     def _drain(self) -> None:
         """Read what the worker writes to fd 1/2 so it never blocks; keep only the tail."""
-        assert self.proc.stdout is not None
-        while chunk := self.proc.stdout.read1(65536):  # type: ignore[attr-defined]
+        assert self.proc.stderr is not None
+        while chunk := self.proc.stderr.read1(65536):  # type: ignore[attr-defined]
             self.raw_output += chunk
             if len(self.raw_output) > RAW_OUTPUT_BYTES:
                 del self.raw_output[:-RAW_OUTPUT_BYTES]
+
+    def _read_replies(self) -> None:
+        """Cut the reply stream into frames; a frame over the size limit ends the stream."""
+        stream = self.proc.stdout
+        assert stream is not None
+        try:
+            while len(head := stream.read(_FRAME.size)) == _FRAME.size:
+                (n,) = _FRAME.unpack(head)
+                if n > MAX_MESSAGE_BYTES:
+                    self._replies.put(_TOO_LARGE)
+                    break
+                body = stream.read(n)
+                if len(body) != n:
+                    break
+                self._replies.put(body)
+        except (OSError, ValueError):
+            pass
+        self._replies.put(None)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -118,36 +139,37 @@ class Worker:
         return reply
 
     def _send(self, body: bytes, deadline: float, what: str) -> None:
-        assert self.proc.stdin is not None
-        fd = self.proc.stdin.fileno()
-        view = memoryview(_FRAME.pack(len(body)) + body)
-        while view:
-            if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
-                raise self._timeout(what)
-            try:
-                view = view[os.write(fd, view[:65536]):]
-            except (BrokenPipeError, OSError):
-                raise self._crashed(what) from None
-
-    def _read_exact(self, n: int, deadline: float, what: str) -> bytes:
-        chunks: list[bytes] = []
-        while n:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.resp], [], [], remaining)[0]:
-                raise self._timeout(what)
-            chunk = os.read(self.resp, min(n, 1 << 20))
-            if not chunk:
-                raise self._crashed(what)
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+        stdin = self.proc.stdin
+        assert stdin is not None
+        frame = _FRAME.pack(len(body)) + body
+        # The pipe is empty between requests, so a small frame never blocks; a large one may,
+        # if the worker stops reading, so a timer kills the worker at the deadline.
+        timer = None
+        if len(frame) > PIPE_SAFE_BYTES:
+            timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.kill)
+            timer.start()
+        try:
+            stdin.write(frame)
+            stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            if time.monotonic() >= deadline:
+                raise self._timeout(what) from None
+            raise self._crashed(what) from None
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def _receive(self, deadline: float, what: str) -> Any:
-        (n,) = _FRAME.unpack(self._read_exact(_FRAME.size, deadline, what))
-        if n > MAX_MESSAGE_BYTES:
-            raise self._protocol(f"reply of {n} bytes is larger than {MAX_MESSAGE_BYTES}")
         try:
-            return wire.decode(self._read_exact(n, deadline, what))
+            body = self._replies.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise self._timeout(what) from None
+        if body is None:
+            raise self._crashed(what)
+        if body is _TOO_LARGE:
+            raise self._protocol(f"a reply larger than {MAX_MESSAGE_BYTES} bytes")
+        try:
+            return wire.decode(body)
         except wire.WireError as exc:
             raise self._protocol(str(exc)) from None
 
@@ -182,20 +204,16 @@ class Worker:
         """Kill the worker's whole process group; return its exit code."""
         if self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # type: ignore[attr-defined,unused-ignore]
+            except (AttributeError, ProcessLookupError, PermissionError):
                 self.proc.kill()
         code = self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             try:
                 if stream is not None:
                     stream.close()
             except OSError:
                 pass
-        if self.resp >= 0:
-            os.close(self.resp)
-            self.resp = -1
-        self._drainer.join(timeout=1)
         return code
 
 
@@ -241,14 +259,14 @@ class StudentSession:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    def _plan(self, resp_fd: int) -> sandbox.LaunchPlan:
+    def _plan(self) -> sandbox.LaunchPlan:
         if self.used_isolation == "bwrap":
-            return sandbox.plan_bwrap(self.submission, resp_fd, self._limits_json,
+            return sandbox.plan_bwrap(self.submission, self._limits_json,
                                       tmp_bytes=self.limits.file_size_mb << 21)
         assert self._tmp is not None and self._site is not None
         work = self._tmp / f"work{self.worker_starts}"
         work.mkdir()
-        return sandbox.plan_process(self.submission, work, self._site, resp_fd, self._limits_json)
+        return sandbox.plan_process(self.submission, work, self._site, self._limits_json)
 
     def _deadline(self, what: str) -> float:
         remaining = self.limits.submission_budget_s - self.spent_s
@@ -268,7 +286,7 @@ class StudentSession:
         for state in self._modules.values():
             state.functions = None  # a fresh worker imports again
         start = time.monotonic()
-        worker = Worker(self._plan, self.limits)
+        worker = Worker(self._plan(), self.limits)
         try:  # startup is the grader's cost, not charged to the student's budget
             worker.wait_ready(start + STARTUP_TIMEOUT_S)
         except StudentError as exc:

@@ -119,21 +119,19 @@ def _python() -> str:
     return os.path.realpath(sys.executable)
 
 
-def worker_argv(python: str, site: str, resp_fd: int, submission: str, limits_json: str) -> list[str]:
-    return [python, "-I", "-S", "-B", "-c", _BOOT.format(site=site), str(resp_fd), submission,
-            limits_json]
+def worker_argv(python: str, site: str, submission: str, limits_json: str) -> list[str]:
+    return [python, "-I", "-S", "-B", "-c", _BOOT.format(site=site), submission, limits_json]
 
 
-def plan_process(submission: Path, workdir: Path, site: Path, resp_fd: int,
-                 limits_json: str) -> LaunchPlan:
-    argv = worker_argv(_python(), str(site), resp_fd, str(submission), limits_json)
+def plan_process(submission: Path, workdir: Path, site: Path, limits_json: str) -> LaunchPlan:
+    argv = worker_argv(_python(), str(site), str(submission), limits_json)
     env = dict(WORKER_ENV)
     if sys.platform == "win32":  # Python on Windows needs SYSTEMROOT to start
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
     return LaunchPlan(argv, env, str(workdir), "process")
 
 
-def plan_bwrap(submission: Path, resp_fd: int, limits_json: str, tmp_bytes: int) -> LaunchPlan:
+def plan_bwrap(submission: Path, limits_json: str, tmp_bytes: int) -> LaunchPlan:
     python = _python()
     base = Path(sys.base_prefix).resolve()
     argv = [str(bwrap_path()), "--unshare-all", "--die-with-parent", "--new-session",
@@ -158,5 +156,5 @@ def plan_bwrap(submission: Path, resp_fd: int, limits_json: str, tmp_bytes: int)
     argv += ["--ro-bind", str(submission), SANDBOX_SUBMISSION,
              "--size", str(tmp_bytes), "--tmpfs", "/tmp",
              "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
-    argv += worker_argv(python, SANDBOX_SITE, resp_fd, SANDBOX_SUBMISSION, limits_json)
+    argv += worker_argv(python, SANDBOX_SITE, SANDBOX_SUBMISSION, limits_json)
     return LaunchPlan(argv, dict(WORKER_ENV), "/", "bwrap")

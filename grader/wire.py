@@ -110,7 +110,7 @@ def _encode(value: Any, buffers: list[bytes], depth: int) -> Any:
     if type(value) is float:
         return value
     if isinstance(value, np.ndarray):
-        arr = np.ascontiguousarray(value)
+        arr = np.asarray(value, order="C")  # keeps 0-d arrays 0-d, unlike ascontiguousarray
         dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
         if dtype.str not in ALLOWED_DTYPES:
             return ["U", f"ndarray[{value.dtype}]", f"array of dtype {value.dtype}"]

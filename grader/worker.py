@@ -33,8 +33,13 @@ _FRAME = struct.Struct("<Q")
 
 
 def main() -> None:
-    resp_fd, submission, limits_json = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    submission, limits_json = sys.argv[1], sys.argv[2]
     limits = json.loads(limits_json)
+    # Replies go out on the original stdout; fd 1 then points at fd 2 (drained by the trusted
+    # side), so nothing the student writes can land in the protocol stream by accident.
+    resp_fd = os.dup(1)
+    os.dup2(2, 1)
+    _die_with_parent()
     import numpy  # noqa: F401  -- imported before limits and before the submission is on sys.path
 
     from grader import wire
@@ -44,6 +49,15 @@ def main() -> None:
     server = _Server(resp_fd, submission, int(limits["output_bytes"]), wire)
     server.send({"op": "ready", "pid": os.getpid(), **applied})
     server.serve()
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the grader dies, even by SIGKILL (bwrap has --die-with-parent)."""
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+        except (OSError, AttributeError):
+            pass
 
 
 # --- limits -------------------------------------------------------------------------------------

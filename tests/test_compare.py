@@ -263,6 +263,9 @@ def test_complex_want_uses_the_tolerance() -> None:
     want = np.array([1 + 1j])
     passes(want + 1e-9j, want)
     assert "elements differ" not in fails(want + 1j, want)
+    assert "got (1+1.000000001j), expected (1+1j)" in fails(
+        want + 1e-9j, want, tol=Tolerance(0.0, 0.0)
+    )
 
 
 def test_unsupported_want_dtype_is_a_suite_error() -> None:

@@ -203,6 +203,12 @@ def test_elementwise_derivative_of_sigmoid(rng: np.random.Generator) -> None:
     np.testing.assert_allclose(elementwise_derivative(Batch(sigmoid), z), s * (1 - s), atol=1e-10)
 
 
+def test_elementwise_derivative_accepts_a_stacked_array() -> None:
+    z = np.array([0.1, 0.2])
+    d = elementwise_derivative(lambda zs: np.sin(np.stack(zs)), z)
+    np.testing.assert_allclose(d, np.cos(z), atol=1e-9)
+
+
 def test_elementwise_derivative_zero_d() -> None:
     assert elementwise_derivative(Batch(np.sin), 0.5) == pytest.approx(np.cos(0.5))
     # A NumPy scalar (what np.sin gives for a 0-d input) or a float is accepted for 0-d z.

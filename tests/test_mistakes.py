@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import numpy as np
 import pytest
 
 from grader import compare, wire
-from grader.calls import RecordedCall
+from grader.calls import RecordedCall, WarningRecord
 from grader.course import load_course
 from grader.errors import GraderError
 from grader.mistakes import (
@@ -214,26 +215,55 @@ PLANS: dict[str, Plan] = {
 UPDATE_RULES = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adam")
 
 
+@dataclass(frozen=True)
+class _Recorded(RecordedCall):
+    """A recorded call that also carries the call's symptoms, as ``grader.calls.Call`` does."""
+
+    warnings: tuple[WarningRecord, ...] = ()
+    mutated: tuple[str, ...] = ()
+
+
+def _arrays(value: Any) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [a for item in value for a in _arrays(item)]
+    if isinstance(value, dict):
+        return [a for item in value.values() for a in _arrays(item)]
+    return []
+
+
 def _record(function: str, fn: Callable[..., Any], rng: np.random.Generator) -> list[RecordedCall]:
     """Calls ``fn`` as a suite would and records them as the proxy does (through the wire).
 
     Update rules are called three times in a row, each step with the config it returned, from
-    ``config=None``; a call that raises is recorded with the exception as its result.
+    ``config=None``; a call that raises is recorded with the exception as its result. Warnings
+    and in-place changes of inputs are recorded like the worker reports them.
     """
     module, name = function.split(".")
     recorded: list[RecordedCall] = []
 
     def one(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         sent_args, sent_kwargs = copy.deepcopy((args, kwargs))
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        run_args, run_kwargs = copy.deepcopy((args, kwargs))
+        inputs = _arrays((run_args, run_kwargs))
+        before = [a.copy() for a in inputs]
+        with warnings.catch_warnings(record=True) as caught, np.errstate(
+            over="warn", divide="warn", invalid="warn", under="ignore"
+        ):
+            warnings.simplefilter("always")
             try:
-                value = fn(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+                value = fn(*run_args, **run_kwargs)
             except Exception as exc:
                 recorded.append(RecordedCall(function, sent_args, sent_kwargs, exc))
                 return None
         result = wire.decode(wire.encode(value))  # exactly what the trusted side receives
-        recorded.append(RecordedCall(function, sent_args, sent_kwargs, result))
+        symptoms = tuple(WarningRecord(w.category.__name__, str(w.message)) for w in caught)
+        changed = tuple(
+            f"input{i}" for i, (a, b) in enumerate(zip(inputs, before, strict=True))
+            if not np.array_equal(a, b)
+        )
+        recorded.append(_Recorded(function, sent_args, sent_kwargs, result, symptoms, changed))
         return result
 
     if module == "optimizers" and name in UPDATE_RULES:
@@ -356,6 +386,27 @@ def test_matcher_needs_every_call_to_match(catalogue: list[Mistake], matcher: Hi
     assert matcher.match(mistake.function, [good, raised, unrelated]) is mistake
     assert matcher.match(mistake.function, [raised, unrelated]) is None
     assert matcher.match("activations.nonexistent", [good]) is None
+
+
+def test_symptom_only_mistakes_need_the_symptom(catalogue: list[Mistake], matcher: HintMatcher) -> None:
+    """A mistake whose values are right (ReLU in place, naive sigmoid) needs the student's
+    call to show the same symptom; a plain recorded call (no symptoms) never gets its hint."""
+    relu = next(m for m in catalogue if m.name == "activations_relu_in_place")
+    z = np.array([-1.0, 0.5, 2.0])
+    out = np.maximum(z, 0.0)
+    plain = RecordedCall(relu.function, (z,), {}, out)
+    assert matcher.match(relu.function, [plain]) is None
+    assert matcher.match(relu.function, [_Recorded(relu.function, (z,), {}, out)]) is None
+    changed = _Recorded(relu.function, (z,), {}, out, mutated=("z",))
+    assert matcher.match(relu.function, [changed]) is relu
+
+    naive = next(m for m in catalogue if m.name == "activations_sigmoid_naive_overflow")
+    z = np.array([-1000.0, 0.0, 3.0])
+    out = np.array([0.0, 0.5, 1.0 / (1.0 + np.exp(-3.0))])
+    assert matcher.match(naive.function, [RecordedCall(naive.function, (z,), {}, out)]) is None
+    warned = _Recorded(naive.function, (z,), {}, out,
+                       warnings=(WarningRecord("RuntimeWarning", "overflow encountered in exp"),))
+    assert matcher.match(naive.function, [warned]) is naive
 
 
 def test_matcher_leaves_nothing_behind(catalogue: list[Mistake]) -> None:

@@ -33,6 +33,11 @@ def test_arrays_roundtrip_exactly(dtype):
     out[0, 0, 0] = 1  # decoded arrays are owned and writable
 
 
+def test_zero_dimensional_arrays_stay_zero_dimensional():
+    out = roundtrip(np.array(1.5))
+    assert type(out) is np.ndarray and out.shape == () and out == 1.5
+
+
 def test_big_endian_and_non_contiguous_arrays_arrive_as_native():
     arr = np.arange(12, dtype=">f8").reshape(3, 4)[:, ::2]
     out = roundtrip(arr)
