@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -49,6 +50,15 @@ isolation_option = click.option(
 @click.version_option(grader.__version__, prog_name="grader")
 def main() -> None:
     """강의 4 실습 자동 채점기 / auto-grader for the lecture 4 exercises."""
+    # SIGTERM (a CI timeout, `kill`) becomes a normal exit, so every `finally` removes its
+    # temporary folders and kills its worker; SIGKILL leftovers are swept by the next run.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # KeyboardInterrupt, not SystemExit: pytest stops the session on it instead of counting a
+    # failed test and going on.
+    raise KeyboardInterrupt
 
 
 @main.command()
@@ -80,9 +90,17 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         target = path if path is not None else course.exercises_dir(a.name)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
+    except KeyboardInterrupt:
+        click.echo("grader: 중단됨 / interrupted", err=True)
+        sys.exit(130)
     except GraderError as exc:
         _fail(exc)
         return
+    if result.isolation != "bwrap" and (suites or course.solutions_dir(a.name).is_dir()):
+        click.secho("경고 / WARNING: 숨겨진 테스트를 bubblewrap 없이 채점했습니다 — 학생 코드가 참조 해답을 "
+                    "읽을 수 있었습니다 / hidden suites were graded without bubblewrap: student code "
+                    "could read the reference and the hidden tests (see the report's notes)",
+                    err=True, fg="yellow")
     rendered = json_report.render(result) if fmt == "json" else text_report.render(result)
     if output is not None:
         write_atomically(output, rendered)

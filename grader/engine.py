@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import plugin, scoring
+from grader import plugin, scoring, scratch
 from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
@@ -92,8 +91,9 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     seed = secrets.randbelow(2**31) if seed is None else seed
     found = suite_dirs(course, a.name, suites)
     start = time.monotonic()
+    scratch.sweep_stale()
     staged = stage(submission, course, a)
-    suites_root = Path(tempfile.mkdtemp(prefix="grader-suites-"))
+    suites_root = scratch.make_dir("suites")
     session = StudentSession(staged.folder, a.modules, course.limits, isolation)
     reference_dir = course.solutions_dir(a.name)
     if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
@@ -112,6 +112,8 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
                     code = pytest.main(args)
             finally:
                 plugin.ACTIVE_RUN = None
+        if code == pytest.ExitCode.INTERRUPTED:
+            raise KeyboardInterrupt
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise GraderError(
                 f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "

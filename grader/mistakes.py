@@ -45,7 +45,7 @@ import numpy as np
 
 from grader import compare
 from grader.calls import RecordedCall
-from grader.errors import GraderError
+from grader.errors import GraderError, StudentError
 
 __all__ = [
     "HINT_PREFIX",
@@ -465,7 +465,7 @@ class _Outcome:
     """What running a trusted function on a copy of one recorded call produced."""
 
     value: Any = None
-    raised: bool = False
+    raised: tuple[str, ...] = ()  # the exception's class and bases by name, when it raised
     warned: bool = False  # emitted a RuntimeWarning (overflow in exp, invalid value in sqrt)
     mutated: bool = False  # changed one of its input arrays in place
 
@@ -487,7 +487,7 @@ def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
     try:
         args, kwargs = copy.deepcopy((tuple(call.args), dict(call.kwargs)))
     except Exception:
-        return _Outcome(raised=True)
+        return _Outcome(raised=("<uncopyable input>",))
     inputs = _arrays((args, kwargs), [])
     before = [a.copy() for a in inputs]
     # Warnings are recorded, not shown: a mistake that only differs by an overflow warning
@@ -499,14 +499,31 @@ def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
         warnings.simplefilter("always")
         try:
             value = fn(*args, **kwargs)
-        except Exception:
-            return _Outcome(raised=True)
+        except Exception as exc:
+            return _Outcome(raised=tuple(k.__name__ for k in type(exc).__mro__))
     warned = any(issubclass(w.category, RuntimeWarning) for w in caught)
     mutated = any(
         a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
         for a, b in zip(inputs, before, strict=True)
     )
     return _Outcome(value=value, warned=warned, mutated=mutated)
+
+
+def _student_raised(result: Any) -> tuple[str, ...] | None:
+    """The exception a recorded call raised, by class names (most derived first), or None.
+
+    ``grader.errors.StudentRaised`` carries the names of the student's exception class and its
+    bases; any other ``StudentError`` (crash, timeout, missing function) says nothing about
+    the student's code and is reported as ``("<no result>",)``, which no mistake reproduces.
+    """
+    if not isinstance(result, BaseException):
+        return None
+    names = getattr(result, "type_names", None)
+    if isinstance(names, list | tuple) and names:
+        return tuple(str(n) for n in names)
+    if isinstance(result, StudentError):
+        return ("<no result>",)
+    return tuple(k.__name__ for k in type(result).__mro__)
 
 
 def _student_warned(call: RecordedCall) -> bool:
@@ -532,11 +549,13 @@ class HintMatcher:
 
     ``match(function, calls)`` re-runs each catalogued mistake of ``function`` (in catalogue
     order) on deep copies of the recorded inputs and returns the first whose outputs match the
-    student's results on every recorded call (``grader.compare.values_match``) and that the
+    student's results on every recorded call (``grader.compare.values_match``, or the same
+    exception class where the student's call raised) and that the
     reference does not reproduce on at least one of them: another value, or a RuntimeWarning or
     an in-place change of an input that the reference does not make *and* that the student's
     call showed too (``RecordedCall.warnings`` / ``.mutated`` when the proxy records them) — so
-    a correct output never gets a hint. Mistakes that raise on a call are skipped. Variant
+    a correct output never gets a hint. A mistake that raises where the student returned a
+    value (or the reverse) does not match; calls that crashed or timed out are ignored. Variant
     modules are built once and cached under unique private names; nothing is left in
     ``sys.modules``. Thread-safe.
     """
@@ -594,8 +613,7 @@ class HintMatcher:
             return None
         mine = [
             c for c in calls
-            # a call that raised in the worker has no output to reproduce
-            if c.function == function and not isinstance(c.result, BaseException)
+            if c.function == function and _student_raised(c.result) != ("<no result>",)
         ]
         if not mine:
             return None
@@ -607,7 +625,7 @@ class HintMatcher:
                 ref = self._reference(module)
                 fn = getattr(ref, name, None) if ref is not None else None
                 reference_outcomes[i] = _run(fn, mine[i]) if callable(fn) else _Outcome(
-                    raised=True)
+                    raised=("<no reference>",))
             return reference_outcomes[i]
 
         for mistake in candidates:
@@ -618,7 +636,7 @@ class HintMatcher:
             outcomes = []
             for call in mine:
                 outcome = _run(wrong, call)
-                if outcome.raised or not compare.values_match(call.result, outcome.value):
+                if not self._same(call, outcome):
                     break
                 outcomes.append(outcome)
             else:
@@ -630,6 +648,18 @@ class HintMatcher:
         return None
 
     @staticmethod
+    def _same(student: RecordedCall, wrong: _Outcome) -> bool:
+        """Does the mistake reproduce this call: the same value, or the same exception class?
+
+        A shape error is a mistake's whole symptom when the suites use non-square matrices
+        (``W_next`` instead of ``W_next.T``): both raise ``ValueError`` on the same inputs.
+        """
+        raised = _student_raised(student.result)
+        if raised is None:
+            return not wrong.raised and compare.values_match(student.result, wrong.value)
+        return bool(wrong.raised) and (raised[0] in wrong.raised or wrong.raised[0] in raised)
+
+    @staticmethod
     def _differs(wrong: _Outcome, reference: _Outcome, student: RecordedCall) -> bool:
         """Is there evidence that the student made *this* mistake rather than none?
 
@@ -638,8 +668,10 @@ class HintMatcher:
         the student's call showed the same symptom; a recorded call that does not carry
         ``warnings``/``mutated`` never does, so a correct output never gets such a hint.
         """
-        if reference.raised:
+        if bool(wrong.raised) != bool(reference.raised):
             return True
+        if wrong.raised:
+            return False  # both raise: the exception is no evidence
         if wrong.warned and not reference.warned and _student_warned(student):
             return True
         if wrong.mutated and not reference.mutated and _student_mutated(student):

@@ -20,7 +20,6 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import sandbox, wire
+from grader import sandbox, scratch, wire
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -160,10 +159,13 @@ class Worker:
                 timer.cancel()
 
     def _receive(self, deadline: float, what: str) -> Any:
-        try:
-            body = self._replies.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise self._timeout(what) from None
+        while True:  # short waits, so that SIGTERM/SIGINT handlers get to run meanwhile
+            try:
+                body = self._replies.get(timeout=min(0.25, max(0.0, deadline - time.monotonic())))
+                break
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    raise self._timeout(what) from None
         if body is None:
             raise self._crashed(what)
         if body is _TOO_LARGE:
@@ -239,22 +241,26 @@ class StudentSession:
     worker_starts: int = 0
     seccomp: bool | None = None
     _worker: Worker | None = None
+    _spare: Worker | None = None
+    _spawned: int = 0
     _next_id: int = 0
     _modules: dict[str, _ModuleState] = field(default_factory=dict)
     _tmp: Path | None = None
 
     def __post_init__(self) -> None:
         self.used_isolation = sandbox.resolve_isolation(self.isolation)
-        self._tmp = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+        self._tmp = scratch.make_dir("worker")
         self._site = sandbox.make_site(self._tmp / "site") if self.used_isolation == "process" \
             else None
         self._limits_json = json.dumps(self.limits.__dict__)
+        self._start_spare()
 
     # --- lifecycle ---------------------------------------------------------------------------
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.kill()
-            self._worker = None
+        for worker in (self._worker, self._spare):
+            if worker is not None:
+                worker.kill()
+        self._worker = self._spare = None
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -264,7 +270,7 @@ class StudentSession:
             return sandbox.plan_bwrap(self.submission, self._limits_json,
                                       tmp_bytes=self.limits.file_size_mb << 21)
         assert self._tmp is not None and self._site is not None
-        work = self._tmp / f"work{self.worker_starts}"
+        work = self._tmp / f"work{self._spawned}"
         work.mkdir()
         return sandbox.plan_process(self.submission, work, self._site, self._limits_json)
 
@@ -277,18 +283,27 @@ class StudentSession:
                 f"{self.limits.submission_budget_s:g} s is used up")
         return time.monotonic() + min(self.limits.call_timeout_s, remaining)
 
+    def _start_spare(self) -> None:
+        """Start the next worker now, so its start-up (mostly importing NumPy) overlaps with
+        pytest's collection or with the test that just lost its worker."""
+        if self._spare is None and self._tmp is not None:
+            self._spawned += 1
+            self._spare = Worker(self._plan(), self.limits)
+
     def _ensure_worker(self, what: str) -> Worker:
         if self._worker is not None and self._worker.alive():
             return self._worker
         if self._worker is not None:
             self._worker.kill()
+            self._worker = None
         self.worker_starts += 1
         for state in self._modules.values():
             state.functions = None  # a fresh worker imports again
-        start = time.monotonic()
-        worker = Worker(self._plan(), self.limits)
+        self._start_spare()
+        worker, self._spare = self._spare, None
+        assert worker is not None
         try:  # startup is the grader's cost, not charged to the student's budget
-            worker.wait_ready(start + STARTUP_TIMEOUT_S)
+            worker.wait_ready(time.monotonic() + STARTUP_TIMEOUT_S)
         except StudentError as exc:
             raise GraderError(f"작업자가 시작되지 않았습니다 / the worker did not start: {exc}") \
                 from None
@@ -304,6 +319,10 @@ class StudentSession:
         start = time.monotonic()
         try:
             return worker.request(message, deadline, what)
+        except StudentError:
+            if not worker.alive():
+                self._start_spare()
+            raise
         finally:
             self.spent_s += time.monotonic() - start
 

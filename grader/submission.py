@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 
@@ -91,7 +91,7 @@ def _broken_module(reason: str) -> str:
 def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     """Copy the submission's modules into a new private folder."""
     source = locate(path.resolve(), course, assignment)
-    root = Path(tempfile.mkdtemp(prefix="grader-submission-"))
+    root = scratch.make_dir("submission")
     folder = root / "submission"
     folder.mkdir()
     staged = Staged(folder, source)

@@ -40,7 +40,7 @@ def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
     result = run("check", str(sub), "--course", str(tiny_course), "--format", "json",
                  "--seed", "7", "--isolation", "process")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["schema"] == "grader.result/v1"
     assert {"score", "max_score", "assignment", "seed", "isolation", "duration_s",
             "grader_version", "functions"} <= set(report)
@@ -83,7 +83,7 @@ def test_same_seed_same_report_apart_from_timings(tiny_course, tmp_path):
     for seed in (3, 3, 4):
         result = run("check", str(sub), "--course", str(tiny_course), "--format", "json",
                      "--seed", str(seed), "--isolation", "process")
-        data = json.loads(result.output)
+        data = json.loads(result.stdout)
         data.pop("duration_s")
         reports.append(data)
     assert reports[0] == reports[1]

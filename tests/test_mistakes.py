@@ -12,6 +12,7 @@ of its module untouched.
 from __future__ import annotations
 
 import copy
+import itertools
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def _hidden_delta(rng: np.random.Generator) -> list[Call]:
 
 def _params(rng: np.random.Generator, sizes: list[int]) -> dict[str, np.ndarray]:
     params = {}
-    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=False), start=1):
+    for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
         params[f"W{layer}"] = rng.normal(0.0, 1.0, size=(n_in, n_out))
         params[f"b{layer}"] = rng.normal(0.0, 0.5, size=n_out)
     return params
@@ -556,7 +557,7 @@ def test_bad_metadata_names_file_and_key(
 def test_syntax_error_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.py"
     path.write_text("def adam(:\n", encoding="utf-8")
-    with pytest.raises(GraderError, match="broken.py:1"):
+    with pytest.raises(GraderError, match=r"broken\.py:1"):
         load_catalogue(tmp_path)
 
 

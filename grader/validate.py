@@ -1,0 +1,374 @@
+"""``grader validate``: does the course grade what it claims to grade?
+
+과목 검증: 참조 해답은 만점, 빈 스텁은 0점, 알려진 실수는 자기 함수에서만 감점되고 힌트가 보이는지,
+모든 채점 함수에 숨은 테스트가 있는지, 배점 합계가 맞는지 확인한다.
+
+Checks, each graded with the engine exactly as a student's submission would be (same seed for
+every grading, so every grading sees the same random inputs):
+
+- the reference solutions score full marks;
+- the stubs score zero, every function ``not_implemented``;
+- every catalogued mistake (``solutions/<assignment>/mistakes``), planted into a copy of the
+  reference with ``grader.mistakes.build_variant``, loses points in its own function and in no
+  other, and its hint appears in a failing test message of that function;
+- every graded function has at least one hidden test;
+- the points add up (``course.yaml`` total = the graded maximum).
+
+The engine grades one submission at a time (pytest's global state); a pool of two threads still
+overlaps the staging, worker start-up and clean-up of one grading with the tests of another.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course import COURSE_FILE, load_course
+from grader.engine import grade
+from grader.errors import GraderError
+from grader.mistakes import HINT_PREFIX, Mistake, build_variant, load_catalogue
+from grader.result import FunctionResult, Result
+
+__all__ = ["Check", "MistakeOutcome", "ValidationReport", "render", "validate"]
+
+_EPS = 1e-9  # scores are sums of float fractions of points
+_REASON_CHARS = 160
+
+
+@dataclass
+class Check:
+    """검사 한 줄 / one check of the report: its name, whether it passed and why."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MistakeOutcome:
+    """알려진 실수 하나를 채점한 결과 / what grading one catalogued mistake showed.
+
+    ``lost`` is the number of points lost in the mistake's own function (out of ``points``);
+    ``collateral`` maps every *other* function that scored lower than the reference to the
+    points it lost; ``hint_shown`` says whether the mistake's hint was in a failing test
+    message of its function; ``error`` is set when the variant could not be built or graded.
+    """
+
+    mistake: Mistake
+    lost: float = 0.0
+    points: float = 0.0
+    collateral: dict[str, float] = field(default_factory=dict)
+    hint_shown: bool = False
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.lost > _EPS and not self.collateral and self.hint_shown
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong, bilingual, one item per problem (empty when ``ok``)."""
+        if self.error:
+            return [self.error]
+        found = []
+        if self.lost <= _EPS:
+            found.append(
+                f"{self.mistake.function}에서 감점되지 않았습니다 — 이 실수를 잡는 숨은 테스트를 "
+                f"추가하세요 / loses no points in {self.mistake.function} — add a hidden test "
+                f"that catches it"
+            )
+        if self.collateral:
+            others = ", ".join(f"{k} (-{_num(v)})" for k, v in sorted(self.collateral.items()))
+            found.append(
+                f"다른 함수에서도 감점됩니다: {others} — 실수는 자기 함수에만 영향을 주어야 합니다 / "
+                f"also loses points in {others} — a mistake must only affect its own function"
+            )
+        if self.lost > _EPS and not self.hint_shown:
+            found.append(
+                f"실패한 테스트 메시지에 힌트가 없습니다 — 테스트가 학생 함수를 .call/직접 호출로 "
+                f"부르는지 확인하세요 / its hint is in no failing test message of "
+                f"{self.mistake.function} — the suites must call the student function directly "
+                f"(recorded calls) so the hint can be matched"
+            )
+        return found
+
+
+@dataclass
+class ValidationReport:
+    """``validate``의 결과 / the outcome of ``validate``: checks and one line per mistake."""
+
+    assignment: str
+    seed: int
+    isolation: str
+    points: dict[str, float]  # "module.function" -> points, as in course.yaml
+    checks: list[Check] = field(default_factory=list)
+    mistakes: list[MistakeOutcome] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def total_points(self) -> float:
+        return sum(self.points.values())
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks) and all(m.ok for m in self.mistakes)
+
+
+# --------------------------------------------------------------------------------------------
+# Running the gradings
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _short(text: str, limit: int = _REASON_CHARS) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _copy_modules(source: Path, modules: list[str], dest: Path) -> Path:
+    """A clean submission folder with only the assignment's modules (no tests/, mistakes/)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for module in modules:
+        path = source / f"{module}.py"
+        if not path.is_file():
+            raise GraderError(f"{path}이(가) 없습니다 / {path} not found")
+        shutil.copy2(path, dest / f"{module}.py")
+    return dest
+
+
+def _course_file(course_root: Path) -> Path:
+    return course_root if course_root.is_file() else course_root / COURSE_FILE
+
+
+def validate(
+    course_root: Path, assignment: str | None, *, seed: int | None = None, isolation: str = "auto"
+) -> ValidationReport:
+    """과목의 한 과제를 검증한다 / validate one assignment of the course at ``course_root``.
+
+    ``course_root`` is the course folder (or its ``course.yaml``). Every grading uses the same
+    ``seed`` (a new one when None, reported so the run can be repeated). Raises
+    ``GraderError`` for a broken course or mistake catalogue; everything else is reported.
+    """
+    start = time.monotonic()
+    course = load_course(_course_file(Path(course_root)))
+    a = course.assignment(assignment)
+    points = a.functions
+    modules = a.modules
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    solutions = course.solutions_dir(a.name)
+    catalogue = load_catalogue(solutions / "mistakes", points)
+
+    work = Path(tempfile.mkdtemp(prefix="grader-validate-"))
+    try:
+        jobs: dict[str, Callable[[], Path]] = {
+            "reference": lambda: _copy_modules(solutions, modules, work / "reference"),
+            "stubs": lambda: course.exercises_dir(a.name),
+        }
+        for mistake in catalogue:
+            def build(m: Mistake = mistake) -> Path:
+                dest = work / "mistakes" / m.name
+                build_variant(solutions, modules, m, dest)
+                return dest
+
+            jobs[f"mistake:{mistake.name}"] = build
+
+        def run(key: str) -> Result | str:
+            try:
+                return grade(course, a.name, jobs[key](), seed=seed, isolation=isolation)
+            except Exception as exc:  # one broken grading must not hide the others
+                return f"{type(exc).__name__}: {_short(str(exc), 400)}"
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = dict(zip(jobs, pool.map(run, jobs), strict=True))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    reference = results["reference"]
+    used = reference.isolation if isinstance(reference, Result) else isolation
+    report = ValidationReport(assignment=a.name, seed=seed, isolation=used, points=points)
+    report.checks.append(_check_reference(reference))
+    report.checks.append(_check_stubs(results["stubs"]))
+    report.checks.append(_check_hidden(reference, points))
+    report.checks.append(_check_points(reference, points))
+    report.mistakes = [
+        _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
+    ]
+    report.duration_s = round(time.monotonic() - start, 1)
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+def _lost_points(result: Result) -> list[FunctionResult]:
+    return [f for f in result.functions if f.score < f.max_score - _EPS]
+
+
+def _check_reference(result: Result | str) -> Check:
+    name = "참조 해답 만점 / reference scores full marks"
+    if isinstance(result, str):
+        return Check(name, False, "채점 실패 / grading failed", [result])
+    problems = [
+        f"{f.name}: {_num(f.score)}/{_num(f.max_score)} ({f.status}): {_short(f.reason)}"
+        for f in _lost_points(result)
+    ]
+    ok = not problems and result.score >= result.max_score - _EPS
+    return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
+
+
+def _check_stubs(result: Result | str) -> Check:
+    name = "스텁 0점, 모두 미구현 / stubs score zero, all not_implemented"
+    if isinstance(result, str):
+        return Check(name, False, "채점 실패 / grading failed", [result])
+    problems = [
+        f"{f.name}: {_num(f.score)}/{_num(f.max_score)} ({f.status})"
+        for f in result.functions
+        if f.score > _EPS or f.status != "not_implemented"
+    ]
+    ok = not problems and result.score <= _EPS
+    return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
+
+
+def _check_hidden(result: Result | str, points: dict[str, float]) -> Check:
+    name = "함수마다 숨은 테스트 / every graded function has a hidden test"
+    if isinstance(result, str):
+        return Check(name, False, "참조 채점 실패 / reference grading failed", [])
+    hidden: dict[str, int] = {}
+    for f in result.functions:
+        hidden[f.name] = sum(1 for t in f.tests if t.visibility == "hidden")
+    missing = [fn for fn in points if hidden.get(fn, 0) == 0]
+    total = sum(hidden.values())
+    problems = [
+        f"{fn}: 숨은 테스트가 없습니다 / no hidden test "
+        f"(solutions/{result.assignment}/tests에 @pytest.mark.grades(\"{fn}\") 테스트를 추가하세요 / "
+        f"add a test marked @pytest.mark.grades(\"{fn}\"))"
+        for fn in missing
+    ]
+    return Check(name, not missing, f"{total} hidden tests", problems)
+
+
+def _check_points(result: Result | str, points: dict[str, float]) -> Check:
+    total = sum(points.values())
+    name = "배점 합계 / points add up"
+    detail = f"{_num(total)} points, {len(points)} functions"
+    if isinstance(result, str):
+        return Check(name, False, detail, [])
+    problems = []
+    if abs(result.max_score - total) > _EPS:
+        problems.append(
+            f"채점 만점 {_num(result.max_score)} ≠ course.yaml 합계 {_num(total)} / "
+            f"graded maximum {_num(result.max_score)} ≠ course.yaml total {_num(total)}"
+        )
+    graded = {f.name: f.max_score for f in result.functions}
+    for fn, pts in points.items():
+        if fn not in graded:
+            problems.append(f"{fn}: 결과에 없습니다 / not in the result")
+        elif abs(graded[fn] - pts) > _EPS:
+            problems.append(f"{fn}: {_num(graded[fn])} ≠ {_num(pts)} (course.yaml)")
+    for fn in graded:
+        if fn not in points:
+            problems.append(f"{fn}: course.yaml에 없습니다 / not in course.yaml")
+    return Check(name, not problems, detail, problems)
+
+
+def _mistake_outcome(mistake: Mistake, result: Result | str, reference: Result | str) \
+        -> MistakeOutcome:
+    if isinstance(result, str):
+        return MistakeOutcome(mistake, error=result)
+    try:
+        own = result.function(mistake.function)
+    except KeyError:
+        return MistakeOutcome(
+            mistake, error=f"{mistake.function}: 결과에 없습니다 / not in the result")
+    baseline = (
+        {f.name: f.score for f in reference.functions}
+        if isinstance(reference, Result)
+        else {f.name: f.max_score for f in result.functions}
+    )
+    collateral = {
+        f.name: baseline.get(f.name, f.max_score) - f.score
+        for f in result.functions
+        if f.name != mistake.function and f.score < baseline.get(f.name, f.max_score) - _EPS
+    }
+    hint_shown = any(
+        not t.passed
+        and HINT_PREFIX in t.message
+        and (mistake.hint_ko in t.message or mistake.hint_en in t.message)
+        for t in own.tests
+    )
+    return MistakeOutcome(
+        mistake,
+        lost=own.max_score - own.score,
+        points=own.max_score,
+        collateral=collateral,
+        hint_shown=hint_shown,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def render(report: ValidationReport) -> str:
+    """보고서를 표로 / the report as plain-text tables (checks, then one row per mistake)."""
+    out = [
+        f"grader validate — {report.assignment}: seed {report.seed}, isolation "
+        f"{report.isolation}, {len(report.points)} functions, {_num(report.total_points)} points, "
+        f"{len(report.mistakes)} mistakes, {report.duration_s:g} s",
+        "",
+    ]
+    rows = [["검사 / check", "결과 / result", "세부 / detail"]]
+    for c in report.checks:
+        rows.append([c.name, "ok" if c.ok else "FAIL", c.detail])
+    out += _table(rows)
+    for c in report.checks:
+        out += [f"  ✗ {c.name}: {p}" for p in c.problems]
+
+    if report.mistakes:
+        out.append("")
+        rows = [["실수 / mistake", "함수 / function", "감점 / lost", "다른 함수 / others",
+                 "힌트 / hint", "결과 / result"]]
+        for m in report.mistakes:
+            if m.error:
+                rows.append([m.mistake.name, m.mistake.function, "-", "-", "-", "ERROR"])
+                continue
+            others = ", ".join(sorted(m.collateral)) or "-"
+            rows.append([
+                m.mistake.name,
+                m.mistake.function,
+                f"{_num(m.lost)}/{_num(m.points)}",
+                others,
+                "yes" if m.hint_shown else "no",
+                "ok" if m.ok else "FAIL",
+            ])
+        out += _table(rows)
+        for m in report.mistakes:
+            out += [f"  ✗ {m.mistake.name}: {p}" for p in m.problems]
+
+    bad = sum(not c.ok for c in report.checks) + sum(not m.ok for m in report.mistakes)
+    out += [
+        "",
+        "검증 통과 / validation passed" if report.ok
+        else f"검증 실패: 문제 {bad}건 / validation failed: {bad} problem(s)",
+    ]
+    return "\n".join(out)
