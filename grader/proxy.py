@@ -57,7 +57,8 @@ def _signal_reason(code: int) -> str:
         signal.SIGABRT: "비정상 종료 / aborted (SIGABRT)",
     }
     if hasattr(signal, "SIGXCPU"):
-        names[signal.SIGXCPU] = "CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU)"
+        names[signal.SIGXCPU] = ("CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU, "
+                                 "limits.cpu_s)")
     if hasattr(signal, "SIGXFSZ"):
         names[signal.SIGXFSZ] = "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)"
     if code < 0:
@@ -179,7 +180,8 @@ class Worker:
         self.kill()
         return WorkerTimeout(
             f"{what}: 제한 시간 {self.limits.call_timeout_s:g}초를 넘겼습니다 (무한 루프?) / "
-            f"took longer than the {self.limits.call_timeout_s:g} s limit (an endless loop?)")
+            f"took longer than the {self.limits.call_timeout_s:g} s limit (an endless loop?) "
+            "(limits.call_timeout_s)")
 
     def _crashed(self, what: str) -> StudentError:
         try:  # let it finish dying so its own exit status is reported, not our SIGKILL
@@ -280,7 +282,7 @@ class StudentSession:
             raise WorkerTimeout(
                 f"{what}: 제출물 전체의 실행 시간 예산 {self.limits.submission_budget_s:g}초를 "
                 f"다 썼습니다 / the submission's time budget of "
-                f"{self.limits.submission_budget_s:g} s is used up")
+                f"{self.limits.submission_budget_s:g} s is used up (limits.submission_budget_s)")
         return time.monotonic() + min(self.limits.call_timeout_s, remaining)
 
     def _start_spare(self) -> None:
@@ -375,7 +377,7 @@ class StudentSession:
         name = self._check_function(module, function)
         reply = self._exchange({"op": "call", "module": module, "function": function,
                                 "args": list(args), "kwargs": kwargs}, name)
-        call = _to_call(name, reply)
+        call = _to_call(name, reply, self.limits)
         if call.output:
             self.output.append(call.output[: self.limits.output_bytes])
         self.recorded.append(RecordedCall(name, args, kwargs,
@@ -392,7 +394,7 @@ class StudentSession:
             raise ProtocolViolation("batch reply has the wrong number of results")
         values = []
         for r in results:
-            call = _to_call(name, r)
+            call = _to_call(name, r, self.limits)
             values.append(call.value)  # raises the first student exception
         return values
 
@@ -420,7 +422,18 @@ def _import_error(module: str, error: Any) -> StudentError:
         f"{module}.py does not import — {kind}{at}: {detail}")
 
 
-def _to_call(name: str, reply: Any) -> Call:
+def _limit_note(kind: str, detail: str, limits: Limits) -> str:
+    """Say which limit of course.yaml an exception comes from, when it comes from one."""
+    if kind == "MemoryError":
+        return (f" — 메모리 제한 {limits.memory_mb} MB 초과 / over the memory limit of "
+                f"{limits.memory_mb} MB (limits.memory_mb)")
+    if "Errno 27" in detail:  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
+        return (f" — 파일 크기 제한 {limits.file_size_mb} MB 초과 / over the file size limit of "
+                f"{limits.file_size_mb} MB (limits.file_size_mb)")
+    return ""
+
+
+def _to_call(name: str, reply: Any, limits: Limits) -> Call:
     if not isinstance(reply, dict):
         raise ProtocolViolation("a call reply is not a mapping")
     warns = []
@@ -438,7 +451,7 @@ def _to_call(name: str, reply: Any) -> Call:
         names = [str(n)[:100] for n in error.get("type_names") or ["Exception"]][:20]
         detail, where = str(error.get("detail", ""))[:1000], str(error.get("where", ""))[:200]
         cls = StudentNotImplemented if names[0] == "NotImplementedError" else StudentRaised
-        call.error = cls(name, names, detail, where)
+        call.error = cls(name, names, detail + _limit_note(names[0], detail, limits), where)
     elif "value" in reply:
         call.result = reply["value"]
     else:

@@ -34,7 +34,7 @@ def _alive(pid: int) -> bool:
 
 def sweep_stale() -> list[Path]:
     """Remove the folders left by grader runs that were killed; return what was removed."""
-    removed = []
+    removed: list[Path] = []
     root = Path(tempfile.gettempdir())
     try:
         entries = list(root.glob(f"{PREFIX}*-*"))

@@ -25,7 +25,7 @@ import pytest
 from grader import compare, wire
 from grader.calls import RecordedCall, WarningRecord
 from grader.course import load_course
-from grader.errors import GraderError
+from grader.errors import GraderError, StudentRaised, WorkerCrashed
 from grader.mistakes import (
     HintMatcher,
     Mistake,
@@ -381,12 +381,33 @@ def test_matcher_needs_every_call_to_match(catalogue: list[Mistake], matcher: Hi
     assert matcher.match(mistake.function, [good]) is mistake
     other = RecordedCall(mistake.function, (z,), {}, wrong + 1.0)
     assert matcher.match(mistake.function, [good, other]) is None
-    # Calls of other functions and calls that raised are ignored; no call at all: no hint.
+    # A call that raised must be reproduced too; calls of other functions and calls that
+    # crashed or timed out are ignored; no call at all: no hint.
     raised = RecordedCall(mistake.function, (z,), {}, ValueError("boom"))
+    assert matcher.match(mistake.function, [good, raised]) is None
+    crashed = RecordedCall(mistake.function, (z,), {}, WorkerCrashed("killed"))
     unrelated = RecordedCall("activations.relu", (z,), {}, z)
-    assert matcher.match(mistake.function, [good, raised, unrelated]) is mistake
-    assert matcher.match(mistake.function, [raised, unrelated]) is None
+    assert matcher.match(mistake.function, [good, crashed, unrelated]) is mistake
+    assert matcher.match(mistake.function, [crashed, unrelated]) is None
     assert matcher.match("activations.nonexistent", [good]) is None
+
+
+def test_matcher_recognises_a_shape_error(catalogue: list[Mistake], matcher: HintMatcher) -> None:
+    """W_next instead of W_next.T raises on non-square weights: the same ValueError counts."""
+    mistake = next(m for m in catalogue if m.name == "delta_rule_hidden_delta_w_not_transposed")
+    rng = np.random.default_rng(5)
+    args = (_probabilities(rng, (4, 3)), _signed(rng, (3, 2)), _signed(rng, (4, 2)))
+    error = StudentRaised(mistake.function, ["ValueError", "Exception", "BaseException", "object"],
+                          "matmul: mismatch", "delta_rule.py:3")
+    assert matcher.match(mistake.function, [RecordedCall(mistake.function, args, {}, error)]) \
+        is mistake
+    other = StudentRaised(mistake.function, ["TypeError", "Exception"], "bad", "")
+    assert matcher.match(mistake.function, [RecordedCall(mistake.function, args, {}, other)]) \
+        is None
+    # On square weights the mistake returns a (wrong) value, so a ValueError is not it.
+    square = (_probabilities(rng, (4, 3)), _signed(rng, (3, 3)), _signed(rng, (4, 3)))
+    assert matcher.match(mistake.function, [RecordedCall(mistake.function, square, {}, error)]) \
+        is None
 
 
 def test_symptom_only_mistakes_need_the_symptom(catalogue: list[Mistake], matcher: HintMatcher) -> None:

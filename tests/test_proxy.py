@@ -167,3 +167,17 @@ def test_missing_module_function_and_broken_import(make_session):
     with pytest.raises(WorkerCrashed):  # remembered: no new worker is paid for it
         student.dies.f(1)
     assert student.mod_a.double(1) == 2 and s.worker_starts == starts + 1
+
+
+def test_limits_name_themselves_in_messages(make_session):
+    s = make_session({"mod_l.py": (
+        "import numpy as np\n"
+        "def hog(x):\n    return np.ones(10**9)\n"
+        "def big_file(x):\n"
+        "    with open('big.bin', 'wb') as f:\n        f.write(b'0' * (4 << 20))\n")},
+        memory_mb=512, file_size_mb=2)
+    student = Student(s)
+    with pytest.raises(StudentRaised, match=r"memory limit of 512 MB \(limits\.memory_mb\)"):
+        student.mod_l.hog(1)
+    with pytest.raises(StudentRaised, match=r"file size limit of 2 MB \(limits\.file_size_mb\)"):
+        student.mod_l.big_file(1)
