@@ -50,4 +50,7 @@ class RecordedCall:
     function: str  # "optimizers.adam"
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
-    result: Any
+    result: Any  # the value, or the StudentRaised it raised
+    # Some mistakes give right values and differ only by a warning or an in-place change.
+    warnings: tuple[WarningRecord, ...] = ()
+    mutated: tuple[str, ...] = ()

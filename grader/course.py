@@ -7,7 +7,8 @@ unknown keys are errors, not silence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,15 @@ class Assignment:
     @property
     def max_score(self) -> float:
         return sum(self.functions.values())
+
+    def only(self, modules: Iterable[str]) -> Assignment:
+        """The same assignment reduced to some of its modules (a partial grading)."""
+        keep = set(modules)
+        unknown = keep - set(self.exercises)
+        if unknown:
+            raise GraderError(f"과제 {self.name}에 없는 모듈 / not modules of {self.name}: "
+                              f"{', '.join(sorted(unknown))}")
+        return replace(self, exercises={m: f for m, f in self.exercises.items() if m in keep})
 
 
 @dataclass(frozen=True)

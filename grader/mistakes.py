@@ -548,16 +548,20 @@ class HintMatcher:
     """학생의 출력을 재현하는 알려진 실수를 찾는다 / finds the catalogued mistake behind outputs.
 
     ``match(function, calls)`` re-runs each catalogued mistake of ``function`` (in catalogue
-    order) on deep copies of the recorded inputs and returns the first whose outputs match the
-    student's results on every recorded call (``grader.compare.values_match``, or the same
-    exception class where the student's call raised) and that the
-    reference does not reproduce on at least one of them: another value, or a RuntimeWarning or
-    an in-place change of an input that the reference does not make *and* that the student's
-    call showed too (``RecordedCall.warnings`` / ``.mutated`` when the proxy records them) — so
-    a correct output never gets a hint. A mistake that raises where the student returned a
-    value (or the reverse) does not match; calls that crashed or timed out are ignored. Variant
-    modules are built once and cached under unique private names; nothing is left in
-    ``sys.modules``. Thread-safe.
+    order) on deep copies of the recorded inputs and returns the first that
+
+    - reproduces the student's result on every recorded call of ``function``
+      (``grader.compare.values_match``; where the student's call raised, the same exception
+      class), and
+    - is told apart from the reference on at least one of them: another value, or a
+      RuntimeWarning or an in-place change of an input that the reference does not make *and*
+      that the student's call showed too (``RecordedCall.warnings`` / ``.mutated`` when the
+      proxy records them) — so a correct output never gets a hint.
+
+    Calls that crashed or timed out are ignored. Mistakes and the reference run in-process
+    (trusted instructor code) inside ``warnings.catch_warnings`` with NumPy's default error
+    state, so nothing leaks. Variant modules are built once and cached under unique private
+    names; nothing is left in ``sys.modules``. Thread-safe.
     """
 
     _ids = itertools.count()
@@ -572,6 +576,9 @@ class HintMatcher:
             self._by_function.setdefault(mistake.function, []).append(mistake)
         self._variants: dict[str, types.ModuleType | None] = {}
         self._references: dict[str, types.ModuleType | None] = {}
+        # Outcomes per (mistake name or "", id(call)): a grading asks again for every failing
+        # test with the calls recorded so far. The call is kept so that its id is not reused.
+        self._outcomes: dict[tuple[str, int], tuple[RecordedCall, _Outcome]] = {}
         self._lock = threading.Lock()
 
     def mistakes_for(self, function: str) -> list[Mistake]:
@@ -618,15 +625,11 @@ class HintMatcher:
         if not mine:
             return None
         module, name = function.split(".", 1)
-        reference_outcomes: dict[int, _Outcome] = {}
 
         def reference_outcome(i: int) -> _Outcome:
-            if i not in reference_outcomes:
-                ref = self._reference(module)
-                fn = getattr(ref, name, None) if ref is not None else None
-                reference_outcomes[i] = _run(fn, mine[i]) if callable(fn) else _Outcome(
-                    raised=("<no reference>",))
-            return reference_outcomes[i]
+            ref = self._reference(module)
+            fn = getattr(ref, name, None) if ref is not None else None
+            return self._outcome("", fn, mine[i])
 
         for mistake in candidates:
             variant = self._variant(mistake)
@@ -635,7 +638,7 @@ class HintMatcher:
                 continue
             outcomes = []
             for call in mine:
-                outcome = _run(wrong, call)
+                outcome = self._outcome(mistake.name, wrong, call)
                 if not self._same(call, outcome):
                     break
                 outcomes.append(outcome)
@@ -646,6 +649,15 @@ class HintMatcher:
                 ):
                     return mistake
         return None
+
+    def _outcome(self, key: str, fn: Any, call: RecordedCall) -> _Outcome:
+        cached = self._outcomes.get((key, id(call)))
+        if cached is not None and cached[0] is call:
+            return cached[1]
+        outcome = _run(fn, call) if callable(fn) else _Outcome(raised=("<no function>",))
+        with self._lock:
+            self._outcomes[(key, id(call))] = (call, outcome)
+        return outcome
 
     @staticmethod
     def _same(student: RecordedCall, wrong: _Outcome) -> bool:

@@ -75,8 +75,7 @@ class GradingRun:
 
     def hint_for(self, function: str) -> str:
         """The catalogued mistake that explains the student's output in this test, if any."""
-        calls = [c for c in self.session.recorded if c.function == function
-                 and not isinstance(c.result, StudentError)]
+        calls = [c for c in self.session.recorded if c.function == function]
         mistakes_dir = self.reference_dir / "mistakes"
         if not calls or not mistakes_dir.is_dir():
             return ""
@@ -193,6 +192,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         session = _run(item.config, Path(str(item.path))).session
         session.recorded.clear()
         session.output.clear()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a partial grading (``grade(..., modules=...)``) run only those modules' tests."""
+    if ACTIVE_RUN is None:
+        return
+    graded = ACTIVE_RUN.assignment.functions
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        grades = _grades(item)
+        (drop if grades is not None and grades[0] not in graded else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def _message(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:

@@ -380,8 +380,9 @@ class StudentSession:
         call = _to_call(name, reply, self.limits)
         if call.output:
             self.output.append(call.output[: self.limits.output_bytes])
-        self.recorded.append(RecordedCall(name, args, kwargs,
-                                          call.result if call.error is None else call.error))
+        self.recorded.append(RecordedCall(
+            name, args, kwargs, call.result if call.error is None else call.error,
+            tuple(call.warnings), tuple(call.mutated)))
         return call
 
     def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],

@@ -14,8 +14,8 @@ every grading, so every grading sees the same random inputs):
 - every graded function has at least one hidden test;
 - the points add up (``course.yaml`` total = the graded maximum).
 
-The engine grades one submission at a time (pytest's global state); a pool of two threads still
-overlaps the staging, worker start-up and clean-up of one grading with the tests of another.
+A mistake's variant is graded on its own module only: the other modules are the reference's
+files, unchanged, and reference modules never import each other.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,10 +91,11 @@ class MistakeOutcome:
             )
         if self.lost > _EPS and not self.hint_shown:
             found.append(
-                f"실패한 테스트 메시지에 힌트가 없습니다 — 테스트가 학생 함수를 .call/직접 호출로 "
-                f"부르는지 확인하세요 / its hint is in no failing test message of "
-                f"{self.mistake.function} — the suites must call the student function directly "
-                f"(recorded calls) so the hint can be matched"
+                f"{self.mistake.function}의 실패한 테스트 메시지에 힌트가 없습니다 — 기록된 호출로 "
+                f"이 실수를 재현하지 못했습니다 / its hint is in no failing test message of "
+                f"{self.mistake.function}: the recorded calls of the failing tests were not "
+                f"reproduced by this mistake (calls through .batch are not recorded; a mistake "
+                f"that only warns or changes an input needs that symptom recorded with the call)"
             )
         return found
 
@@ -181,14 +181,20 @@ def validate(
 
             jobs[f"mistake:{mistake.name}"] = build
 
+        # A variant differs from the reference in its mistake's module only, and reference
+        # modules never import each other (tests/test_stubs.py), so only that module's tests
+        # can change: grading just those keeps validate fast.
+        only = {f"mistake:{m.name}": [m.module] for m in catalogue}
+
         def run(key: str) -> Result | str:
             try:
-                return grade(course, a.name, jobs[key](), seed=seed, isolation=isolation)
+                return grade(course, a.name, jobs[key](), seed=seed, isolation=isolation,
+                             modules=only.get(key))
             except Exception as exc:  # one broken grading must not hide the others
                 return f"{type(exc).__name__}: {_short(str(exc), 400)}"
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            results = dict(zip(jobs, pool.map(run, jobs), strict=True))
+        # pytest's global state allows one grading at a time in a process (see engine).
+        results = {key: run(key) for key in jobs}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -69,7 +69,7 @@ def _signed(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 def _elementwise(rng: np.random.Generator) -> list[Call]:
     z = rng.uniform(-5.0, 5.0, size=(3, 4))
     z[0, 0] = 0.0  # the kink of ReLU
-    return [((z,), {}), ((np.array([-1000.0, -3.0, 0.0, 2.0, 1000.0]),), {}), ((np.array([[0.7]]),), {})]
+    return [((z,), {}), ((np.array([-1000.0, -3.0, 0.0, 2.0, 1000.0]),), {}), ((np.array(0.7),), {})]
 
 
 def _gradient_through_layers(rng: np.random.Generator) -> list[Call]:

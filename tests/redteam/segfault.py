@@ -1,7 +1,7 @@
 # ruff: noqa
-"""Replaces relu: reads address 0 through ctypes — SIGSEGV kills the worker."""
+"""Replaces relu: writes to address 0 through ctypes — SIGSEGV kills the worker."""
 import ctypes
 
 
 def relu(z):
-    return ctypes.string_at(0, 16)
+    ctypes.memset(0, 0, 16)

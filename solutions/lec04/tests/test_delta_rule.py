@@ -120,6 +120,21 @@ def test_hidden_delta_matches_reference(student: Any, reference: Any,
                              name="hidden_delta")
 
 
+@pytest.mark.grades("delta_rule.hidden_delta", weight=1)
+def test_hidden_delta_with_square_weights(student: Any, reference: Any,
+                                          rng: np.random.Generator) -> None:
+    """정사각 ``W_next``에서도 같다: 전치를 빠뜨리면 오류 대신 틀린 값이 나온다.
+
+    With a square ``W_next`` a missing transpose gives wrong numbers instead of a shape error.
+    """
+    n, h = int(rng.integers(2, 7)), int(rng.integers(2, 6))
+    y_hidden, w_next = _activations(rng, (n, h)), _weights(rng, (h, h))
+    delta_next = _weights(rng, (n, h)) * 0.1
+    compare.assert_close(student.delta_rule.hidden_delta(y_hidden, w_next, delta_next),
+                         reference.delta_rule.hidden_delta(y_hidden, w_next, delta_next),
+                         name="hidden_delta")
+
+
 @pytest.mark.grades("delta_rule.hidden_delta", weight=2)
 def test_hidden_delta_is_slope_of_error(student: Any, reference: Any,
                                         rng: np.random.Generator) -> None:

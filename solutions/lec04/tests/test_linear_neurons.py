@@ -55,28 +55,25 @@ def _separable(rng: np.random.Generator, reference: Any, epochs: int) -> tuple[n
     raise RuntimeError("no separable data set converged; change the generator")  # never
 
 
-def _triple(got: Any, name: str) -> tuple[Any, Any, Any]:
-    """The ``(w, b, history)`` tuple, or a failure that says what came back instead."""
+def _history(got: Any, name: str, epochs: int) -> tuple[Any, Any, np.ndarray]:
+    """``(w, b, history)`` with ``history`` (``errors``/``losses``) as a float array of one value
+    per epoch — or a failure that says what came back instead."""
     if not isinstance(got, tuple | list) or len(got) != 3:
         raise AssertionError(
             f"{name}: (w, b, 기록) 세 개짜리 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
             f"돌려주었습니다 / {name}: expected a tuple (w, b, history), got {type(got).__name__}"
         )
-    return got[0], got[1], got[2]
-
-
-def _history(values: Any, name: str) -> np.ndarray:
-    """``errors``/``losses`` as a 1-D float array (a list or a 1-D array is accepted)."""
     try:
-        out = np.asarray(values, dtype=np.float64)
+        history = np.asarray(got[2], dtype=np.float64)
     except (TypeError, ValueError):
-        out = None
-    if out is None or out.ndim != 1:
+        history = np.zeros((0, 0))
+    if history.shape != (epochs,):
         raise AssertionError(
-            f"{name}: 에포크마다 값 하나씩인 리스트여야 합니다 ({type(values).__name__}) / "
-            f"{name}: expected a list with one value per epoch ({type(values).__name__})"
+            f"{name}[2]: 에포크마다 값이 하나씩, 모두 {epochs}개여야 합니다 "
+            f"({type(got[2]).__name__}, 모양 {history.shape}) / {name}[2]: expected one value "
+            f"per epoch, {epochs} in all ({type(got[2]).__name__} of shape {history.shape})"
         )
-    return out
+    return got[0], got[1], history
 
 
 def _expected(result: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -178,7 +175,7 @@ def test_perceptron_update_matches_reference(student: Any, reference: Any,
     """맞힌 샘플과 틀린 샘플 모두에서 참조 해답과 같다 / same as the reference, right and wrong samples."""
     cases = _update_cases(rng)
     got = student.linear_neurons.perceptron_update.batch(cases)
-    for i, (case, value) in enumerate(zip(cases, got)):
+    for i, (case, value) in enumerate(zip(cases, got, strict=True)):
         w_new, b_new = reference.linear_neurons.perceptron_update(*case)
         compare.assert_close(value, (np.asarray(w_new), float(b_new)),
                              name=f"perceptron_update (case {i})")
@@ -194,7 +191,7 @@ def test_perceptron_update_uses_predicted_label(student: Any, rng: np.random.Gen
     """
     cases = _update_cases(rng)
     got = student.linear_neurons.perceptron_update.batch(cases)
-    for i, ((w, b, x, y, eta), value) in enumerate(zip(cases, got)):
+    for i, ((w, b, x, y, eta), value) in enumerate(zip(cases, got, strict=True)):
         z = float(x @ w + b)
         u = 0.0 if (1 if z >= 0.0 else -1) == y else 2.0 * eta * y
         compare.assert_close(value, (w + u * x, b + u), name=f"perceptron_update (case {i})")
@@ -255,18 +252,20 @@ def test_train_perceptron_separates_separable_data(student: Any, reference: Any,
     """
     epochs = 50
     x, y = _separable(rng, reference, epochs)
-    w, b, errors = _triple(student.linear_neurons.train_perceptron(x, y, 0.1, epochs),
-                           "train_perceptron")
-    counts = _history(errors, "train_perceptron: errors")
-    assert counts.shape == (epochs,), (
-        f"errors의 길이가 에포크 수 {epochs}가 아니라 {counts.shape[0]}입니다 / "
-        f"errors has {counts.shape[0]} entries, expected one per epoch ({epochs})"
-    )
-    assert counts[-1] == 0, (
-        f"분리 가능한 데이터인데 마지막 에포크의 오류가 {counts[-1]:g}개입니다 / "
-        f"the data are separable but the last epoch still has {counts[-1]:g} errors"
-    )
-    predicted = np.where(x @ np.asarray(w, dtype=np.float64) + float(b) >= 0.0, 1, -1)
+    w, b, errors = _history(student.linear_neurons.train_perceptron(x, y, 0.1, epochs),
+                            "train_perceptron", epochs)
+    if errors[-1] != 0:
+        raise AssertionError(
+            f"분리 가능한 데이터인데 마지막 에포크의 오류가 {errors[-1]:g}개입니다 / "
+            f"the data are separable but the last epoch still has {errors[-1]:g} errors"
+        )
+    try:
+        predicted = np.where(x @ np.asarray(w, dtype=np.float64) + float(b) >= 0.0, 1, -1)
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"train_perceptron: w는 모양 ({x.shape[1]},)의 배열, b는 float이어야 합니다 / "
+            f"train_perceptron: w must be an array of shape ({x.shape[1]},) and b a float"
+        ) from None
     compare.assert_close(predicted, y, name="train_perceptron: labels predicted by (w, b)")
 
 
@@ -384,15 +383,10 @@ def test_train_adaline_records_loss_at_start_of_epoch(student: Any, reference: A
     """
     x, y = _standardized(rng, int(rng.integers(10, 40)), int(rng.integers(2, 5)))
     epochs = int(rng.integers(2, 6))
-    _, _, losses = _triple(student.linear_neurons.train_adaline(x, y, 0.05, epochs),
-                           "train_adaline")
-    history = _history(losses, "train_adaline: losses")
-    assert history.shape == (epochs,), (
-        f"losses의 길이가 에포크 수 {epochs}가 아니라 {history.shape[0]}입니다 / "
-        f"losses has {history.shape[0]} entries, expected one per epoch ({epochs})"
-    )
+    _, _, losses = _history(student.linear_neurons.train_adaline(x, y, 0.05, epochs),
+                            "train_adaline", epochs)
     start = float(reference.linear_neurons.adaline_loss(np.zeros(x.shape[1]), 0.0, x, y))
-    compare.assert_close(float(history[0]), start, name="train_adaline: losses[0]")
+    compare.assert_close(float(losses[0]), start, name="train_adaline: losses[0]")
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
@@ -404,12 +398,13 @@ def test_train_adaline_converges_with_small_eta(student: Any, reference: Any,
     """
     x, y = _standardized(rng, int(rng.integers(20, 40)), int(rng.integers(2, 4)))
     got = student.linear_neurons.train_adaline(x, y, 0.01, 20)
-    history = _history(_triple(got, "train_adaline")[2], "train_adaline: losses")
-    assert history.shape == (20,) and np.all(np.diff(history) < 0.0), (
-        f"작은 학습률인데 손실이 매 에포크 줄어들지 않습니다: {np.round(history, 6).tolist()} / "
-        f"with a small learning rate the loss must decrease every epoch: "
-        f"{np.round(history, 6).tolist()}"
-    )
+    _, _, losses = _history(got, "train_adaline", 20)
+    if not np.all(np.diff(losses) < 0.0):
+        raise AssertionError(
+            f"작은 학습률인데 손실이 매 에포크 줄어들지 않습니다: {np.round(losses, 6).tolist()} / "
+            f"with a small learning rate the loss must decrease every epoch: "
+            f"{np.round(losses, 6).tolist()}"
+        )
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, 0.01, 20)),
                          name="train_adaline")
 
@@ -427,12 +422,13 @@ def test_train_adaline_diverges_with_large_eta(student: Any, reference: Any,
     design = np.column_stack([x, np.ones(len(x))])
     eta = 3.0 / float(np.linalg.eigvalsh(design.T @ design / len(x))[0])
     got = student.linear_neurons.train_adaline(x, y, eta, 8)
-    history = _history(_triple(got, "train_adaline")[2], "train_adaline: losses")
-    assert history.shape == (8,) and np.all(np.diff(history) > 0.0), (
-        f"큰 학습률(eta = {eta:.3g})인데 손실이 매 에포크 커지지 않습니다: "
-        f"{np.round(history, 3).tolist()} / with a large learning rate (eta = {eta:.3g}) the "
-        f"loss must grow every epoch: {np.round(history, 3).tolist()}"
-    )
+    _, _, losses = _history(got, "train_adaline", 8)
+    if not np.all(np.diff(losses) > 0.0):
+        raise AssertionError(
+            f"큰 학습률(eta = {eta:.3g})인데 손실이 매 에포크 커지지 않습니다: "
+            f"{np.round(losses, 3).tolist()} / with a large learning rate (eta = {eta:.3g}) the "
+            f"loss must grow every epoch: {np.round(losses, 3).tolist()}"
+        )
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, eta, 8)),
                          name="train_adaline")
 

@@ -1,0 +1,476 @@
+"""Red team: hostile submissions against the whole engine (worker, proxy, plugin, scoring).
+
+레드팀: 적대적인 제출물로 채점기 전체를 시험한다. 각 공격은 참조 해답에서 함수 하나(또는 모듈
+수준 코드)만 바꾼 것이므로 함수별 점수를 정확히 기대할 수 있다. 모든 테스트는 채점 시간의
+상한과, 채점 뒤에 프로세스·임시 파일이 남지 않았음을 함께 확인한다.
+
+Every attack lives in ``tests/redteam/`` (one file, or one folder, per attack). The test course
+(``redteam_support.build_course``) grades ``activations`` with the real points plus two
+``linear_neurons`` functions, with a 1 s call timeout and a 10 s submission budget. Each test
+states the exact score of every function, a bound on the grading time, and (through
+``redteam_support.watched``) that no process and no temporary file is left behind.
+
+What stops each attack, and under which isolation, is written next to its expectation
+(``STOPPED_BY``); the seccomp filter and the rlimits are installed by the worker itself, so they
+hold under ``process`` isolation too — only the filesystem view (and a private ``/tmp``) is
+bwrap's alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+def _support() -> ModuleType:
+    """``tests/redteam_support.py`` (the tests folder is not on sys.path with importlib mode)."""
+    if "redteam_support" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "redteam_support", Path(__file__).with_name("redteam_support.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["redteam_support"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["redteam_support"]
+
+
+rs = _support()
+# Whole gradings under two isolations: about a minute and a half once the engine is fast.
+pytestmark = pytest.mark.slow
+
+ATTACKS = Path(__file__).with_name("redteam")
+ACTIVATIONS = [f"activations.{name}" for name in rs.ACTIVATION_POINTS]
+GRADED = set(rs.ACTIVATION_POINTS)
+ISOLATION = pytest.mark.parametrize("isolation", [
+    pytest.param("bwrap", marks=pytest.mark.skipif(
+        not rs.bwrap_available(), reason="bubblewrap is not installed or cannot run here")),
+    "process",
+])
+# A grading of this course takes about 0.6 s; the bounds leave room for a loaded CI machine.
+QUICK_S = 10.0
+# Each test of a looping function pays the 1 s call timeout (relu has 2 tests).
+LOOPING_S = 14.0
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return rs.build_course(tmp_path_factory.mktemp("course"), rs.LIMITS)
+
+
+@pytest.fixture(scope="session")
+def budget_course(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return rs.build_course(tmp_path_factory.mktemp("budget-course"), rs.BUDGET_LIMITS)
+
+
+def attack_source(name: str, **placeholders: object) -> str:
+    """The reference ``activations.py`` with the attack applied: every graded function the
+    attack file defines is renamed away in the reference, and the attack file is appended (its
+    module-level code runs at import)."""
+    text = (ATTACKS / f"{name}.py").read_text(encoding="utf-8")
+    for key, value in placeholders.items():
+        text = text.replace(f"@{key}@", str(value))
+    assert not re.search(r"@[A-Z]+@", text), f"{name}: a placeholder was not filled"
+    source = rs.ACTIVATIONS
+    for function in re.findall(r"^def (\w+)\(", text, flags=re.MULTILINE):
+        if function in GRADED:
+            source = re.sub(rf"^def {function}\(", f"def _replaced_{function}(", source,
+                            flags=re.MULTILINE)
+    return source + "\n\n" + text
+
+
+def grade_attack(course: Any, tmp_path: Path, name: str, isolation: str, max_s: float,
+                 **placeholders: object) -> Any:
+    """Grade the attack, watching for leftovers; check the time bound and the isolation."""
+    submission = rs.write_submission(tmp_path / "submission",
+                                     activations=attack_source(name, **placeholders))
+    with rs.watched(tmp_path):
+        result, seconds = rs.run_grading(course, submission, isolation)
+    assert seconds < max_s, f"{name}: grading took {seconds:.1f} s (bound {max_s} s)"
+    assert result.isolation == isolation
+    # seccomp is installed by the worker in both isolations on Linux.
+    assert not any("seccomp" in note for note in result.notes), result.notes
+    return result
+
+
+def all_activations(score: float, status: str) -> dict[str, tuple[float, str]]:
+    return {name: (score, status) for name in ACTIVATIONS}
+
+
+# --- attacks with a plain expectation --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    # function -> (score, status); every other graded function must keep full marks
+    expected: dict[str, tuple[float, str | set[str]]]
+    # function -> fragments its failure messages must contain (both languages where useful)
+    says: dict[str, list[str]] = field(default_factory=dict)
+    max_s: float = QUICK_S
+    stopped_by: str = ""  # what stops it (both isolations unless stated)
+
+
+RELU = "activations.relu"
+TANH = "activations.tanh"
+LAYERS = "activations.gradient_through_layers"
+ATTACK_TABLE = [
+    Attack("infinite_loop", {RELU: (0.0, "timeout")},
+           {RELU: ["제한 시간", "took longer than the 1 s limit"]}, LOOPING_S,
+           "per-call timeout, then SIGKILL of the worker's process group"),
+    Attack("signals_ignored", {RELU: (0.0, "timeout")},
+           {RELU: ["took longer than the 1 s limit"]}, LOOPING_S,
+           "per-call timeout; SIGKILL cannot be ignored or blocked"),
+    Attack("os_exit_in_function", {RELU: (0.0, "error")},
+           {RELU: ["작업자 프로세스가 종료", "worker process died", "exit code 0",
+                   "os._exit/sys.exit?"]}, QUICK_S,
+           "end of file on the response pipe (the wire): a dead worker fails the call"),
+    Attack("sys_exit_in_function", {RELU: (0.0, "failed")},
+           {RELU: ["SystemExit", "예외 발생"]}, QUICK_S,
+           "the worker catches SystemExit like any exception"),
+    # The signal's name is checked by test_a_crash_names_its_signal.
+    Attack("segfault", {RELU: (0.0, "error")},
+           {RELU: ["작업자 프로세스가 종료", "worker process died"]}, QUICK_S,
+           "the worker dies; the trusted side fails the call and starts a new worker"),
+    Attack("recursion", {RELU: (0.0, "failed")},
+           {RELU: ["RecursionError"]}, QUICK_S, "Python's recursion limit"),
+    Attack("recursion_c_stack", {RELU: (0.0, "error")},
+           {RELU: ["worker process died"]}, QUICK_S,
+           "the C stack overflows and the worker dies of SIGSEGV"),
+    Attack("memory_bomb", {RELU: (0.0, "failed")},
+           {RELU: ["MemoryError", "512 MB"]}, QUICK_S, "RLIMIT_AS (limits.memory_mb)"),
+    Attack("huge_array_zeros", {RELU: (0.0, "failed")},
+           {RELU: ["MemoryError"]}, QUICK_S, "RLIMIT_AS: np.zeros(10**9) cannot be allocated"),
+    Attack("huge_array_broadcast", {RELU: (0.0, "error")},
+           {RELU: ["invalid reply", "too large"]}, QUICK_S,
+           "RLIMIT_AS while the worker encodes the reply; the wire reports it too large"),
+    Attack("spawn_subprocess", {RELU: (0.0, "failed")},
+           {RELU: ["PermissionError", "Operation not permitted"]}, QUICK_S,
+           "seccomp (fork/vfork/clone/execve → EPERM); bwrap's PID namespace as a backstop"),
+    Attack("spawn_fork", {RELU: (0.0, "failed")},
+           {RELU: ["PermissionError", "Operation not permitted"]}, QUICK_S, "seccomp"),
+    Attack("spawn_multiprocessing", {RELU: (0.0, "failed")},
+           {RELU: ["PermissionError", "Operation not permitted"]}, QUICK_S, "seccomp"),
+    Attack("background_thread", {RELU: (0.0, "failed")},
+           {RELU: ["RuntimeError", "can't start new thread"]}, QUICK_S,
+           "seccomp (clone → EPERM): no thread can start"),
+    Attack("writes_2gib", {RELU: (0.0, "failed")},
+           {RELU: ["File too large", "file size limit of 4 MB"]}, QUICK_S,
+           "RLIMIT_FSIZE (limits.file_size_mb); Python ignores SIGXFSZ so it is an OSError"),
+    Attack("lying_eq", {RELU: (0.0, "failed")},
+           {RELU: ["returned _Liar", "_Liar를 반환"]}, QUICK_S,
+           "the wire: only plain data crosses; anything else is Unsupported"),
+    Attack("lying_array", {TANH: (0.0, "failed")},
+           {TANH: ["returned _ArrayLike", "expected ndarray"]}, QUICK_S, "the wire"),
+    Attack("lying_float", {LAYERS: (0.0, "failed")},
+           {LAYERS: ["returned _FloatLike", "expected float"]}, QUICK_S, "the wire"),
+    # The raises-ValueError test of gradient_through_layers passes (1 of its 2 points).
+    Attack("lying_subclasses", {RELU: (0.0, "failed"), LAYERS: (1.0, "partial")},
+           {RELU: ["got 0, expected"], LAYERS: ["got 123"]}, QUICK_S,
+           "the wire sends subclasses as their raw data; compare uses NumPy on plain types"),
+    Attack("nan_inf", {RELU: (0.0, "failed"), TANH: (0.0, "failed")},
+           {RELU: ["got nan, expected finite"], TANH: ["got inf, expected finite"]}, QUICK_S,
+           "compare: NaN/inf where the reference is finite"),
+    Attack("monkeypatch_numpy", {RELU: (0.0, "failed")},
+           {RELU: ["relu(z)", "elements differ"]}, QUICK_S,
+           "comparisons run in the trusted process, which never sees the patches"),
+    Attack("frame_walk", {RELU: (0.0, "failed")},
+           {RELU: ["no expected value found"]}, QUICK_S,
+           "the process boundary: expected values never enter the worker"),
+    Attack("forged_reply", {RELU: (0.0, "error")},
+           {RELU: ["invalid reply", "잘못된 응답"]}, QUICK_S,
+           "the wire: a frame over MAX_MESSAGE_BYTES is a protocol violation"),
+]
+
+
+@ISOLATION
+@pytest.mark.parametrize("attack", ATTACK_TABLE, ids=[a.name for a in ATTACK_TABLE])
+def test_attack(course: Any, tmp_path: Path, isolation: str, attack: Attack) -> None:
+    """See ``Attack.stopped_by``; these hold under both isolations."""
+    result = grade_attack(course, tmp_path, attack.name, isolation, attack.max_s)
+    rs.check_scores(result, attack.expected)
+    for function, fragments in attack.says.items():
+        text = rs.messages(result, function)
+        for fragment in fragments:
+            assert fragment in text, f"{function}: {fragment!r} not in {text[:800]!r}"
+
+
+@ISOLATION
+def test_a_crash_names_its_signal(course: Any, tmp_path: Path, isolation: str) -> None:
+    """ENGINE BUG under bwrap (fails today): the worker dies of SIGSEGV, but what the trusted
+    side waits for under bwrap is bwrap itself, which exits with 128 + 11 = 139 — the message
+    says "exit code 139" instead of "segmentation fault (SIGSEGV)"."""
+    result = grade_attack(course, tmp_path, "segfault", isolation, QUICK_S)
+    rs.check_scores(result, {RELU: (0.0, "error")})
+    assert "segmentation fault (SIGSEGV)" in rs.messages(result, RELU)
+
+
+# --- module-level attacks: the module is lost, the other module keeps its points ---------------
+
+# Stopped by the load's call timeout / a dead worker / the worker catching SystemExit; the module
+# is then remembered as broken. Bound: these must be as quick as any other grading — today they
+# take ~30 s (see test_a_broken_module_is_graded_quickly), hence the loose bound here.
+MODULE_LEVEL_S = 120.0
+
+
+@ISOLATION
+def test_import_hangs(course: Any, tmp_path: Path, isolation: str) -> None:
+    """Endless loop at import: the load times out (per-call timeout), every activations
+    function gets status timeout, linear_neurons keeps full marks."""
+    result = grade_attack(course, tmp_path, "import_hangs", isolation, MODULE_LEVEL_S)
+    rs.check_scores(result, all_activations(0.0, "timeout"))
+    for name in ACTIVATIONS:
+        assert "while importing activations.py" in rs.messages(result, name)
+
+
+@ISOLATION
+def test_os_exit_at_import(course: Any, tmp_path: Path, isolation: str) -> None:
+    """os._exit(0) at import: a dead worker during the load (status error)."""
+    result = grade_attack(course, tmp_path, "os_exit_at_import", isolation, MODULE_LEVEL_S)
+    rs.check_scores(result, all_activations(0.0, "error"))
+    text = rs.messages(result, RELU)
+    assert "while importing activations.py" in text and "exit code 0" in text
+
+
+@ISOLATION
+def test_sys_exit_at_import(course: Any, tmp_path: Path, isolation: str) -> None:
+    """sys.exit(3) at import: an import error of this module, naming SystemExit."""
+    result = grade_attack(course, tmp_path, "sys_exit_at_import", isolation, MODULE_LEVEL_S)
+    rs.check_scores(result, all_activations(0.0, "error"))
+    text = rs.messages(result, RELU)
+    assert "불러올 수 없습니다" in text and "does not import — SystemExit" in text
+
+
+def test_a_broken_module_is_graded_quickly(course: Any, tmp_path: Path) -> None:
+    """ENGINE BUG (fails today): a module that does not import costs ~30 s to grade here.
+
+    ``StudentSession.functions_of`` re-raises the same remembered exception object
+    (``raise state.broken``) for every test; each raise appends the current frames to its
+    ``__traceback__``, so the n-th test's traceback has ~2n+ entries and pytest formats them all
+    (``_getentrysource`` parses proxy.py for each entry): quadratic in the number of tests.
+    """
+    result = grade_attack(course, tmp_path, "sys_exit_at_import", "process", MODULE_LEVEL_S)
+    assert result.duration_s < QUICK_S
+
+
+def test_a_remembered_import_error_does_not_grow(tmp_path: Path, course: Any) -> None:
+    """ENGINE BUG (fails today), the root cause of the test above, at the proxy level."""
+    from grader.errors import StudentError
+    from grader.proxy import StudentSession
+
+    submission = rs.write_submission(tmp_path / "s", activations="import sys\nsys.exit(3)\n")
+    session = StudentSession(submission, ["activations"], course.limits, "process")
+    lengths = []
+    try:
+        for _ in range(5):
+            with pytest.raises(StudentError) as info:
+                session.call("activations", "relu", (1.0,), {})
+            lengths.append(len(traceback.extract_tb(info.value.__traceback__)))
+    finally:
+        session.close()
+    assert lengths[-1] == lengths[1], f"traceback grows with every test: {lengths}"
+
+
+# --- attacks with their own checks ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def budget_result(budget_course: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One grading of ``sleep_under_timeout`` (process isolation: the budget is the trusted
+    side's, the same under bwrap)."""
+    return grade_attack(budget_course, tmp_path_factory.mktemp("budget"), "sleep_under_timeout",
+                        "process", 60.0)
+
+
+def test_budget_stops_sleeping_just_under_the_timeout(budget_result: Any) -> None:
+    """Every function sleeps 0.6 s (timeout 1 s): no call times out, the 2.8 s submission
+    budget does. Calls 1-3 (sigmoid's three tests) and 4 (sigmoid_derivative's first) fit;
+    call 5 gets the remaining ~0.4 s and times out; everything after it is refused at once
+    (status timeout), linear_neurons included: the budget is the submission's."""
+    expected = {name: (0.0, "timeout") for name in rs.POINTS if name != "activations.sigmoid"}
+    expected["activations.sigmoid_derivative"] = (1.5, "partial")
+    rs.check_scores(budget_result, expected)  # sigmoid: full marks
+    for name in [*ACTIVATIONS[2:], *(n for n in rs.POINTS if n.startswith("linear"))]:
+        assert "time budget of 2.8 s is used up" in rs.messages(budget_result, name)
+    # Grading ends within the budget plus the grader's own time (workers, pytest). Fails today
+    # (~20 s): see test_a_broken_module_is_graded_quickly.
+    assert budget_result.duration_s < 2.8 + 5.0
+
+
+def test_budget_cut_call_names_the_budget(budget_result: Any) -> None:
+    """ENGINE BUG (fails today): the call cut short by the remaining budget (~0.4 s of the 1 s
+    timeout) is reported as "took longer than the 1 s limit (an endless loop?)". It should say
+    the submission's budget ran out."""
+    text = rs.messages(budget_result, "activations.sigmoid_derivative")
+    assert "budget" in text, text
+
+
+def test_report_names_the_isolation(course: Any, tmp_path: Path) -> None:
+    """The report says which isolation was used: process isolation carries the
+    reduced-isolation note, bwrap none; seccomp is on in both (no seccomp note)."""
+    submission = rs.write_submission(tmp_path / "ok")
+    for isolation in ["bwrap", "process"] if rs.bwrap_available() else ["process"]:
+        with rs.watched(tmp_path):
+            result, _ = rs.run_grading(course, submission, isolation)
+        assert result.score == result.max_score
+        reduced = [n for n in result.notes if "reduced isolation" in n]
+        assert bool(reduced) == (isolation == "process"), result.notes
+        assert not any("seccomp" in n for n in result.notes)
+
+
+@ISOLATION
+def test_mutation_check_cannot_be_patched_away(course: Any, tmp_path: Path,
+                                               isolation: str) -> None:
+    """ENGINE BUG (fails today): the worker decides whether an input was changed in place with
+    ``np.array_equal`` — inside the student's process, where the student replaced it at import.
+    relu changes its input in place and keeps all its points; it should lose the mutation
+    test (1 of 2 points)."""
+    result = grade_attack(course, tmp_path, "mutation_check_forged", isolation, QUICK_S)
+    rs.check_scores(result, {RELU: (1.0, "partial")})
+    assert "in place" in rs.messages(result, RELU)
+
+
+@ISOLATION
+def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolation: str) -> None:
+    """relu searches the filesystem for solutions/lec04/activations.py and returns the
+    reference's answer. bwrap: the sandbox holds only Python, NumPy and the submission — nothing
+    found, relu 0. process: the filesystem is readable and the theft works (relu keeps its
+    points); the report must say the isolation was reduced and the reference was exposed."""
+    result = grade_attack(course, tmp_path, "steal_reference", isolation, QUICK_S)
+    if isolation == "bwrap":
+        rs.check_scores(result, {RELU: (0.0, "failed")})
+        assert "reference not found" in rs.messages(result, RELU)
+        assert not any("reduced isolation" in n for n in result.notes)
+    else:
+        rs.check_scores(result, {})
+        assert any("reduced isolation" in n and "the hidden suites and the reference" in n
+                   for n in result.notes), result.notes
+
+
+@ISOLATION
+def test_writing_files(course: Any, tmp_path: Path, isolation: str,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """relu writes a fake results.json into its working folder and its module's folder, and a
+    file into /tmp, then answers correctly: full marks (writing is not a mistake), an honest
+    score, and nothing lands in our working folder or the submission. The working folder is
+    private in both isolations and removed afterwards (``watched`` checks the temporary folder
+    is empty). /tmp is private only under bwrap (a tmpfs); under process isolation the file
+    really appears in the machine's /tmp."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    token = f"grader-redteam-{secrets.token_hex(6)}"
+    leaked = Path("/tmp") / f"{token}.json"
+    try:
+        result = grade_attack(course, tmp_path, "writes_files", isolation, QUICK_S, TOKEN=token)
+        rs.check_scores(result, {})
+        assert result.score == result.max_score == sum(rs.POINTS.values())
+        assert list(cwd.iterdir()) == []
+        assert sorted(p.name for p in (tmp_path / "submission").iterdir()) == \
+            ["activations.py", "linear_neurons.py"]
+        assert leaked.exists() == (isolation == "process")
+    finally:
+        leaked.unlink(missing_ok=True)
+
+
+@ISOLATION
+def test_tcp_connection_to_a_local_listener(course: Any, tmp_path: Path, isolation: str) -> None:
+    """relu connects to 127.0.0.1:PORT and sends its input. socket() fails with EPERM from the
+    seccomp filter under BOTH isolations (bwrap's empty network namespace is a second wall);
+    the listener receives nothing."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        result = grade_attack(course, tmp_path, "tcp_connect", isolation, QUICK_S, PORT=port)
+        listener.settimeout(0.3)
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    rs.check_scores(result, {RELU: (0.0, "failed")})
+    assert "PermissionError" in rs.messages(result, RELU)
+
+
+def _ship_tooling(folder: Path, marker: Path) -> None:
+    for src in (ATTACKS / "ships_own_tooling").rglob("*.src"):
+        target = folder / src.relative_to(ATTACKS / "ships_own_tooling").with_suffix("")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(src.read_text(encoding="utf-8").replace("@MARKER@", str(marker)),
+                          encoding="utf-8")
+
+
+@ISOLATION
+def test_submission_ships_its_own_tooling(course: Any, tmp_path: Path, isolation: str) -> None:
+    """conftest.py, pytest.ini, sitecustomize.py, usercustomize.py, numpy.py, a .pth file and a
+    grader/ package beside a wrong relu: none of them runs (no marker file appears — they would
+    write one from the grading process or, under process isolation, from the worker), and relu
+    loses its points. Suites are collected from a private copy with --noconftest; the worker
+    runs ``python -I -S`` with NumPy and grader imported before the submission is on sys.path."""
+    marker = tmp_path / "markers"
+    marker.mkdir()
+    submission = rs.write_submission(tmp_path / "submission", activations=rs.replace_function(
+        rs.ACTIVATIONS, "relu", "def relu(z):\n    return np.zeros_like(z) - 1.0\n"))
+    _ship_tooling(submission, marker)
+    assert (submission / "conftest.py").is_file() and (submission / "grader").is_dir()
+    with rs.watched(tmp_path):
+        result, seconds = rs.run_grading(course, submission, isolation)
+    assert seconds < QUICK_S
+    rs.check_scores(result, {RELU: (0.0, "failed")})
+    assert list(marker.iterdir()) == []
+
+
+@ISOLATION
+def test_fake_json_and_megabytes_of_output(course: Any, tmp_path: Path, isolation: str) -> None:
+    """relu prints a fake JSON report (print and raw fd 1) and 8 MB on stderr (sys.stderr and
+    raw fd 2), then answers correctly. The real CLI's --format json output stays one valid,
+    honest report of bounded size: printed output is captured per call and capped at
+    output_bytes; raw writes go to a drained pipe and are dropped (the wire keeps the protocol
+    on its own descriptor)."""
+    submission = rs.write_submission(tmp_path / "submission",
+                                     activations=attack_source("fake_json_output"))
+    with rs.watched(tmp_path) as watch:
+        start = time.monotonic()
+        proc = subprocess.run(
+            [sys.executable, "-m", "grader", "check", str(submission), "--course",
+             str(course.path), "--format", "json", "--seed", "1", "--isolation", isolation],
+            capture_output=True, timeout=120, cwd=tmp_path, check=False,
+            env={**os.environ, "TMPDIR": str(watch.tmp)})
+        seconds = time.monotonic() - start
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    assert seconds < QUICK_S + 5
+    assert len(proc.stdout) < 200_000 and len(proc.stderr) < 10_000
+    report = json.loads(proc.stdout)
+    assert report["schema"] == "grader.result/v1"
+    assert report["score"] == report["max_score"] == sum(rs.POINTS.values())
+    relu = next(f for f in report["functions"] if f["name"] == RELU)
+    assert relu["status"] == "passed"
+    limit = course.limits.output_bytes
+    for test in relu["tests"]:
+        assert len(test["output"]) <= limit
+    assert any('"score": 999.0' in t["output"] for t in relu["tests"])  # kept, as text
+
+
+# --- the leftovers check itself ----------------------------------------------------------------
+
+def test_watch_sees_an_escaped_process(tmp_path: Path) -> None:
+    """``watched`` notices a process that outlives a grading (a control for the checks above):
+    a detached child whose working folder is the grading's temporary folder."""
+    proc = None
+    try:
+        with pytest.raises(AssertionError, match="processes left behind"), \
+                rs.watched(tmp_path) as watch:
+            proc = subprocess.Popen(["sleep", "30"], cwd=watch.tmp, start_new_session=True)
+    finally:
+        if proc is not None:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,160 @@
+"""``grader validate`` (grader.validate): checks, mistakes and the rendered table.
+
+과목 검증: 참조 만점, 스텁 0점, 실수는 자기 함수에서만 감점 + 힌트, 숨은 테스트, 배점 합계.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.mistakes import Mistake
+from grader.result import FunctionResult, Result, TestResult
+from grader.validate import (
+    Check,
+    MistakeOutcome,
+    ValidationReport,
+    _check_hidden,
+    _check_points,
+    _check_stubs,
+    render,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ADD_MINUS = '''
+"""뺄셈으로 더함 / Adds by subtracting."""
+FUNCTION = "calc.add"
+HINT_KO = "더하기와 빼기를 확인하세요."
+HINT_EN = "Check addition versus subtraction."
+
+
+def add(a, b):
+    return a - b
+'''
+
+# Numerically the same as the reference: a catalogue entry no suite can catch.
+SCALE_SAME = '''
+"""같은 값을 다르게 계산 / The same value, computed another way."""
+FUNCTION = "calc.scale"
+HINT_KO = "이 힌트는 나오면 안 됩니다."
+HINT_EN = "This hint must never show."
+
+
+def scale(x, k=2.0):
+    return x * k
+'''
+
+
+def _mistake(name: str, function: str) -> Mistake:
+    return Mistake(name, function, "힌트", "hint", Path(f"{name}.py"), "")
+
+
+def _result(functions: list[FunctionResult], max_score: float | None = None) -> Result:
+    score = sum(f.score for f in functions)
+    total = sum(f.max_score for f in functions) if max_score is None else max_score
+    return Result("a1", score, total, 1, "process", 0.1, "0", functions)
+
+
+def _test(visibility: str, passed: bool = True, message: str = "") -> TestResult:
+    return TestResult("t", 1.0 if passed else 0.0, 1.0, passed, visibility, message)
+
+
+def test_validate_tiny_course(tiny_course: Path) -> None:
+    mistakes = tiny_course / "solutions" / "a1" / "mistakes"
+    mistakes.mkdir()
+    (mistakes / "calc_add_minus.py").write_text(ADD_MINUS, encoding="utf-8")
+    (mistakes / "calc_scale_same.py").write_text(SCALE_SAME, encoding="utf-8")
+
+    report = validate(tiny_course, "a1", seed=3, isolation="auto")
+
+    assert report.seed == 3 and report.total_points == 5.0
+    assert [c.ok for c in report.checks] == [True, True, True, True], render(report)
+    by_name = {m.mistake.name: m for m in report.mistakes}
+    minus = by_name["calc_add_minus"]
+    assert minus.ok and minus.lost == pytest.approx(2.0) and minus.hint_shown
+    same = by_name["calc_scale_same"]
+    assert not same.ok and same.lost == 0.0 and not same.collateral
+    assert "loses no points in calc.scale" in same.problems[0]
+    assert not report.ok
+    text = render(report)
+    assert "calc_add_minus" in text and "FAIL" in text and "validation failed: 1 problem" in text
+
+
+def test_validate_accepts_the_course_file_and_a_broken_catalogue_is_an_error(
+    tiny_course: Path,
+) -> None:
+    from grader.errors import GraderError
+
+    mistakes = tiny_course / "solutions" / "a1" / "mistakes"
+    mistakes.mkdir()
+    (mistakes / "calc_wrong.py").write_text(
+        ADD_MINUS.replace('"calc.add"', '"calc.subtract"'), encoding="utf-8")
+    with pytest.raises(GraderError, match=r"calc_wrong\.py"):
+        validate(tiny_course / "course.yaml", "a1", seed=1)
+
+
+def test_checks_on_synthetic_results() -> None:
+    points = {"m.f": 2.0, "m.g": 3.0}
+    ok = _result([
+        FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public"), _test("hidden")]),
+        FunctionResult("m.g", 3.0, 3.0, "passed", [_test("hidden")]),
+    ])
+    assert _check_hidden(ok, points).ok and _check_points(ok, points).ok
+
+    no_hidden = _result([
+        FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public")]),
+        FunctionResult("m.g", 3.0, 3.0, "passed", [_test("hidden")]),
+    ])
+    check = _check_hidden(no_hidden, points)
+    assert not check.ok and check.problems[0].startswith("m.f:")
+
+    wrong_points = _result([
+        FunctionResult("m.f", 2.0, 2.0, "passed", [_test("hidden")]),
+        FunctionResult("m.g", 4.0, 4.0, "passed", [_test("hidden")]),
+    ])
+    check = _check_points(wrong_points, points)
+    assert not check.ok and any("m.g: 4 ≠ 3" in p for p in check.problems)
+
+    stubs = _result([
+        FunctionResult("m.f", 0.0, 2.0, "not_implemented"),
+        FunctionResult("m.g", 0.0, 3.0, "failed"),
+    ])
+    check = _check_stubs(stubs)
+    assert not check.ok and check.problems == ["m.g: 0/3 (failed)"]
+    assert not _check_stubs("GraderError: boom").ok
+
+
+def test_render_lists_every_problem() -> None:
+    report = ValidationReport(
+        assignment="a1", seed=9, isolation="process", points={"m.f": 2.0, "m.g": 3.0},
+        checks=[Check("reference", True, "5/5"), Check("hidden", False, "1", ["m.g: none"])],
+        mistakes=[
+            MistakeOutcome(_mistake("m_f_good", "m.f"), lost=2.0, points=2.0, hint_shown=True),
+            MistakeOutcome(_mistake("m_f_spills", "m.f"), lost=1.0, points=2.0,
+                           collateral={"m.g": 1.5}, hint_shown=True),
+            MistakeOutcome(_mistake("m_g_broken", "m.g"), error="GraderError: boom"),
+        ],
+    )
+    assert not report.ok and report.total_points == 5.0
+    text = render(report)
+    assert "seed 9" in text and "m_f_good" in text
+    assert "✗ hidden: m.g: none" in text
+    assert "m.g (-1.5)" in text  # collateral named with the points it cost
+    assert "✗ m_g_broken: GraderError: boom" in text
+    assert "validation failed: 3 problem(s)" in text
+    good = ValidationReport("a1", 1, "bwrap", {"m.f": 1.0}, [Check("reference", True)], [])
+    assert good.ok and render(good).endswith("validation passed")
+
+
+@pytest.mark.slow
+def test_validate_the_shipped_course() -> None:
+    """The whole lec04 course: reference, stubs, hidden tests, points and every mistake."""
+    report = validate(ROOT, "lec04", seed=20240, isolation="auto")
+    text = render(report)
+    assert all(c.ok for c in report.checks), text
+    assert len(report.mistakes) >= 30
+    assert all(not m.error and m.lost > 0 and not m.collateral for m in report.mistakes), text
+    assert report.ok, text
