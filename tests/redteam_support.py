@@ -314,9 +314,10 @@ class Watch:
 
 
 @contextmanager
-def watched(base: Path) -> Iterator[Watch]:
+def watched(base: Path, grace_s: float = 3.0) -> Iterator[Watch]:
     """Route the grader's temporary folders into a fresh folder under ``base`` (its name marks
-    every process a grading starts) and check nothing is left when the block ends."""
+    every process a grading starts) and check nothing is left when the block ends (after up to
+    ``grace_s`` seconds: a killed sandbox takes a moment to be torn down)."""
     tmp = Path(tempfile.mkdtemp(prefix="grader-rt-", dir=base))
     watch = Watch(tmp, {(pid, start) for pid, (_, start) in _processes().items()})
     saved = tempfile.tempdir
@@ -325,7 +326,7 @@ def watched(base: Path) -> Iterator[Watch]:
         yield watch
     finally:
         tempfile.tempdir = saved
-    procs, files = watch.leftovers()
+    procs, files = watch.leftovers(grace_s)
     shutil.rmtree(tmp, ignore_errors=True)
     assert not procs, f"processes left behind: {procs}"
     assert not files, f"temporary files left behind: {files}"

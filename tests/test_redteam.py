@@ -10,10 +10,21 @@ Every attack lives in ``tests/redteam/`` (one file, or one folder, per attack). 
 states the exact score of every function, a bound on the grading time, and (through
 ``redteam_support.watched``) that no process and no temporary file is left behind.
 
-What stops each attack, and under which isolation, is written next to its expectation
-(``STOPPED_BY``); the seccomp filter and the rlimits are installed by the worker itself, so they
-hold under ``process`` isolation too — only the filesystem view (and a private ``/tmp``) is
-bwrap's alone.
+What stops what (``Attack.stopped_by`` and each test's docstring say it per attack):
+
+- both isolations — the per-call timeout and SIGKILL of the worker's process group (loops,
+  ignored signals); the submission budget (sleeping just under the timeout); the worker's
+  rlimits (memory, file size) and seccomp filter (fork/clone/exec, threads, sockets — so the
+  network is closed under ``process`` too); the wire (only plain data crosses, bad frames are
+  protocol violations); the process boundary itself (frames, monkeypatching); the engine's
+  private copy of the suites (a shipped conftest.py & co.).
+- bwrap only — the filesystem view (no reference, no course, no hidden suites to read or to
+  write), a private ``/tmp``, a PID namespace (the grading process is out of reach).
+  Under ``process`` the report says the isolation was reduced; what that costs today is pinned
+  by the tests marked ENGINE BUG.
+
+Tests whose docstring starts with "ENGINE BUG" fail until the engine is fixed (see the report
+of the red-team helper); they assert what must be true.
 """
 
 from __future__ import annotations
@@ -49,7 +60,9 @@ def _support() -> ModuleType:
 
 
 rs = _support()
-# Whole gradings under two isolations: about a minute and a half once the engine is fast.
+# ~75 whole gradings under two isolations: about 55 s here once a broken module is graded as
+# quickly as any other submission (several minutes before: see
+# test_a_broken_module_is_graded_quickly).
 pytestmark = pytest.mark.slow
 
 ATTACKS = Path(__file__).with_name("redteam")
@@ -285,12 +298,17 @@ def test_a_remembered_import_error_does_not_grow(tmp_path: Path, course: Any) ->
 
 # --- attacks with their own checks ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def budget_result(budget_course: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One grading of ``sleep_under_timeout`` (process isolation: the budget is the trusted
-    side's, the same under bwrap)."""
+@pytest.fixture(scope="module", params=[
+    pytest.param("bwrap", marks=pytest.mark.skipif(
+        not rs.bwrap_available(), reason="bubblewrap is not installed or cannot run here")),
+    "process",
+])
+def budget_result(request: pytest.FixtureRequest, budget_course: Any,
+                  tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One grading of ``sleep_under_timeout`` per isolation (the budget is kept by the trusted
+    side, so it holds the same under both)."""
     return grade_attack(budget_course, tmp_path_factory.mktemp("budget"), "sleep_under_timeout",
-                        "process", 60.0)
+                        request.param, 60.0)
 
 
 def test_budget_stops_sleeping_just_under_the_timeout(budget_result: Any) -> None:
@@ -356,6 +374,40 @@ def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolat
         rs.check_scores(result, {})
         assert any("reduced isolation" in n and "the hidden suites and the reference" in n
                    for n in result.notes), result.notes
+
+
+@ISOLATION
+def test_tamper_with_the_reference_of_another_module(tmp_path: Path, isolation: str) -> None:
+    """relu rewrites the course's solutions/lec04/linear_neurons.py (the reference of a module
+    graded later) to plant code in it. Nothing a student writes may ever run in the grading
+    process. bwrap: the course is not in the sandbox, the file is untouched. process:
+    ENGINE BUG (fails today) — the reference is loaded lazily from the course folder, after the
+    student's code has run, so the planted code runs in the trusted process (marker file
+    written). A private course per test: the attack really modifies it."""
+    course = rs.build_course(tmp_path / "own-course", rs.LIMITS)
+    target = course.solutions_dir(rs.ASSIGNMENT) / "linear_neurons.py"
+    marker = tmp_path / "pwned"
+    assert target.resolve().is_relative_to(tmp_path.resolve())  # never the repository's
+    result = grade_attack(course, tmp_path, "tamper_reference", isolation, QUICK_S,
+                          TARGET=target, MARKER=marker)
+    rs.check_scores(result, {})
+    assert (target.read_text(encoding="utf-8") == rs.LINEAR_NEURONS) == (isolation == "bwrap")
+    assert not marker.exists(), "student code ran in the grading process"
+
+
+@ISOLATION
+def test_read_the_grading_process(course: Any, tmp_path: Path, isolation: str) -> None:
+    """relu reads /proc/<ppid>/environ and /proc/<ppid>/mem of its parent. bwrap: the parent is
+    bwrap's init in a new PID namespace (relu raises, 0 points). process: ENGINE BUG (fails
+    today, at least as root) — the parent is the grading process and both reads succeed, so
+    relu keeps its points: a student can read CI secrets from the grader's environment and
+    the expected values from its memory (and write that memory through the same file)."""
+    result = grade_attack(course, tmp_path, "read_grader_process", isolation, QUICK_S)
+    rs.check_scores(result, {RELU: (0.0, "failed")})
+    if isolation == "bwrap":
+        assert "the grader is out of reach" in rs.messages(result, RELU)
+    else:
+        assert "PermissionError" in rs.messages(result, RELU)
 
 
 @ISOLATION
@@ -468,7 +520,7 @@ def test_watch_sees_an_escaped_process(tmp_path: Path) -> None:
     proc = None
     try:
         with pytest.raises(AssertionError, match="processes left behind"), \
-                rs.watched(tmp_path) as watch:
+                rs.watched(tmp_path, grace_s=0.3) as watch:
             proc = subprocess.Popen(["sleep", "30"], cwd=watch.tmp, start_new_session=True)
     finally:
         if proc is not None:
