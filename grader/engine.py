@@ -34,17 +34,28 @@ from grader.submission import stage
 _LOCK = threading.Lock()
 
 
+# Environment variables through which pytest would take options or plugins from outside.
+_PYTEST_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTEST_ADDOPTS": None,
+               "PYTEST_PLUGINS": None}
+
+
 @contextlib.contextmanager
-def _no_plugin_autoload() -> Iterator[None]:
-    old = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+def _isolated_pytest_env() -> Iterator[None]:
+    """The grade must not depend on the environment: no plugin autoload, no PYTEST_ADDOPTS."""
+    saved = {k: os.environ.get(k) for k in _PYTEST_ENV}
+    for key, value in _PYTEST_ENV.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = old
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = None) \
@@ -69,11 +80,39 @@ def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = 
     return found
 
 
-def _copy_suites(found: dict[str, Path], dest: Path) -> None:
+def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
+                 reference: Path) -> Path:
+    """Copy the suites, the reference modules and the mistakes into the run's private folder
+    before any student code runs, so that a worker without bwrap cannot change them between two
+    tests. Returns the copied reference folder."""
+    skip = shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc")
     for name, folder in found.items():
-        shutil.copytree(folder, dest / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc"))
-    (dest / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        shutil.copytree(folder, suites / name, ignore=skip)
+    (suites / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    reference.mkdir()
+    if reference_dir.is_dir():
+        for module in reference_dir.glob("*.py"):
+            shutil.copy(module, reference / module.name)
+        if (reference_dir / "mistakes").is_dir():
+            shutil.copytree(reference_dir / "mistakes", reference / "mistakes", ignore=skip)
+    return reference
+
+
+def _run_pytest(run: plugin.GradingRun, suites: Path) -> tuple[int, str]:
+    """pytest in this process on the private copy of the suites; nothing from the submission,
+    the environment or installed plugins takes part."""
+    args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
+            "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
+            "--import-mode=importlib", "-q", "--tb=no"]
+    with _LOCK, _isolated_pytest_env():
+        plugin.ACTIVE_RUN = run
+        plugin._set_tolerance(run.course)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                code = pytest.main(args)
+        finally:
+            plugin.ACTIVE_RUN = None
+    return int(code), out.getvalue()
 
 
 def _forget_modules(folder: Path) -> None:
@@ -97,39 +136,34 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         a = a.only(modules)
     seed = secrets.randbelow(2**31) if seed is None else seed
     found = suite_dirs(course, a.name, suites)
-    start = time.monotonic()
-    scratch.sweep_stale()
-    staged = stage(submission, course, a)
-    suites_root = scratch.make_dir("suites")
-    session = StudentSession(staged.folder, a.modules, course.limits, isolation)
     reference_dir = course.solutions_dir(a.name)
     if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
         reference_dir = Path(suites[0]).resolve().parent
-    run = plugin.GradingRun(course, a, session, seed, reference_dir)
+    start = time.monotonic()
+    scratch.sweep_stale()
+    private = scratch.make_dir("suites")
+    staged = None
+    session = None
     try:
-        _copy_suites(found, suites_root)
-        args = [str(suites_root), "-c", str(suites_root / "pytest.ini"),
-                "--rootdir", str(suites_root), "--noconftest", "-p", "no:cacheprovider",
-                "-p", "grader.plugin", "--import-mode=importlib", "-q", "-p", "no:randomly"]
-        with _LOCK, _no_plugin_autoload():
-            plugin.ACTIVE_RUN = run
-            plugin._set_tolerance(course)
-            try:
-                with contextlib.redirect_stdout(io.StringIO()) as out:
-                    code = pytest.main(args)
-            finally:
-                plugin.ACTIVE_RUN = None
+        private_reference = _copy_suites(found, reference_dir, private / "suites",
+                                         private / "reference")
+        staged = stage(submission, course, a)
+        session = StudentSession(staged.folder, a.modules, course.limits, isolation)
+        run = plugin.GradingRun(course, a, session, seed, private_reference)
+        code, output = _run_pytest(run, private / "suites")
         if code == pytest.ExitCode.INTERRUPTED:
             raise KeyboardInterrupt
         if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             raise GraderError(
                 f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
-                f"(pytest exit {int(code)}):\n{out.getvalue()[-3000:]}")
+                f"(pytest exit {int(code)}):\n{output[-3000:]}")
     finally:
-        session.close()
-        staged.remove()
-        _forget_modules(suites_root)
-        shutil.rmtree(suites_root, ignore_errors=True)
+        if session is not None:
+            session.close()
+        if staged is not None:
+            staged.remove()
+        _forget_modules(private)
+        shutil.rmtree(private, ignore_errors=True)
     functions = scoring.score(a, run.outcomes)
     score, max_score = scoring.total(functions)
     notes = list(staged.notes)
@@ -137,8 +171,9 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         notes.append(
             "격리 수준 낮음: bubblewrap 없이 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 "
             "읽을 수 있습니다 / reduced isolation: graded with process isolation (no bubblewrap); "
-            "student code could read the filesystem"
-            + (" including the hidden suites and the reference" if "hidden" in found else ""))
+            "student code could read and write the filesystem"
+            + (", the course's hidden suites and reference included" if "hidden" in found
+               else ""))
     if session.seccomp is False:
         notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
                      "child processes and the network are only limited by rlimits")

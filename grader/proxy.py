@@ -189,6 +189,8 @@ class Worker:
         except subprocess.TimeoutExpired:
             pass
         code = self.kill()
+        if self.isolation == "bwrap" and code > 128:  # bwrap exits 128+N when its child dies of N
+            code = -(code - 128)
         tail = self.raw_output.decode("utf-8", "replace").strip().splitlines()[-3:]
         said = f" — {' | '.join(tail)[-300:]}" if tail else ""
         hint = ""
@@ -251,6 +253,7 @@ class StudentSession:
 
     def __post_init__(self) -> None:
         self.used_isolation = sandbox.resolve_isolation(self.isolation)
+        sandbox.protect_grader_process()
         self._tmp = scratch.make_dir("worker")
         self._site = sandbox.make_site(self._tmp / "site") if self.used_isolation == "process" \
             else None
@@ -276,14 +279,20 @@ class StudentSession:
         work.mkdir()
         return sandbox.plan_process(self.submission, work, self._site, self._limits_json)
 
-    def _deadline(self, what: str) -> float:
+    def _budget_exhausted(self, what: str) -> WorkerTimeout:
+        return WorkerTimeout(
+            f"{what}: 제출물 전체의 실행 시간 예산 {self.limits.submission_budget_s:g}초를 "
+            f"다 썼습니다 / the submission's time budget of "
+            f"{self.limits.submission_budget_s:g} s is used up (limits.submission_budget_s)")
+
+    def _deadline(self, what: str) -> tuple[float, bool]:
+        """The call's deadline, and whether the submission's budget (not the call timeout)
+        sets it."""
         remaining = self.limits.submission_budget_s - self.spent_s
         if remaining <= 0:
-            raise WorkerTimeout(
-                f"{what}: 제출물 전체의 실행 시간 예산 {self.limits.submission_budget_s:g}초를 "
-                f"다 썼습니다 / the submission's time budget of "
-                f"{self.limits.submission_budget_s:g} s is used up (limits.submission_budget_s)")
-        return time.monotonic() + min(self.limits.call_timeout_s, remaining)
+            raise self._budget_exhausted(what)
+        capped = remaining < self.limits.call_timeout_s
+        return time.monotonic() + min(self.limits.call_timeout_s, remaining), capped
 
     def _start_spare(self) -> None:
         """Start the next worker now, so its start-up (mostly importing NumPy) overlaps with
@@ -314,13 +323,19 @@ class StudentSession:
         return worker
 
     def _exchange(self, message: dict[str, Any], what: str) -> dict[str, Any]:
-        deadline = self._deadline(what)
+        self._deadline(what)  # a used-up budget fails before paying for a worker
         worker = self._ensure_worker(what)
+        deadline, capped = self._deadline(what)
         self._next_id += 1
         message["id"] = self._next_id
         start = time.monotonic()
         try:
             return worker.request(message, deadline, what)
+        except WorkerTimeout:
+            self._start_spare()
+            if capped:
+                raise self._budget_exhausted(what) from None
+            raise
         except StudentError:
             if not worker.alive():
                 self._start_spare()
@@ -335,12 +350,12 @@ class StudentSession:
         if state.functions is not None and self._worker is not None and self._worker.alive():
             return state.functions  # the hot path: imported in the running worker
         if state.broken is not None:
-            raise state.broken
+            raise state.broken.with_traceback(None)
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():
             state.broken = StudentMissing(
                 f"모듈 {module}.py가 제출물에 없습니다 / module {module}.py is not in the "
                 f"submission{_suggest(module, _files(self.submission))}")
-            raise state.broken
+            raise state.broken.with_traceback(None)
         if state.functions is None or self._worker is None or not self._worker.alive():
             self._ensure_worker(what)
             if state.functions is None:
@@ -349,11 +364,11 @@ class StudentSession:
                 except (WorkerCrashed, WorkerTimeout, ProtocolViolation) as exc:
                     state.broken = type(exc)(
                         f"{module}.py를 불러오는 중 / while importing {module}.py: {exc}")
-                    raise state.broken from None
+                    raise state.broken.with_traceback(None) from None
                 self._keep_output(reply)
                 if not reply.get("ok"):
                     state.broken = _import_error(module, reply.get("error"))
-                    raise state.broken
+                    raise state.broken.with_traceback(None)
                 state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
         return state.functions
 
@@ -405,10 +420,12 @@ def _files(folder: Path) -> list[str]:
 
 
 def _suggest(name: str, candidates: Sequence[str]) -> str:
+    """Point at a close misspelling the student wrote (``tahn`` for ``tanh``)."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
-    return f" — '{close[0]}'을(를) 말한 건가요? / did you mean '{close[0]}'?"
+    return (f" — '{close[0]}'이(가) 있습니다. 이름을 '{name}'(으)로 바꾸세요 / found "
+            f"'{close[0]}': rename it to '{name}'")
 
 
 def _import_error(module: str, error: Any) -> StudentError:

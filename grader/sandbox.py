@@ -89,6 +89,18 @@ def _bwrap_works() -> bool:
     return _BWRAP_OK
 
 
+def protect_grader_process() -> None:
+    """Linux: make this process non-dumpable, so a worker (same user, capabilities dropped)
+    cannot read its memory or environment through /proc."""
+    if sys.platform == "linux":
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        except (OSError, AttributeError):
+            pass
+
+
 def _site_entries() -> dict[str, Path]:
     """What the worker may import besides the standard library: NumPy and grader's worker."""
     numpy_dir = Path(numpy.__file__).resolve().parent

@@ -112,14 +112,15 @@ def test_misnamed_module_suggests_the_closest_name(course: Any, tmp_path: Path) 
     result = graded(course, tmp_path, activations=None, extra={"activation.py": rs.ACTIVATIONS})
     rs.check_scores(result, whole_module(0.0, "missing"))
     says(result, RELU, "module activations.py is not in the submission",
-         "'activation'을(를) 말한 건가요?", "did you mean 'activation'?")
+         "'activation'이(가) 있습니다. 이름을 'activations'(으)로 바꾸세요",
+         "found 'activation': rename it to 'activations'")
 
 
 def test_misnamed_function_suggests_the_closest_name(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=rs.ACTIVATIONS.replace("def tanh(", "def tahn("))
     rs.check_scores(result, {TANH: (0.0, "missing")})
     says(result, TANH, "activations.py에 함수 tanh이(가) 없습니다",
-         "activations.py has no function tanh", "did you mean 'tahn'?")
+         "activations.py has no function tanh", "found 'tahn': rename it to 'tanh'")
 
 
 # --- wrong signature, type, shape, dtype, mutation -----------------------------------------------

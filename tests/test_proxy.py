@@ -155,7 +155,7 @@ def test_missing_module_function_and_broken_import(make_session):
     s = make_session({"mod_a.py": MODULE_A, "broken.py": "def f(:\n    pass\n",
                       "dies.py": "import os\nos._exit(1)\n"})
     student = Student(s)
-    with pytest.raises(StudentMissing, match="did you mean 'double'"):
+    with pytest.raises(StudentMissing, match="found 'double': rename it to 'doubel'"):
         student.mod_a.doubel(1)
     with pytest.raises(StudentMissing, match=r"mod_c\.py"):
         student.mod_c.f(1)

@@ -20,11 +20,10 @@ What stops what (``Attack.stopped_by`` and each test's docstring say it per atta
   private copy of the suites (a shipped conftest.py & co.).
 - bwrap only — the filesystem view (no reference, no course, no hidden suites to read or to
   write), a private ``/tmp``, a PID namespace (the grading process is out of reach).
-  Under ``process`` the report says the isolation was reduced; what that costs today is pinned
-  by the tests marked ENGINE BUG.
-
-Tests whose docstring starts with "ENGINE BUG" fail until the engine is fixed (see the report
-of the red-team helper); they assert what must be true.
+  Under ``process`` the report says the isolation was reduced (the filesystem, the course
+  included, is readable and writable); the references are copied before any student code runs,
+  the worker drops its capabilities and the grader is non-dumpable, so the trusted process
+  itself stays out of reach there too.
 """
 
 from __future__ import annotations
@@ -222,9 +221,8 @@ def test_attack(course: Any, tmp_path: Path, isolation: str, attack: Attack) -> 
 
 @ISOLATION
 def test_a_crash_names_its_signal(course: Any, tmp_path: Path, isolation: str) -> None:
-    """ENGINE BUG under bwrap (fails today): the worker dies of SIGSEGV, but what the trusted
-    side waits for under bwrap is bwrap itself, which exits with 128 + 11 = 139 — the message
-    says "exit code 139" instead of "segmentation fault (SIGSEGV)"."""
+    """The worker dies of SIGSEGV; under bwrap the trusted side waits for bwrap itself, which
+    exits with 128 + 11 = 139 — the message still names the signal."""
     result = grade_attack(course, tmp_path, "segfault", isolation, QUICK_S)
     rs.check_scores(result, {RELU: (0.0, "error")})
     assert "segmentation fault (SIGSEGV)" in rs.messages(result, RELU)
@@ -267,19 +265,15 @@ def test_sys_exit_at_import(course: Any, tmp_path: Path, isolation: str) -> None
 
 
 def test_a_broken_module_is_graded_quickly(course: Any, tmp_path: Path) -> None:
-    """ENGINE BUG (fails today): a module that does not import costs ~30 s to grade here.
-
-    ``StudentSession.functions_of`` re-raises the same remembered exception object
-    (``raise state.broken``) for every test; each raise appends the current frames to its
-    ``__traceback__``, so the n-th test's traceback has ~2n+ entries and pytest formats them all
-    (``_getentrysource`` parses proxy.py for each entry): quadratic in the number of tests.
-    """
+    """A module that does not import is graded quickly. (It once cost ~30 s: re-raising the
+    same remembered exception object appended frames to its ``__traceback__`` for every test,
+    quadratic in the number of tests.)"""
     result = grade_attack(course, tmp_path, "sys_exit_at_import", "process", MODULE_LEVEL_S)
     assert result.duration_s < QUICK_S
 
 
 def test_a_remembered_import_error_does_not_grow(tmp_path: Path, course: Any) -> None:
-    """ENGINE BUG (fails today), the root cause of the test above, at the proxy level."""
+    """The remembered import error's traceback does not grow from test to test."""
     from grader.errors import StudentError
     from grader.proxy import StudentSession
 
@@ -327,9 +321,8 @@ def test_budget_stops_sleeping_just_under_the_timeout(budget_result: Any) -> Non
 
 
 def test_budget_cut_call_names_the_budget(budget_result: Any) -> None:
-    """ENGINE BUG (fails today): the call cut short by the remaining budget (~0.4 s of the 1 s
-    timeout) is reported as "took longer than the 1 s limit (an endless loop?)". It should say
-    the submission's budget ran out."""
+    """The call cut short by the remaining budget (~0.4 s of the 1 s timeout) says that the
+    submission's budget ran out, not that the call timed out."""
     text = rs.messages(budget_result, "activations.sigmoid_derivative")
     assert "budget" in text, text
 
@@ -350,10 +343,9 @@ def test_report_names_the_isolation(course: Any, tmp_path: Path) -> None:
 @ISOLATION
 def test_mutation_check_cannot_be_patched_away(course: Any, tmp_path: Path,
                                                isolation: str) -> None:
-    """ENGINE BUG (fails today): the worker decides whether an input was changed in place with
-    ``np.array_equal`` — inside the student's process, where the student replaced it at import.
-    relu changes its input in place and keeps all its points; it should lose the mutation
-    test (1 of 2 points)."""
+    """The student replaces ``np.array_equal`` at import and changes its input in place: the
+    worker compares shape, dtype and bytes with ndarray's own methods, so relu still loses the
+    mutation test (1 of 2 points)."""
     result = grade_attack(course, tmp_path, "mutation_check_forged", isolation, QUICK_S)
     rs.check_scores(result, {RELU: (1.0, "partial")})
     assert "in place" in rs.messages(result, RELU)
@@ -372,7 +364,7 @@ def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolat
         assert not any("reduced isolation" in n for n in result.notes)
     else:
         rs.check_scores(result, {})
-        assert any("reduced isolation" in n and "the hidden suites and the reference" in n
+        assert any("reduced isolation" in n and "hidden suites and reference included" in n
                    for n in result.notes), result.notes
 
 
@@ -380,10 +372,10 @@ def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolat
 def test_tamper_with_the_reference_of_another_module(tmp_path: Path, isolation: str) -> None:
     """relu rewrites the course's solutions/lec04/linear_neurons.py (the reference of a module
     graded later) to plant code in it. Nothing a student writes may ever run in the grading
-    process. bwrap: the course is not in the sandbox, the file is untouched. process:
-    ENGINE BUG (fails today) — the reference is loaded lazily from the course folder, after the
-    student's code has run, so the planted code runs in the trusted process (marker file
-    written). A private course per test: the attack really modifies it."""
+    process. bwrap: the course is not in the sandbox, the file is untouched. process: the file
+    is changed (the report says the isolation was reduced), but the engine copied the
+    references before any student code ran, so the planted code never runs. A private course per
+    test: the attack really modifies it."""
     course = rs.build_course(tmp_path / "own-course", rs.LIMITS)
     target = course.solutions_dir(rs.ASSIGNMENT) / "linear_neurons.py"
     marker = tmp_path / "pwned"
@@ -398,10 +390,9 @@ def test_tamper_with_the_reference_of_another_module(tmp_path: Path, isolation: 
 @ISOLATION
 def test_read_the_grading_process(course: Any, tmp_path: Path, isolation: str) -> None:
     """relu reads /proc/<ppid>/environ and /proc/<ppid>/mem of its parent. bwrap: the parent is
-    bwrap's init in a new PID namespace (relu raises, 0 points). process: ENGINE BUG (fails
-    today, at least as root) — the parent is the grading process and both reads succeed, so
-    relu keeps its points: a student can read CI secrets from the grader's environment and
-    the expected values from its memory (and write that memory through the same file)."""
+    bwrap's init in a new PID namespace (relu raises, 0 points). process: the parent is the
+    grading process, which is non-dumpable, and the worker has dropped its capabilities (even
+    as root), so both reads fail with a permission error: 0 points."""
     result = grade_attack(course, tmp_path, "read_grader_process", isolation, QUICK_S)
     rs.check_scores(result, {RELU: (0.0, "failed")})
     if isolation == "bwrap":
@@ -510,6 +501,22 @@ def test_fake_json_and_megabytes_of_output(course: Any, tmp_path: Path, isolatio
     for test in relu["tests"]:
         assert len(test["output"]) <= limit
     assert any('"score": 999.0' in t["output"] for t in relu["tests"])  # kept, as text
+
+
+# --- the grader's own environment ------------------------------------------------------------
+
+def test_grading_ignores_pytest_addopts(course: Any, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``grade()`` runs pytest in-process, and pytest reads PYTEST_ADDOPTS (and PYTEST_PLUGINS)
+    from the environment: the engine clears them, or a CI job's PYTEST_ADDOPTS="-x" would stop
+    the grading at the first failing test and report every later function missing."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-x")
+    submission = rs.write_submission(tmp_path / "submission", activations=rs.replace_function(
+        rs.ACTIVATIONS, "relu", "def relu(z):\n    return z - 1.0\n"))
+    with rs.watched(tmp_path):
+        result, seconds = rs.run_grading(course, submission, "process")
+    assert seconds < QUICK_S
+    rs.check_scores(result, {RELU: (0.0, "failed")})
 
 
 # --- the leftovers check itself ----------------------------------------------------------------
