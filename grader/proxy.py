@@ -50,24 +50,24 @@ PIPE_SAFE_BYTES = 4096  # POSIX guarantees at least this much pipe buffer
 _TOO_LARGE = b""  # marker put in the reply queue for an oversized frame
 
 
+_SIGNAL_REASONS = {
+    "SIGKILL": "강제 종료됨 / killed (SIGKILL)",
+    "SIGSEGV": "세그멘테이션 오류 / segmentation fault (SIGSEGV)",
+    "SIGABRT": "비정상 종료 / aborted (SIGABRT)",
+    "SIGXCPU": "CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU, limits.cpu_s)",
+    "SIGXFSZ": "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)",
+}
+
+
 def _signal_reason(code: int) -> str:
-    names = {
-        signal.SIGKILL: "강제 종료됨 / killed (SIGKILL)",
-        signal.SIGSEGV: "세그멘테이션 오류 / segmentation fault (SIGSEGV)",
-        signal.SIGABRT: "비정상 종료 / aborted (SIGABRT)",
-    }
-    if hasattr(signal, "SIGXCPU"):
-        names[signal.SIGXCPU] = ("CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU, "
-                                 "limits.cpu_s)")
-    if hasattr(signal, "SIGXFSZ"):
-        names[signal.SIGXFSZ] = "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)"
-    if code < 0:
-        try:
-            sig = signal.Signals(-code)
-        except ValueError:
-            return f"signal {-code}"
-        return names.get(sig, f"signal {sig.name}")
-    return f"exit code {code}"
+    """A worker's exit status in words (negative: killed by that signal)."""
+    if code >= 0:
+        return f"exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+    return _SIGNAL_REASONS.get(name, f"signal {name}")
 
 
 class Worker:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# Helper modules of these tests (redteam_support) import by name; with --import-mode=importlib
+# pytest does not put this folder on sys.path itself.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TINY_COURSE = """
 course:

@@ -13,34 +13,18 @@ are checked in both languages.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import redteam_support as rs
 from click.testing import CliRunner
 
 from grader.cli import main
 from grader.engine import grade
 from grader.errors import GraderError
 
-
-def _support() -> ModuleType:
-    """``tests/redteam_support.py`` (the tests folder is not on sys.path with importlib mode)."""
-    if "redteam_support" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "redteam_support", Path(__file__).with_name("redteam_support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["redteam_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["redteam_support"]
-
-
-rs = _support()
 ACTIVATIONS = [f"activations.{name}" for name in rs.ACTIVATION_POINTS]
 RELU, TANH, SIGMOID = "activations.relu", "activations.tanh", "activations.sigmoid"
 ISOLATION = "process"  # the messages are the engine's, the same under bwrap

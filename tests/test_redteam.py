@@ -28,7 +28,6 @@ What stops what (``Attack.stopped_by`` and each test's docstring say it per atta
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -40,25 +39,11 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+import redteam_support as rs
 
-
-def _support() -> ModuleType:
-    """``tests/redteam_support.py`` (the tests folder is not on sys.path with importlib mode)."""
-    if "redteam_support" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "redteam_support", Path(__file__).with_name("redteam_support.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["redteam_support"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["redteam_support"]
-
-
-rs = _support()
 # ~75 whole gradings under two isolations: about 55 s here once a broken module is graded as
 # quickly as any other submission (several minutes before: see
 # test_a_broken_module_is_graded_quickly).
