@@ -15,6 +15,7 @@ import difflib
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import struct
@@ -47,7 +48,11 @@ STARTUP_TIMEOUT_S = 20.0
 MAX_MESSAGE_BYTES = 256 << 20
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
 PIPE_SAFE_BYTES = 4096  # POSIX guarantees at least this much pipe buffer
-_TOO_LARGE = b""  # marker put in the reply queue for an oversized frame
+_TOO_LARGE = b"<a frame over the size limit>"  # compared by identity
+
+
+class _Expired(Exception):
+    """The deadline passed while waiting for a reply."""
 
 
 _SIGNAL_REASONS = {
@@ -80,7 +85,7 @@ class Worker:
         self.isolation = plan.isolation
         self.raw_output = bytearray()
         self.info: dict[str, Any] = {}
-        self._replies: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._inbox = bytearray()  # reply bytes read but not yet cut into frames
         try:
             self.proc = subprocess.Popen(
                 plan.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -88,11 +93,13 @@ class Worker:
                 start_new_session=sys.platform != "win32")
         except OSError as exc:
             raise GraderError(f"작업자를 시작할 수 없습니다 / cannot start the worker: {exc}") from exc
-        # Threads rather than select(): portable to Windows, where select() takes only sockets.
-        self._threads = [threading.Thread(target=self._drain, daemon=True),
-                         threading.Thread(target=self._read_replies, daemon=True)]
-        for t in self._threads:
-            t.start()
+        self._drainer = threading.Thread(target=self._drain, daemon=True)
+        self._drainer.start()
+        # Windows' select() takes only sockets: there a thread reads the replies into a queue.
+        self._replies: queue.SimpleQueue[bytes | None] | None = None
+        if sys.platform == "win32":
+            self._replies = queue.SimpleQueue()
+            threading.Thread(target=self._read_replies, daemon=True).start()
 
     def _drain(self) -> None:
         """Read what the worker writes to fd 1/2 so it never blocks; keep only the tail."""
@@ -102,23 +109,58 @@ class Worker:
             if len(self.raw_output) > RAW_OUTPUT_BYTES:
                 del self.raw_output[:-RAW_OUTPUT_BYTES]
 
+    def _cut_frame(self) -> bytes | None:
+        """The next whole frame's body from the inbox, if it holds one."""
+        if len(self._inbox) < _FRAME.size:
+            return None
+        (n,) = _FRAME.unpack_from(self._inbox)
+        if n > MAX_MESSAGE_BYTES:
+            return _TOO_LARGE
+        if len(self._inbox) < _FRAME.size + n:
+            return None
+        body = bytes(self._inbox[_FRAME.size:_FRAME.size + n])
+        del self._inbox[:_FRAME.size + n]
+        return body
+
     def _read_replies(self) -> None:
-        """Cut the reply stream into frames; a frame over the size limit ends the stream."""
-        stream = self.proc.stdout
-        assert stream is not None
+        """Windows: read replies in a thread, one frame per queue item, None at the end."""
+        assert self.proc.stdout is not None and self._replies is not None
         try:
-            while len(head := stream.read(_FRAME.size)) == _FRAME.size:
-                (n,) = _FRAME.unpack(head)
-                if n > MAX_MESSAGE_BYTES:
-                    self._replies.put(_TOO_LARGE)
-                    break
-                body = stream.read(n)
-                if len(body) != n:
-                    break
-                self._replies.put(body)
+            while chunk := self.proc.stdout.read1(1 << 20):  # type: ignore[attr-defined]
+                self._inbox += chunk
+                while (body := self._cut_frame()) is not None:
+                    self._replies.put(body)
+                    if body is _TOO_LARGE:
+                        return
         except (OSError, ValueError):
             pass
-        self._replies.put(None)
+        finally:
+            self._replies.put(None)
+
+    def _next_frame(self, deadline: float) -> bytes | None:
+        """The next reply frame; None when the worker closed its end. Waits are cut into short
+        slices so that SIGTERM/SIGINT handlers get to run meanwhile."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if self._replies is not None:
+                try:
+                    return self._replies.get(timeout=min(0.25, max(0.0, remaining)))
+                except queue.Empty:
+                    pass
+            else:
+                body = self._cut_frame()
+                if body is not None:
+                    return body
+                assert self.proc.stdout is not None
+                fd = self.proc.stdout.fileno()
+                if select.select([fd], [], [], min(0.25, max(0.0, remaining)))[0]:
+                    chunk = os.read(fd, 1 << 20)
+                    if not chunk:
+                        return None
+                    self._inbox += chunk
+                    continue
+            if time.monotonic() >= deadline:
+                raise _Expired
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -160,13 +202,10 @@ class Worker:
                 timer.cancel()
 
     def _receive(self, deadline: float, what: str) -> Any:
-        while True:  # short waits, so that SIGTERM/SIGINT handlers get to run meanwhile
-            try:
-                body = self._replies.get(timeout=min(0.25, max(0.0, deadline - time.monotonic())))
-                break
-            except queue.Empty:
-                if time.monotonic() >= deadline:
-                    raise self._timeout(what) from None
+        try:
+            body = self._next_frame(deadline)
+        except _Expired:
+            raise self._timeout(what) from None
         if body is None:
             raise self._crashed(what)
         if body is _TOO_LARGE:
