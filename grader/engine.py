@@ -170,7 +170,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     if session.used_isolation != "bwrap":
         notes.append(
             "격리 수준 낮음: bubblewrap 없이 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 "
-            "읽을 수 있습니다 / reduced isolation: graded with process isolation (no bubblewrap); "
+            "읽고 쓸 수 있습니다 / reduced isolation: graded with process isolation (no bubblewrap); "
             "student code could read and write the filesystem"
             + (", the course's hidden suites and reference included" if "hidden" in found
                else ""))

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from grader.result import Result
 
 STATUS_LABEL = {
@@ -16,6 +18,12 @@ STATUS_LABEL = {
     "not_implemented": "미구현 not_impl",
     "missing": "없음 missing",
 }
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width: a Korean character takes two terminal columns."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)
 
 
 def _first_line(text: str, width: int) -> str:
@@ -30,7 +38,7 @@ def render(result: Result, *, width: int = 100) -> str:
     for f in result.functions:
         label = STATUS_LABEL.get(f.status, f.status)
         points = f"{f.score:g}/{f.max_score:g}"
-        row = f"{label:<18} {f.name:<{name_w}}  {points:>9}"
+        row = f"{_pad(label, 18)} {f.name:<{name_w}}  {points:>9}"
         reason = _first_line(f.reason, max(20, width - len(row) - 3))
         lines.append(f"{row}   {reason}" if reason else row)
         for t in f.tests:
