@@ -104,10 +104,13 @@ class Worker:
     def _drain(self) -> None:
         """Read what the worker writes to fd 1/2 so it never blocks; keep only the tail."""
         assert self.proc.stderr is not None
-        while chunk := self.proc.stderr.read1(65536):  # type: ignore[attr-defined]
-            self.raw_output += chunk
-            if len(self.raw_output) > RAW_OUTPUT_BYTES:
-                del self.raw_output[:-RAW_OUTPUT_BYTES]
+        try:
+            while chunk := self.proc.stderr.read1(65536):  # type: ignore[attr-defined]
+                self.raw_output += chunk
+                if len(self.raw_output) > RAW_OUTPUT_BYTES:
+                    del self.raw_output[:-RAW_OUTPUT_BYTES]
+        except (OSError, ValueError):  # closed by kill() while reading
+            pass
 
     def _cut_frame(self) -> bytes | None:
         """The next whole frame's body from the inbox, if it holds one."""
@@ -253,6 +256,8 @@ class Worker:
             except (AttributeError, ProcessLookupError, PermissionError):
                 self.proc.kill()
         code = self.proc.wait()
+        if threading.current_thread() is not self._drainer:
+            self._drainer.join(timeout=0.5)  # the tail of its output, for the crash message
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             try:
                 if stream is not None:

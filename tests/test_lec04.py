@@ -3,6 +3,7 @@ the same seed the same report, and the student's plain `pytest exercises/lec04`.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 
 from grader.course import load_course
 from grader.engine import grade
-from grader.mistakes import build_variant, load_mistake
+from grader.mistakes import build_variant, load_mistake, variant_source
 from grader.sandbox import bwrap_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +88,28 @@ def test_a_student_runs_the_public_checks_with_plain_pytest():
     solved = _student_pytest("--grader-submission", "solutions/lec04")
     assert solved.returncode == 0, solved.stdout[-3000:]
     assert "passed" in solved.stdout and "failed" not in solved.stdout.split("grader — ")[-1]
+
+
+def _crashing(reference_source: str, name: str) -> str:
+    """``name``'s definition from the reference with its body replaced by a worker crash."""
+    tree = ast.parse(reference_source)
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    fn.body = ast.parse("import os\nos._exit(1)").body
+    fn.decorator_list = []
+    return ast.unparse(fn) + "\n"
+
+
+@pytest.mark.parametrize("module", COURSE.assignment("lec04").modules)
+def test_a_crashing_function_costs_its_own_points_only(module, tmp_path):
+    """Each graded function in turn kills its worker; every other function keeps full marks
+    (no suite leans on a student function other than the one it grades)."""
+    reference_dir = ROOT / "solutions" / "lec04"
+    source = (reference_dir / f"{module}.py").read_text(encoding="utf-8")
+    for function in COURSE.assignment("lec04").exercises[module]:
+        sub = tmp_path / function
+        sub.mkdir()
+        (sub / f"{module}.py").write_text(
+            variant_source(source, function, _crashing(source, function)), encoding="utf-8")
+        result = grade(COURSE, "lec04", sub, seed=21, modules=[module])
+        lost = {f.name: f.status for f in result.functions if f.score < f.max_score}
+        assert lost == {f"{module}.{function}": "error"}, (function, lost)

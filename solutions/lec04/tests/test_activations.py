@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from grader import compare, gradcheck
-from grader.errors import StudentMissing, StudentRaised
+from grader.errors import StudentError
 
 ELEMENTWISE = [
     "sigmoid", "sigmoid_derivative", "relu", "relu_derivative",
@@ -59,10 +59,10 @@ def _moderate(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 def _forward_slope(student: Any, reference: Any, forward: str) -> Any:
     """``f_batch`` for finite differences of the student's own forward function.
 
-    학생의 순전파 함수가 틀렸거나 없으면 참조 해답의 순전파 함수로 차분한다: 미분 함수는 자기
-    잘못으로만 점수를 잃어야 하기 때문이다 (EXERCISES.md, Grading intent).
-    When the student's forward function is wrong or missing, the reference's is differenced
-    instead: a derivative must lose points only for its own mistakes.
+    학생의 순전파 함수가 틀렸거나 없거나 작업자를 죽이면 참조 해답의 순전파 함수로 차분한다:
+    미분 함수는 자기 잘못으로만 점수를 잃어야 하기 때문이다 (EXERCISES.md, Grading intent).
+    When the student's forward function is wrong, missing or kills its worker, the reference's
+    is differenced instead: a derivative must lose points only for its own mistakes.
     """
     student_f = getattr(student.activations, forward)
     reference_f = getattr(reference.activations, forward)
@@ -71,7 +71,7 @@ def _forward_slope(student: Any, reference: Any, forward: str) -> Any:
         want = [np.asarray(reference_f(z)) for z in zs]
         try:
             got = student_f.batch([(z,) for z in zs])
-        except (StudentRaised, StudentMissing):
+        except StudentError:  # raised, missing, crashed, timed out: not this test's business
             return want
         pairs = zip(got, want, strict=False)
         if len(got) == len(want) and all(compare.values_match(g, w) for g, w in pairs):
