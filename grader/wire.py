@@ -100,15 +100,20 @@ def _type_name(value: Any) -> str:
 
 
 def _encode(value: Any, buffers: list[bytes], depth: int) -> Any:
+    # Exact types first (the common case, and a subclass is never taken for its base here).
+    t = type(value)
+    if t is float or t is str or t is bool or value is None:
+        return value
+    if t is int:
+        return value if abs(value) < 1 << 1000 else ["U", "int", "integer too large"]
     if depth > MAX_DEPTH:
         return ["U", "nested", "too deeply nested"]
-    # Exact types first: a subclass (a lying float, bool, str ...) is sent as its plain value.
-    if value is None or type(value) in (bool, str):
-        return value
-    if type(value) is int:
-        return value if abs(value) < 1 << 1000 else ["U", "int", "integer too large"]
-    if type(value) is float:
-        return value
+    if t is dict:
+        if not all(type(k) is str for k in value):
+            return ["U", "dict", "dict with non-string keys"]
+        return ["D", [[k, _encode(v, buffers, depth + 1)] for k, v in value.items()]]
+    if t is list or t is tuple:
+        return ["L" if t is list else "T", [_encode(v, buffers, depth + 1) for v in value]]
     if isinstance(value, np.ndarray):
         arr = np.asarray(value, order="C")  # keeps 0-d arrays 0-d, unlike ascontiguousarray
         dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
@@ -122,20 +127,13 @@ def _encode(value: Any, buffers: list[bytes], depth: int) -> Any:
             return ["U", _type_name(value), "NumPy scalar of an unsupported dtype"]
         buffers.append(np.asarray(value, dtype=dtype).tobytes())
         return ["N", dtype.str, len(buffers) - 1]
+    # Subclasses of plain types (a lying float, str ...) are sent as their plain value.
     if isinstance(value, bool | str):
         return bool(value) if isinstance(value, bool) else str.__str__(value)
     if isinstance(value, int):
         return int.__int__(value)
     if isinstance(value, float):
         return float.__float__(value)
-    if type(value) is tuple:
-        return ["T", [_encode(v, buffers, depth + 1) for v in value]]
-    if type(value) is list:
-        return ["L", [_encode(v, buffers, depth + 1) for v in value]]
-    if type(value) is dict:
-        if not all(type(k) is str for k in value):
-            return ["U", "dict", "dict with non-string keys"]
-        return ["D", [[k, _encode(v, buffers, depth + 1)] for k, v in value.items()]]
     return ["U", _type_name(value), _safe_repr(value)]
 
 
@@ -148,13 +146,16 @@ def _safe_repr(value: Any) -> str:
 
 
 def _decode(node: Any, buffers: list[memoryview], depth: int, count: list[int]) -> Any:
+    t = type(node)
+    if t is not list:
+        if t is float or t is str or t is int or t is bool or node is None:
+            return node
+        raise WireError(f"unexpected node {t.__name__}")
     count[0] += 1
     if depth > MAX_DEPTH + 1 or count[0] > MAX_ITEMS:
         raise WireError("message too deeply nested or too large")
-    if node is None or type(node) in (bool, int, float, str):
-        return node
-    if type(node) is not list or not node or type(node[0]) is not str:
-        raise WireError(f"unexpected node {type(node).__name__}")
+    if not node or type(node[0]) is not str:
+        raise WireError("a container node without a tag")
     tag = node[0]
     if tag in ("T", "L") and len(node) == 2 and type(node[1]) is list:
         items = [_decode(v, buffers, depth + 1, count) for v in node[1]]
@@ -187,10 +188,14 @@ def _decode(node: Any, buffers: list[memoryview], depth: int, count: list[int]) 
     raise WireError(f"unknown tag {tag!r}")
 
 
+_DTYPES = {text: np.dtype(text) for text in ALLOWED_DTYPES}
+
+
 def _dtype(text: Any) -> np.dtype:
-    if type(text) is not str or text not in ALLOWED_DTYPES:
+    dtype = _DTYPES.get(text) if type(text) is str else None
+    if dtype is None:
         raise WireError(f"dtype {text!r} is not allowed")
-    return np.dtype(text)
+    return dtype
 
 
 def _buffer(buffers: list[memoryview], index: Any) -> memoryview:
