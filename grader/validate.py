@@ -20,15 +20,17 @@ files, unchanged, and reference modules never import each other.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import secrets
 import shutil
-import tempfile
 import time
-from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course import COURSE_FILE, load_course
+from grader import scratch
+from grader.course import COURSE_FILE, Course, load_course
 from grader.engine import grade
 from grader.errors import GraderError
 from grader.mistakes import HINT_PREFIX, Mistake, build_variant, load_catalogue
@@ -149,6 +151,28 @@ def _course_file(course_root: Path) -> Path:
     return course_root if course_root.is_file() else course_root / COURSE_FILE
 
 
+_Job = tuple[Course, str, Path, "list[str] | None", int, str]
+
+
+def _grade_one(job: _Job) -> Result | str:
+    course, assignment, path, only, seed, isolation = job
+    try:
+        return grade(course, assignment, path, seed=seed, isolation=isolation, modules=only)
+    except Exception as exc:  # one broken grading must not hide the others
+        return f"{type(exc).__name__}: {_short(str(exc), 400)}"
+
+
+def _grade_all(jobs: list[_Job]) -> list[Result | str]:
+    """Grade in a few processes at once: pytest's global state allows one grading at a time in
+    a process (see engine), and each grading mostly waits on its worker."""
+    processes = min(len(jobs), os.cpu_count() or 1, 4)
+    if processes < 2:
+        return [_grade_one(job) for job in jobs]
+    # "spawn": a fresh interpreter, nothing inherited from this process's threads or pytest.
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_grade_one, jobs))
+
+
 def validate(
     course_root: Path, assignment: str | None, *, seed: int | None = None, isolation: str = "auto"
 ) -> ValidationReport:
@@ -167,34 +191,22 @@ def validate(
     solutions = course.solutions_dir(a.name)
     catalogue = load_catalogue(solutions / "mistakes", points)
 
-    work = Path(tempfile.mkdtemp(prefix="grader-validate-"))
+    work = scratch.make_dir("validate")
     try:
-        jobs: dict[str, Callable[[], Path]] = {
-            "reference": lambda: _copy_modules(solutions, modules, work / "reference"),
-            "stubs": lambda: course.exercises_dir(a.name),
+        # What to grade: folder and modules (None: all) per job.
+        jobs: dict[str, tuple[Path, list[str] | None]] = {
+            "reference": (_copy_modules(solutions, modules, work / "reference"), None),
+            "stubs": (course.exercises_dir(a.name), None),
         }
         for mistake in catalogue:
-            def build(m: Mistake = mistake) -> Path:
-                dest = work / "mistakes" / m.name
-                build_variant(solutions, modules, m, dest)
-                return dest
-
-            jobs[f"mistake:{mistake.name}"] = build
-
-        # A variant differs from the reference in its mistake's module only, and reference
-        # modules never import each other (tests/test_stubs.py), so only that module's tests
-        # can change: grading just those keeps validate fast.
-        only = {f"mistake:{m.name}": [m.module] for m in catalogue}
-
-        def run(key: str) -> Result | str:
-            try:
-                return grade(course, a.name, jobs[key](), seed=seed, isolation=isolation,
-                             modules=only.get(key))
-            except Exception as exc:  # one broken grading must not hide the others
-                return f"{type(exc).__name__}: {_short(str(exc), 400)}"
-
-        # pytest's global state allows one grading at a time in a process (see engine).
-        results = {key: run(key) for key in jobs}
+            dest = work / "mistakes" / mistake.name
+            build_variant(solutions, modules, mistake, dest)
+            # A variant differs from the reference in its mistake's module only, and reference
+            # modules never import each other (tests/test_stubs.py), so only that module's tests
+            # can change: grading just those keeps validate fast.
+            jobs[f"mistake:{mistake.name}"] = (dest, [mistake.module])
+        args = [(course, a.name, path, only, seed, isolation) for path, only in jobs.values()]
+        results = dict(zip(jobs, _grade_all(args), strict=True))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
