@@ -157,7 +157,8 @@ class Worker:
                 assert self.proc.stdout is not None
                 fd = self.proc.stdout.fileno()
                 if select.select([fd], [], [], min(0.25, max(0.0, remaining)))[0]:
-                    chunk = os.read(fd, 1 << 20)
+                    # 64 KiB: a pipe holds no more, and a larger buffer costs on every call
+                    chunk = os.read(fd, 65536)
                     if not chunk:
                         return None
                     self._inbox += chunk
