@@ -100,15 +100,23 @@ def main() -> None:
         for i in range(max(3, opts.repeat // 3)):
             result = grade(course, "lec04", submission, seed=i, isolation=opts.isolation)
             times.append(result.duration_s)
-        print(f"grader check activations (reference): {median_ms(times)}, "
+        print(f"grade() activations (reference): {median_ms(times)}, "
               f"score {result.score:g}/{result.max_score:g}")
+        walls = []
+        for i in range(5):  # the command as a user runs it: interpreter start and imports too
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "grader", "check", str(submission), "--course",
+                            str(Path(tmp) / "course.yaml"), "--seed", str(i), "--isolation",
+                            opts.isolation], check=True, stdout=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - t)
+        print(f"`grader check` command, activations (reference): {median_ms(walls)}")
     full = load_course(ROOT)
     times = []
     for i in range(3):
         t = time.perf_counter()
         result = grade(full, "lec04", submission, seed=i, isolation=opts.isolation)
         times.append(time.perf_counter() - t)
-    print(f"grader check lec04 (reference, all 5 modules): {median_ms(times)}, "
+    print(f"grade() lec04 (reference, all 5 modules): {median_ms(times)}, "
           f"score {result.score:g}/{result.max_score:g}")
 
 
