@@ -180,4 +180,5 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     return Result(
         assignment=a.name, score=score, max_score=max_score, seed=seed,
         isolation=session.used_isolation, duration_s=round(time.monotonic() - start, 3),
-        grader_version=grader.__version__, functions=functions, notes=notes)
+        grader_version=grader.__version__, functions=functions, notes=notes,
+        limits=dict(course.limits.__dict__))

@@ -54,6 +54,7 @@ class Result:
     grader_version: str
     functions: list[FunctionResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # bilingual remarks about the whole run
+    limits: dict[str, float] = field(default_factory=dict)  # course.yaml limits in force
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:

@@ -45,6 +45,7 @@ def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
     assert {"score", "max_score", "assignment", "seed", "isolation", "duration_s",
             "grader_version", "functions"} <= set(report)
     assert report["seed"] == 7 and report["assignment"] == "a1" and report["max_score"] == 5
+    assert report["limits"]["call_timeout_s"] == 3 and report["limits"]["memory_mb"] == 1024
     add, scale = report["functions"]
     assert add["name"] == "calc.add" and add["status"] == "failed" and add["score"] == 0
     assert scale["status"] == "passed" and scale["score"] == 3 and report["score"] == 3
