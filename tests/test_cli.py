@@ -101,3 +101,41 @@ def test_real_subprocess_exit_codes(tiny_course):
     bad = subprocess.run([sys.executable, "-m", "grader", "check", "--assignment", "zz"],
                          cwd=tiny_course, capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "zz" in bad.stderr
+
+
+DIES = "import os\n\ndef add(a, b):\n    os._exit(0)\n\ndef scale(x, k=2.0):\n    os._exit(1)\n"
+
+
+def test_a_submission_that_kills_every_worker_still_gets_a_complete_report(tiny_course, tmp_path):
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "calc.py").write_text(DIES, encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = run("check", str(sub), "--course", str(tiny_course), "--format", "json",
+                 "--output", str(out), "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(f["name"], f["status"], f["score"]) for f in report["functions"]] == [
+        ("calc.add", "error", 0), ("calc.scale", "error", 0)]
+    assert all("exit code" in t["message"] for f in report["functions"] for t in f["tests"])
+
+
+def test_output_is_replaced_atomically(tmp_path, monkeypatch):
+    from grader.report import write_atomically
+
+    target = tmp_path / "r.json"
+    target.write_text("old", encoding="utf-8")
+
+    def crash(src, dst):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    try:
+        write_atomically(target, "new")
+    except OSError:
+        pass
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # no half-written temporary
+    monkeypatch.undo()
+    write_atomically(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"

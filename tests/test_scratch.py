@@ -48,15 +48,17 @@ def _workers_of(pid: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_a_killed_run_leaves_no_worker_and_the_next_run_sweeps_its_folders(tiny_course, tmp_path,
+def test_a_killed_run_leaves_no_worker_no_half_report_and_the_next_run_sweeps(tiny_course, tmp_path,
                                                                             sig):
     (tiny_course / "course.yaml").write_text(
         (tiny_course / "course.yaml").read_text().replace("call_timeout_s: 3", "call_timeout_s: 60"))
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "calc.py").write_text(LOOPING)
+    report = tmp_path / "report.json"
+    report.write_text("previous report", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "grader", "check", str(sub), "--course",
-                             str(tiny_course), "--isolation", "process"],
+                             str(tiny_course), "--isolation", "process", "--output", str(report)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     folders: list[Path] = []
     deadline = time.monotonic() + 30
@@ -74,6 +76,7 @@ def test_a_killed_run_leaves_no_worker_and_the_next_run_sweeps_its_folders(tiny_
     leftovers = list(Path(tempfile.gettempdir()).glob(f"grader-{proc.pid}-*"))
     if sig == signal.SIGTERM:
         assert leftovers == []  # cleaned up by its own finally blocks
+    assert report.read_text(encoding="utf-8") == "previous report"  # never half a new one
     scratch.sweep_stale()
     assert list(Path(tempfile.gettempdir()).glob(f"grader-{proc.pid}-*")) == []
     assert os.path.exists(tiny_course)
