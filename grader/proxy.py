@@ -401,20 +401,19 @@ class StudentSession:
                 f"모듈 {module}.py가 제출물에 없습니다 / module {module}.py is not in the "
                 f"submission{_suggest(module, _files(self.submission))}")
             raise state.broken.with_traceback(None)
-        if state.functions is None or self._worker is None or not self._worker.alive():
-            self._ensure_worker(what)
-            if state.functions is None:
-                try:
-                    reply = self._exchange({"op": "load", "module": module}, f"import {module}")
-                except (WorkerCrashed, WorkerTimeout, ProtocolViolation) as exc:
-                    state.broken = type(exc)(
-                        f"{module}.py를 불러오는 중 / while importing {module}.py: {exc}")
-                    raise state.broken.with_traceback(None) from None
-                self._keep_output(reply)
-                if not reply.get("ok"):
-                    state.broken = _import_error(module, reply.get("error"))
-                    raise state.broken.with_traceback(None)
-                state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
+        self._ensure_worker(what)  # a fresh worker forgets what the last one imported
+        if state.functions is None:
+            try:
+                reply = self._exchange({"op": "load", "module": module}, f"import {module}")
+            except (WorkerCrashed, WorkerTimeout, ProtocolViolation) as exc:
+                state.broken = type(exc)(
+                    f"{module}.py를 불러오는 중 / while importing {module}.py: {exc}")
+                raise state.broken.with_traceback(None) from None
+            self._keep_output(reply)
+            if not reply.get("ok"):
+                state.broken = _import_error(module, reply.get("error"))
+                raise state.broken.with_traceback(None)
+            state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
         return state.functions
 
     def _keep_output(self, reply: dict[str, Any]) -> None:

@@ -29,6 +29,10 @@ import traceback
 import warnings
 from typing import Any
 
+# Imported with this module, before the limits and before the submission is on sys.path, so a
+# submission's own numpy.py can never shadow it.
+import numpy as np
+
 _FRAME = struct.Struct("<Q")
 
 
@@ -40,8 +44,6 @@ def main() -> None:
     resp_fd = os.dup(1)
     os.dup2(2, 1)
     _die_with_parent()
-    import numpy  # noqa: F401  -- imported before limits and before the submission is on sys.path
-
     from grader import wire
 
     applied = _apply_limits(limits)
@@ -196,10 +198,7 @@ class _Server:
         self.output_cap = output_cap
         self.wire = wire
         self.modules: dict[str, Any] = {}
-        import numpy
-
-        self.numpy = numpy
-        self.numpy_errors = numpy.geterr()
+        self.numpy_errors = np.geterr()
 
     # framing: an 8-byte little-endian length, then one wire message
     def send(self, payload: dict[str, Any]) -> None:
@@ -264,7 +263,7 @@ class _Server:
         args, kwargs = list(request["args"]), dict(request["kwargs"])
         before = _snapshot(args, kwargs) if check_mutation else []
         out = self._capture_start()
-        self.numpy.seterr(**self.numpy_errors)  # a submission's np.seterr must not hide warnings
+        np.seterr(**self.numpy_errors)  # a submission's np.seterr must not hide warnings
         start = time.perf_counter()
         reply: dict[str, Any] = {}
         with warnings.catch_warnings(record=True) as caught:
@@ -333,8 +332,6 @@ def _read_exact(fd: int, n: int) -> bytes | None:
 
 
 def _arrays(value: Any, path: str, out: list[tuple[str, Any]]) -> None:
-    import numpy as np
-
     if isinstance(value, np.ndarray):
         out.append((path, value))
     elif isinstance(value, list | tuple):
