@@ -1,0 +1,145 @@
+"""Functions of a module as normalised token streams (Python's own ``tokenize``, never run).
+
+모듈의 함수를 정규화된 토큰열로 바꾼다: 식별자·리터럴·주석은 추상화하고, NumPy 속성 이름
+(``np.exp``와 ``np.tanh``의 차이는 의미이므로)과 키워드, 연산자, 내장 함수 이름은 남긴다.
+
+Renaming a variable, changing a literal, a comment, a docstring or the layout leaves the stream
+unchanged; what is kept is what a copier cannot change without rewriting: the structure,
+operators, keywords, attribute names (``np.where``, ``x.shape``, ``config.setdefault``) and
+builtins. Functions are found with ``ast``; a function's body (its docstring and signature, both
+given by the stub, left out) is cut from one tokenisation of the whole module, so every token
+keeps its line for the report.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import builtins
+import io
+import keyword
+import tokenize
+from dataclasses import dataclass
+
+BUILTINS = frozenset(dir(builtins))
+_DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER,
+            tokenize.ERRORTOKEN, getattr(tokenize, "TYPE_COMMENT", -1)}
+_STRUCTURE = {tokenize.NEWLINE: ";", tokenize.INDENT: "{", tokenize.DEDENT: "}",
+              tokenize.NUMBER: "N", tokenize.STRING: "S"}
+# Python 3.12 splits f-strings into pieces; the whole f-string becomes one "S".
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -2)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -3)
+
+
+@dataclass(frozen=True)
+class FunctionCode:
+    """One top-level function: its source for the report and its normalised body tokens."""
+
+    name: str
+    source: str  # the whole definition, as written
+    first_line: int  # line of ``source``'s first line in the module (1-based)
+    codes: tuple[str, ...]  # normalised tokens of the body
+    lines: tuple[int, ...]  # the module line of each token
+
+
+class Unparsable(ValueError):
+    """The module is not valid Python (it is reported, not compared)."""
+
+
+def functions_of(text: str) -> list[FunctionCode]:
+    """The top-level functions of a module, in source order. Raises ``Unparsable``."""
+    try:
+        tree = ast.parse(text)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (SyntaxError, ValueError, tokenize.TokenError, RecursionError, MemoryError) as exc:
+        raise Unparsable(f"{type(exc).__name__}: {exc}") from None
+    numpy_names = _numpy_aliases(tree)
+    normalised = _normalise(tokens, numpy_names)
+    positions = [pos for pos, _ in normalised]
+    source_lines = text.splitlines(keepends=True)
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        body = node.body
+        if _is_docstring(body[0]):
+            body = body[1:]
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+        codes: list[str] = []
+        lines: list[int] = []
+        if body:
+            start = (body[0].lineno, body[0].col_offset)
+            lo = bisect.bisect_left(positions, start)
+            hi = bisect.bisect_left(positions, end)
+            for (line, _), code in normalised[lo:hi]:
+                codes.append(code)
+                lines.append(line)
+        found.append(FunctionCode(
+            name=node.name,
+            source="".join(source_lines[first - 1:end[0]]),
+            first_line=first,
+            codes=tuple(codes),
+            lines=tuple(lines)))
+    return found
+
+
+def module_codes(text: str) -> tuple[str, ...]:
+    """The whole module as one normalised stream (for starter code: suites, module-level code)."""
+    try:
+        tree = ast.parse(text)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (SyntaxError, ValueError, tokenize.TokenError, RecursionError, MemoryError) as exc:
+        raise Unparsable(f"{type(exc).__name__}: {exc}") from None
+    return tuple(code for _, code in _normalise(tokens, _numpy_aliases(tree)))
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+        and isinstance(stmt.value.value, str)
+
+
+def _numpy_aliases(tree: ast.Module) -> set[str]:
+    """Names bound to NumPy itself (``import numpy as npy``): all normalised to ``np``."""
+    names = {"np", "numpy"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "numpy":
+                    names.add(alias.asname or "numpy")
+    return names
+
+
+def _normalise(tokens: list[tokenize.TokenInfo], numpy_names: set[str],
+               ) -> list[tuple[tuple[int, int], str]]:
+    out: list[tuple[tuple[int, int], str]] = []
+    previous = ""
+    fstring_depth = 0
+    for tok in tokens:
+        kind = tok.type
+        if kind == _FSTRING_START:
+            if fstring_depth == 0:
+                out.append((tok.start, "S"))
+            fstring_depth += 1
+            continue
+        if kind == _FSTRING_END:
+            fstring_depth -= 1
+            continue
+        if fstring_depth or kind in _DROPPED:
+            continue
+        if kind in _STRUCTURE:
+            code = _STRUCTURE[kind]
+        elif kind == tokenize.NAME:
+            name = tok.string
+            if keyword.iskeyword(name) or previous == "." or name in BUILTINS:
+                code = name  # attribute names (np.exp, x.shape), keywords and builtins are meaning
+            elif name in numpy_names:
+                code = "np"
+            else:
+                code = "V"
+        else:
+            code = tok.string
+        out.append((tok.start, code))
+        previous = code
+    return out
+
