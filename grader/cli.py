@@ -152,5 +152,70 @@ def stubs(course_opt: str | None, assignment: str | None) -> None:
         click.echo(f"wrote {p}")
 
 
+# ---- grader similarity (issue 13) --------------------------------------------------------------
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False))
+@course_option
+@assignment_option
+@click.option("--html", "html_out", type=click.Path(path_type=Path), default=None,
+              help="write the report as one self-contained HTML file (passages side by side)")
+@click.option("--csv", "csv_out", type=click.Path(path_type=Path), default=None,
+              help="write every pair sharing a passage as CSV")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="pairs shown in the terminal (and 50 at least in the HTML file)")
+@click.option("-k", "k", type=click.IntRange(min=1), default=8, show_default=True,
+              help="noise threshold: shorter shared token runs never count")
+@click.option("-t", "t", type=click.IntRange(min=1), default=12, show_default=True,
+              help="guarantee threshold: every shared run this long is found (t >= k)")
+@click.option("--max-share", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="drop passages found in more than this share of submissions (at least 3)")
+@click.option("--max-count", type=click.IntRange(min=1), default=None,
+              help="drop passages found in more than this many submissions (overrides --max-share)")
+@click.option("--min-tokens", type=click.IntRange(min=0), default=30, show_default=True,
+              help="functions with fewer normalised tokens are reported, not ranked")
+@click.option("--include-short", is_flag=True, help="rank short functions too")
+@click.option("--starter", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="folder of the starter code (default: exercises/<assignment>; its tests/ too)")
+def similarity(submissions: Path, course_opt: str | None, assignment: str | None,
+               html_out: Path | None, csv_out: Path | None, top: int, k: int, t: int,
+               max_share: float, max_count: int | None, min_tokens: int, include_short: bool,
+               starter: Path | None) -> None:
+    """반 전체 코드 유사도 (살펴볼 이유일 뿐 증거가 아님) / similarity across a class.
+
+    SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or a .zip.
+    """
+    import shutil
+    import time
+
+    from grader.report import write_atomically
+    from grader.similarity import Parameters, class_entries, compare_class, starter_texts
+    from grader.similarity import report as similarity_report
+
+    started = time.perf_counter()
+    try:
+        course = _course(course_opt, submissions)
+        a = course.assignment(assignment)
+        entries, notes = class_entries(submissions)
+        params = Parameters(k=k, t=t, max_share=max_share, max_count=max_count,
+                            min_tokens=min_tokens, include_short=include_short)
+        run = compare_class(entries, a, starter_texts(starter or course.exercises_dir(a.name)),
+                            params)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    width = shutil.get_terminal_size((100, 24)).columns
+    click.echo(similarity_report.render_text(run.analysis, top=top, width=width), nl=False)
+    for note in notes:
+        click.echo(f"※ {note}", err=True)
+    if html_out is not None:
+        write_atomically(html_out, similarity_report.render_html(run.analysis, top=max(top, 50)))
+        click.echo(f"HTML → {html_out}")
+    if csv_out is not None:
+        write_atomically(csv_out, similarity_report.render_csv(run.analysis))
+        click.echo(f"CSV → {csv_out}")
+    click.echo(f"{len(entries)} submissions in {time.perf_counter() - started:.2f} s", err=True)
+# ---- end of grader similarity ------------------------------------------------------------------
+
+
 if __name__ == "__main__":
     main()

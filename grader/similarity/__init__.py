@@ -82,7 +82,7 @@ def compare_class(entries: list[Path], assignment: Assignment, starter: list[str
 
     clock = time.perf_counter()
     submissions = [read_submission(submission_name(entry), found, graded, removed, params)
-                   for entry, found in zip(entries, sources)]
+                   for entry, found in zip(entries, sources, strict=True)]
     phases["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

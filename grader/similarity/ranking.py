@@ -53,6 +53,7 @@ class FunctionPrint:
     code: FunctionCode
     prints: dict[int, list[int]]  # hash -> token positions, after starter and common removal
     short: bool = False
+    starter: bool = False  # nothing but starter code (an untouched stub): neither short nor ranked
 
 
 @dataclass
@@ -100,12 +101,18 @@ def starter_hashes(texts: Iterable[str], k: int) -> set[int]:
     for text in texts:
         try:
             functions = functions_of(text)
+            found.update(kgram_hashes(module_codes(text), k))
         except Unparsable:
             continue
         for fn in functions:
             found.update(kgram_hashes(fn.codes, k))
-        found.update(kgram_hashes(module_codes(text), k))
+            found.add(body_hash(fn.codes))  # whole bodies too: stubs shorter than k tokens
     return found
+
+
+def body_hash(codes: tuple[str, ...]) -> int:
+    """A whole function body as one hash (kept apart from k-gram hashes by its prefix)."""
+    return kgram_hashes(("<body>", *codes), len(codes) + 1)[0]
 
 
 def read_submission(name: str, sources: Sources, graded: dict[str, str], starter: set[int],
@@ -131,11 +138,14 @@ def read_submission(name: str, sources: Sources, graded: dict[str, str], starter
             key = f"{module}.{fn.name}" if is_graded else f"{label}.{fn.name}"
             if key in sub.functions:
                 continue
-            prints = {h: pos for h, pos in fingerprints(fn.codes, params.k, params.w).items()
-                      if h not in starter}
+            all_prints = fingerprints(fn.codes, params.k, params.w)
+            prints = {h: pos for h, pos in all_prints.items() if h not in starter}
+            untouched = (not fn.codes or body_hash(fn.codes) in starter
+                         or (bool(all_prints) and not prints))
             sub.functions[key] = FunctionPrint(
                 key, is_graded, fn, prints,
-                short=len(fn.codes) < params.min_tokens and not params.include_short)
+                short=len(fn.codes) < params.min_tokens and not params.include_short,
+                starter=untouched)
     return sub
 
 
@@ -158,7 +168,7 @@ def analyse(submissions: list[Submission], params: Parameters, starter_prints: i
         union: set[int] = set()
         for key, fp in sub.functions.items():
             if fp.short:
-                if fp.graded and fp.code.codes:
+                if fp.graded and not fp.starter:
                     short[key] += 1
                 continue
             if fp.prints:

@@ -102,7 +102,7 @@ def reorder(text: str, seed: int) -> str:
     shuffled = blocks[:]
     random.Random(seed).shuffle(shuffled)
     out, cursor = [], 0
-    for (a, b), block in zip(spans, shuffled):
+    for (a, b), block in zip(spans, shuffled, strict=True):
         out.append("".join(lines[cursor:a]))
         out.append(block)
         cursor = b
