@@ -246,6 +246,13 @@ def test_notebook_entries_give_their_code_cells(tmp_path):
     assert not bad.texts and "notebook" in bad.notes[0]
 
 
+def test_a_folder_with_only_a_notebook_of_another_name_is_read(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "source": "def sgd(w, dw, config=None):\n    return w\n"}]}
+    (tmp_path / "HW4.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "test_mine.py").write_text("def test_x():\n    pass\n")
+    assert list(sources_of(tmp_path, MODULES).texts) == ["HW4"]
+
+
 def test_zip_entries_are_read_in_memory_and_hostile_members_refused(tmp_path):
     path = tmp_path / "lee.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

@@ -28,6 +28,7 @@ MAX_ZIP_TOTAL = 32 << 20  # all members read from one archive together
 MAX_ZIP_RATIO = 100  # uncompressed / compressed size of one member (zip bombs)
 MAX_FILES = 2000  # folder entries or zip members looked at per submission
 MAX_DEPTH = 5  # folder levels below the submission (a checkout's exercises/<assignment>/)
+MAX_OTHER_FILES = 20  # sources not named after a module, used when none is
 SKIPPED_DIRS = {"__pycache__", "node_modules", "__MACOSX", "tests", "solutions"}
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
@@ -44,8 +45,9 @@ def sources_of(entry: Path, modules: Iterable[str]) -> Sources:
     """The sources of one class entry: a folder (or checkout), a ``.py``, ``.ipynb`` or ``.zip``.
 
     A folder or archive gives its files named after the assignment's ``modules`` (the least deep
-    one when several; a ``.py`` wins over a notebook of the same name); a single file gives itself,
-    named by its stem, so ``activations.py`` is that module and ``hong.ipynb`` holds any functions.
+    one when several; a ``.py`` wins over a notebook of the same name), or, when it has none, its
+    other sources (``HW4.ipynb``); a single file gives itself, named by its stem, so
+    ``activations.py`` is that module and ``hong.ipynb`` may hold any graded function.
     """
     wanted = set(modules)
     found = Sources()
@@ -77,8 +79,11 @@ def sources_of(entry: Path, modules: Iterable[str]) -> Sources:
 
 def _choose(found: Sources, files: Iterator[tuple[PurePosixPath, bytes]], wanted: set[str]) -> None:
     best: dict[str, tuple[int, int, str]] = {}  # module -> (depth, notebook?, text)
+    others: list[tuple[PurePosixPath, bytes]] = []  # a folder with only "HW4.ipynb" in it
     for rel, data in files:
         if rel.stem not in wanted:
+            if len(others) < MAX_OTHER_FILES and not rel.name.startswith("test_"):
+                others.append((rel, data))
             continue
         rank = (len(rel.parts), rel.suffix == ".ipynb")
         if rel.stem in best and best[rel.stem][:2] <= rank:
@@ -87,6 +92,11 @@ def _choose(found: Sources, files: Iterator[tuple[PurePosixPath, bytes]], wanted
         if text is not None:
             best[rel.stem] = (*rank, text)
     found.texts.update({module: text for module, (_, _, text) in sorted(best.items())})
+    if not best:  # no file named after a module: every other source may hold the functions
+        for rel, data in others:
+            text = _text(str(rel), data, found.notes)
+            if text is not None:
+                found.texts.setdefault("/".join(rel.with_suffix("").parts), text)
 
 
 def _text(name: str, data: bytes, notes: list[str]) -> str | None:
