@@ -236,7 +236,7 @@ def write_notebook(path: Path, modules: dict[str, str]) -> Path:
     return path
 
 
-def generated_class(folder: Path) -> dict[str, list[str]]:
+def generated_class(folder: Path, seed: int = 100) -> dict[str, list[str]]:
     """Write the class into ``folder``; returns entry names by role.
 
     Roles: ``independent`` (one per style), ``copies`` (pairs: origin entry, disguised copy) and
@@ -258,7 +258,7 @@ def generated_class(folder: Path) -> dict[str, list[str]]:
                     "masks": lambda p, mods: write_notebook(p.with_suffix(".ipynb"), mods)}
     suffix = {"independent": ".zip", "masks": ".ipynb"}
     for i, name in enumerate(STYLES):
-        mods = {m: disguise(text, DISGUISES[name], seed=100 + i) for m, text in style(name).items()}
+        mods = {m: disguise(text, DISGUISES[name], seed=seed + i) for m, text in style(name).items()}
         entry = f"c{i + 1:02d}_copy_of_{name}"
         copy_writers[name](folder / entry, mods)
         roles["copies"].append(f"s{i + 1:02d}_{name}")
