@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from similarity_class import generated_class, stubs, style
+from similarity_class import STYLES, generated_class, stubs, style
 
 from grader.cli import main
 from grader.course import load_course
@@ -396,3 +396,24 @@ def test_cli_similarity_writes_html_and_csv(klass, tmp_path):
     assert "c01_copy_of_reference" in result.output and "not proof" in result.output
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert next(csv.DictReader((tmp_path / "r.csv").open()))["rank"] == "1"
+
+
+# ---- the generated class is made of working solutions ------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["loops", "masks", *(f"disguised {s}" for s in STYLES)])
+def test_the_styles_written_for_these_tests_and_their_disguised_copies_score_full_marks(
+        name, tmp_path):
+    from similarity_class import DISGUISES, disguise
+
+    from grader.engine import grade
+
+    origin = name.split()[-1]
+    modules = style(origin)
+    if name.startswith("disguised"):
+        modules = {m: disguise(t, DISGUISES[origin], seed=100) for m, t in modules.items()}
+    for m, text in modules.items():
+        (tmp_path / f"{m}.py").write_text(text, encoding="utf-8")
+    result = grade(COURSE, "lec04", tmp_path, seed=5, modules=list(modules))
+    lost = [(f.name, f.reason) for f in result.functions if f.score != f.max_score]
+    assert lost == []

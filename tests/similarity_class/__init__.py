@@ -53,11 +53,21 @@ def graded_names() -> set[str]:
 # ---- disguises ---------------------------------------------------------------------------------
 
 def rename(text: str, seed: int) -> str:
-    """Every parameter, local, helper and constant gets a new name (contract names kept)."""
+    """Every local, helper, helper parameter and constant gets a new name.
+
+    Kept, so that the copy still works: the contract's function and parameter names (tests pass
+    ``config=``), and names used inside f-strings (one STRING token before Python 3.12).
+    """
     tree = ast.parse(text)
     keep = graded_names() | _KEEP
     names: set[str] = set()
     keyword_spots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in keep:
+            keep |= {a.arg for a in (*node.args.posonlyargs, *node.args.args,
+                                     *node.args.kwonlyargs)}
+        elif isinstance(node, ast.JoinedStr):
+            keep |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     for node in ast.walk(tree):
         if isinstance(node, ast.arg):
             names.add(node.arg)
