@@ -163,6 +163,20 @@ def test_passages_in_too_many_submissions_are_dropped(tmp_path):
     assert dropped.overall == [] and dropped.common_dropped > 0
 
 
+def test_the_common_limit_follows_the_share_with_a_floor():
+    assert Parameters().common_limit(200) == 40
+    assert Parameters().common_limit(10) == 3
+    assert Parameters(max_count=7).common_limit(200) == 7
+
+
+def test_terminal_report_prints_no_control_characters_from_file_names(tmp_path):
+    for name in ("\x1b[31mred", "plain"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "HW4\x1b]0;x\x07.py").write_text(style("masks")["optimizers"])
+    text = render_text(_analyse(tmp_path), width=100)
+    assert "\x1b" not in text and "\x07" not in text and "?[31mred" in text
+
+
 def test_k_above_t_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["similarity", str(tmp_path), "--course",
                                        str(ROOT / "course.yaml"), "-k", "10", "-t", "5"])

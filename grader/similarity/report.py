@@ -126,8 +126,8 @@ def render_text(analysis: Analysis, *, top: int = 20, width: int = 100) -> str:
     for rank, pair in enumerate(analysis.overall[:top], 1):
         head = (f"{rank:>3}. {pair.score:6.1%}  {_fit(names[pair.a], name_w)}  "
                 f"{_fit(names[pair.b], name_w)}  ")
-        functions = ", ".join(m.key_a.split(".", 1)[-1]
-                              for m in function_matches(analysis, pair)[:4])
+        functions = _printable(", ".join(m.key_a.split(".", 1)[-1]
+                                         for m in function_matches(analysis, pair)[:4]))
         lines.append((head + _fit(functions, max(10, width - _width(head)))).rstrip())
     per_top = max(1, min(3, top))
     if analysis.by_function:
@@ -136,7 +136,7 @@ def render_text(analysis: Analysis, *, top: int = 20, width: int = 100) -> str:
     fn_w = min(fn_w, width // 3)
     for key, pairs in analysis.by_function.items():
         for i, pair in enumerate(pairs[:per_top]):
-            label = _fit(key if i == 0 else "", fn_w)
+            label = _fit(_printable(key) if i == 0 else "", fn_w)
             row = (f"  {label}  {pair.score:6.1%}  {_fit(names[pair.a], name_w)}  "
                    f"{names[pair.b]}")
             lines.append(_fit(row, width).rstrip())
