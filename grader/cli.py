@@ -128,7 +128,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
     except GraderError as exc:
         _fail(exc)
         return
-    click.echo(validation.render(report), nl=False)
+    click.echo(validation.render(report))
     if not report.ok:
         sys.exit(EXIT_BELOW)
 
