@@ -158,3 +158,30 @@ def test_following_the_guide_validate_passes_and_grades_the_new_function(course:
     assert re.search(r"참조 해답 만점 / reference scores full marks\s+ok\s+102/102", output), output
     row = next(line for line in output.splitlines() if line.startswith(NEW_MISTAKE))
     assert re.search(rf"{NEW_FUNCTION}\s+2/2\s+-\s+yes\s+ok$", row), row
+
+
+# The documentation lives in the repository ---------------------------------------------------
+
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_docs_link_only_to_files_in_the_repository(doc: Path) -> None:
+    text = doc.read_text(encoding="utf-8")
+    assert "../shared" not in text
+    for target in _LINK.findall(text):
+        if "://" in target:
+            continue
+        path = (doc.parent / target).resolve()
+        assert path.is_relative_to(ROOT) and path.exists(), f"{doc.name}: broken link {target}"
+
+
+def test_the_contract_names_every_graded_function() -> None:
+    contract = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    course = load_course(ROOT / "course.yaml")
+    for a in course.assignments.values():
+        for module, functions in a.exercises.items():
+            assert f"`{module}`" in contract, module
+            for function in functions:
+                assert re.search(rf"`{function}(\(|`)", contract), f"{module}.{function}"
