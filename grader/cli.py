@@ -118,7 +118,12 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
 @isolation_option
 def validate(course_opt: str | None, assignment: str | None, seed: int | None,
              isolation: str) -> None:
-    """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course."""
+    """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course.
+
+    스텁은 solutions/에서 임시 폴더로 새로 만들어 채점합니다(exercises/의 수정과 무관) / grades stubs
+    generated from solutions/ into a temporary folder, so edits in exercises/ do not matter; checks
+    that every graded function has public and hidden tests and every catalogued mistake is caught.
+    """
     from grader import validate as validation
 
     try:
