@@ -19,13 +19,33 @@ Reusing nbgrader rather than a regex keeps the stubs identical to what
 
 nbgrader is an optional dependency (the ``authoring`` extra) and is imported only when a stub is
 made: grading never needs it.
+
+Stubs are checked in and people work in ``exercises/`` (an instructor trying a function, a
+student in a clone), so ``write_stubs`` never overwrites work. It decides per stub with two
+facts: what generation from the *current* solution produces, and the SHA-256 recorded in
+``exercises/<assignment>/.grader-stubs.json`` (the manifest) when it last wrote that stub:
+
+- the file is missing, or already equals the new stub: nothing can be lost;
+- the file's hash equals the recorded one: it is exactly what was generated, only the solution
+  changed since, so it is updated;
+- anything else (the hash differs, or no hash was recorded) is an edit: nothing is written and
+  ``StubsEdited`` names each such file with a short diff; ``force=True`` overwrites.
+
+A hash rather than a timestamp: checkouts, copies and ``git stash`` change timestamps, not
+contents. A manifest rather than a header comment in each stub: the stub stays exactly what
+nbgrader makes, and the hash does not have to exclude itself. Hashes are of the text with
+``\n`` line endings, so a CRLF checkout on Windows is not an edit.
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from grader.errors import GraderError
 
@@ -110,25 +130,156 @@ def _read_solution(solutions_dir: Path, module: str) -> tuple[Path, str]:
     return path, path.read_text(encoding="utf-8")
 
 
-def write_stubs(solutions_dir: Path, exercises_dir: Path, modules: Iterable[str]) -> list[Path]:
+def make_stubs(solutions_dir: Path, modules: Iterable[str]) -> dict[str, str]:
+    """``{module: stub text}`` for each module of ``solutions_dir``, nothing written.
+
+    ``grader validate`` grades these (written to a temporary folder), not the live
+    ``exercises/`` folder, where someone may have started working.
+    """
+    stubs: dict[str, str] = {}
+    for module in modules:
+        path, source = _read_solution(Path(solutions_dir), module)
+        stubs[module] = make_stub(source, name=str(path))
+    return stubs
+
+
+# --------------------------------------------------------------------------------------------
+# Writing stubs without destroying work
+
+#: Beside the stubs: the SHA-256 of every stub as ``write_stubs`` last wrote it.
+MANIFEST = ".grader-stubs.json"
+MANIFEST_SCHEMA = "grader.stubs/v1"
+_DIFF_LINES = 24
+
+StubStatus = Literal["created", "updated", "unchanged", "overwritten"]
+
+
+@dataclass(frozen=True)
+class StubWrite:
+    """스텁 하나에 한 일 / what ``write_stubs`` did with one stub.
+
+    ``created`` (there was none), ``updated`` (it was the previously generated stub),
+    ``unchanged`` (already current, not rewritten), ``overwritten`` (edited, ``force=True``).
+    """
+
+    path: Path
+    status: StubStatus
+
+
+@dataclass(frozen=True)
+class EditedStub:
+    """생성 후 수정된 스텁 / a stub edited since it was generated, with what would be lost."""
+
+    path: Path
+    diff: str  # unified diff from the stub that would be written to the file as it is
+    recorded: bool  # whether the manifest had a hash for it (False: unknown origin)
+
+
+class StubsEdited(GraderError):
+    """``write_stubs`` refused: some stubs were edited since they were generated."""
+
+    def __init__(self, edited: list[EditedStub]) -> None:
+        self.edited = edited
+        parts = [
+            "생성된 뒤 수정된 스텁은 덮어쓰지 않습니다 — 아무 파일도 쓰지 않았습니다. 수정 내용을 옮기거나 "
+            "버려도 되면 --force로 덮어쓰세요 / refusing to overwrite stubs edited since "
+            "`grader stubs` generated them; nothing was written. Move the edits elsewhere, or "
+            "pass --force to overwrite them:"
+        ]
+        for e in edited:
+            why = (
+                "기록된 해시와 다름 / differs from the hash recorded at generation"
+                if e.recorded
+                else f"{MANIFEST}에 기록 없음 — 생성된 파일인지 알 수 없음 / no hash in "
+                f"{MANIFEST}: cannot tell it from an edit"
+            )
+            parts.append(f"\n{e.path}: {why}\n{e.diff}")
+        super().__init__("\n".join(parts))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(exercises_dir: Path) -> dict[str, str]:
+    """``{file name: sha256}`` from ``exercises_dir/.grader-stubs.json`` ({} when absent).
+
+    A manifest that cannot be read counts as absent: every differing stub is then treated as
+    edited, the safe side.
+    """
+    try:
+        data = json.loads((Path(exercises_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    stubs = data.get("stubs") if isinstance(data, dict) else None
+    if not isinstance(stubs, dict):
+        return {}
+    return {str(k): str(v) for k, v in stubs.items() if isinstance(v, str)}
+
+
+def _write_manifest(exercises_dir: Path, recorded: dict[str, str]) -> None:
+    data = {
+        "schema": MANIFEST_SCHEMA,
+        "about": "SHA-256 of each stub as `grader stubs` generated it: a stub whose content no "
+                 "longer matches was edited and is not overwritten without --force.",
+        "stubs": dict(sorted(recorded.items())),
+    }
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    path = Path(exercises_dir) / MANIFEST
+    if _read_or_none(path) != text:
+        path.write_bytes(text.encode("utf-8"))
+
+
+def _short_diff(generated: str, current: str, path: Path) -> str:
+    lines = list(difflib.unified_diff(
+        generated.splitlines(keepends=True), current.splitlines(keepends=True),
+        fromfile=f"{path.name} (grader stubs)", tofile=f"{path.name} (yours)", n=1))
+    shown = [line if line.endswith("\n") else line + "\n" for line in lines[:_DIFF_LINES]]
+    if len(lines) > _DIFF_LINES:
+        shown.append(f"… {len(lines) - _DIFF_LINES} more diff lines\n")
+    return "".join(shown).rstrip("\n")
+
+
+def write_stubs(
+    solutions_dir: Path, exercises_dir: Path, modules: Iterable[str], *, force: bool = False
+) -> list[StubWrite]:
     """Generate ``exercises_dir/<module>.py`` from ``solutions_dir/<module>.py`` for each module.
 
-    All stubs are made before any is written, so an error leaves the exercises untouched. A
-    stub whose content is already current is not rewritten (its timestamp stays). Files are
-    written as UTF-8 with ``\\n`` line endings on every platform. Returns the stub paths, in the
-    order of ``modules``.
+    All stubs are made, and every target checked, before any is written: an error or a refusal
+    leaves the exercises untouched. A stub edited since it was generated (see the module
+    docstring) makes it raise ``StubsEdited`` unless ``force``. A stub whose content is already
+    current is not rewritten (its timestamp stays). Files are written as UTF-8 with ``\\n``
+    line endings on every platform, and the manifest records their hashes. Returns what was done
+    with each stub, in the order of ``modules``.
     """
     solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
-    stubs: list[tuple[Path, str]] = []
-    for module in modules:
-        path, source = _read_solution(solutions_dir, module)
-        stubs.append((_module_path(exercises_dir, module), make_stub(source, name=str(path))))
-    for target, stub in stubs:
-        if _read_or_none(target) == stub:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(stub.encode("utf-8"))
-    return [target for target, _ in stubs]
+    stubs = make_stubs(solutions_dir, modules)
+    recorded = read_manifest(exercises_dir)
+    plan: list[tuple[Path, str, StubStatus]] = []
+    edited: list[EditedStub] = []
+    for module, stub in stubs.items():
+        target = _module_path(exercises_dir, module)
+        current = _read_or_none(target)
+        if current is None:
+            plan.append((target, stub, "created"))
+        elif current == stub:
+            plan.append((target, stub, "unchanged"))
+        elif recorded.get(target.name) == _digest(current):
+            plan.append((target, stub, "updated"))
+        else:
+            plan.append((target, stub, "overwritten"))
+            edited.append(EditedStub(target, _short_diff(stub, current, target),
+                                     recorded=target.name in recorded))
+    if edited and not force:
+        raise StubsEdited(edited)
+    for target, stub, status in plan:
+        if status != "unchanged":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(stub.encode("utf-8"))
+        recorded[target.name] = _digest(stub)
+    if plan:
+        _write_manifest(exercises_dir, recorded)
+    return [StubWrite(target, status) for target, _, status in plan]
 
 
 def stub_differences(solutions_dir: Path, exercises_dir: Path, modules: Iterable[str]) -> list[str]:
@@ -136,18 +287,17 @@ def stub_differences(solutions_dir: Path, exercises_dir: Path, modules: Iterable
 
     An empty list means the exercises are up to date; otherwise run ``grader stubs``.
     """
-    solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
-    stale: list[str] = []
-    for module in modules:
-        path, source = _read_solution(solutions_dir, module)
-        current = _read_or_none(_module_path(exercises_dir, module))
-        if current != make_stub(source, name=str(path)):
-            stale.append(module)
-    return stale
+    exercises_dir = Path(exercises_dir)
+    return [
+        module
+        for module, stub in make_stubs(solutions_dir, modules).items()
+        if _read_or_none(_module_path(exercises_dir, module)) != stub
+    ]
 
 
 def _read_or_none(path: Path) -> str | None:
+    # Undecodable bytes are replaced: such a file never equals a stub, so it counts as edited.
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None

@@ -118,7 +118,12 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
 @isolation_option
 def validate(course_opt: str | None, assignment: str | None, seed: int | None,
              isolation: str) -> None:
-    """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course."""
+    """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course.
+
+    스텁은 solutions/에서 임시 폴더로 새로 만들어 채점합니다(exercises/의 수정과 무관) / grades stubs
+    generated from solutions/ into a temporary folder, so edits in exercises/ do not matter; checks
+    that every graded function has public and hidden tests and every catalogued mistake is caught.
+    """
     from grader import validate as validation
 
     try:
@@ -128,7 +133,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
     except GraderError as exc:
         _fail(exc)
         return
-    click.echo(validation.render(report), nl=False)
+    click.echo(validation.render(report))
     if not report.ok:
         sys.exit(EXIT_BELOW)
 
@@ -136,20 +141,29 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
 @main.command()
 @course_option
 @assignment_option
-def stubs(course_opt: str | None, assignment: str | None) -> None:
-    """solutions/에서 학생용 스텁을 생성합니다 (nbgrader 필요) / generate student stubs."""
+@click.option("--force", is_flag=True,
+              help="overwrite stubs edited since they were generated (their edits are lost)")
+def stubs(course_opt: str | None, assignment: str | None, force: bool) -> None:
+    """solutions/에서 학생용 스텁을 생성합니다 (nbgrader 필요) / generate student stubs.
+
+    수정된 스텁은 덮어쓰지 않습니다(--force 제외) / never overwrites an edited stub unless --force
+    (exit 1 when it refused).
+    """
     from grader import authoring
 
     try:
         course = _course(course_opt, None)
         a = course.assignment(assignment)
-        written = authoring.write_stubs(course.solutions_dir(a.name),
-                                        course.exercises_dir(a.name), a.modules)
+        done = authoring.write_stubs(course.solutions_dir(a.name),
+                                     course.exercises_dir(a.name), a.modules, force=force)
+    except authoring.StubsEdited as exc:
+        click.echo(f"grader: {exc}", err=True)
+        sys.exit(EXIT_BELOW)
     except GraderError as exc:
         _fail(exc)
         return
-    for p in written:
-        click.echo(f"wrote {p}")
+    for stub in done:
+        click.echo(f"{stub.status:<11} {stub.path}")
 
 
 # ---- grader similarity (issue 13) --------------------------------------------------------------

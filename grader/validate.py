@@ -7,11 +7,13 @@ Checks, each graded with the engine exactly as a student's submission would be (
 every grading, so every grading sees the same random inputs):
 
 - the reference solutions score full marks;
-- the stubs score zero, every function ``not_implemented``;
+- the stubs score zero, every function ``not_implemented`` — the stubs generated from
+  ``solutions/`` (``grader.authoring.make_stubs``) into a temporary folder, not the live
+  ``exercises/`` folder, where someone may have started working;
 - every catalogued mistake (``solutions/<assignment>/mistakes``), planted into a copy of the
   reference with ``grader.mistakes.build_variant``, loses points in its own function and in no
   other, and its hint appears in a failing test message of that function;
-- every graded function has at least one hidden test;
+- every graded function has at least one public and one hidden test;
 - the points add up (``course.yaml`` total = the graded maximum).
 
 A mistake's variant is graded on its own module only: the other modules are the reference's
@@ -29,11 +31,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import scratch
+from grader import authoring, scratch
 from grader.course import COURSE_FILE, Course, load_course
 from grader.engine import grade
 from grader.errors import GraderError
 from grader.mistakes import HINT_PREFIX, Mistake, build_variant, load_catalogue
+from grader.report.text import display_width
 from grader.result import FunctionResult, Result
 
 __all__ = ["Check", "MistakeOutcome", "ValidationReport", "render", "validate"]
@@ -173,6 +176,18 @@ def _grade_all(jobs: list[_Job]) -> list[Result | str]:
         return list(pool.map(_grade_one, jobs))
 
 
+def _write_generated_stubs(solutions: Path, modules: list[str], dest: Path) -> Path | str:
+    """The stubs made from ``solutions`` now, written to ``dest``; or why they could not be."""
+    try:
+        stubs = authoring.make_stubs(solutions, modules)
+    except GraderError as exc:  # nbgrader missing, a malformed solution region
+        return f"스텁을 만들지 못했습니다 / could not generate the stubs: {exc}"
+    dest.mkdir(parents=True, exist_ok=True)
+    for module, text in stubs.items():
+        (dest / f"{module}.py").write_text(text, encoding="utf-8")
+    return dest
+
+
 def validate(
     course_root: Path, assignment: str | None, *, seed: int | None = None, isolation: str = "auto"
 ) -> ValidationReport:
@@ -196,8 +211,10 @@ def validate(
         # What to grade: folder and modules (None: all) per job.
         jobs: dict[str, tuple[Path, list[str] | None]] = {
             "reference": (_copy_modules(solutions, modules, work / "reference"), None),
-            "stubs": (course.exercises_dir(a.name), None),
         }
+        stubs = _write_generated_stubs(solutions, modules, work / "stubs")
+        if isinstance(stubs, Path):
+            jobs["stubs"] = (stubs, None)
         for mistake in catalogue:
             dest = work / "mistakes" / mistake.name
             build_variant(solutions, modules, mistake, dest)
@@ -206,7 +223,9 @@ def validate(
             # can change: grading just those keeps validate fast.
             jobs[f"mistake:{mistake.name}"] = (dest, [mistake.module])
         args = [(course, a.name, path, only, seed, isolation) for path, only in jobs.values()]
-        results = dict(zip(jobs, _grade_all(args), strict=True))
+        results: dict[str, Result | str] = dict(zip(jobs, _grade_all(args), strict=True))
+        if not isinstance(stubs, Path):
+            results["stubs"] = stubs
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -215,7 +234,7 @@ def validate(
     report = ValidationReport(assignment=a.name, seed=seed, isolation=used, points=points)
     report.checks.append(_check_reference(reference))
     report.checks.append(_check_stubs(results["stubs"]))
-    report.checks.append(_check_hidden(reference, points))
+    report.checks.append(_check_tests(reference, points))
     report.checks.append(_check_points(reference, points))
     report.mistakes = [
         _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
@@ -257,22 +276,30 @@ def _check_stubs(result: Result | str) -> Check:
     return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
 
 
-def _check_hidden(result: Result | str, points: dict[str, float]) -> Check:
-    name = "함수마다 숨은 테스트 / every graded function has a hidden test"
+def _check_tests(result: Result | str, points: dict[str, float]) -> Check:
+    name = "함수마다 공개·숨은 테스트 / every graded function has public and hidden tests"
     if isinstance(result, str):
         return Check(name, False, "참조 채점 실패 / reference grading failed", [])
-    hidden: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
     for f in result.functions:
-        hidden[f.name] = sum(1 for t in f.tests if t.visibility == "hidden")
-    missing = [fn for fn in points if hidden.get(fn, 0) == 0]
-    total = sum(hidden.values())
+        for t in f.tests:
+            kind = "hidden" if t.visibility.startswith("hidden") else "public"
+            counts.setdefault(f.name, {}).setdefault(kind, 0)
+            counts[f.name][kind] += 1
+    folders = {"public": f"exercises/{result.assignment}/tests",
+               "hidden": f"solutions/{result.assignment}/tests"}
+    labels = {"public": "공개 / public", "hidden": "숨은 / hidden"}
     problems = [
-        f"{fn}: 숨은 테스트가 없습니다 / no hidden test "
-        f"(solutions/{result.assignment}/tests에 @pytest.mark.grades(\"{fn}\") 테스트를 추가하세요 / "
-        f"add a test marked @pytest.mark.grades(\"{fn}\"))"
-        for fn in missing
+        f"{fn}: {labels[kind]} 테스트가 없습니다 / no {kind} test "
+        f"({folders[kind]}에 @pytest.mark.grades(\"{fn}\") 테스트를 추가하세요 / "
+        f"add a test marked @pytest.mark.grades(\"{fn}\") to {folders[kind]})"
+        for fn in points
+        for kind in ("public", "hidden")
+        if counts.get(fn, {}).get(kind, 0) == 0
     ]
-    return Check(name, not missing, f"{total} hidden tests", problems)
+    public = sum(c.get("public", 0) for c in counts.values())
+    hidden = sum(c.get("hidden", 0) for c in counts.values())
+    return Check(name, not problems, f"{public} public, {hidden} hidden tests", problems)
 
 
 def _check_points(result: Result | str, points: dict[str, float]) -> Check:
@@ -338,10 +365,12 @@ def _mistake_outcome(mistake: Mistake, result: Result | str, reference: Result |
 
 
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    # Display width, not len(): a Korean character takes two terminal columns.
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, row in enumerate(rows):
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = [cell + " " * (w - display_width(cell)) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return lines

@@ -219,23 +219,121 @@ def test_missing_nbgrader_is_a_grader_error(monkeypatch: pytest.MonkeyPatch) -> 
         authoring.make_stub(SAMPLE)
 
 
-def test_write_stubs_writes_then_leaves_current_stubs_alone(tmp_path: Path) -> None:
-    _need_nbgrader()
+def _sample_course(tmp_path: Path, source: str = SAMPLE) -> tuple[Path, Path]:
     solutions_dir, exercises_dir = tmp_path / "solutions", tmp_path / "exercises"
     solutions_dir.mkdir()
-    (solutions_dir / "sample.py").write_text(SAMPLE, encoding="utf-8")
+    (solutions_dir / "sample.py").write_text(source, encoding="utf-8")
+    return solutions_dir, exercises_dir
+
+
+def test_write_stubs_writes_then_leaves_current_stubs_alone(tmp_path: Path) -> None:
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
     assert authoring.stub_differences(solutions_dir, exercises_dir, ["sample"]) == ["sample"]
 
-    [path] = authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
-    assert path == exercises_dir / "sample.py"
+    [done] = authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    path = exercises_dir / "sample.py"
+    assert done == authoring.StubWrite(path, "created")
     assert "raise NotImplementedError()" in path.read_text(encoding="utf-8")
     assert authoring.stub_differences(solutions_dir, exercises_dir, ["sample"]) == []
+    assert set(authoring.read_manifest(exercises_dir)) == {"sample.py"}
 
     mtime = path.stat().st_mtime_ns
-    authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
-    assert path.stat().st_mtime_ns == mtime
+    [done] = authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    assert done.status == "unchanged" and path.stat().st_mtime_ns == mtime
 
     with pytest.raises(GraderError):
         authoring.write_stubs(solutions_dir, exercises_dir, ["missing"])
     with pytest.raises(GraderError):
         authoring.write_stubs(solutions_dir, exercises_dir, ["../sample"])
+
+
+def test_a_changed_solution_updates_its_unedited_stub(tmp_path: Path) -> None:
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
+    authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    changed = SAMPLE.replace('"""Kept as is."""', '"""Kept as is, now documented."""')
+    (solutions_dir / "sample.py").write_text(changed, encoding="utf-8")
+
+    [done] = authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    assert done.status == "updated"
+    assert "now documented" in (exercises_dir / "sample.py").read_text(encoding="utf-8")
+
+
+def test_an_edited_stub_is_refused_with_a_diff_and_nothing_is_written(tmp_path: Path) -> None:
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
+    (solutions_dir / "other.py").write_text(SAMPLE, encoding="utf-8")
+    authoring.write_stubs(solutions_dir, exercises_dir, ["sample", "other"])
+    path = exercises_dir / "sample.py"
+    edited = path.read_text(encoding="utf-8").replace(
+        "    # YOUR CODE HERE\n    raise NotImplementedError()", "    return 42  # my work")
+    path.write_text(edited, encoding="utf-8")
+    # The solution of the *other* module changed too: it is not updated either.
+    (solutions_dir / "other.py").write_text(SAMPLE.replace("Kept as is", "Kept"), encoding="utf-8")
+    other_before = (exercises_dir / "other.py").read_text(encoding="utf-8")
+
+    with pytest.raises(authoring.StubsEdited) as refused:
+        authoring.write_stubs(solutions_dir, exercises_dir, ["sample", "other"])
+
+    [stub] = refused.value.edited
+    assert stub.path == path and stub.recorded
+    assert "-    raise NotImplementedError()" in stub.diff and "+    return 42  # my work" in stub.diff
+    message = str(refused.value)
+    assert str(path) in message and "--force" in message and "nothing was written" in message
+    assert path.read_text(encoding="utf-8") == edited
+    assert (exercises_dir / "other.py").read_text(encoding="utf-8") == other_before
+
+    done = authoring.write_stubs(solutions_dir, exercises_dir, ["sample", "other"], force=True)
+    assert [d.status for d in done] == ["overwritten", "updated"]
+    assert "return 42" not in path.read_text(encoding="utf-8")
+    assert authoring.stub_differences(solutions_dir, exercises_dir, ["sample", "other"]) == []
+
+
+def test_a_differing_stub_without_a_recorded_hash_counts_as_edited(tmp_path: Path) -> None:
+    """No manifest (deleted, or stubs written by hand): the safe side is to refuse."""
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
+    exercises_dir.mkdir()
+    (exercises_dir / "sample.py").write_text("def graded(x):\n    return x\n", encoding="utf-8")
+    with pytest.raises(authoring.StubsEdited) as refused:
+        authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    assert not refused.value.edited[0].recorded
+    assert authoring.MANIFEST in str(refused.value)
+    # A corrupt manifest is no manifest.
+    (exercises_dir / authoring.MANIFEST).write_text("{not json", encoding="utf-8")
+    with pytest.raises(authoring.StubsEdited):
+        authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+
+
+def test_a_crlf_checkout_of_a_stub_is_not_an_edit(tmp_path: Path) -> None:
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
+    authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    path = exercises_dir / "sample.py"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    [done] = authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    assert done.status == "unchanged"
+
+
+def test_the_stubs_command_refuses_then_forces(tiny_course: Path) -> None:
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    _need_nbgrader()
+    runner = CliRunner()
+    course = str(tiny_course / "course.yaml")
+    # The tiny course's checked-in stub was written by hand: no recorded hash, so it is refused.
+    stub = tiny_course / "exercises" / "a1" / "calc.py"
+    by_hand = stub.read_text(encoding="utf-8")
+    result = runner.invoke(main, ["stubs", "--course", course])
+    assert result.exit_code == 1, result.output
+    assert str(stub) in result.output and "--force" in result.output
+    assert stub.read_text(encoding="utf-8") == by_hand
+
+    result = runner.invoke(main, ["stubs", "--course", course, "--force"])
+    assert result.exit_code == 0, result.output
+    assert f"overwritten {stub}" in result.output
+    result = runner.invoke(main, ["stubs", "--course", course])
+    assert result.exit_code == 0 and f"unchanged   {stub}" in result.output

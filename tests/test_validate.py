@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from grader.mistakes import Mistake
+from grader.report.text import display_width
 from grader.result import FunctionResult, Result, TestResult
 from grader.validate import (
     Check,
     MistakeOutcome,
     ValidationReport,
-    _check_hidden,
     _check_points,
     _check_stubs,
+    _check_tests,
     render,
     validate,
 )
@@ -62,7 +63,26 @@ def _test(visibility: str, passed: bool = True, message: str = "") -> TestResult
     return TestResult("t", 1.0 if passed else 0.0, 1.0, passed, visibility, message)
 
 
+# The tiny course's public suite tests calc.add only; validate wants a public test of every
+# graded function.
+PUBLIC_SCALE = '''
+import numpy as np
+import pytest
+from grader import compare
+
+@pytest.mark.grades("calc.scale")
+def test_scale_example(student):
+    compare.assert_close(student.calc.scale(np.ones(2)), np.full(2, 2.0), name="scale")
+'''
+
+
+def _add_public_scale_test(course: Path) -> None:
+    (course / "exercises" / "a1" / "tests" / "test_scale.py").write_text(
+        PUBLIC_SCALE, encoding="utf-8")
+
+
 def test_validate_tiny_course(tiny_course: Path) -> None:
+    _add_public_scale_test(tiny_course)
     mistakes = tiny_course / "solutions" / "a1" / "mistakes"
     mistakes.mkdir()
     (mistakes / "calc_add_minus.py").write_text(ADD_MINUS, encoding="utf-8")
@@ -102,14 +122,25 @@ def test_checks_on_synthetic_results() -> None:
         FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public"), _test("hidden")]),
         FunctionResult("m.g", 3.0, 3.0, "passed", [_test("hidden")]),
     ])
-    assert _check_hidden(ok, points).ok and _check_points(ok, points).ok
+    assert not _check_tests(ok, points).ok  # m.g has no public test
+    ok.functions[1].tests.append(_test("public"))
+    assert _check_tests(ok, points).ok and _check_points(ok, points).ok
+    assert _check_tests(ok, points).detail == "2 public, 2 hidden tests"
 
     no_hidden = _result([
         FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public")]),
-        FunctionResult("m.g", 3.0, 3.0, "passed", [_test("hidden")]),
+        FunctionResult("m.g", 3.0, 3.0, "passed", [_test("hidden"), _test("public")]),
     ])
-    check = _check_hidden(no_hidden, points)
-    assert not check.ok and check.problems[0].startswith("m.f:")
+    check = _check_tests(no_hidden, points)
+    assert not check.ok and len(check.problems) == 1
+    assert check.problems[0].startswith("m.f:") and "no hidden test" in check.problems[0]
+
+    no_tests = _result([FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public")])])
+    problems = _check_tests(no_tests, points).problems
+    assert [p.split(":")[0] for p in problems] == ["m.f", "m.g", "m.g"]
+    assert "no public test" in problems[1] and "exercises/a1/tests" in problems[1]
+    assert "no hidden test" in problems[2] and "solutions/a1/tests" in problems[2]
+    assert not _check_tests("GraderError: boom", points).ok
 
     wrong_points = _result([
         FunctionResult("m.f", 2.0, 2.0, "passed", [_test("hidden")]),
@@ -158,3 +189,54 @@ def test_validate_the_shipped_course() -> None:
     assert len(report.mistakes) >= 30
     assert all(not m.error and m.lost > 0 and not m.collateral for m in report.mistakes), text
     assert report.ok, text
+
+
+def test_validate_grades_stubs_generated_from_solutions_not_the_live_exercises(
+    tiny_course: Path,
+) -> None:
+    """Someone has started working in exercises/: validate still sees stubs scoring zero."""
+    _add_public_scale_test(tiny_course)
+    solution = (tiny_course / "solutions" / "a1" / "calc.py").read_text(encoding="utf-8")
+    live = tiny_course / "exercises" / "a1" / "calc.py"
+    live.write_text(solution, encoding="utf-8")  # every function implemented in exercises/
+
+    report = validate(tiny_course, "a1", seed=5, isolation="process")
+
+    assert report.ok, render(report)
+    stubs = report.checks[1]
+    assert stubs.name.startswith("스텁") and stubs.ok and stubs.detail == "0/5"
+    assert live.read_text(encoding="utf-8") == solution  # exercises/ untouched
+
+
+def test_validate_without_nbgrader_fails_the_stub_check_only(
+    tiny_course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    _add_public_scale_test(tiny_course)
+    monkeypatch.setitem(sys.modules, "nbgrader", None)
+    monkeypatch.setitem(sys.modules, "nbgrader.preprocessors", None)
+    report = validate(tiny_course, "a1", seed=5, isolation="process")
+    stubs = report.checks[1]
+    assert not stubs.ok and "grader[authoring]" in stubs.problems[0]
+    assert report.checks[0].ok and report.checks[2].ok
+
+
+def test_tables_align_korean_by_display_width() -> None:
+    report = ValidationReport(
+        assignment="a1", seed=1, isolation="process", points={"m.f": 1.0},
+        checks=[Check("참조 해답 만점 / reference", True, "1/1"), Check("short", False, "세부")],
+        mistakes=[MistakeOutcome(_mistake("m_f_한글", "m.f"), lost=1.0, points=1.0,
+                                 hint_shown=True)],
+    )
+    lines = render(report).splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("검사 / check"))
+    rows = lines[header:header + 4]
+    # The second column starts at the same terminal column in the header and every row.
+    starts = [display_width(row[: row.index(word)]) for row, word in
+              zip(rows, ["결과", "-", "ok", "FAIL"], strict=True)]
+    assert len(set(starts[:1] + starts[2:])) == 1, rows
+    mistake_header = next(i for i, line in enumerate(lines) if line.startswith("실수 / mistake"))
+    head, row = lines[mistake_header], lines[mistake_header + 2]
+    assert display_width(head[: head.index("함수 / function")]) == display_width(
+        row[: row.index("m.f")])

@@ -20,10 +20,14 @@ STATUS_LABEL = {
 }
 
 
+def display_width(text: str) -> int:
+    """터미널에서 차지하는 칸 수 / terminal columns: a Korean character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _pad(text: str, width: int) -> str:
     """Left-justify by display width: a Korean character takes two terminal columns."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - shown)
+    return text + " " * max(0, width - display_width(text))
 
 
 def _first_line(text: str, width: int) -> str:

@@ -86,7 +86,7 @@ def test_relu_derivative_known_values(student: Any) -> None:
     """
     z = np.array([-2.0, 0.0, 3.0])
     compare.assert_close(student.activations.relu_derivative(z), np.array([0.0, 0.0, 1.0]),
-                         name="relu_derivative(z)")
+                         name="relu_derivative(z)", tol=EXACT)
 
 
 # --- tanh and its derivative --------------------------------------------------------------------
@@ -170,6 +170,43 @@ def test_derivative_is_the_slope(student: Any, name: str) -> None:
     gradcheck.assert_gradient(getattr(student.activations, name)(z), numeric, name=name)
 
 
+# --- the other elementwise functions at large inputs ---------------------------------------------
+
+# (want at z = -1000 and z = 1000, exact?, warning forbidden?) — the contract's range is
+# |z| ≤ 1e4, and exp(1000) overflows: a formula that forms it returns inf or NaN.
+AT_LARGE: dict[str, tuple[list[float], bool, bool]] = {
+    "sigmoid_derivative": ([0.0, 0.0], False, True),   # s(1-s) with the stable sigmoid
+    "relu": ([0.0, 1000.0], True, False),
+    "relu_derivative": ([0.0, 1.0], True, False),
+    "tanh": ([-1.0, 1.0], False, False),
+    "tanh_derivative": ([0.0, 0.0], False, False),
+    "softplus_derivative": ([0.0, 1.0], True, True),   # = sigmoid(z), exact limits
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.grades(f"activations.{n}", weight=1), id=n)
+    for n in AT_LARGE
+])
+def test_large_inputs(student: Any, name: str) -> None:
+    """z = ±1000에서도 NaN/inf 없이 올바른 값 — 계약은 |z| ≤ 1e4까지 요구합니다.
+
+    ``np.exp(1000)``은 넘쳐서 ``inf``가 되고, ``inf / inf``는 NaN입니다. ``exp``에 큰 양수가
+    들어가지 않는 식(예: 안정한 시그모이드, ``np.tanh``)을 쓰세요. 시그모이드로 정의된 두 미분
+    (``sigmoid_derivative``, ``softplus_derivative``)은 오버플로 경고도 없어야 합니다.
+    At z = ±1000 the right values without NaN or inf (the contract covers |z| up to 1e4):
+    ``np.exp(1000)`` overflows to ``inf`` and ``inf / inf`` is NaN, so use a form that never puts
+    a large positive number into ``exp`` (the stable sigmoid, ``np.tanh``). The two derivatives
+    defined by the sigmoid must not warn either.
+    """
+    want, exact, no_warning = AT_LARGE[name]
+    call = getattr(student.activations, name).call(np.array([-1000.0, 1000.0]))
+    label = f"{name}([-1000, 1000])"
+    compare.assert_close(call.value, np.array(want), name=label, tol=EXACT if exact else None)
+    if no_warning:
+        compare.assert_no_warnings(call, name=label)
+
+
 # --- gradient_through_layers --------------------------------------------------------------------
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
@@ -191,7 +228,7 @@ def test_gradient_through_three_sigmoid_layers(student: Any) -> None:
 def test_gradient_through_no_layers_is_one(student: Any) -> None:
     """층이 없으면 빈 곱(empty product) 1.0 / no layers: the empty product, 1.0."""
     compare.assert_close(student.activations.gradient_through_layers(np.array([]), "tanh"), 1.0,
-                         name="gradient_through_layers([], 'tanh')")
+                         name="gradient_through_layers([], 'tanh')", tol=EXACT)
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)

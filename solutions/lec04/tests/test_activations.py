@@ -2,12 +2,15 @@
 
 입력은 실행마다 기록된 시드로 뽑은 무작위 모양과 값이므로 답을 외워 둘 수 없다. 모든 미분은
 참조 해답과, 그리고 학생 자신의 순전파 함수에 대한 중앙 차분(기울기 확인)과 비교한다.
-시그모이드와 소프트플러스는 ±1e3, ±1e4에서 경고 없이 정확한 극한값을 내야 한다.
+시그모이드와 소프트플러스는 ±1e3, ±1e4에서 경고 없이 정확한 극한값을 내야 하고, 나머지 원소별 함수도
+계약의 범위(|z| ≤ 1e4)의 극단값에서 NaN/inf 없이 참조 해답과 같은 값을 내야 한다.
 
 Hidden suite for the activations (figures 9-4, 9-5, 9-6). Inputs are random shapes and values
 drawn from the run's recorded seed, so answers cannot be hard-coded. Every derivative is compared
 with the reference and with central finite differences of the student's own forward function;
-sigmoid and softplus must give exact limits at ±1e3 and ±1e4 without a warning.
+sigmoid and softplus must give exact limits at ±1e3 and ±1e4 without a warning, and every other
+elementwise function must match the reference, without NaN or inf, at extreme inputs of the
+contract's range (|z| up to 1e4).
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ ACTIVATIONS = ["sigmoid", "relu", "tanh", "softplus"]
 # Where the exact limits must hold: far beyond exp's overflow at about 709.
 LARGE = np.array([-1e4, -1e3, 1e3, 1e4])
 EXACT = compare.Tolerance(rtol=0.0, atol=1e-300)  # the limits are exact in float64
+# The contract gives relu_derivative's values exactly: 1.0 where z > 0, else 0.0.
+EXACT_VALUES = {"relu_derivative"}
+
+
+def _tol(name: str) -> compare.Tolerance | None:
+    """``EXACT`` where the contract's values are exact, else the course's tolerance (None)."""
+    return EXACT if name in EXACT_VALUES else None
 
 
 def _graded(names: Sequence[str], weight: int) -> list[Any]:
@@ -90,7 +100,8 @@ def test_matches_reference_on_random_shapes(student: Any, reference: Any,
     for _ in range(2):
         z = _moderate(rng, _shape(rng))
         got = getattr(student.activations, name)(z)
-        compare.assert_close(got, np.asarray(getattr(reference.activations, name)(z)), name=name)
+        want = np.asarray(getattr(reference.activations, name)(z))
+        compare.assert_close(got, want, name=name, tol=_tol(name))
 
 
 @pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
@@ -99,7 +110,8 @@ def test_zero_dimensional_input(student: Any, reference: Any,
     """0차원 배열도 받는다 (결과는 0차원 배열 또는 NumPy 스칼라) / a 0-d input works too."""
     z = np.array(_moderate(rng, ()))
     got = getattr(student.activations, name)(z)
-    compare.assert_close(got, np.asarray(getattr(reference.activations, name)(z)), name=name)
+    compare.assert_close(got, np.asarray(getattr(reference.activations, name)(z)), name=name,
+                         tol=_tol(name))
 
 
 @pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
@@ -109,7 +121,8 @@ def test_input_not_modified(student: Any, reference: Any,
     # Both signs, so that an in-place clip (z[z < 0] = 0) or exp(z, out=z) changes something.
     z = _moderate(rng, (3, 4))
     call = getattr(student.activations, name).call(z)
-    compare.assert_close(call.value, np.asarray(getattr(reference.activations, name)(z)), name=name)
+    compare.assert_close(call.value, np.asarray(getattr(reference.activations, name)(z)), name=name,
+                         tol=_tol(name))
     compare.assert_not_mutated(call, name=name)
 
 
@@ -175,6 +188,43 @@ def test_no_overflow_warning(student: Any, reference: Any,
     compare.assert_no_warnings(call, name=name)
 
 
+# --- every other elementwise function at extreme inputs ----------------------------------------
+
+# The contract's range is |z| up to 1e4; exp overflows from z ≈ 709.78, so 710 and beyond is
+# where a formula that forms exp(|z|) breaks (inf, then inf/inf = NaN).
+EXTREME_FIXED = np.array([-1e4, -1e3, -710.0, 710.0, 1e3, 1e4])
+# Rows of the contract that forbid a warning at these inputs: sigmoid_derivative is
+# "s * (1 - s) with s = sigmoid(z)" and softplus_derivative is "sigmoid(z)", the sigmoid whose row
+# says "no overflow warning". (sigmoid and softplus themselves: test_no_overflow_warning.)
+# tanh, relu and their derivatives have no such clause: a correct value is enough there.
+EXTREME_NO_WARNING = {"sigmoid_derivative", "softplus_derivative"}
+# Rows whose values are exact in float64 at these inputs: relu is max(0, z), relu_derivative is
+# 1.0 or 0.0, softplus_derivative is the sigmoid with its exact limits. The others compare with
+# the course's tolerance (its absolute part admits tiny values such as 1e-300 for 0).
+EXTREME_EXACT = {"relu", "relu_derivative", "softplus_derivative"}
+EXTREME = [n for n in ELEMENTWISE if n not in ("sigmoid", "softplus")]
+
+
+@pytest.mark.parametrize("name", _graded(EXTREME, weight=1))
+def test_extreme_inputs(student: Any, reference: Any, rng: np.random.Generator,
+                        name: str) -> None:
+    """|z|가 710에서 1e4까지여도 NaN/inf 없이 참조 해답과 같은 값 (계약의 범위).
+
+    At |z| from 710 (where ``exp`` overflows) up to 1e4, the contract's range: the same values as
+    the reference, no NaN or inf; exact where the contract's values are exact; no RuntimeWarning
+    where the contract forbids one (the derivatives defined by the stable sigmoid).
+    """
+    magnitudes = 10.0 ** rng.uniform(np.log10(750.0), 4.0, size=6)
+    z = np.concatenate([EXTREME_FIXED, rng.choice([-1.0, 1.0], size=6) * magnitudes]).reshape(3, 4)
+    call = getattr(student.activations, name).call(z)
+    want = np.asarray(getattr(reference.activations, name)(z))
+    label = f"{name}(z = ±710 … ±1e4)"
+    compare.assert_close(call.value, want, name=label,
+                         tol=EXACT if name in EXTREME_EXACT else None)
+    if name in EXTREME_NO_WARNING:
+        compare.assert_no_warnings(call, name=label)
+
+
 # --- gradient_through_layers: the vanishing gradient --------------------------------------------
 
 def _path(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -208,7 +258,8 @@ def test_gradient_through_layers_empty_is_one(student: Any) -> None:
         [(np.array([]), a) for a in ACTIVATIONS]
     )
     for activation, got in zip(ACTIVATIONS, calls, strict=True):
-        compare.assert_close(got, 1.0, name=f"gradient_through_layers([], {activation!r})")
+        compare.assert_close(got, 1.0, name=f"gradient_through_layers([], {activation!r})",
+                             tol=EXACT)
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
