@@ -1,0 +1,361 @@
+"""The grader beside nbgrader and Otter-Grader, in one run: medians and spreads, and a JSON of them.
+
+채점기와 nbgrader, Otter-Grader를 한 번의 실행에서 같은 `activations` 일로 비교한다. 사용자가
+실행하는 그대로(매번 새 프로세스) 시간을 재고, 중앙값과 범위(최솟값·최댓값, 사분위 범위)를 출력한다.
+Compares the grader with nbgrader and Otter-Grader on the same `activations` work in one run,
+timing each command as a user runs it (a new process each time), and prints medians with their
+spread (min/max and the interquartile range).
+
+    python benchmarks/bench_compare.py [--repeat N] [--skip-tools] [--workdir DIR] [--json PATH]
+
+The first run builds one virtual environment per tool under the work folder (default
+benchmarks/.cache/, pinned versions, a few minutes); later runs reuse them. Every grading is
+checked for full marks before its time counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+# The grader's internals used here, in one place: the worker/proxy modules may be renamed.
+import grader
+from grader import gradcheck
+from grader.course import Limits
+from grader.proxy import Student, StudentSession
+from grader.sandbox import resolve_isolation
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_assignments as na  # noqa: E402
+import rivals  # noqa: E402
+from bench_worker import activations_course, pipe_floor_us  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSION = ROOT / "solutions" / "lec04"
+# A 3-layer network of about 1,000 parameters: 20·30+30 + 30·12+12 + 12·1+1 = 1,015.
+LAYERS = [20, 30, 12, 1]
+
+# Runs `grader` as `python -m grader` does, and at exit writes the trusted process's own peak RSS
+# and the peak of every process below it (the worker, inside bwrap or not), sampled from /proc
+# every 5 ms: a killed worker's usage never reaches getrusage(RUSAGE_CHILDREN) through bwrap.
+_MEASURED_GRADER = r"""
+import atexit, json, os, resource, runpy, sys, threading, time
+
+peaks = {}
+
+def _descendants(pid):
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out + [d for c in out for d in _descendants(c)]
+
+def _hwm_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+def _sample():
+    while True:
+        for pid in _descendants(os.getpid()):
+            peaks[pid] = max(peaks.get(pid, 0), _hwm_kb(pid))
+        time.sleep(0.005)
+
+def _report():
+    with open(os.environ["BENCH_RUSAGE"], "w") as f:
+        json.dump({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                   "descendants_kb": max(peaks.values(), default=0)}, f)
+
+atexit.register(_report)
+threading.Thread(target=_sample, daemon=True).start()
+sys.argv[0] = "grader"
+runpy.run_module("grader", run_name="__main__", alter_sys=True)
+"""
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+def spread(samples: Sequence[float]) -> dict[str, Any]:
+    """Median, min, max and the quartiles of ``samples`` (all of them kept for the JSON)."""
+    xs = sorted(samples)
+    q1, q3 = (statistics.quantiles(xs, n=4, method="inclusive")[::2] if len(xs) > 1
+              else (xs[0], xs[0]))
+    return {"median": statistics.median(xs), "min": xs[0], "max": xs[-1], "q1": q1, "q3": q3,
+            "n": len(xs), "samples": list(samples)}
+
+
+def fmt(stats: dict[str, Any], unit: str = "s") -> str:
+    scale = {"s": 1.0, "ms": 1e3, "µs": 1e6}[unit]
+    m, lo, hi = (stats[k] * scale for k in ("median", "min", "max"))
+    q1, q3 = stats["q1"] * scale, stats["q3"] * scale
+    digits = 3 if unit == "s" else 1
+    return (f"{m:.{digits}f} {unit}  (min {lo:.{digits}f}, max {hi:.{digits}f}, "
+            f"IQR {q1:.{digits}f}–{q3:.{digits}f}, n={stats['n']})")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- the grader as a command --------------------------------------------------------------------
+
+def grader_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "grader", *(str(a) for a in args)]
+
+
+def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path) -> dict[str, Any]:
+    """``grader check`` of the reference, cold, ``repeat`` times: wall time of the command, the
+    time the report says grading took (in-process), and the score, which must be full."""
+    walls, inside, rss = [], [], []
+    score = (0.0, 0.0)
+    report = work / "report.json"
+    for i in range(repeat):
+        run = rivals.run_timed(grader_command(
+            "check", SUBMISSION, "--course", course_yaml, "--seed", str(i), "--isolation", isolation,
+            "--format", "json", "--output", report), ROOT)
+        if run.returncode != 0:
+            raise RuntimeError(f"grader check failed (exit {run.returncode}):\n{run.output[-4000:]}")
+        data = json.loads(report.read_text(encoding="utf-8"))
+        score = (float(data["score"]), float(data["max_score"]))
+        if score[0] != score[1]:
+            raise RuntimeError(f"grader check gave the reference {score[0]:g}/{score[1]:g}, not full marks")
+        walls.append(run.wall_s)
+        inside.append(float(data["duration_s"]))
+        rss.append(run.max_rss_mb)
+    return {"wall_s": spread(walls), "grading_in_process_s": spread(inside),
+            "score": score[0], "max_score": score[1], "isolation": data.get("isolation"),
+            "largest_process_rss_mb": max(rss)}
+
+
+def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, float]:
+    """Peak RSS of the trusted `grader check` process and of the processes below it (the
+    worker), from one extra run that samples them (not one of the timed runs)."""
+    out = work / "rusage.json"
+    env = {**os.environ, "BENCH_RUSAGE": str(out)}
+    subprocess.run([sys.executable, "-c", _MEASURED_GRADER, "check", str(SUBMISSION), "--course",
+                    str(course_yaml), "--isolation", isolation, "--format", "json", "--output",
+                    str(work / "memory-report.json")], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    data = json.loads(out.read_text())
+    return {"trusted_peak_mb": data["self_kb"] / 1024,
+            "worker_peak_mb": max(data["descendants_kb"], data["children_kb"]) / 1024}
+
+
+def time_help(repeat: int) -> dict[str, Any]:
+    walls = []
+    for _ in range(repeat):
+        run = rivals.run_timed(grader_command("--help"), ROOT)
+        if run.returncode != 0 or "check" not in run.output:
+            raise RuntimeError(f"grader --help failed:\n{run.output}")
+        walls.append(run.wall_s)
+    return {"wall_s": spread(walls)}
+
+
+# --- the worker, in process ---------------------------------------------------------------------
+
+def _load_reference(module: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_bench_reference_{module}", SUBMISSION / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
+    """Worker start (a new session until its first reply), one small call's round trip, the
+    pipe floor, and the suites' finite-difference check of ``backward`` on ~1,000 parameters."""
+    starts, trips = [], []
+    z = np.zeros(4)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        session = StudentSession(SUBMISSION, ["activations"], Limits(), isolation)
+        relu = Student(session).activations.relu
+        relu(z)
+        starts.append(time.perf_counter() - t)
+        n = 500
+        t = time.perf_counter()
+        for _ in range(n):
+            relu(z)
+        trips.append((time.perf_counter() - t) / n)
+        used = session.used_isolation
+        session.close()
+    floors = [pipe_floor_us() * 1e-6 for _ in range(3)]
+    return {"isolation": used, "worker_start_s": spread(starts), "call_round_trip_s": spread(trips),
+            "pipe_floor_s": spread(floors), "backward_fd_check_s": backward_check(repeat, isolation)}
+
+
+def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
+    """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
+    central differences of the reference's loss over every parameter, all 2·1,015 perturbed
+    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``."""
+    ref = _load_reference("backprop")
+    rng = np.random.default_rng(3)
+    params = ref.init_params(LAYERS, seed=3)
+    X = rng.uniform(-2.0, 2.0, size=(8, LAYERS[0]))
+    y = rng.uniform(0.0, 1.0, size=(8, LAYERS[-1]))
+    keys = list(params)
+    sizes = [params[k].size for k in keys]
+    n_params = sum(sizes)
+
+    def unflatten(theta: np.ndarray) -> dict[str, np.ndarray]:
+        parts = np.split(theta, np.cumsum(sizes)[:-1])
+        return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
+
+    def f_batch(thetas: Sequence[np.ndarray]) -> list[float]:
+        return [ref.loss(ref.forward(unflatten(t), X)[0], y) for t in thetas]
+
+    session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
+    try:
+        backward = Student(session).backprop.backward
+        _, cache = ref.forward(params, X)
+        backward(params, cache, y)  # the worker is up and the module imported: time the check
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            grads = backward(params, cache, y)
+            numeric = unflatten(gradcheck.central_difference(f_batch, np.concatenate(
+                [params[k].ravel() for k in keys])))
+            for k in keys:
+                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
+            times.append(time.perf_counter() - t)
+    finally:
+        session.close()
+    return {"parameters": n_params, "layers": LAYERS, **spread(times)}
+
+
+# --- the other tools ----------------------------------------------------------------------------
+
+def time_tool(prepared: rivals.Prepared, repeat: int) -> dict[str, Any]:
+    walls, rss = [], []
+    score = (0.0, 0.0)
+    for i in range(repeat):
+        run = rivals.run_timed(prepared.command, prepared.cwd, prepared.env)
+        if run.returncode != 0:
+            raise RuntimeError(f"{prepared.tool} failed (exit {run.returncode}):\n{run.output[-4000:]}")
+        score = prepared.score(run)
+        if score[0] != score[1] or score[1] <= 0:
+            raise RuntimeError(f"{prepared.tool} gave the reference {score[0]:g}/{score[1]:g}, "
+                               f"not full marks:\n{run.output[-4000:]}")
+        walls.append(run.wall_s)
+        rss.append(run.max_rss_mb)
+        log(f"  {prepared.tool} #{i + 1}: {run.wall_s:.2f} s, {score[0]:g}/{score[1]:g}")
+    return {"tool": prepared.tool, "version": prepared.version, "command": " ".join(prepared.command), "wall_s": spread(walls),
+            "score": score[0], "max_score": score[1], "largest_process_rss_mb": max(rss)}
+
+
+def tool_figures(work: Path, repeat: int) -> dict[str, Any]:
+    items = na.exercises()
+    packages = rivals.tool_packages()
+    preparers: dict[str, Callable[[Path, Path, list[na.Exercise]], rivals.Prepared]] = {
+        "nbgrader": rivals.prepare_nbgrader, "otter": rivals.prepare_otter}
+    figures = {}
+    for tool, prepare in preparers.items():
+        log(f"{tool}: virtual environment and assignment ...")
+        bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
+        figures[tool] = {"packages": packages[tool], **time_tool(prepare(bin_dir, work, items), repeat)}
+    return figures
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each figure (default 5)")
+    parser.add_argument("--skip-tools", action="store_true", help="only the grader's own figures")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / ".cache",
+                        help="where the tools' venvs and assignments live (default benchmarks/.cache)")
+    parser.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "process"])
+    parser.add_argument("--json", type=Path, default=None, help="write every figure here")
+    opts = parser.parse_args(argv)
+    if opts.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    work = opts.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    isolation = resolve_isolation(opts.isolation)
+
+    out: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "numpy": np.__version__, "grader": grader.__version__,
+                    "isolation": isolation},
+        "repeat": opts.repeat,
+    }
+    log(f"grader {grader.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, isolation {isolation}, {opts.repeat} runs each")
+    log("grader --help ...")
+    out["grader_help"] = time_help(opts.repeat)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        log("grader check, lec04 reference (all modules, hidden suites) ...")
+        out["grader_check_lec04"] = time_grader_check(ROOT / "course.yaml", opts.repeat, isolation, scratch)
+        out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
+        (scratch / "course").mkdir()
+        small = activations_course(scratch / "course")
+        log("grader check, activations only ...")
+        out["grader_check_activations"] = time_grader_check(small, opts.repeat, isolation, scratch)
+        out["grader_check_activations"]["memory"] = grader_memory(small, isolation, scratch)
+    log("worker: start, round trip, backward finite differences ...")
+    out["worker"] = worker_figures(opts.repeat, isolation)
+    if not opts.skip_tools:
+        out["tools"] = tool_figures(work, opts.repeat)
+        ours = out["grader_check_activations"]["wall_s"]["median"]
+        out["ratios"] = {f"{tool} / grader": fig["wall_s"]["median"] / ours
+                         for tool, fig in out["tools"].items()}
+
+    print_report(out)
+    if opts.json is not None:
+        opts.json.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        log(f"figures → {opts.json}")
+    return out
+
+
+def print_report(out: dict[str, Any]) -> None:
+    lec04, act, w = out["grader_check_lec04"], out["grader_check_activations"], out["worker"]
+    print()
+    print(f"== medians of {out['repeat']} runs (isolation {out['machine']['isolation']}) ==")
+    print(f"grader --help                         {fmt(out['grader_help']['wall_s'])}")
+    print(f"grader check lec04 reference          {fmt(lec04['wall_s'])}  "
+          f"score {lec04['score']:g}/{lec04['max_score']:g}")
+    print(f"  of which grading (report duration)  {fmt(lec04['grading_in_process_s'])}")
+    print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
+          f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
+    print(f"grader check activations              {fmt(act['wall_s'])}  "
+          f"score {act['score']:g}/{act['max_score']:g}")
+    print(f"  peak RSS: trusted {act['memory']['trusted_peak_mb']:.0f} MB, "
+          f"worker {act['memory']['worker_peak_mb']:.0f} MB")
+    for tool, fig in out.get("tools", {}).items():
+        label = f"{fig['tool']} {fig['version']} activations"
+        print(f"{label:<38}{fmt(fig['wall_s'])}  score {fig['score']:g}/{fig['max_score']:g}")
+    for name, ratio in out.get("ratios", {}).items():
+        print(f"ratio {name:<30}  {ratio:.1f}×")
+    print(f"worker start (to first reply)         {fmt(w['worker_start_s'], 'ms')}")
+    print(f"one call round trip (relu, 4 floats)  {fmt(w['call_round_trip_s'], 'µs')}")
+    print(f"pipe floor (ping-pong, 8 bytes)       {fmt(w['pipe_floor_s'], 'µs')}")
+    b = w["backward_fd_check_s"]
+    print(f"{f"backward FD check, {b['parameters']} parameters":<38}{fmt(b, 'ms')}")
+
+
+if __name__ == "__main__":
+    main()
