@@ -354,7 +354,8 @@ def print_report(out: dict[str, Any]) -> None:
     print(f"one call round trip (relu, 4 floats)  {fmt(w['call_round_trip_s'], 'µs')}")
     print(f"pipe floor (ping-pong, 8 bytes)       {fmt(w['pipe_floor_s'], 'µs')}")
     b = w["backward_fd_check_s"]
-    print(f"{f"backward FD check, {b['parameters']} parameters":<38}{fmt(b, 'ms')}")
+    label = f"backward FD check, {b['parameters']} parameters"
+    print(f"{label:<38}{fmt(b, 'ms')}")
 
 
 if __name__ == "__main__":
