@@ -40,9 +40,9 @@ from grader.proxy import Student, StudentSession
 from grader.sandbox import resolve_isolation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import notebook_assignments as na  # noqa: E402
-import rivals  # noqa: E402
-from bench_worker import activations_course, pipe_floor_us  # noqa: E402
+import notebook_assignments as na
+import rivals
+from bench_worker import activations_course, pipe_floor_us
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "solutions" / "lec04"
@@ -262,8 +262,9 @@ def time_tool(prepared: rivals.Prepared, repeat: int) -> dict[str, Any]:
         walls.append(run.wall_s)
         rss.append(run.max_rss_mb)
         log(f"  {prepared.tool} #{i + 1}: {run.wall_s:.2f} s, {score[0]:g}/{score[1]:g}")
-    return {"tool": prepared.tool, "version": prepared.version, "command": " ".join(prepared.command), "wall_s": spread(walls),
-            "score": score[0], "max_score": score[1], "largest_process_rss_mb": max(rss)}
+    return {"tool": prepared.tool, "version": prepared.version, "command": " ".join(prepared.command),
+            "wall_s": spread(walls), "score": score[0], "max_score": score[1],
+            "largest_process_rss_mb": max(rss)}
 
 
 def tool_figures(work: Path, repeat: int) -> dict[str, Any]:
@@ -345,7 +346,7 @@ def print_report(out: dict[str, Any]) -> None:
           f"score {act['score']:g}/{act['max_score']:g}")
     print(f"  peak RSS: trusted {act['memory']['trusted_peak_mb']:.0f} MB, "
           f"worker {act['memory']['worker_peak_mb']:.0f} MB")
-    for tool, fig in out.get("tools", {}).items():
+    for fig in out.get("tools", {}).values():
         label = f"{fig['tool']} {fig['version']} activations"
         print(f"{label:<38}{fmt(fig['wall_s'])}  score {fig['score']:g}/{fig['max_score']:g}")
     for name, ratio in out.get("ratios", {}).items():

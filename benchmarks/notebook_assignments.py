@@ -291,7 +291,7 @@ def otter_master(items: list[Exercise]) -> dict[str, Any]:
     """Otter's master notebook (``otter assign`` format v1): an assignment config cell, the
     helper cell, then per function a question (points from course.yaml) with its solution cell
     and a public and a hidden test cell."""
-    config = {
+    config: dict[str, Any] = {
         "name": "activations",
         "requirements": None,
         "generate": {"pdf": False, "filtering": False},

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import notebook_assignments as na
+import numpy as np
 
 # Pinned: verified to install and grade the reference here (Python 3.11, Debian 12). NumPy is the
 # project's own version, so every tool runs the student's arithmetic with the same library.
@@ -76,7 +75,7 @@ def ensure_venv(folder: Path, packages: list[str], log: Callable[[str], None]) -
     if folder.exists():
         shutil.rmtree(folder)
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-    subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-q", *packages],
+    subprocess.run([str(folder / "bin" / "python"), "-m", "pip", "install", "-qq", *packages],
                    check=True)
     stamp.write_text(json.dumps(packages))
     return folder / "bin"
