@@ -126,13 +126,14 @@ def grader_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "grader", *(str(a) for a in args)]
 
 
-def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path) -> dict[str, Any]:
+def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path,
+                      warmup: int = 1) -> dict[str, Any]:
     """``grader check`` of the reference, cold, ``repeat`` times: wall time of the command, the
     time the report says grading took (in-process), and the score, which must be full."""
     walls, inside, rss = [], [], []
     score = (0.0, 0.0)
     report = work / "report.json"
-    for i in range(repeat):
+    for i in range(-warmup, repeat):
         run = rivals.run_timed(grader_command(
             "check", SUBMISSION, "--course", course_yaml, "--seed", str(i), "--isolation", isolation,
             "--format", "json", "--output", report), ROOT)
@@ -142,9 +143,10 @@ def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path
         score = (float(data["score"]), float(data["max_score"]))
         if score[0] != score[1]:
             raise RuntimeError(f"grader check gave the reference {score[0]:g}/{score[1]:g}, not full marks")
-        walls.append(run.wall_s)
-        inside.append(float(data["duration_s"]))
-        rss.append(run.max_rss_mb)
+        if i >= 0:  # the warm-up runs are checked, not timed
+            walls.append(run.wall_s)
+            inside.append(float(data["duration_s"]))
+            rss.append(run.max_rss_mb)
     return {"wall_s": spread(walls), "grading_in_process_s": spread(inside),
             "score": score[0], "max_score": score[1], "isolation": data.get("isolation"),
             "largest_process_rss_mb": max(rss)}
@@ -164,13 +166,14 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
             "worker_peak_mb": max(data["descendants_kb"], data["children_kb"]) / 1024}
 
 
-def time_help(repeat: int) -> dict[str, Any]:
+def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
     walls = []
-    for _ in range(repeat):
+    for i in range(-warmup, repeat):
         run = rivals.run_timed(grader_command("--help"), ROOT)
         if run.returncode != 0 or "check" not in run.output:
             raise RuntimeError(f"grader --help failed:\n{run.output}")
-        walls.append(run.wall_s)
+        if i >= 0:
+            walls.append(run.wall_s)
     return {"wall_s": spread(walls)}
 
 
@@ -202,7 +205,7 @@ def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
         trips.append((time.perf_counter() - t) / n)
         used = session.used_isolation
         session.close()
-    floors = [pipe_floor_us() * 1e-6 for _ in range(3)]
+    floors = [pipe_floor_us() * 1e-6 for _ in range(max(3, repeat))]
     return {"isolation": used, "worker_start_s": spread(starts), "call_round_trip_s": spread(trips),
             "pipe_floor_s": spread(floors), "backward_fd_check_s": backward_check(repeat, isolation)}
 
@@ -248,10 +251,10 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
 
 # --- the other tools ----------------------------------------------------------------------------
 
-def time_tool(prepared: rivals.Prepared, repeat: int) -> dict[str, Any]:
+def time_tool(prepared: rivals.Prepared, repeat: int, warmup: int = 1) -> dict[str, Any]:
     walls, rss = [], []
     score = (0.0, 0.0)
-    for i in range(repeat):
+    for i in range(-warmup, repeat):
         run = rivals.run_timed(prepared.command, prepared.cwd, prepared.env)
         if run.returncode != 0:
             raise RuntimeError(f"{prepared.tool} failed (exit {run.returncode}):\n{run.output[-4000:]}")
@@ -259,15 +262,17 @@ def time_tool(prepared: rivals.Prepared, repeat: int) -> dict[str, Any]:
         if score[0] != score[1] or score[1] <= 0:
             raise RuntimeError(f"{prepared.tool} gave the reference {score[0]:g}/{score[1]:g}, "
                                f"not full marks:\n{run.output[-4000:]}")
-        walls.append(run.wall_s)
-        rss.append(run.max_rss_mb)
-        log(f"  {prepared.tool} #{i + 1}: {run.wall_s:.2f} s, {score[0]:g}/{score[1]:g}")
+        log(f"  {prepared.tool} {'warm-up' if i < 0 else f'#{i + 1}'}: {run.wall_s:.2f} s, "
+            f"{score[0]:g}/{score[1]:g}")
+        if i >= 0:
+            walls.append(run.wall_s)
+            rss.append(run.max_rss_mb)
     return {"tool": prepared.tool, "version": prepared.version, "command": " ".join(prepared.command),
             "wall_s": spread(walls), "score": score[0], "max_score": score[1],
             "largest_process_rss_mb": max(rss)}
 
 
-def tool_figures(work: Path, repeat: int) -> dict[str, Any]:
+def tool_figures(work: Path, repeat: int, warmup: int) -> dict[str, Any]:
     items = na.exercises()
     packages = rivals.tool_packages()
     preparers: dict[str, Callable[[Path, Path, list[na.Exercise]], rivals.Prepared]] = {
@@ -276,7 +281,8 @@ def tool_figures(work: Path, repeat: int) -> dict[str, Any]:
     for tool, prepare in preparers.items():
         log(f"{tool}: virtual environment and assignment ...")
         bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
-        figures[tool] = {"packages": packages[tool], **time_tool(prepare(bin_dir, work, items), repeat)}
+        prepared = prepare(bin_dir, work, items)
+        figures[tool] = {"packages": packages[tool], **time_tool(prepared, repeat, warmup)}
     return figures
 
 
@@ -285,14 +291,17 @@ def tool_figures(work: Path, repeat: int) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each figure (default 5)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed (but checked) runs of each command first: the first run after "
+                             "a venv is built compiles its bytecode (default 1)")
     parser.add_argument("--skip-tools", action="store_true", help="only the grader's own figures")
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / ".cache",
                         help="where the tools' venvs and assignments live (default benchmarks/.cache)")
     parser.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "process"])
     parser.add_argument("--json", type=Path, default=None, help="write every figure here")
     opts = parser.parse_args(argv)
-    if opts.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if opts.repeat < 1 or opts.warmup < 0:
+        parser.error("--repeat must be at least 1, --warmup at least 0")
     work = opts.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     isolation = resolve_isolation(opts.isolation)
@@ -302,25 +311,28 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                     "cpus": os.cpu_count(), "numpy": np.__version__, "grader": grader.__version__,
                     "isolation": isolation},
         "repeat": opts.repeat,
+        "warmup": opts.warmup,
     }
     log(f"grader {grader.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
         f"{os.cpu_count()} CPUs, isolation {isolation}, {opts.repeat} runs each")
     log("grader --help ...")
-    out["grader_help"] = time_help(opts.repeat)
+    out["grader_help"] = time_help(opts.repeat, opts.warmup)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         log("grader check, lec04 reference (all modules, hidden suites) ...")
-        out["grader_check_lec04"] = time_grader_check(ROOT / "course.yaml", opts.repeat, isolation, scratch)
+        out["grader_check_lec04"] = time_grader_check(ROOT / "course.yaml", opts.repeat, isolation, scratch,
+                                                          opts.warmup)
         out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
         (scratch / "course").mkdir()
         small = activations_course(scratch / "course")
         log("grader check, activations only ...")
-        out["grader_check_activations"] = time_grader_check(small, opts.repeat, isolation, scratch)
+        out["grader_check_activations"] = time_grader_check(small, opts.repeat, isolation, scratch,
+                                                                opts.warmup)
         out["grader_check_activations"]["memory"] = grader_memory(small, isolation, scratch)
     log("worker: start, round trip, backward finite differences ...")
     out["worker"] = worker_figures(opts.repeat, isolation)
     if not opts.skip_tools:
-        out["tools"] = tool_figures(work, opts.repeat)
+        out["tools"] = tool_figures(work, opts.repeat, opts.warmup)
         ours = out["grader_check_activations"]["wall_s"]["median"]
         out["ratios"] = {f"{tool} / grader": fig["wall_s"]["median"] / ours
                          for tool, fig in out["tools"].items()}
