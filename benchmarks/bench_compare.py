@@ -135,7 +135,7 @@ def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path
     report = work / "report.json"
     for i in range(-warmup, repeat):
         run = rivals.run_timed(grader_command(
-            "check", SUBMISSION, "--course", course_yaml, "--seed", str(i), "--isolation", isolation,
+            "check", SUBMISSION, "--course", course_yaml, "--seed", str(i + warmup), "--isolation", isolation,
             "--format", "json", "--output", report), ROOT)
         if run.returncode != 0:
             raise RuntimeError(f"grader check failed (exit {run.returncode}):\n{run.output[-4000:]}")
