@@ -213,7 +213,9 @@ def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
 def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
     """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
     central differences of the reference's loss over every parameter, all 2·1,015 perturbed
-    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``."""
+    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``.
+    Split into the worker call and the differences; beside it, the same check differencing the
+    student's own ``forward`` in one batched worker call (2,030 points in one message)."""
     ref = _load_reference("backprop")
     rng = np.random.default_rng(3)
     params = ref.init_params(LAYERS, seed=3)
@@ -221,32 +223,47 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
     y = rng.uniform(0.0, 1.0, size=(8, LAYERS[-1]))
     keys = list(params)
     sizes = [params[k].size for k in keys]
-    n_params = sum(sizes)
+    theta0 = np.concatenate([params[k].ravel() for k in keys])
 
     def unflatten(theta: np.ndarray) -> dict[str, np.ndarray]:
         parts = np.split(theta, np.cumsum(sizes)[:-1])
         return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
 
-    def f_batch(thetas: Sequence[np.ndarray]) -> list[float]:
+    def reference_losses(thetas: Sequence[np.ndarray]) -> list[float]:
         return [ref.loss(ref.forward(unflatten(t), X)[0], y) for t in thetas]
 
     session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
     try:
-        backward = Student(session).backprop.backward
+        student = Student(session).backprop
+
+        def student_losses(thetas: Sequence[np.ndarray]) -> list[float]:
+            outs = student.forward.batch([(unflatten(t), X) for t in thetas])
+            return [ref.loss(out[0], y) for out in outs]
+
         _, cache = ref.forward(params, X)
-        backward(params, cache, y)  # the worker is up and the module imported: time the check
-        times = []
+        student.backward(params, cache, y)  # the worker is up and the module imported
+        whole, calls, diffs, via_student = [], [], [], []
         for _ in range(repeat):
-            t = time.perf_counter()
-            grads = backward(params, cache, y)
-            numeric = unflatten(gradcheck.central_difference(f_batch, np.concatenate(
-                [params[k].ravel() for k in keys])))
+            t0 = time.perf_counter()
+            grads = student.backward(params, cache, y)
+            t1 = time.perf_counter()
+            numeric = unflatten(gradcheck.central_difference(reference_losses, theta0))
+            t2 = time.perf_counter()
             for k in keys:
                 gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
-            times.append(time.perf_counter() - t)
+            t3 = time.perf_counter()
+            whole.append(t3 - t0)
+            calls.append(t1 - t0)
+            diffs.append(t2 - t1)
+            numeric = unflatten(gradcheck.central_difference(student_losses, theta0))
+            for k in keys:
+                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
+            via_student.append(time.perf_counter() - t3)
     finally:
         session.close()
-    return {"parameters": n_params, "layers": LAYERS, **spread(times)}
+    return {"parameters": int(theta0.size), "layers": LAYERS, **spread(whole),
+            "backward_call_s": spread(calls), "finite_differences_s": spread(diffs),
+            "student_forward_batched_s": spread(via_student)}
 
 
 # --- the other tools ----------------------------------------------------------------------------
@@ -369,6 +386,10 @@ def print_report(out: dict[str, Any]) -> None:
     b = w["backward_fd_check_s"]
     label = f"backward FD check, {b['parameters']} parameters"
     print(f"{label:<38}{fmt(b, 'ms')}")
+    print(f"  of which the backward call          {fmt(b['backward_call_s'], 'ms')}")
+    print(f"  of which the differences (trusted)  {fmt(b['finite_differences_s'], 'ms')}")
+    print(f"  differencing the student's forward  {fmt(b['student_forward_batched_s'], 'ms')}")
+    print("    (2,030 points in one batched worker call, beside the suite's way)")
 
 
 if __name__ == "__main__":
