@@ -159,3 +159,19 @@ def test_derivative_cell_uses_the_students_forward(items: list[na.Exercise]) -> 
     assert "_slope_matches(tanh_derivative, tanh)" in tanh_d.hidden_test
     shifted = "def tanh(z):\n    return np.tanh(np.asarray(z, dtype=np.float64)) * 2.0\n"
     assert "tanh_derivative" in _run_cells(items, {"tanh": shifted})
+
+
+def test_otter_submission_fills_in_every_function(items: list[na.Exercise]) -> None:
+    import rivals
+
+    master = na.otter_master(items)
+    # What `otter assign` hands students: each function's body replaced by a prompt.
+    student = {**master, "cells": [
+        {**c, "source": _source(c).split(":\n", 1)[0] + ":\n    ...\n"}
+        if c["cell_type"] == "code" and "BEGIN SOLUTION" in _source(c) else c
+        for c in master["cells"]]}
+    filled = rivals.otter_submission(student, items)
+    code = [_source(c) for c in filled["cells"] if c["cell_type"] == "code"]
+    for ex in items:
+        assert na.strip_markers(ex.solution) in code
+    assert not any(s.endswith(":\n    ...\n") for s in code)
