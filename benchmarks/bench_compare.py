@@ -126,30 +126,53 @@ def grader_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "grader", *(str(a) for a in args)]
 
 
-def time_grader_check(course_yaml: Path, repeat: int, isolation: str, work: Path,
-                      warmup: int = 1) -> dict[str, Any]:
-    """``grader check`` of the reference, cold, ``repeat`` times: wall time of the command, the
-    time the report says grading took (in-process), and the score, which must be full."""
-    walls, inside, rss = [], [], []
-    score = (0.0, 0.0)
-    report = work / "report.json"
-    for i in range(-warmup, repeat):
-        run = rivals.run_timed(grader_command(
-            "check", SUBMISSION, "--course", course_yaml, "--seed", str(i + warmup), "--isolation", isolation,
-            "--format", "json", "--output", report), ROOT)
-        if run.returncode != 0:
-            raise RuntimeError(f"grader check failed (exit {run.returncode}):\n{run.output[-4000:]}")
+def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> rivals.Prepared:
+    """``grader check`` of the reference as a user runs it; its JSON report gives the score and
+    the time grading took inside the process (``duration_s``)."""
+    report = work / f"report-{label}.json"
+
+    def score(_: rivals.Timed) -> tuple[float, float, dict[str, float]]:
         data = json.loads(report.read_text(encoding="utf-8"))
-        score = (float(data["score"]), float(data["max_score"]))
-        if score[0] != score[1]:
-            raise RuntimeError(f"grader check gave the reference {score[0]:g}/{score[1]:g}, not full marks")
-        if i >= 0:  # the warm-up runs are checked, not timed
-            walls.append(run.wall_s)
-            inside.append(float(data["duration_s"]))
-            rss.append(run.max_rss_mb)
-    return {"wall_s": spread(walls), "grading_in_process_s": spread(inside),
-            "score": score[0], "max_score": score[1], "isolation": data.get("isolation"),
-            "largest_process_rss_mb": max(rss)}
+        return float(data["score"]), float(data["max_score"]), \
+            {"grading_in_process_s": float(data["duration_s"])}
+
+    command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
+                             "--isolation", isolation, "--format", "json", "--output", report)
+    return rivals.Prepared("grader check", grader.__version__, command, ROOT, dict(os.environ), score)
+
+
+def time_round_robin(contestants: dict[str, rivals.Prepared], repeat: int,
+                     warmup: int) -> dict[str, dict[str, Any]]:
+    """Each command, cold, ``repeat`` times, taking turns (A, B, C, A, B, C, ...) so that a
+    change in the machine's load falls on all of them alike; ``warmup`` rounds first, checked
+    but not timed. Every run must give full marks."""
+    walls: dict[str, list[float]] = {name: [] for name in contestants}
+    rss: dict[str, list[float]] = {name: [] for name in contestants}
+    extra: dict[str, dict[str, list[float]]] = {name: {} for name in contestants}
+    scores: dict[str, tuple[float, float]] = {}
+    for i in range(-warmup, repeat):
+        for name, c in contestants.items():
+            run = rivals.run_timed(c.command, c.cwd, c.env)
+            if run.returncode != 0:
+                raise RuntimeError(f"{c.tool} failed (exit {run.returncode}):\n{run.output[-4000:]}")
+            got, total, figures = c.score(run)
+            if got != total or total <= 0:
+                raise RuntimeError(f"{c.tool} gave the reference {got:g}/{total:g}, not full marks:\n"
+                                   f"{run.output[-4000:]}")
+            scores[name] = (got, total)
+            if len(contestants) > 1 or repeat >= 10:
+                log(f"  {c.tool} {'warm-up' if i < 0 else f'#{i + 1}'}: {run.wall_s:.2f} s, "
+                    f"{got:g}/{total:g}")
+            if i >= 0:
+                walls[name].append(run.wall_s)
+                rss[name].append(run.max_rss_mb)
+                for key, value in figures.items():
+                    extra[name].setdefault(key, []).append(value)
+    return {name: {"tool": c.tool, "version": c.version, "command": " ".join(map(str, c.command)),
+                   "wall_s": spread(walls[name]), "score": scores[name][0],
+                   "max_score": scores[name][1], "largest_process_rss_mb": max(rss[name]),
+                   **{key: spread(values) for key, values in extra[name].items()}}
+            for name, c in contestants.items()}
 
 
 def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, float]:
@@ -268,39 +291,18 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
 
 # --- the other tools ----------------------------------------------------------------------------
 
-def time_tool(prepared: rivals.Prepared, repeat: int, warmup: int = 1) -> dict[str, Any]:
-    walls, rss = [], []
-    score = (0.0, 0.0)
-    for i in range(-warmup, repeat):
-        run = rivals.run_timed(prepared.command, prepared.cwd, prepared.env)
-        if run.returncode != 0:
-            raise RuntimeError(f"{prepared.tool} failed (exit {run.returncode}):\n{run.output[-4000:]}")
-        score = prepared.score(run)
-        if score[0] != score[1] or score[1] <= 0:
-            raise RuntimeError(f"{prepared.tool} gave the reference {score[0]:g}/{score[1]:g}, "
-                               f"not full marks:\n{run.output[-4000:]}")
-        log(f"  {prepared.tool} {'warm-up' if i < 0 else f'#{i + 1}'}: {run.wall_s:.2f} s, "
-            f"{score[0]:g}/{score[1]:g}")
-        if i >= 0:
-            walls.append(run.wall_s)
-            rss.append(run.max_rss_mb)
-    return {"tool": prepared.tool, "version": prepared.version, "command": " ".join(prepared.command),
-            "wall_s": spread(walls), "score": score[0], "max_score": score[1],
-            "largest_process_rss_mb": max(rss)}
-
-
-def tool_figures(work: Path, repeat: int, warmup: int) -> dict[str, Any]:
+def prepare_tools(work: Path) -> dict[str, rivals.Prepared]:
+    """Each tool's virtual environment (built on first use) and its assignment, ready to grade."""
     items = na.exercises()
     packages = rivals.tool_packages()
     preparers: dict[str, Callable[[Path, Path, list[na.Exercise]], rivals.Prepared]] = {
         "nbgrader": rivals.prepare_nbgrader, "otter": rivals.prepare_otter}
-    figures = {}
+    prepared = {}
     for tool, prepare in preparers.items():
         log(f"{tool}: virtual environment and assignment ...")
         bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
-        prepared = prepare(bin_dir, work, items)
-        figures[tool] = {"packages": packages[tool], **time_tool(prepared, repeat, warmup)}
-    return figures
+        prepared[tool] = prepare(bin_dir, work, items)
+    return prepared
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -332,27 +334,34 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     }
     log(f"grader {grader.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
         f"{os.cpu_count()} CPUs, isolation {isolation}, {opts.repeat} runs each")
+    tools = {} if opts.skip_tools else prepare_tools(work)
     log("grader --help ...")
     out["grader_help"] = time_help(opts.repeat, opts.warmup)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         log("grader check, lec04 reference (all modules, hidden suites) ...")
-        out["grader_check_lec04"] = time_grader_check(ROOT / "course.yaml", opts.repeat, isolation, scratch,
-                                                          opts.warmup)
+        lec04 = grader_check(ROOT / "course.yaml", isolation, scratch, "lec04")
+        out["grader_check_lec04"] = time_round_robin({"grader": lec04}, opts.repeat, opts.warmup)["grader"]
         out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
         (scratch / "course").mkdir()
         small = activations_course(scratch / "course")
-        log("grader check, activations only ...")
-        out["grader_check_activations"] = time_grader_check(small, opts.repeat, isolation, scratch,
-                                                                opts.warmup)
+        log("activations: " + ", ".join(["grader check"] + [c.tool for c in tools.values()])
+            + (", taking turns ..." if tools else " ..."))
+        timed = time_round_robin({"grader": grader_check(small, isolation, scratch, "activations"),
+                                  **tools}, opts.repeat, opts.warmup)
+        out["grader_check_activations"] = timed.pop("grader")
         out["grader_check_activations"]["memory"] = grader_memory(small, isolation, scratch)
+    if tools:
+        out["tools"] = timed
+        ours = out["grader_check_activations"]["wall_s"]
+        # The ratio of the medians, and the median of each round's own ratio (the same load).
+        out["ratios"] = {f"{tool} / grader": {
+            "of_medians": fig["wall_s"]["median"] / ours["median"],
+            "paired_median": statistics.median(
+                t / g for t, g in zip(fig["wall_s"]["samples"], ours["samples"], strict=True))}
+            for tool, fig in timed.items()}
     log("worker: start, round trip, backward finite differences ...")
     out["worker"] = worker_figures(opts.repeat, isolation)
-    if not opts.skip_tools:
-        out["tools"] = tool_figures(work, opts.repeat, opts.warmup)
-        ours = out["grader_check_activations"]["wall_s"]["median"]
-        out["ratios"] = {f"{tool} / grader": fig["wall_s"]["median"] / ours
-                         for tool, fig in out["tools"].items()}
 
     print_report(out)
     if opts.json is not None:
@@ -379,7 +388,8 @@ def print_report(out: dict[str, Any]) -> None:
         label = f"{fig['tool']} {fig['version']} activations"
         print(f"{label:<38}{fmt(fig['wall_s'])}  score {fig['score']:g}/{fig['max_score']:g}")
     for name, ratio in out.get("ratios", {}).items():
-        print(f"ratio {name:<30}  {ratio:.1f}×")
+        print(f"ratio {name:<30}  {ratio['of_medians']:.1f}× of the medians, "
+              f"{ratio['paired_median']:.1f}× median of the rounds' own ratios")
     print(f"worker start (to first reply)         {fmt(w['worker_start_s'], 'ms')}")
     print(f"one call round trip (relu, 4 floats)  {fmt(w['call_round_trip_s'], 'µs')}")
     print(f"pipe floor (ping-pong, 8 bytes)       {fmt(w['pipe_floor_s'], 'µs')}")

@@ -127,7 +127,8 @@ class Prepared:
     command: list[str]
     cwd: Path
     env: dict[str, str]
-    score: Callable[[Timed], tuple[float, float]]
+    # (score, max score, further figures of the run, e.g. the report's own duration)
+    score: Callable[[Timed], tuple[float, float, dict[str, float]]]
 
 
 def _version(bin_dir: Path, dist: str) -> str:
@@ -162,11 +163,11 @@ def prepare_nbgrader(bin_dir: Path, work: Path, items: list[na.Exercise]) -> Pre
     write_notebook(bin_dir, na.fill_in_solutions(released, items),
                    course / "submitted" / STUDENT / ASSIGNMENT / "activations.ipynb")
 
-    def score(_: Timed) -> tuple[float, float]:
+    def score(_: Timed) -> tuple[float, float, dict[str, float]]:
         out = subprocess.run([str(bin_dir / "python"), "-c", _NBGRADER_SCORE], cwd=course, env=env,
                              capture_output=True, text=True, check=True)
         got, total, _grades = json.loads(out.stdout)
-        return float(got), float(total)
+        return float(got), float(total), {}
 
     return Prepared("nbgrader autograde", _version(bin_dir, "nbgrader"),
                     [str(bin_dir / "nbgrader"), "autograde", ASSIGNMENT, "--force"], course, env, score)
@@ -193,12 +194,12 @@ def prepare_otter(bin_dir: Path, work: Path, items: list[na.Exercise]) -> Prepar
     results = folder / "results"
     results.mkdir()
 
-    def score(_: Timed) -> tuple[float, float]:
+    def score(_: Timed) -> tuple[float, float, dict[str, float]]:
         data = json.loads((results / "results.json").read_text(encoding="utf-8"))
         tests = data["tests"]
         got = sum(float(t.get("score") or 0.0) for t in tests)
         total = sum(float(t.get("max_score") or 0.0) for t in tests)
-        return float(data.get("score", got)), total
+        return float(data.get("score", got)), total, {}
 
     return Prepared("otter run", _version(bin_dir, "otter-grader"),
                     [str(bin_dir / "otter"), "run", "-a", str(zips[0]), "-o", str(results), "--no-logo",
