@@ -291,6 +291,9 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
 
 # --- the other tools ----------------------------------------------------------------------------
 
+TOOL_ERRORS: dict[str, str] = {}
+
+
 def prepare_tools(work: Path) -> dict[str, rivals.Prepared]:
     """Each tool's virtual environment (built on first use) and its assignment, ready to grade."""
     items = na.exercises()
@@ -300,8 +303,13 @@ def prepare_tools(work: Path) -> dict[str, rivals.Prepared]:
     prepared = {}
     for tool, prepare in preparers.items():
         log(f"{tool}: virtual environment and assignment ...")
-        bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
-        prepared[tool] = prepare(bin_dir, work, items)
+        try:
+            bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
+            prepared[tool] = prepare(bin_dir, work, items)
+        except (OSError, subprocess.CalledProcessError, RuntimeError) as exc:
+            # One tool that cannot be installed or built must not cost the other figures.
+            TOOL_ERRORS[tool] = str(exc)
+            log(f"  {tool} left out: {str(exc)[-2000:]}")
     return prepared
 
 
@@ -351,6 +359,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                                   **tools}, opts.repeat, opts.warmup)
         out["grader_check_activations"] = timed.pop("grader")
         out["grader_check_activations"]["memory"] = grader_memory(small, isolation, scratch)
+    if TOOL_ERRORS:
+        out["tool_errors"] = TOOL_ERRORS
     if tools:
         out["tools"] = timed
         ours = out["grader_check_activations"]["wall_s"]
@@ -387,6 +397,8 @@ def print_report(out: dict[str, Any]) -> None:
     for fig in out.get("tools", {}).values():
         label = f"{fig['tool']} {fig['version']} activations"
         print(f"{label:<38}{fmt(fig['wall_s'])}  score {fig['score']:g}/{fig['max_score']:g}")
+    for tool, error in out.get("tool_errors", {}).items():
+        print(f"{tool}: NOT MEASURED: {error.splitlines()[0] if error else ''}")
     for name, ratio in out.get("ratios", {}).items():
         print(f"ratio {name:<30}  {ratio['of_medians']:.1f}× of the medians, "
               f"{ratio['paired_median']:.1f}× median of the rounds' own ratios")
