@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import notebook_assignments as na  # noqa: E402
 
-nbformat = pytest.importorskip("nbformat")
-pytest.importorskip("nbgrader", reason="the authoring extra (nbgrader) is not installed")
+
+@pytest.fixture(scope="module")
+def nbformat() -> Any:
+    """nbformat and nbgrader come with the authoring extra (installed by CI)."""
+    pytest.importorskip("nbgrader", reason="the authoring extra (nbgrader) is not installed")
+    return pytest.importorskip("nbformat")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +48,7 @@ def test_exercises_follow_course_yaml(items: list[na.Exercise]) -> None:
         assert "### BEGIN SOLUTION" in ex.solution and ex.solution.rstrip().endswith("### END SOLUTION")
 
 
-def test_nbgrader_source_has_valid_metadata(items: list[na.Exercise]) -> None:
+def test_nbgrader_source_has_valid_metadata(items: list[na.Exercise], nbformat: Any) -> None:
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
 
     nb = nbformat.from_dict(na.nbgrader_source(items))
@@ -58,7 +62,7 @@ def test_nbgrader_source_has_valid_metadata(items: list[na.Exercise]) -> None:
     assert solutions == [ex.name for ex in items]
 
 
-def test_nbgrader_duplicate_grade_id_is_rejected(items: list[na.Exercise]) -> None:
+def test_nbgrader_duplicate_grade_id_is_rejected(items: list[na.Exercise], nbformat: Any) -> None:
     """The validator above really checks: a notebook with a repeated grade id fails it."""
     from nbgrader.nbgraderformat import ValidationError
     from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
@@ -69,7 +73,7 @@ def test_nbgrader_duplicate_grade_id_is_rejected(items: list[na.Exercise]) -> No
         MetadataValidatorV3().validate_nb(nbformat.from_dict(raw))
 
 
-def test_nbgrader_release_hides_solutions_and_hidden_tests(items: list[na.Exercise]) -> None:
+def test_nbgrader_release_hides_solutions_and_hidden_tests(items: list[na.Exercise], nbformat: Any) -> None:
     """nbgrader's own preprocessors turn the source into what students get."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
@@ -85,7 +89,7 @@ def test_nbgrader_release_hides_solutions_and_hidden_tests(items: list[na.Exerci
     assert "raise NotImplementedError" not in filled
 
 
-def test_otter_master_format(items: list[na.Exercise]) -> None:
+def test_otter_master_format(items: list[na.Exercise], nbformat: Any) -> None:
     nb = nbformat.from_dict(na.otter_master(items))
     nbformat.validate(nb)
     first = nb.cells[0]
