@@ -179,3 +179,15 @@ def test_otter_submission_fills_in_every_function(items: list[na.Exercise]) -> N
     for ex in items:
         assert na.strip_markers(ex.solution) in code
     assert not any(s.endswith(":\n    ...\n") for s in code)
+
+
+def test_spread_gives_median_quartiles_and_range() -> None:
+    import bench_compare
+
+    stats = bench_compare.spread([5.0, 1.0, 4.0, 2.0, 3.0])
+    assert (stats["median"], stats["q1"], stats["q3"]) == (3.0, 2.0, 4.0)
+    assert (stats["min"], stats["max"], stats["n"]) == (1.0, 5.0, 5)
+    assert stats["samples"] == [5.0, 1.0, 4.0, 2.0, 3.0]  # in run order, for paired ratios
+    one = bench_compare.spread([0.25])
+    assert one["median"] == one["q1"] == one["q3"] == 0.25
+    assert "0.250 s  (min 0.250, max 0.250, IQR 0.250–0.250, n=1)" == bench_compare.fmt(one)
