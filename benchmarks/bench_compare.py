@@ -1,0 +1,418 @@
+"""The grader beside nbgrader and Otter-Grader, in one run: medians and spreads, and a JSON of them.
+
+채점기와 nbgrader, Otter-Grader를 한 번의 실행에서 같은 `activations` 일로 비교한다. 사용자가
+실행하는 그대로(매번 새 프로세스) 시간을 재고, 중앙값과 범위(최솟값·최댓값, 사분위 범위)를 출력한다.
+Compares the grader with nbgrader and Otter-Grader on the same `activations` work in one run,
+timing each command as a user runs it (a new process each time), and prints medians with their
+spread (min/max and the interquartile range).
+
+    python benchmarks/bench_compare.py [--repeat N] [--skip-tools] [--workdir DIR] [--json PATH]
+
+The first run builds one virtual environment per tool under the work folder (default
+benchmarks/.cache/, pinned versions, a few minutes); later runs reuse them. Every grading is
+checked for full marks before its time counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+# The grader's internals used here, in one place: the worker/proxy modules may be renamed.
+import grader
+from grader import gradcheck
+from grader.course import Limits
+from grader.proxy import Student, StudentSession
+from grader.sandbox import resolve_isolation
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_assignments as na
+import rivals
+from bench_worker import activations_course, pipe_floor_us
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSION = ROOT / "solutions" / "lec04"
+# A 3-layer network of about 1,000 parameters: 20·30+30 + 30·12+12 + 12·1+1 = 1,015.
+LAYERS = [20, 30, 12, 1]
+
+# Runs `grader` as `python -m grader` does, and at exit writes the trusted process's own peak RSS
+# and the peak of every process below it (the worker, inside bwrap or not), sampled from /proc
+# every 5 ms: a killed worker's usage never reaches getrusage(RUSAGE_CHILDREN) through bwrap.
+_MEASURED_GRADER = r"""
+import atexit, json, os, resource, runpy, sys, threading, time
+
+peaks = {}
+
+def _descendants(pid):
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return out + [d for c in out for d in _descendants(c)]
+
+def _hwm_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+def _sample():
+    while True:
+        for pid in _descendants(os.getpid()):
+            peaks[pid] = max(peaks.get(pid, 0), _hwm_kb(pid))
+        time.sleep(0.005)
+
+def _report():
+    with open(os.environ["BENCH_RUSAGE"], "w") as f:
+        json.dump({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                   "descendants_kb": max(peaks.values(), default=0)}, f)
+
+atexit.register(_report)
+threading.Thread(target=_sample, daemon=True).start()
+sys.argv[0] = "grader"
+runpy.run_module("grader", run_name="__main__", alter_sys=True)
+"""
+
+
+# --- statistics ---------------------------------------------------------------------------------
+
+def spread(samples: Sequence[float]) -> dict[str, Any]:
+    """Median, min, max and the quartiles of ``samples`` (all of them kept for the JSON)."""
+    xs = sorted(samples)
+    q1, q3 = (statistics.quantiles(xs, n=4, method="inclusive")[::2] if len(xs) > 1
+              else (xs[0], xs[0]))
+    return {"median": statistics.median(xs), "min": xs[0], "max": xs[-1], "q1": q1, "q3": q3,
+            "n": len(xs), "samples": list(samples)}
+
+
+def fmt(stats: dict[str, Any], unit: str = "s") -> str:
+    scale = {"s": 1.0, "ms": 1e3, "µs": 1e6}[unit]
+    m, lo, hi = (stats[k] * scale for k in ("median", "min", "max"))
+    q1, q3 = stats["q1"] * scale, stats["q3"] * scale
+    digits = 3 if unit == "s" else 1
+    return (f"{m:.{digits}f} {unit}  (min {lo:.{digits}f}, max {hi:.{digits}f}, "
+            f"IQR {q1:.{digits}f}–{q3:.{digits}f}, n={stats['n']})")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# --- the grader as a command --------------------------------------------------------------------
+
+def grader_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "grader", *(str(a) for a in args)]
+
+
+def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> rivals.Prepared:
+    """``grader check`` of the reference as a user runs it; its JSON report gives the score and
+    the time grading took inside the process (``duration_s``)."""
+    report = work / f"report-{label}.json"
+
+    def score(_: rivals.Timed) -> tuple[float, float, dict[str, float]]:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        return float(data["score"]), float(data["max_score"]), \
+            {"grading_in_process_s": float(data["duration_s"])}
+
+    command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
+                             "--isolation", isolation, "--format", "json", "--output", report)
+    return rivals.Prepared("grader check", grader.__version__, command, ROOT, dict(os.environ), score)
+
+
+def time_round_robin(contestants: dict[str, rivals.Prepared], repeat: int,
+                     warmup: int) -> dict[str, dict[str, Any]]:
+    """Each command, cold, ``repeat`` times, taking turns (A, B, C, A, B, C, ...) so that a
+    change in the machine's load falls on all of them alike; ``warmup`` rounds first, checked
+    but not timed. Every run must give full marks."""
+    walls: dict[str, list[float]] = {name: [] for name in contestants}
+    rss: dict[str, list[float]] = {name: [] for name in contestants}
+    extra: dict[str, dict[str, list[float]]] = {name: {} for name in contestants}
+    scores: dict[str, tuple[float, float]] = {}
+    for i in range(-warmup, repeat):
+        for name, c in contestants.items():
+            run = rivals.run_timed(c.command, c.cwd, c.env)
+            if run.returncode != 0:
+                raise RuntimeError(f"{c.tool} failed (exit {run.returncode}):\n{run.output[-4000:]}")
+            got, total, figures = c.score(run)
+            if got != total or total <= 0:
+                raise RuntimeError(f"{c.tool} gave the reference {got:g}/{total:g}, not full marks:\n"
+                                   f"{run.output[-4000:]}")
+            scores[name] = (got, total)
+            if len(contestants) > 1:  # progress of the long comparison
+                log(f"  {c.tool} {'warm-up' if i < 0 else f'#{i + 1}'}: {run.wall_s:.2f} s, "
+                    f"{got:g}/{total:g}")
+            if i >= 0:
+                walls[name].append(run.wall_s)
+                rss[name].append(run.max_rss_mb)
+                for key, value in figures.items():
+                    extra[name].setdefault(key, []).append(value)
+    return {name: {"tool": c.tool, "version": c.version, "command": " ".join(map(str, c.command)),
+                   "wall_s": spread(walls[name]), "score": scores[name][0],
+                   "max_score": scores[name][1], "largest_process_rss_mb": max(rss[name]),
+                   **{key: spread(values) for key, values in extra[name].items()}}
+            for name, c in contestants.items()}
+
+
+def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, float]:
+    """Peak RSS of the trusted `grader check` process and of the processes below it (the
+    worker), from one extra run that samples them (not one of the timed runs)."""
+    out = work / "rusage.json"
+    env = {**os.environ, "BENCH_RUSAGE": str(out)}
+    subprocess.run([sys.executable, "-c", _MEASURED_GRADER, "check", str(SUBMISSION), "--course",
+                    str(course_yaml), "--isolation", isolation, "--format", "json", "--output",
+                    str(work / "memory-report.json")], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    data = json.loads(out.read_text())
+    return {"trusted_peak_mb": data["self_kb"] / 1024,
+            "worker_peak_mb": max(data["descendants_kb"], data["children_kb"]) / 1024}
+
+
+def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
+    walls = []
+    for i in range(-warmup, repeat):
+        run = rivals.run_timed(grader_command("--help"), ROOT)
+        if run.returncode != 0 or "check" not in run.output:
+            raise RuntimeError(f"grader --help failed:\n{run.output}")
+        if i >= 0:
+            walls.append(run.wall_s)
+    return {"wall_s": spread(walls)}
+
+
+# --- the worker, in process ---------------------------------------------------------------------
+
+def _load_reference(module: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_bench_reference_{module}", SUBMISSION / f"{module}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
+    """Worker start (a new session until its first reply), one small call's round trip, the
+    pipe floor, and the suites' finite-difference check of ``backward`` on ~1,000 parameters."""
+    starts, trips = [], []
+    z = np.zeros(4)
+    for _ in range(repeat):
+        t = time.perf_counter()
+        session = StudentSession(SUBMISSION, ["activations"], Limits(), isolation)
+        relu = Student(session).activations.relu
+        relu(z)
+        starts.append(time.perf_counter() - t)
+        n = 500
+        t = time.perf_counter()
+        for _ in range(n):
+            relu(z)
+        trips.append((time.perf_counter() - t) / n)
+        used = session.used_isolation
+        session.close()
+    floors = [pipe_floor_us() * 1e-6 for _ in range(max(3, repeat))]
+    return {"isolation": used, "worker_start_s": spread(starts), "call_round_trip_s": spread(trips),
+            "pipe_floor_s": spread(floors), "backward_fd_check_s": backward_check(repeat, isolation)}
+
+
+def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
+    """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
+    central differences of the reference's loss over every parameter, all 2·1,015 perturbed
+    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``.
+    Split into the worker call and the differences; beside it, the same check differencing the
+    student's own ``forward`` in one batched worker call (2,030 points in one message)."""
+    ref = _load_reference("backprop")
+    rng = np.random.default_rng(3)
+    params = ref.init_params(LAYERS, seed=3)
+    X = rng.uniform(-2.0, 2.0, size=(8, LAYERS[0]))
+    y = rng.uniform(0.0, 1.0, size=(8, LAYERS[-1]))
+    keys = list(params)
+    sizes = [params[k].size for k in keys]
+    theta0 = np.concatenate([params[k].ravel() for k in keys])
+
+    def unflatten(theta: np.ndarray) -> dict[str, np.ndarray]:
+        parts = np.split(theta, np.cumsum(sizes)[:-1])
+        return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
+
+    def reference_losses(thetas: Sequence[np.ndarray]) -> list[float]:
+        return [ref.loss(ref.forward(unflatten(t), X)[0], y) for t in thetas]
+
+    session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
+    try:
+        student = Student(session).backprop
+
+        def student_losses(thetas: Sequence[np.ndarray]) -> list[float]:
+            outs = student.forward.batch([(unflatten(t), X) for t in thetas])
+            return [ref.loss(out[0], y) for out in outs]
+
+        _, cache = ref.forward(params, X)
+        student.backward(params, cache, y)  # the worker is up and the module imported
+        whole, calls, diffs, via_student = [], [], [], []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            grads = student.backward(params, cache, y)
+            t1 = time.perf_counter()
+            numeric = unflatten(gradcheck.central_difference(reference_losses, theta0))
+            t2 = time.perf_counter()
+            for k in keys:
+                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
+            t3 = time.perf_counter()
+            whole.append(t3 - t0)
+            calls.append(t1 - t0)
+            diffs.append(t2 - t1)
+            numeric = unflatten(gradcheck.central_difference(student_losses, theta0))
+            for k in keys:
+                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
+            via_student.append(time.perf_counter() - t3)
+    finally:
+        session.close()
+    return {"parameters": int(theta0.size), "layers": LAYERS, **spread(whole),
+            "backward_call_s": spread(calls), "finite_differences_s": spread(diffs),
+            "student_forward_batched_s": spread(via_student)}
+
+
+# --- the other tools ----------------------------------------------------------------------------
+
+TOOL_ERRORS: dict[str, str] = {}
+
+
+def prepare_tools(work: Path) -> dict[str, rivals.Prepared]:
+    """Each tool's virtual environment (built on first use) and its assignment, ready to grade."""
+    items = na.exercises()
+    packages = rivals.tool_packages()
+    preparers: dict[str, Callable[[Path, Path, list[na.Exercise]], rivals.Prepared]] = {
+        "nbgrader": rivals.prepare_nbgrader, "otter": rivals.prepare_otter}
+    prepared = {}
+    for tool, prepare in preparers.items():
+        log(f"{tool}: virtual environment and assignment ...")
+        try:
+            bin_dir = rivals.ensure_venv(work / "venvs" / tool, packages[tool], log)
+            prepared[tool] = prepare(bin_dir, work, items)
+        except (OSError, subprocess.CalledProcessError, RuntimeError) as exc:
+            # One tool that cannot be installed or built must not cost the other figures.
+            TOOL_ERRORS[tool] = str(exc)
+            log(f"  {tool} left out: {str(exc)[-2000:]}")
+    return prepared
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each figure (default 5)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed (but checked) runs of each command first: the first run after "
+                             "a venv is built compiles its bytecode (default 1)")
+    parser.add_argument("--skip-tools", action="store_true", help="only the grader's own figures")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / ".cache",
+                        help="where the tools' venvs and assignments live (default benchmarks/.cache)")
+    parser.add_argument("--isolation", default="auto", choices=["auto", "bwrap", "process"])
+    parser.add_argument("--json", type=Path, default=None, help="write every figure here")
+    opts = parser.parse_args(argv)
+    if opts.repeat < 1 or opts.warmup < 0:
+        parser.error("--repeat must be at least 1, --warmup at least 0")
+    work = opts.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    isolation = resolve_isolation(opts.isolation)
+
+    out: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "numpy": np.__version__, "grader": grader.__version__,
+                    "isolation": isolation},
+        "repeat": opts.repeat,
+        "warmup": opts.warmup,
+    }
+    log(f"grader {grader.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, isolation {isolation}, {opts.repeat} runs each")
+    tools = {} if opts.skip_tools else prepare_tools(work)
+    log("grader --help ...")
+    out["grader_help"] = time_help(opts.repeat, opts.warmup)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        log("grader check, lec04 reference (all modules, hidden suites) ...")
+        lec04 = grader_check(ROOT / "course.yaml", isolation, scratch, "lec04")
+        out["grader_check_lec04"] = time_round_robin({"grader": lec04}, opts.repeat, opts.warmup)["grader"]
+        out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
+        (scratch / "course").mkdir()
+        small = activations_course(scratch / "course")
+        log("activations: " + ", ".join(["grader check"] + [c.tool for c in tools.values()])
+            + (", taking turns ..." if tools else " ..."))
+        timed = time_round_robin({"grader": grader_check(small, isolation, scratch, "activations"),
+                                  **tools}, opts.repeat, opts.warmup)
+        out["grader_check_activations"] = timed.pop("grader")
+        out["grader_check_activations"]["memory"] = grader_memory(small, isolation, scratch)
+    if TOOL_ERRORS:
+        out["tool_errors"] = TOOL_ERRORS
+    if tools:
+        out["tools"] = timed
+        ours = out["grader_check_activations"]["wall_s"]
+        # The ratio of the medians, and the median of each round's own ratio (the same load).
+        out["ratios"] = {f"{tool} / grader": {
+            "of_medians": fig["wall_s"]["median"] / ours["median"],
+            "paired_median": statistics.median(
+                t / g for t, g in zip(fig["wall_s"]["samples"], ours["samples"], strict=True))}
+            for tool, fig in timed.items()}
+    log("worker: start, round trip, backward finite differences ...")
+    out["worker"] = worker_figures(opts.repeat, isolation)
+
+    print_report(out)
+    if opts.json is not None:
+        opts.json.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        log(f"figures → {opts.json}")
+    return out
+
+
+def print_report(out: dict[str, Any]) -> None:
+    lec04, act, w = out["grader_check_lec04"], out["grader_check_activations"], out["worker"]
+    print()
+    print(f"== medians of {out['repeat']} runs (isolation {out['machine']['isolation']}) ==")
+    print(f"grader --help                         {fmt(out['grader_help']['wall_s'])}")
+    print(f"grader check lec04 reference          {fmt(lec04['wall_s'])}  "
+          f"score {lec04['score']:g}/{lec04['max_score']:g}")
+    print(f"  of which grading (report duration)  {fmt(lec04['grading_in_process_s'])}")
+    print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
+          f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
+    print(f"grader check activations              {fmt(act['wall_s'])}  "
+          f"score {act['score']:g}/{act['max_score']:g}")
+    print(f"  peak RSS: trusted {act['memory']['trusted_peak_mb']:.0f} MB, "
+          f"worker {act['memory']['worker_peak_mb']:.0f} MB")
+    for fig in out.get("tools", {}).values():
+        label = f"{fig['tool']} {fig['version']} activations"
+        print(f"{label:<38}{fmt(fig['wall_s'])}  score {fig['score']:g}/{fig['max_score']:g}")
+    for tool, error in out.get("tool_errors", {}).items():
+        print(f"{tool}: NOT MEASURED: {error.splitlines()[0] if error else ''}")
+    for name, ratio in out.get("ratios", {}).items():
+        print(f"ratio {name:<30}  {ratio['of_medians']:.1f}× of the medians, "
+              f"{ratio['paired_median']:.1f}× median of the rounds' own ratios")
+    print(f"worker start (to first reply)         {fmt(w['worker_start_s'], 'ms')}")
+    print(f"one call round trip (relu, 4 floats)  {fmt(w['call_round_trip_s'], 'µs')}")
+    print(f"pipe floor (ping-pong, 8 bytes)       {fmt(w['pipe_floor_s'], 'µs')}")
+    b = w["backward_fd_check_s"]
+    label = f"backward FD check, {b['parameters']} parameters"
+    print(f"{label:<38}{fmt(b, 'ms')}")
+    print(f"  of which the backward call          {fmt(b['backward_call_s'], 'ms')}")
+    print(f"  of which the differences (trusted)  {fmt(b['finite_differences_s'], 'ms')}")
+    print(f"  differencing the student's forward  {fmt(b['student_forward_batched_s'], 'ms')}")
+    print("    (2,030 points in one batched worker call, beside the suite's way)")
+
+
+if __name__ == "__main__":
+    main()
