@@ -417,3 +417,79 @@ def test_a_damaged_or_special_archive_is_refused(tmp_path: Path) -> None:
 def test_paths_are_shown_without_control_characters() -> None:
     assert intake.shown("a\x1b[31mred.py") == "a\\x1b[31mred.py"
     assert intake.member_parts("./a//b/./c.py") == (("a", "b", "c.py"), None)
+
+
+# --- grading one module file, an archive, through the command -----------------------------------
+
+@pytest.fixture(scope="module")
+def two_module_course(tmp_path_factory: pytest.TempPathFactory) -> object:
+    import redteam_support as rs
+
+    return rs.build_course(tmp_path_factory.mktemp("course"), rs.LIMITS)
+
+
+def _check(course: object, *args: str) -> tuple[int, str]:
+    """Exit code and standard output (warnings go to standard error) of ``grader check``."""
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    root = str(course.root)  # type: ignore[attr-defined]
+    out = CliRunner().invoke(main, ["check", *args, "--course", root, "--seed", "1",
+                                    "--isolation", "process"])
+    return out.exit_code, out.stdout if out.exit_code == 0 else out.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["py", "ipynb"])
+def test_a_single_module_file_grades_that_module_only(two_module_course: object, tmp_path: Path,
+                                                      kind: str) -> None:
+    import json
+
+    import redteam_support as rs
+
+    sub = rs.write_submission(tmp_path / "s")
+    target = sub / "activations.py"
+    if kind == "ipynb":
+        cell = {"cell_type": "code", "source": rs.ACTIVATIONS.splitlines(keepends=True),
+                "metadata": {}, "outputs": [], "execution_count": None}
+        target = sub / "activations.ipynb"
+        target.write_text(json.dumps({"cells": [cell], "nbformat": 4, "nbformat_minor": 5,
+                                      "metadata": {}}), encoding="utf-8")
+        (sub / "activations.py").unlink()
+    code, output = _check(two_module_course, str(target), "--format", "json")
+    assert code == 0, output
+    report = json.loads(output)
+    assert report["modules"] == ["activations"]
+    assert sorted(f["name"] for f in report["functions"]) == sorted(
+        f"activations.{n}" for n in rs.ACTIVATION_POINTS)
+    assert report["score"] == report["max_score"] == sum(rs.ACTIVATION_POINTS.values())
+    assert report["refused"] == []
+    code, output = _check(two_module_course, str(target))
+    assert "채점한 모듈 / graded modules: activations\n" in output
+    assert "linear_neurons" not in output
+
+
+@pytest.mark.slow
+def test_a_file_not_named_after_a_module_is_a_usage_error(two_module_course: object,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "my_solution.py").write_bytes(CODE)
+    code, output = _check(two_module_course, str(tmp_path / "my_solution.py"))
+    assert code == 2
+    assert "모듈이 아닙니다" in output and "name the file after its module" in output
+    assert "activations.py" in output
+
+
+@pytest.mark.slow
+def test_a_whole_folder_lists_every_module_and_refused_files(two_module_course: object,
+                                                             tmp_path: Path) -> None:
+    import redteam_support as rs
+
+    sub = rs.write_submission(tmp_path / "s", linear_neurons=None)
+    (sub / "linear_neurons.py").symlink_to(sub / "activations.py")
+    code, output = _check(two_module_course, str(sub))
+    assert code == 0, output
+    assert "채점한 모듈 / graded modules: activations, linear_neurons\n" in output
+    assert "읽지 않은 파일 (없는 것으로 채점) / refused files (graded as missing):" in output
+    assert "✗ linear_neurons.py: 심볼릭 링크입니다" in output
+    assert f"총점 / total: {sum(rs.ACTIVATION_POINTS.values()):g} / " in output
