@@ -548,11 +548,17 @@ def _tar_member(tf: tarfile.TarFile, member: tarfile.TarInfo,
 
 
 def read_archive(path: Path, intake: Intake, assignment: str, modules: Sequence[str]) -> None:
-    """Read an archive submission into ``intake`` (see ``read_submission``)."""
+    """Read an archive submission into ``intake`` (see ``read_submission``); the archive file
+    itself is not followed if it is a link."""
+    _read_archive(lambda: os.open(path, _FILE_FLAGS), path.name, intake, assignment, modules)
+
+
+def _read_archive(opener: Callable[[], int], name: str, intake: Intake, assignment: str,
+                  modules: Sequence[str]) -> None:
     try:
-        fd = os.open(path, _FILE_FLAGS)
+        fd = opener()
     except OSError as exc:
-        intake.refuse(path.name, _open_error(exc))
+        intake.refuse(shown(name), _open_error(exc))
         return
     with os.fdopen(fd, "rb") as f:
         try:
@@ -562,7 +568,7 @@ def read_archive(path: Path, intake: Intake, assignment: str, modules: Sequence[
             if st.st_size > MAX_ARCHIVE_BYTES:
                 raise Refused("archive_too_large", limit=_mib(MAX_ARCHIVE_BYTES))
             archive = _Archive(intake)
-            if path.name.lower().endswith(".zip"):
+            if name.lower().endswith(".zip"):
                 zf = _index_zip(f, st.st_size, archive)
                 with zf:
                     _gather(archive, intake, assignment, modules)
@@ -571,20 +577,20 @@ def read_archive(path: Path, intake: Intake, assignment: str, modules: Sequence[
                 _gather(archive, intake, assignment, modules)
         except Refused as exc:
             intake.files.clear()
-            intake.refuse(shown(path.name), exc)
+            intake.refuse(shown(name), exc)
         except _ARCHIVE_ERRORS as exc:
             intake.files.clear()
-            intake.refuse(shown(path.name), Refused(
+            intake.refuse(shown(name), Refused(
                 "corrupt", detail=f"{type(exc).__name__}: {exc}"[:200]))
 
 
 # --- finding and reading the modules -------------------------------------------------------------
 
-def _locate(tree: _Tree, intake: Intake, assignment: str,
-            modules: Sequence[str]) -> tuple[str, ...] | None:
-    """The folder holding the modules: the top, ``exercises/<assignment>``, or those of a single
-    top folder. ``None`` when the way there is refused."""
-    base: tuple[str, ...] = ()
+def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str],
+            start: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The folder holding the modules: ``start``, its ``exercises/<assignment>``, or those of a
+    single top folder in it. ``None`` when the way there is refused."""
+    base = start
     for depth in range(2):
         if any(tree.kind((*base, m + s)) != "absent" for m in modules for s in MODULE_SUFFIXES):
             return base
@@ -603,20 +609,22 @@ def _locate(tree: _Tree, intake: Intake, assignment: str,
         if depth == 0:
             names = [n for n in tree.listing(base) if not n.startswith(".") and n != "__MACOSX"]
             if len(names) == 1:
-                kind = tree.kind((names[0],))
+                kind = tree.kind((*base, names[0]))
                 if kind == "dir":
-                    base = (names[0],)
+                    base = (*base, names[0])
                     continue
                 if kind not in ("file", "refused", "absent"):
-                    intake.refuse(_join((names[0],)), _special(kind))
+                    intake.refuse(_join((*base, names[0])), _special(kind))
                     return None
         break
-    return ()
+    return start
 
 
-def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]) -> None:
+def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str],
+            start: tuple[str, ...] = ()) -> None:
+    intake.folder = _join(start)
     try:
-        base = _locate(tree, intake, assignment, modules)
+        base = _locate(tree, intake, assignment, modules, start)
         if base is None:
             return
         intake.folder = _join(base)
@@ -651,12 +659,15 @@ def is_archive(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def read_submission(path: Path, assignment: str, modules: Iterable[str]) -> Intake:
+def read_submission(path: Path, assignment: str, modules: Iterable[str], *,
+                    within: Path | None = None) -> Intake:
     """Read a submission — a folder, a checkout, a ``.py``/``.ipynb`` module file or an archive —
     as data: the ``.py``/``.ipynb`` files of the folder holding ``modules``, and what was refused.
 
-    The path the user named is theirs (its folders are followed as given); everything below it,
-    and a named file itself, is the submission's and is never followed through a link.
+    The folder the user named (or a named file's folder) is theirs and is followed as given;
+    everything below it, and a named file itself, is the submission's and is never followed
+    through a link. With ``within`` (the course's folder), a path inside it is walked from there:
+    ``<course>/exercises/lec04`` of a pull request may itself be a link, and is then refused.
     Raises ``GraderError`` for a path that does not exist or is not a submission.
     """
     modules = list(modules)
@@ -665,28 +676,56 @@ def read_submission(path: Path, assignment: str, modules: Iterable[str]) -> Inta
         raise GraderError(
             f"{path}: 경로가 없습니다. 제출물 폴더나 .py/.ipynb 파일을 지정하세요 / "
             f"path does not exist; give the submission folder or a .py/.ipynb file")
+    trusted = Path(os.path.abspath(within)) if within is not None else None
+    if trusted is not None and path != trusted and path.is_relative_to(trusted):
+        root, rel = trusted, path.relative_to(trusted).parts
+    elif path.is_dir():
+        root, rel = path, ()
+    else:
+        root, rel = path.parent, (path.name,)
     intake = Intake(path)
-    if path.is_dir():  # the folder the user named, followed as given
-        folder = _Folder(path.resolve())
-        try:
-            _gather(folder, intake, assignment, modules)
-        finally:
-            folder.close()
-        return intake
-    if is_archive(path):
-        read_archive(path, intake, assignment, modules)
-        return intake
-    if path.suffix not in MODULE_SUFFIXES:
-        raise GraderError(
-            f"{path}: 제출물은 폴더, .py/.ipynb 파일 또는 압축 파일(.zip, .tar, .tar.gz)이어야 합니다 / "
-            f"expected a folder, a .py/.ipynb file or an archive (.zip, .tar, .tar.gz)")
-    intake.single = path.stem
-    parent = _Folder(path.parent.resolve())
+    tree = _Folder(root.resolve())
     try:
-        limit = MAX_NOTEBOOK_BYTES if path.suffix == ".ipynb" else MAX_MODULE_BYTES
-        intake.files[path.name] = parent.read((path.name,), limit)
-    except Refused as exc:
-        intake.refuse(shown(path.name), exc)
+        _read_below(tree, rel, intake, assignment, modules)
     finally:
-        parent.close()
+        tree.close()
     return intake
+
+
+def _read_below(tree: _Folder, rel: tuple[str, ...], intake: Intake, assignment: str,
+                modules: Sequence[str]) -> None:
+    for i in range(1, len(rel)):  # the folders between the trusted root and the path
+        try:
+            tree._dir(rel[:i])
+        except Refused as exc:
+            intake.refuse(_join(rel[:i]), exc)
+            return
+    kind = tree.kind(rel) if rel else "dir"
+    if kind == "dir":
+        _gather(tree, intake, assignment, modules, rel)
+        return
+    name = rel[-1]
+    suffix = Path(name).suffix
+    if not is_archive(Path(name)) and suffix not in MODULE_SUFFIXES:
+        if kind == "file":
+            raise GraderError(
+                f"{intake.source}: 제출물은 폴더, .py/.ipynb 파일 또는 압축 파일(.zip, .tar, .tar.gz)"
+                f"이어야 합니다 / expected a folder, a .py/.ipynb file or an archive (.zip, .tar, "
+                f".tar.gz)")
+        intake.refuse(_join(rel), _special(kind))  # a link to a folder, a FIFO, ...
+        return
+    if is_archive(Path(name)):
+        parent = tree._dir(rel[:-1])
+        opener = ((lambda: os.open(name, _FILE_FLAGS, dir_fd=parent)) if isinstance(parent, int)
+                  else (lambda: os.open(parent / name, _FILE_FLAGS)))
+        if kind != "file":
+            intake.refuse(_join(rel), _special(kind))
+        else:
+            _read_archive(opener, _join(rel), intake, assignment, modules)
+        return
+    intake.single = Path(name).stem
+    limit = MAX_NOTEBOOK_BYTES if suffix == ".ipynb" else MAX_MODULE_BYTES
+    try:
+        intake.files[name] = tree.read(rel, limit)
+    except Refused as exc:
+        intake.refuse(_join(rel), exc)

@@ -85,7 +85,7 @@ def _module_source(name: str, raw: bytes) -> str:
 def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     """Read the submission (see ``grader.intake``) and write its modules into a new private
     folder."""
-    intake = read_submission(path, assignment.name, assignment.modules)
+    intake = read_submission(path, assignment.name, assignment.modules, within=course.root)
     modules = assignment.modules
     if intake.single is not None:
         if intake.single not in modules:

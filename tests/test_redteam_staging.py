@@ -184,6 +184,19 @@ def test_linked_exercises_folder_of_a_checkout(course: Any, tmp_path: Path, isol
 
 
 @FENCE
+def test_course_exercises_folder_replaced_by_a_link(tmp_path: Path, isolation: str) -> None:
+    """A pull request that turns the course's exercises/lec04 into a link to solutions/lec04,
+    graded as CI does (``grader check`` without a path: the course's own exercises folder)."""
+    own = rs.build_course(tmp_path / "course", rs.LIMITS)
+    exercises = own.exercises_dir(rs.ASSIGNMENT)
+    exercises.rmdir()
+    exercises.symlink_to(reference(own).parent, target_is_directory=True)
+    result, report = graded(own, exercises, isolation, tmp_path)
+    rs.check_scores(result, missing(ALL))
+    assert_refused(result, report, "exercises/lec04", "symlink")
+
+
+@FENCE
 def test_link_to_a_folder_named_like_a_module(course: Any, tmp_path: Path, isolation: str) -> None:
     sub = rs.write_submission(tmp_path / "s", activations=None)
     (sub / "activations.py").symlink_to(reference(course).parent, target_is_directory=True)

@@ -94,6 +94,36 @@ def test_a_linked_exercises_folder_is_refused(tmp_path: Path) -> None:
     assert reasons(read(checkout2)) == {"exercises": "symlink"}
 
 
+@pytest.mark.parametrize("linked", ["exercises/lec04", "exercises"])
+def test_a_course_s_own_exercises_folder_is_walked_from_the_course(tmp_path: Path,
+                                                                   linked: str) -> None:
+    """The default submission of ``grader check`` is <course>/exercises/lec04, which a pull
+    request may have turned into a link to solutions/: walked from the course, it is refused."""
+    course = tmp_path / "course"
+    solutions = folder(course / "solutions" / "lec04", **{"activations.py": CODE})
+    (course / "exercises").mkdir(parents=True) if linked != "exercises" else None
+    (course / linked).symlink_to(solutions if linked.endswith("lec04") else solutions.parent)
+    got = read_submission(course / "exercises" / "lec04", A, MODULES, within=course)
+    assert got.files == {} and reasons(got) == {linked: "symlink"}
+    # Without the course, the named folder would be the user's choice, followed as given.
+    assert read_submission(course / "exercises" / "lec04", A, MODULES).files == {
+        "activations.py": CODE}
+
+
+def test_a_course_s_own_exercises_folder_is_read(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    folder(course / "exercises" / "lec04", **{"activations.py": CODE})
+    (course / "exercises" / "lec04" / "linear_neurons.py").symlink_to(course / "x.py")
+    got = read_submission(course / "exercises" / "lec04", A, MODULES, within=course)
+    assert got.files == {"activations.py": CODE} and got.folder == "exercises/lec04"
+    assert reasons(got) == {"exercises/lec04/linear_neurons.py": "symlink"}
+    got = read_submission(course / "exercises" / "lec04" / "activations.py", A, MODULES,
+                          within=course)
+    assert got.files == {"activations.py": CODE} and got.single == "activations"
+    got = read_submission(course, A, MODULES, within=course)  # the course itself: a checkout
+    assert got.folder == "exercises/lec04" and set(got.files) == {"activations.py"}
+
+
 def test_a_lone_linked_top_folder_is_refused(tmp_path: Path) -> None:
     reference = folder(tmp_path / "ref", **{"activations.py": CODE})
     sub = tmp_path / "s"
