@@ -28,7 +28,7 @@ from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
 from grader.result import Result
-from grader.submission import stage
+from grader.submission import explain_refusals, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -167,6 +167,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         _forget_modules(private)
         shutil.rmtree(private, ignore_errors=True)
     functions = scoring.score(a, run.outcomes)
+    explain_refusals(functions, staged.refused)
     score, max_score = scoring.total(functions)
     notes = list(staged.notes)
     if session.used_isolation != "bwrap":

@@ -23,7 +23,7 @@ from grader import scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
-from grader.result import RefusedFile
+from grader.result import FunctionResult, RefusedFile
 
 
 @dataclass
@@ -115,3 +115,21 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             f"이 하나도 없습니다 / none of the assignment's modules were found "
             f"({', '.join(m + '.py' for m in modules)})")
     return staged
+
+
+def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:
+    """Put the refusal first in the message of each function it made missing: the refused
+    module file for that module's functions, a refused folder or archive for all of them."""
+    for f in functions:
+        if f.status != "missing":
+            continue
+        module = f.name.split(".", 1)[0]
+        causes = [r for r in refused
+                  if r.path.rsplit("/", 1)[-1] in (f"{module}.py", f"{module}.ipynb")
+                  or not r.path.endswith((".py", ".ipynb"))]
+        if not causes:
+            continue
+        why = f"{causes[0].path}: {causes[0].message}"
+        for t in f.tests:
+            if not t.passed:
+                t.message = f"{why}\n{t.message}" if t.message else why

@@ -81,6 +81,13 @@ def assert_refused(result: Result, report: str, path: str, reason: str) -> None:
         "path": path, "reason": reason, "message": found[0].message}
 
 
+def assert_explained(result: Result, functions: list[str], path: str) -> None:
+    """Each function the refusal made missing says so first, naming the file."""
+    for name in functions:
+        assert result.function(name).reason.startswith(f"{path}: "), (
+            name, result.function(name).reason)
+
+
 # --- links --------------------------------------------------------------------------------------
 
 @FENCE
@@ -92,6 +99,7 @@ def test_link_to_the_reference_module(course: Any, tmp_path: Path, isolation: st
     rs.check_scores(result, missing(ACTIVATIONS))
     assert result.score == sum(rs.LINEAR_FUNCTIONS.values())
     assert_refused(result, report, "activations.py", "symlink")
+    assert_explained(result, ACTIVATIONS, "activations.py")
     assert "심볼릭 링크" in report and "symbolic link" in report
 
 
@@ -125,6 +133,7 @@ def test_link_to_a_hidden_suite_read_by_another_module(course: Any, tmp_path: Pa
     result, report = graded(course, sub, isolation, tmp_path)
     rs.check_scores(result, missing(LINEAR))
     assert_refused(result, report, "linear_neurons.py", "symlink")
+    assert_explained(result, LINEAR, "linear_neurons.py")
     outputs = "".join(t.output for f in result.functions for t in f.tests)
     assert "peek failed: FileNotFoundError" in outputs  # the attack ran, and found nothing
     assert SUITE_MARK not in report
@@ -194,6 +203,7 @@ def test_course_exercises_folder_replaced_by_a_link(tmp_path: Path, isolation: s
     result, report = graded(own, exercises, isolation, tmp_path)
     rs.check_scores(result, missing(ALL))
     assert_refused(result, report, "exercises/lec04", "symlink")
+    assert_explained(result, ALL, "exercises/lec04")
 
 
 @FENCE
@@ -399,3 +409,4 @@ def test_zip_bomb(course: Any, tmp_path: Path, isolation: str) -> None:
     result, report = graded(course, path, isolation, tmp_path)
     rs.check_scores(result, missing(ACTIVATIONS))
     assert_refused(result, report, "activations.py", "bomb")
+    assert_explained(result, ACTIVATIONS, "activations.py")
