@@ -127,6 +127,11 @@ def _special(kind: str) -> Refused:
     return Refused("special", what_ko=ko, what_en=en)
 
 
+def _not_read(kind: str) -> Refused:
+    """Why an entry of this kind (not "file" or "dir") is refused."""
+    return Refused("unreadable", detail="lstat") if kind == "unreadable" else _special(kind)
+
+
 def _mib(n: int) -> str:
     return f"{n / (1 << 20):g} MiB"
 
@@ -241,15 +246,16 @@ class _Folder:
         if parts in self._dirs:
             return self._dirs[parts]
         if not parts:
-            handle: _Dir = (os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
-                            if FD_WALK else self.root)
+            try:
+                handle: _Dir = (os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+                                if FD_WALK else self.root)
+            except OSError as exc:
+                raise Refused("unreadable", detail=exc.strerror or type(exc).__name__) from None
         else:
             parent = self._dir(parts[:-1])
             kind = self._kind_at(parent, parts[-1])
-            if kind == "unreadable":
-                raise Refused("unreadable", detail="lstat")
             if kind != "dir":
-                raise _special(kind)
+                raise _not_read(kind)
             if isinstance(parent, int):
                 try:
                     handle = os.open(parts[-1], os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW
@@ -289,10 +295,8 @@ class _Folder:
         name = parts[-1]
         # Refuse by lstat first, so that a device or FIFO is never even opened ...
         kind = self._kind_at(parent, name)
-        if kind == "unreadable":
-            raise Refused("unreadable", detail="lstat")
         if kind != "file":
-            raise _special(kind)
+            raise _not_read(kind)
         try:
             if isinstance(parent, int):
                 fd = os.open(name, _FILE_FLAGS, dir_fd=parent)
@@ -450,7 +454,7 @@ def _index_zip(f: IO[bytes], size: int, archive: _Archive) -> zipfile.ZipFile:
             continue
         if not parts:
             continue
-        mode = info.external_attr >> 16 if info.create_system == 3 else 0  # made on Unix
+        mode = info.external_attr >> 16  # Unix mode bits, when the maker stored them
         kind = _kind(mode) if stat.S_IFMT(mode) else ("dir" if info.is_dir() else "file")
         if kind == "dir":
             archive.add_dir(parts)
@@ -602,7 +606,7 @@ def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
             if kind == "refused":
                 return None
             if kind != "dir":
-                intake.refuse(_join(parts), _special(kind))
+                intake.refuse(_join(parts), _not_read(kind))
                 return None
             if i == 2:
                 return parts
@@ -614,7 +618,7 @@ def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
                     base = (*base, names[0])
                     continue
                 if kind not in ("file", "refused", "absent"):
-                    intake.refuse(_join((*base, names[0])), _special(kind))
+                    intake.refuse(_join((*base, names[0])), _not_read(kind))
                     return None
         break
     return start
@@ -642,12 +646,16 @@ def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
         if kind == "refused":
             continue
         limit = MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_MODULE_BYTES
+        left = MAX_TOTAL_BYTES - total  # never read (or unpack) past the submission's total
         try:
             if kind != "file":
-                raise _special(kind) if kind != "unreadable" else Refused("unreadable", detail="lstat")
-            data = tree.read(parts, limit)
-            if total + len(data) > MAX_TOTAL_BYTES:
-                raise Refused("total_too_large", limit=_mib(MAX_TOTAL_BYTES))
+                raise _not_read(kind)
+            try:
+                data = tree.read(parts, min(limit, left))
+            except Refused as exc:
+                if exc.reason == "too_large" and left < limit:
+                    raise Refused("total_too_large", limit=_mib(MAX_TOTAL_BYTES)) from None
+                raise
         except Refused as exc:
             intake.refuse(_join(parts), exc)
             continue
@@ -712,14 +720,14 @@ def _read_below(tree: _Folder, rel: tuple[str, ...], intake: Intake, assignment:
                 f"{intake.source}: 제출물은 폴더, .py/.ipynb 파일 또는 압축 파일(.zip, .tar, .tar.gz)"
                 f"이어야 합니다 / expected a folder, a .py/.ipynb file or an archive (.zip, .tar, "
                 f".tar.gz)")
-        intake.refuse(_join(rel), _special(kind))  # a link to a folder, a FIFO, ...
+        intake.refuse(_join(rel), _not_read(kind))  # a link to a folder, a FIFO, ...
         return
     if is_archive(Path(name)):
         parent = tree._dir(rel[:-1])
         opener = ((lambda: os.open(name, _FILE_FLAGS, dir_fd=parent)) if isinstance(parent, int)
                   else (lambda: os.open(parent / name, _FILE_FLAGS)))
         if kind != "file":
-            intake.refuse(_join(rel), _special(kind))
+            intake.refuse(_join(rel), _not_read(kind))
         else:
             _read_archive(opener, _join(rel), intake, assignment, modules)
         return
