@@ -42,8 +42,18 @@ def folder(root: Path, **files: bytes) -> Path:
     return root
 
 
+@pytest.fixture(params=["dir_fd", "paths"])
+def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of walking a folder: descriptors (Linux, macOS) and checked paths (the fallback
+    for platforms without ``dir_fd``, exercised here on this one)."""
+    if request.param == "paths":
+        monkeypatch.setattr(intake, "FD_WALK", False)
+    return str(request.param)
+
+
 # --- folders ------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures("walk")
 def test_regular_files_are_read_and_others_ignored(tmp_path: Path) -> None:
     sub = folder(tmp_path / "s", **{"activations.py": CODE, "helper.py": b"X = 1\n",
                                     "notes.txt": b"x", "linear_neurons.ipynb": b"{}"})
@@ -54,6 +64,7 @@ def test_regular_files_are_read_and_others_ignored(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("target", ["absolute", "relative", "chain", "inside", "dangling"])
+@pytest.mark.usefixtures("walk")
 def test_a_symbolic_link_is_never_followed(tmp_path: Path, target: str) -> None:
     secret = tmp_path / "outside" / "activations.py"
     secret.parent.mkdir()
@@ -79,6 +90,7 @@ def test_a_symbolic_link_is_never_followed(tmp_path: Path, target: str) -> None:
     assert set(got.files) == {"linear_neurons.py", "real.py"}
 
 
+@pytest.mark.usefixtures("walk")
 def test_a_linked_exercises_folder_is_refused(tmp_path: Path) -> None:
     reference = folder(tmp_path / "course" / "solutions" / "lec04", **{"activations.py": CODE})
     checkout = tmp_path / "checkout"
@@ -95,6 +107,7 @@ def test_a_linked_exercises_folder_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("linked", ["exercises/lec04", "exercises"])
+@pytest.mark.usefixtures("walk")
 def test_a_course_s_own_exercises_folder_is_walked_from_the_course(tmp_path: Path,
                                                                    linked: str) -> None:
     """The default submission of ``grader check`` is <course>/exercises/lec04, which a pull
@@ -110,6 +123,7 @@ def test_a_course_s_own_exercises_folder_is_walked_from_the_course(tmp_path: Pat
         "activations.py": CODE}
 
 
+@pytest.mark.usefixtures("walk")
 def test_a_course_s_own_exercises_folder_is_read(tmp_path: Path) -> None:
     course = tmp_path / "course"
     folder(course / "exercises" / "lec04", **{"activations.py": CODE})
@@ -133,6 +147,7 @@ def test_a_lone_linked_top_folder_is_refused(tmp_path: Path) -> None:
     assert got.files == {} and reasons(got) == {"student1": "symlink"}
 
 
+@pytest.mark.usefixtures("walk")
 def test_a_link_to_a_folder_named_like_a_module_is_refused(tmp_path: Path) -> None:
     sub = folder(tmp_path / "s", **{"linear_neurons.py": CODE})
     (sub / "activations.py").symlink_to(tmp_path)
@@ -142,6 +157,7 @@ def test_a_link_to_a_folder_named_like_a_module_is_refused(tmp_path: Path) -> No
     assert "폴더" in got.refused[1].message and "a folder" in got.refused[1].message
 
 
+@pytest.mark.usefixtures("walk")
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     sub = folder(tmp_path / "s", **{"linear_neurons.py": CODE})
     os.mkfifo(sub / "activations.py")
@@ -203,6 +219,7 @@ def test_a_linked_folder_swapped_in_after_the_check_is_refused(tmp_path: Path,
     assert got.files == {} and reasons(got) == {"exercises/lec04": "symlink"}
 
 
+@pytest.mark.usefixtures("walk")
 def test_an_oversized_file_is_refused_unread(tmp_path: Path) -> None:
     sub = folder(tmp_path / "s", **{"linear_neurons.py": CODE})
     with open(sub / "activations.py", "wb") as f:
@@ -223,6 +240,7 @@ def test_an_open_pipe_is_not_read() -> None:
         os.close(w)
 
 
+@pytest.mark.usefixtures("walk")
 def test_a_folder_with_too_many_files_is_refused(tmp_path: Path) -> None:
     sub = folder(tmp_path / "s", **{"activations.py": CODE})
     for i in range(intake.MAX_FOLDER_ENTRIES):
@@ -243,6 +261,7 @@ def test_the_total_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert reasons(got) == {"b_helper.py": "total_too_large"}
 
 
+@pytest.mark.usefixtures("walk")
 def test_checkout_and_single_top_folder_layouts(tmp_path: Path) -> None:
     checkout = folder(tmp_path / "c" / "exercises" / "lec04", **{"activations.py": CODE})
     assert read(tmp_path / "c").files == {"activations.py": CODE}
