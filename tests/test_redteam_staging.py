@@ -410,3 +410,28 @@ def test_zip_bomb(course: Any, tmp_path: Path, isolation: str) -> None:
     rs.check_scores(result, missing(ACTIVATIONS))
     assert_refused(result, report, "activations.py", "bomb")
     assert_explained(result, ACTIVATIONS, "activations.py")
+
+
+@FENCE
+def test_tar_gz_bomb(course: Any, tmp_path: Path, isolation: str) -> None:
+    """200 MB of zeros in a tar.gz: a stream cannot skip a member without unpacking it, so the
+    archive is refused at the ratio bound, after about 1 MiB unpacked — every module missing."""
+    path = tmp_path / "bomb.tar.gz"
+
+    class Zeros(io.RawIOBase):
+        def readinto(self, b: Any) -> int:
+            b[:] = bytes(len(b))
+            return len(b)
+
+    with tarfile.open(path, "w:gz") as tf:
+        raw = rs.LINEAR_NEURONS.encode()
+        info = tarfile.TarInfo("linear_neurons.py")
+        info.size = len(raw)
+        tf.addfile(info, io.BytesIO(raw))
+        info = tarfile.TarInfo("activations.py")
+        info.size = 200 << 20
+        tf.addfile(info, Zeros())
+    result, report = graded(course, path, isolation, tmp_path)
+    rs.check_scores(result, missing(ALL))
+    assert_refused(result, report, "bomb.tar.gz", "bomb")
+    assert_explained(result, ALL, "bomb.tar.gz")
