@@ -28,7 +28,7 @@ from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
 from grader.result import Result
-from grader.submission import stage
+from grader.submission import explain_refusals, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -148,6 +148,8 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         private_reference = _copy_suites(found, reference_dir, private / "suites",
                                          private / "reference")
         staged = stage(submission, course, a)
+        if staged.modules != a.modules:  # one module file: only its functions are graded
+            a = a.only(m for m in a.modules if m in staged.modules)
         session = StudentSession(staged.folder, a.modules, course.limits, isolation)
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         code, output = _run_pytest(run, private / "suites")
@@ -165,6 +167,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         _forget_modules(private)
         shutil.rmtree(private, ignore_errors=True)
     functions = scoring.score(a, run.outcomes)
+    explain_refusals(functions, staged.refused)
     score, max_score = scoring.total(functions)
     notes = list(staged.notes)
     if session.used_isolation != "bwrap":
@@ -181,4 +184,5 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         assignment=a.name, score=score, max_score=max_score, seed=seed,
         isolation=session.used_isolation, duration_s=round(time.monotonic() - start, 3),
         grader_version=grader.__version__, functions=functions, notes=notes,
-        limits=dict(course.limits.__dict__))
+        limits=dict(course.limits.__dict__), modules=list(a.modules),
+        refused=list(staged.refused))

@@ -43,6 +43,18 @@ class FunctionResult:
         return ""
 
 
+@dataclass(frozen=True)
+class RefusedFile:
+    """A file of the submission that was not read, and why (see ``grader.intake``).
+
+    제출물에서 읽지 않은 파일과 그 이유. 그 파일은 없는 것으로 채점된다 / graded as missing.
+    """
+
+    path: str  # inside the submission, '/'-separated ("exercises/lec04/activations.py")
+    reason: str  # a code of ``grader.intake.REASONS`` ("symlink", "special", "too_large", ...)
+    message: str  # "한국어 / English"
+
+
 @dataclass
 class Result:
     assignment: str
@@ -55,6 +67,9 @@ class Result:
     functions: list[FunctionResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # bilingual remarks about the whole run
     limits: dict[str, float] = field(default_factory=dict)  # course.yaml limits in force
+    # The modules whose functions were graded (one, when a single module file was checked).
+    modules: list[str] = field(default_factory=list)
+    refused: list[RefusedFile] = field(default_factory=list)  # files not read, each with a reason
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:

@@ -1,6 +1,6 @@
-"""The terminal report: one row per graded function and the total.
+"""The terminal report: one row per graded function, the total and the refused files.
 
-터미널 보고서: 함수마다 한 줄(상태, 점수, 점수를 잃은 첫 번째 이유)과 총점.
+터미널 보고서: 채점한 모듈, 함수마다 한 줄(상태, 점수, 점수를 잃은 첫 번째 이유), 총점, 읽지 않은 파일.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ def _first_line(text: str, width: int) -> str:
 def render(result: Result, *, width: int = 100) -> str:
     name_w = max(len(f.name) for f in result.functions) if result.functions else 10
     lines = [f"{result.assignment} — seed {result.seed}, 격리 isolation: {result.isolation}, "
-             f"{result.duration_s:.2f} s", ""]
+             f"{result.duration_s:.2f} s"]
+    if result.modules:
+        lines.append(f"채점한 모듈 / graded modules: {', '.join(result.modules)}")
+    lines.append("")
     for f in result.functions:
         label = STATUS_LABEL.get(f.status, f.status)
         points = f"{f.score:g}/{f.max_score:g}"
@@ -51,5 +54,8 @@ def render(result: Result, *, width: int = 100) -> str:
                 lines.append(f"{'':<18} {'':<{name_w}}  {'':>9}   {_first_line(hint, width)}")
                 break
     lines += ["", f"총점 / total: {result.score:g} / {result.max_score:g}"]
+    if result.refused:
+        lines += ["", "읽지 않은 파일 (없는 것으로 채점) / refused files (graded as missing):"]
+        lines += [f"  ✗ {r.path}: {r.message}" for r in result.refused]
     lines += [f"※ {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
