@@ -26,6 +26,7 @@ import pytest
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.proxy import Student, StudentSession
+from grader.sandbox import ISOLATIONS
 from grader.scoring import TestOutcome
 
 HINT_PREFIX = "힌트 / Hint: "
@@ -102,7 +103,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "folder, e.g. exercises/lec04)")
     group.addoption("--grader-seed", type=int, default=None,
                     help="seed of the random inputs (default: a new one each run)")
-    group.addoption("--grader-isolation", default="auto", choices=["auto", "bwrap", "process"])
+    group.addoption("--grader-isolation", default="auto", choices=list(ISOLATIONS))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -192,6 +193,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         session = _run(item.config, Path(str(item.path))).session
         session.recorded.clear()
         session.output.clear()
+        session.current_test = item.name
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
