@@ -261,7 +261,10 @@ def make_site(folder: Path) -> Path:
 
 
 def _python() -> str:
-    return os.path.realpath(sys.executable)
+    """This interpreter, symlinks resolved (bwrap's view has no venv) when they can be: an
+    unprivileged user may run a venv whose target lies in a folder it cannot search."""
+    real = os.path.realpath(sys.executable)
+    return real if os.access(real, os.X_OK) else sys.executable
 
 
 def worker_argv(python: str, site: str, submission: str, limits_json: str,
