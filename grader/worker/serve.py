@@ -52,8 +52,8 @@ def main() -> None:
         try:
             applied["landlock"] = landlock.restrict(fence["read"], fence["write"],
                                                     fence.get("list", []))
-        except OSError as exc:
-            _refuse(resp_fd, f"Landlock: {exc}")
+        except Exception as exc:  # whatever went wrong, never serve half-fenced
+            _refuse(resp_fd, f"Landlock: {type(exc).__name__}: {exc}")
     applied["seccomp"] = limits.install_seccomp()
     sys.path.append(submission)
     server = _Server(req_fd, resp_fd, submission, int(settings["output_bytes"]))
