@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
+from grader import sandbox
 from grader.course import Course, load_course
 from grader.engine import grade
 from grader.result import Result
-from grader import sandbox
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO / "solutions" / "lec04"

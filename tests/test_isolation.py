@@ -265,6 +265,6 @@ def test_the_worker_starts_from_its_own_site_alone(tmp_path: Path) -> None:
                          timeout=60, check=True, cwd=tmp_path)
     loaded = run.stdout.decode().split()
     allowed = set(sys.stdlib_module_names) | {"numpy", "__main__", "grader"}
-    strays = [m for m in loaded if m.split(".")[0] not in allowed and not m.startswith("_")
+    strays = [m for m in loaded if (m.split(".")[0] not in allowed and not m.startswith("_"))
               or (m.startswith("grader.") and not m.startswith("grader.worker"))]
     assert strays == [], strays
