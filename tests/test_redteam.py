@@ -12,18 +12,25 @@ states the exact score of every function, a bound on the grading time, and (thro
 
 What stops what (``Attack.stopped_by`` and each test's docstring say it per attack):
 
-- both isolations — the per-call timeout and SIGKILL of the worker's process group (loops,
-  ignored signals); the submission budget (sleeping just under the timeout); the worker's
-  rlimits (memory, file size) and seccomp filter (fork/clone/exec, threads, sockets — so the
-  network is closed under ``process`` too); the wire (only plain data crosses, bad frames are
-  protocol violations); the process boundary itself (frames, monkeypatching); the engine's
-  private copy of the suites (a shipped conftest.py & co.).
-- bwrap only — the filesystem view (no reference, no course, no hidden suites to read or to
-  write), a private ``/tmp``, a PID namespace (the grading process is out of reach).
-  Under ``process`` the report says the isolation was reduced (the filesystem, the course
-  included, is readable and writable); the references are copied before any student code runs,
-  the worker drops its capabilities and the grader is non-dumpable, so the trusted process
-  itself stays out of reach there too.
+- every fence (bwrap, landlock, process) — the per-call timeout and SIGKILL of the worker's
+  process group (loops, ignored signals), after which the function's later tests fail at once;
+  the submission budget (sleeping just under the timeout); an empty standard input (input());
+  the worker's rlimits (memory, file size) and seccomp filter (fork/clone/exec, threads,
+  sockets — so the network is closed under ``process`` too); the wire (only plain data crosses,
+  bad frames are protocol violations); the process boundary itself (frames, monkeypatching);
+  the engine's private copy of the suites (a shipped conftest.py & co.).
+- bwrap — the filesystem view (no reference, no course, no hidden suites to read or to write),
+  a private ``/tmp``, a PID namespace (the grading process is out of reach).
+- landlock — the worker's own fence: the reference, the course, the hidden suites, the grader's
+  temporary files, ``/proc`` and ``/tmp`` exist but cannot be opened (EACCES); it writes only
+  its scratch folder; TCP is denied by Landlock too (ABI 4+), signals are scoped (ABI 6+).
+- process — the report says the isolation was reduced (the filesystem, the course included, is
+  readable and writable); the references are copied before any student code runs, the worker
+  drops its capabilities and the grader is non-dumpable, so the trusted process itself stays out
+  of reach there too. ``auto`` never picks it while hidden suites are in play.
+
+``test_as_an_unprivileged_user`` runs the grader as user nobody (root hides permission
+problems) with a stand-in ``bwrap`` that fails like AppArmor first on PATH.
 """
 
 from __future__ import annotations
@@ -196,7 +203,7 @@ ATTACK_TABLE = [
 @ISOLATION
 @pytest.mark.parametrize("attack", ATTACK_TABLE, ids=[a.name for a in ATTACK_TABLE])
 def test_attack(course: Any, tmp_path: Path, isolation: str, attack: Attack) -> None:
-    """See ``Attack.stopped_by``; these hold under both isolations."""
+    """See ``Attack.stopped_by``; these hold under every fence."""
     result = grade_attack(course, tmp_path, attack.name, isolation, attack.max_s)
     rs.check_scores(result, attack.expected)
     for function, fragments in attack.says.items():
@@ -374,7 +381,8 @@ def test_tamper_with_the_reference_of_another_module(tmp_path: Path, isolation: 
 @ISOLATION
 def test_read_the_grading_process(course: Any, tmp_path: Path, isolation: str) -> None:
     """relu reads /proc/<ppid>/environ and /proc/<ppid>/mem of its parent. bwrap: the parent is
-    bwrap's init in a new PID namespace (relu raises, 0 points). process: the parent is the
+    bwrap's init in a new PID namespace (relu raises, 0 points). landlock: /proc is outside the
+    fence (PermissionError). process: the parent is the
     grading process, which is non-dumpable, and the worker has dropped its capabilities (even
     as root), so both reads fail with a permission error: 0 points."""
     result = grade_attack(course, tmp_path, "read_grader_process", isolation, QUICK_S)
@@ -392,8 +400,8 @@ def test_writing_files(course: Any, tmp_path: Path, isolation: str,
     file into /tmp, then answers correctly: full marks (writing is not a mistake), an honest
     score, and nothing lands in our working folder or the submission. The working folder is
     private in both isolations and removed afterwards (``watched`` checks the temporary folder
-    is empty). /tmp is private only under bwrap (a tmpfs); under process isolation the file
-    really appears in the machine's /tmp."""
+    is empty). /tmp is private under bwrap (a tmpfs) and out of reach under Landlock; under
+    process isolation the file really appears in the machine's /tmp."""
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
