@@ -97,12 +97,14 @@ def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret
     notes = list(choice.notes)
     if session.used_isolation == "landlock":
         report = session.fence_report
-        gaps = report.get("not_applied") or []
+        abi = int(report["abi"]) if isinstance(report.get("abi"), int) else 0
+        fenced = "filesystem" + (", TCP" if abi >= 4 else "") + \
+            (", signals, abstract sockets" if abi >= 6 else "")
+        gaps = [str(g) for g in report.get("not_applied") or []]
+        gaps += [f"{p} (protected, not granted)" for p in report.get("refused") or []]
         notes.append(
-            f"Landlock ABI {report.get('abi', '?')}로 격리했습니다 / fenced with Landlock ABI "
-            f"{report.get('abi', '?')} (filesystem" + (", TCP" if "tcp" not in str(gaps) else "")
-            + ")" + (f"; 적용하지 못한 규칙 / rules not applied: {'; '.join(map(str, gaps))}"
-                     if gaps else ""))
+            f"Landlock ABI {abi}로 격리했습니다 / fenced with Landlock ABI {abi} ({fenced})"
+            + (f"; 적용하지 못한 규칙 / rules not applied: {'; '.join(gaps)}" if gaps else ""))
     elif session.used_isolation == "process" and secret:
         notes.append(
             f"{REDUCED_ISOLATION}: 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 읽고 쓸 수 "

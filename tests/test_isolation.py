@@ -268,3 +268,18 @@ def test_the_worker_starts_from_its_own_site_alone(tmp_path: Path) -> None:
     strays = [m for m in loaded if (m.split(".")[0] not in allowed and not m.startswith("_"))
               or (m.startswith("grader.") and not m.startswith("grader.worker"))]
     assert strays == [], strays
+
+
+def test_an_older_abi_says_what_it_cannot_fence() -> None:
+    """The fence handles every right the running ABI knows of and reports the rest: never a
+    silent partial fence."""
+    from grader.worker import landlock
+
+    assert landlock.gaps(7) == landlock.gaps(6) == []
+    older = " ".join(landlock.gaps(3))
+    assert "TCP" in older and "signals" in older and "abstract UNIX" in older
+    assert "truncating" in " ".join(landlock.gaps(2))
+    assert not landlock.handled_fs(1) & (landlock.REFER | landlock.TRUNCATE)
+    assert landlock.handled_fs(3) & landlock.TRUNCATE and not landlock.handled_fs(4) & \
+        landlock.IOCTL_DEV
+    assert landlock.handled_fs(5) & landlock.IOCTL_DEV

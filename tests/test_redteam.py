@@ -326,6 +326,9 @@ def test_report_names_the_isolation(course: Any, tmp_path: Path) -> None:
         assert result.score == result.max_score
         reduced = [n for n in result.notes if "reduced isolation" in n]
         assert bool(reduced) == (isolation == "process"), result.notes
+        # Landlock: the ABI in force and what it fences
+        assert any(re.search(r"fenced with Landlock ABI \d+ \(filesystem", n)
+                   for n in result.notes) == (isolation == "landlock"), result.notes
         assert not any("seccomp" in n for n in result.notes)
 
 

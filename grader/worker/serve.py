@@ -52,6 +52,7 @@ def main() -> None:
         try:
             applied["landlock"] = landlock.restrict(fence["read"], fence["write"],
                                                     fence.get("list", []))
+            applied["landlock"]["refused"] = fence.get("refused", [])
         except Exception as exc:  # whatever went wrong, never serve half-fenced
             _refuse(resp_fd, f"Landlock: {type(exc).__name__}: {exc}")
     applied["seccomp"] = limits.install_seccomp()
