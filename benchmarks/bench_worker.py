@@ -4,7 +4,7 @@ Targets on the 2-core reference machine: worker start <= 150 ms, one small call 
 overhead, the whole `activations` grading <= 1 s. For scale: `nbgrader autograde` 8.45 s and
 Otter-Grader's `otter run` 8.50 s for one notebook with four such functions.
 
-    python benchmarks/bench_worker.py [--isolation auto|bwrap|process] [--repeat N]
+    python benchmarks/bench_worker.py [--isolation auto|bwrap|landlock|process] [--repeat N]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import yaml
 from grader.course import Limits, load_course
 from grader.engine import grade
 from grader.proxy import Student, StudentSession
+from grader.sandbox import ISOLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,7 @@ def median_ms(samples: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--isolation", default="auto")
+    parser.add_argument("--isolation", default="auto", choices=ISOLATIONS)
     parser.add_argument("--repeat", type=int, default=15)
     opts = parser.parse_args()
     submission = ROOT / "solutions" / "lec04"
@@ -86,9 +87,9 @@ def main() -> None:
         for _ in range(n):
             f(z)
         calls.append((time.perf_counter() - t) / n)
-        isolation = session.used_isolation
+        isolation, fence = session.used_isolation, session.fence_report
         session.close()
-    print(f"isolation: {isolation}")
+    print(f"isolation: {isolation}" + (f" (Landlock ABI {fence['abi']})" if fence else ""))
     print(f"floor, pipe ping-pong between two Python processes: {pipe_floor_us():.0f} µs")
     print(f"worker start:          {median_ms(starts)}")
     print(f"one small call (relu): {statistics.median(calls) * 1e6:.0f} µs round trip "

@@ -3,8 +3,8 @@
 학생 코드는 별도 작업자(worker) 프로세스에서만 실행되고, 테스트·참조 해답·채점은 신뢰 프로세스에 남는다.
 Student code runs only in a worker process; tests, references and scoring stay in the trusted one.
 
-Keep this file free of imports: the worker imports ``grader.wire`` inside the sandbox, where only
-NumPy and the standard library exist.
+Keep this file free of imports. The worker never reads it: it imports ``grader.worker`` (the only
+part of ``grader`` it can see) under a ``grader/__init__.py`` of its own (``sandbox.make_site``).
 """
 
 __version__ = "0.1.0"

@@ -42,8 +42,11 @@ course_option = click.option(
 assignment_option = click.option("--assignment", "-a", default=None,
                                  help="assignment name (default: the course's only one)")
 isolation_option = click.option(
-    "--isolation", type=click.Choice(["auto", "bwrap", "process"]), default="auto",
-    show_default=True, help="bwrap: namespaces and a read-only view; process: a plain process")
+    "--isolation", type=click.Choice(["auto", "bwrap", "landlock", "process"]), default="auto",
+    show_default=True,
+    help="the fence around student code — bwrap: namespaces and a read-only view; landlock: the "
+         "worker fences itself (Linux 5.13+); process: a plain process (reduced isolation); "
+         "auto: the strongest that works here")
 
 
 @click.group()
@@ -79,7 +82,7 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
           output: Path | None, seed: int | None, fail_under: float | None, isolation: str,
           suites: tuple[Path, ...]) -> None:
     """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
-    from grader.engine import grade
+    from grader.engine import REDUCED_ISOLATION, grade
     from grader.report import json as json_report
     from grader.report import text as text_report
     from grader.report import write_atomically
@@ -96,10 +99,11 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     except GraderError as exc:
         _fail(exc)
         return
-    if result.isolation != "bwrap" and (suites or course.solutions_dir(a.name).is_dir()):
-        click.secho("경고 / WARNING: 숨겨진 테스트를 bubblewrap 없이 채점했습니다 — 학생 코드가 참조 해답을 "
-                    "읽을 수 있었습니다 / hidden suites were graded without bubblewrap: student code "
-                    "could read the reference and the hidden tests (see the report's notes)",
+    if any(note.startswith(REDUCED_ISOLATION) for note in result.notes):
+        click.secho("경고 / WARNING: 격리 수준 낮음 — 숨겨진 테스트를 프로세스 격리로 채점했습니다. 학생 "
+                    "코드가 참조 해답과 숨겨진 테스트를 읽을 수 있었습니다 / reduced isolation: hidden "
+                    "suites were graded with --isolation process; student code could read the "
+                    "reference and the hidden tests (see the report's notes)",
                     err=True, fg="yellow")
     rendered = json_report.render(result) if fmt == "json" else text_report.render(result)
     if output is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import plugin, scoring, scratch
+from grader import plugin, sandbox, scoring, scratch
 from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
@@ -78,6 +78,40 @@ def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = 
             f"{public}: 채점할 테스트가 없습니다 / no suites to run (expected "
             f"exercises/{assignment}/tests or solutions/{assignment}/tests)")
     return found
+
+
+# The start of the report's note when hidden suites were graded by a worker that could read them.
+REDUCED_ISOLATION = "격리 수준 낮음"
+
+
+def hidden_in_play(found: dict[str, Path], reference_dir: Path) -> bool:
+    """Whether anything secret is graded with: hidden suites or the reference (``solutions/``
+    present, ``--suites``, a bundle). Then ``auto`` never uses a worker that could read them."""
+    return any(name.startswith("hidden") for name in found) or reference_dir.is_dir()
+
+
+def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret: bool) \
+        -> list[str]:
+    """What the report says about the fence: which one, why not a stronger one, what it could
+    not enforce."""
+    notes = list(choice.notes)
+    if session.used_isolation == "landlock":
+        report = session.fence_report
+        abi = int(report["abi"]) if isinstance(report.get("abi"), int) else 0
+        fenced = "filesystem" + (", TCP" if abi >= 4 else "") + \
+            (", signals, abstract sockets" if abi >= 6 else "")
+        gaps = [str(g) for g in report.get("not_applied") or []]
+        gaps += [f"{p} (protected, not granted)" for p in report.get("refused") or []]
+        notes.append(
+            f"Landlock ABI {abi}로 격리했습니다 / fenced with Landlock ABI {abi} ({fenced})"
+            + (f"; 적용하지 못한 규칙 / rules not applied: {'; '.join(gaps)}" if gaps else ""))
+    elif session.used_isolation == "process" and secret:
+        notes.append(
+            f"{REDUCED_ISOLATION}: 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 읽고 쓸 수 "
+            "있습니다 / reduced isolation: graded with process isolation (asked for with "
+            "--isolation process); student code could read and write the filesystem, the "
+            "course's hidden suites and reference included")
+    return notes
 
 
 def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
@@ -139,6 +173,8 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     reference_dir = course.solutions_dir(a.name)
     if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
         reference_dir = Path(suites[0]).resolve().parent
+    secret = hidden_in_play(found, reference_dir)
+    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)  # NoFence before any work
     start = time.monotonic()
     scratch.sweep_stale()
     private = scratch.make_dir("suites")
@@ -150,7 +186,8 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         staged = stage(submission, course, a)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
-        session = StudentSession(staged.folder, a.modules, course.limits, isolation)
+        session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
+                                 protected=[course.root, private, reference_dir, *found.values()])
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         code, output = _run_pytest(run, private / "suites")
         if code == pytest.ExitCode.INTERRUPTED:
@@ -169,14 +206,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     functions = scoring.score(a, run.outcomes)
     explain_refusals(functions, staged.refused)
     score, max_score = scoring.total(functions)
-    notes = list(staged.notes)
-    if session.used_isolation != "bwrap":
-        notes.append(
-            "격리 수준 낮음: bubblewrap 없이 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 "
-            "읽고 쓸 수 있습니다 / reduced isolation: graded with process isolation (no bubblewrap); "
-            "student code could read and write the filesystem"
-            + (", the course's hidden suites and reference included" if "hidden" in found
-               else ""))
+    notes = list(staged.notes) + isolation_notes(choice, session, secret)
     if session.seccomp is False:
         notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
                      "child processes and the network are only limited by rlimits")

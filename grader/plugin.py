@@ -26,6 +26,7 @@ import pytest
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.proxy import Student, StudentSession
+from grader.sandbox import ISOLATIONS, choose_fence
 from grader.scoring import TestOutcome
 
 HINT_PREFIX = "힌트 / Hint: "
@@ -102,7 +103,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "folder, e.g. exercises/lec04)")
     group.addoption("--grader-seed", type=int, default=None,
                     help="seed of the random inputs (default: a new one each run)")
-    group.addoption("--grader-isolation", default="auto", choices=["auto", "bwrap", "process"])
+    group.addoption("--grader-isolation", default="auto", choices=list(ISOLATIONS))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -120,6 +121,9 @@ def _run(config: pytest.Config, test_path: Path) -> GradingRun:
     course = load_course(find_course(test_path))
     tests_dir = test_path.parent
     assignment = course.assignment(tests_dir.parent.name)
+    # Secure by default here too: with the reference beside the course, no readable worker.
+    fence = choose_fence(config.getoption("--grader-isolation"),
+                         secrets_in_play=course.solutions_dir(assignment.name).is_dir())
     option = config.getoption("--grader-submission")
     from grader.submission import stage
 
@@ -127,8 +131,8 @@ def _run(config: pytest.Config, test_path: Path) -> GradingRun:
                    course, assignment)
     seed = config.getoption("--grader-seed")
     seed = secrets.randbelow(2**31) if seed is None else seed
-    session = StudentSession(staged.folder, assignment.modules, course.limits,
-                             config.getoption("--grader-isolation"))
+    session = StudentSession(staged.folder, assignment.modules, course.limits, fence.name,
+                             protected=[course.root])
     run = GradingRun(course, assignment, session, seed, course.solutions_dir(assignment.name))
     config.stash[_RUN_KEY] = run
     config.add_cleanup(session.close)
@@ -192,6 +196,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         session = _run(item.config, Path(str(item.path))).session
         session.recorded.clear()
         session.output.clear()
+        session.current_test = item.name
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -18,7 +18,6 @@ import queue
 import select
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import sandbox, scratch, wire
+from grader import sandbox, scratch
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -42,10 +41,10 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
+from grader.worker import wire
+from grader.worker.protocol import FRAME, MAX_MESSAGE_BYTES, ErrorRecord
 
-_FRAME = struct.Struct("<Q")
 STARTUP_TIMEOUT_S = 20.0
-MAX_MESSAGE_BYTES = 256 << 20
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
 PIPE_SAFE_BYTES = 4096  # POSIX guarantees at least this much pipe buffer
 _TOO_LARGE = b"<a frame over the size limit>"  # compared by identity
@@ -114,15 +113,15 @@ class Worker:
 
     def _cut_frame(self) -> bytes | None:
         """The next whole frame's body from the inbox, if it holds one."""
-        if len(self._inbox) < _FRAME.size:
+        if len(self._inbox) < FRAME.size:
             return None
-        (n,) = _FRAME.unpack_from(self._inbox)
+        (n,) = FRAME.unpack_from(self._inbox)
         if n > MAX_MESSAGE_BYTES:
             return _TOO_LARGE
-        if len(self._inbox) < _FRAME.size + n:
+        if len(self._inbox) < FRAME.size + n:
             return None
-        body = bytes(self._inbox[_FRAME.size:_FRAME.size + n])
-        del self._inbox[:_FRAME.size + n]
+        body = bytes(self._inbox[FRAME.size:FRAME.size + n])
+        del self._inbox[:FRAME.size + n]
         return body
 
     def _read_replies(self) -> None:
@@ -171,6 +170,12 @@ class Worker:
 
     def wait_ready(self, deadline: float) -> None:
         msg = self._receive(deadline, "start")
+        if isinstance(msg, dict) and msg.get("op") == "refused":  # the fence could not go up
+            self.kill()
+            raise GraderError(
+                f"작업자가 격리({self.isolation})를 적용하지 못해 학생 코드를 실행하지 않았습니다 / the "
+                f"worker could not put up its fence ({self.isolation}) and ran no student code: "
+                f"{str(msg.get('reason'))[:500]}")
         if not isinstance(msg, dict) or msg.get("op") != "ready":
             raise self._protocol("no ready message")
         self.info = msg
@@ -187,7 +192,7 @@ class Worker:
     def _send(self, body: bytes, deadline: float, what: str) -> None:
         stdin = self.proc.stdin
         assert stdin is not None
-        frame = _FRAME.pack(len(body)) + body
+        frame = FRAME.pack(len(body)) + body
         # The pipe is empty between requests, so a small frame never blocks; a large one may,
         # if the worker stops reading, so a timer kills the worker at the deadline.
         timer = None
@@ -283,7 +288,13 @@ class StudentSession:
     modules: Sequence[str]
     limits: Limits
     isolation: str = "auto"
+    # Folders a Landlock-fenced worker must never be granted (the course, the suites' copy).
+    protected: Sequence[Path] = ()
     used_isolation: str = ""
+    # The test being run (set by the plugin): named when a timed-out function is not run again.
+    current_test: str = ""
+    # What the fence reported from inside the worker (Landlock: its ABI, rules not applied).
+    fence_report: dict[str, Any] = field(default_factory=dict)
     spent_s: float = 0.0
     recorded: list[RecordedCall] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
@@ -294,14 +305,14 @@ class StudentSession:
     _spawned: int = 0
     _next_id: int = 0
     _modules: dict[str, _ModuleState] = field(default_factory=dict)
+    _timed_out: dict[str, str] = field(default_factory=dict)  # function -> test it timed out in
     _tmp: Path | None = None
 
     def __post_init__(self) -> None:
         self.used_isolation = sandbox.resolve_isolation(self.isolation)
         sandbox.protect_grader_process()
         self._tmp = scratch.make_dir("worker")
-        self._site = sandbox.make_site(self._tmp / "site") if self.used_isolation == "process" \
-            else None
+        self._site = sandbox.make_site(self._tmp / "site")
         self._limits_json = json.dumps(self.limits.__dict__)
         self._start_spare()
 
@@ -317,11 +328,14 @@ class StudentSession:
 
     def _plan(self) -> sandbox.LaunchPlan:
         if self.used_isolation == "bwrap":
-            return sandbox.plan_bwrap(self.submission, self._limits_json,
+            return sandbox.plan_bwrap(self.submission, self._site, self._limits_json,
                                       tmp_bytes=self.limits.file_size_mb << 21)
-        assert self._tmp is not None and self._site is not None
+        assert self._tmp is not None
         work = self._tmp / f"work{self._spawned}"
         work.mkdir()
+        if self.used_isolation == "landlock":
+            return sandbox.plan_landlock(self.submission, work, self._site, self._limits_json,
+                                         self.protected)
         return sandbox.plan_process(self.submission, work, self._site, self._limits_json)
 
     def _budget_exhausted(self, what: str) -> WorkerTimeout:
@@ -364,10 +378,14 @@ class StudentSession:
             raise GraderError(f"작업자가 시작되지 않았습니다 / the worker did not start: {exc}") \
                 from None
         self.seccomp = bool(worker.info.get("seccomp"))
+        landlock = worker.info.get("landlock")
+        if isinstance(landlock, dict):
+            self.fence_report = landlock
         self._worker = worker
         return worker
 
-    def _exchange(self, message: dict[str, Any], what: str) -> dict[str, Any]:
+    def _exchange(self, message: dict[str, Any], what: str, function: str = "") \
+            -> dict[str, Any]:
         self._deadline(what)  # a used-up budget fails before paying for a worker
         worker = self._ensure_worker(what)
         deadline, capped = self._deadline(what)
@@ -380,6 +398,8 @@ class StudentSession:
             self._start_spare()
             if capped:
                 raise self._budget_exhausted(what) from None
+            if function:  # it is not given another worker (and another timeout) by later tests
+                self._timed_out[function] = self.current_test or "?"
             raise
         except StudentError:
             if not worker.alive():
@@ -424,6 +444,12 @@ class StudentSession:
     # --- calls -------------------------------------------------------------------------------
     def _check_function(self, module: str, function: str) -> str:
         name = f"{module}.{function}"
+        if name in self._timed_out:
+            test = self._timed_out[name]
+            raise WorkerTimeout(
+                f"{name}: 앞선 테스트 {test}에서 제한 시간 {self.limits.call_timeout_s:g}초를 넘겨 "
+                f"다시 실행하지 않습니다 / timed out ({self.limits.call_timeout_s:g} s) in the "
+                f"earlier test {test}, so it is not run again (limits.call_timeout_s)")
         functions = self.functions_of(module, name)
         if function not in functions:
             raise StudentMissing(
@@ -435,7 +461,7 @@ class StudentSession:
              kwargs: dict[str, Any]) -> Call:
         name = self._check_function(module, function)
         reply = self._exchange({"op": "call", "module": module, "function": function,
-                                "args": list(args), "kwargs": kwargs}, name)
+                                "args": list(args), "kwargs": kwargs}, name, name)
         call = _to_call(name, reply, self.limits)
         if call.output:
             self.output.append(call.output[: self.limits.output_bytes])
@@ -448,7 +474,8 @@ class StudentSession:
               kwargs: dict[str, Any] | None = None) -> list[Any]:
         name = self._check_function(module, function)
         reply = self._exchange({"op": "batch", "module": module, "function": function,
-                                "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name)
+                                "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name,
+                               name)
         results = reply.get("results")
         if not isinstance(results, list) or len(results) != len(calls):
             raise ProtocolViolation("batch reply has the wrong number of results")
@@ -473,12 +500,9 @@ def _suggest(name: str, candidates: Sequence[str]) -> str:
 
 
 def _import_error(module: str, error: Any) -> StudentError:
-    error = error if isinstance(error, dict) else {}
-    names = error.get("type_names") or ["Exception"]
-    kind = str(names[0])
-    detail = str(error.get("detail", ""))[:500]
-    where = str(error.get("where", ""))
-    at = f" ({where})" if where else ""
+    record = ErrorRecord.read(error)
+    kind, detail = record.kind, record.detail[:500]
+    at = f" ({record.where})" if record.where else ""
     return StudentImportFailed(
         f"{module}.py를 불러올 수 없습니다 — {kind}{at}: {detail} / "
         f"{module}.py does not import — {kind}{at}: {detail}")
@@ -507,13 +531,12 @@ def _to_call(name: str, reply: Any, limits: Limits) -> Call:
     seconds = reply.get("seconds")
     call = Call(name, warnings=warns, mutated=mutated, output=output or "",
                 seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
-    error = reply.get("error")
-    if error is not None:
-        error = error if isinstance(error, dict) else {}
-        names = [str(n)[:100] for n in error.get("type_names") or ["Exception"]][:20]
-        detail, where = str(error.get("detail", ""))[:1000], str(error.get("where", ""))[:200]
-        cls = StudentNotImplemented if names[0] == "NotImplementedError" else StudentRaised
-        call.error = cls(name, names, detail + _limit_note(names[0], detail, limits), where)
+    if reply.get("error") is not None:
+        record = ErrorRecord.read(reply["error"])
+        cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
+        call.error = cls(name, record.type_names,
+                         record.detail + _limit_note(record.kind, record.detail, limits),
+                         record.where)
     elif "value" in reply:
         call.result = reply["value"]
     else:

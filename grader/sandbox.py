@@ -1,29 +1,49 @@
-"""How a worker process is started: the command line, the environment and the isolation.
+"""How a worker process is started: the fence around it, its command line and environment.
 
-작업자 프로세스를 어떻게 띄울지 결정한다 — bubblewrap 격리(bwrap) 또는 프로세스 격리(process).
+작업자 프로세스를 어떻게 띄울지 결정한다 — 격리 수단(fence): bubblewrap, Landlock, 프로세스.
 
-``bwrap``: a new mount, PID, network, IPC and UTS namespace whose filesystem holds only the system
-libraries (``/usr``), the Python installation (its ``site-packages`` hidden), NumPy, the worker's
-own two modules and the submission — all read-only — plus a private, size-limited ``/tmp``.
-``process``: the same worker and protocol in a plain child process with a private working folder;
-the filesystem and (without seccomp) the network are reachable, so the report says so.
-Both apply the same rlimits and seccomp filter inside the worker (see ``grader.worker``).
+Fences, strongest first:
+
+``bwrap``: new mount, PID, network, IPC and UTS namespaces whose filesystem holds only the
+system libraries (``/usr``), the Python installation (its ``site-packages`` hidden), NumPy, the
+worker subpackage and the submission — all read-only — plus a private, size-limited ``/tmp``.
+``landlock``: the worker fences itself (``grader.worker.landlock``) after importing NumPy: it
+may read the standard library, NumPy, the worker subpackage, the system's shared libraries and
+the submission, and write its private scratch folder; nothing else — not the course, not
+``solutions/``, not the grader's temporary folders, not ``/proc``, not the home folder.
+``process``: the same worker in a plain child process with a private working folder; the
+filesystem is readable, so the report says so.
+All three apply the same rlimits and seccomp filter inside the worker (``grader.worker.limits``).
+
+``auto`` takes the strongest fence that *works here* — bubblewrap is probed by running it (it may
+be installed yet denied user namespaces by AppArmor), Landlock by fencing a throw-away child —
+and the probes are remembered for the process. When hidden suites or the reference are in play
+and neither bubblewrap nor Landlock works, ``auto`` refuses (``NoFence``) instead of grading with
+a worker that could read them; ``--isolation process`` accepts that explicitly.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+import sysconfig
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy
 
 import grader
+import grader.worker
 from grader.errors import GraderError
 
-ISOLATIONS = ("auto", "bwrap", "process")
+FENCES = ("bwrap", "landlock", "process")
+ISOLATIONS = ("auto", *FENCES)
 SANDBOX_SITE = "/opt/grader/site"
 SANDBOX_SUBMISSION = "/submission"
 # An empty environment, but for what keeps NumPy single-threaded and predictable.
@@ -35,8 +55,39 @@ WORKER_ENV = {
 }
 _BOOT = (
     "import sys; sys.path[:0] = [{site!r}]; "
-    "from grader.worker import main; main()"
+    "from grader.worker.serve import main; main()"
 )
+PROBE_TIMEOUT_S = 10.0
+# Where the multiarch system libraries live (what a late dlopen of the standard library needs).
+_SYSTEM_LIBS = ("/lib", "/lib64", "/usr/lib64", "/lib32")
+
+FIXES = (
+    "해결 방법 / fixes: (1) bubblewrap 설치 / install bubblewrap ('sudo apt-get install "
+    "bubblewrap'); (2) Ubuntu 23.10+/24.04: bwrap에 사용자 네임스페이스를 허락하는 AppArmor 프로필 / "
+    "an AppArmor profile that grants bwrap user namespaces (README, Isolation); (3) Landlock이 켜진 "
+    "커널 / a kernel with Landlock enabled (Linux 5.13+, 'landlock' in the lsm= boot parameter); "
+    "(4) 약한 격리를 알고 받아들이기 / accept reduced isolation explicitly: --isolation process")
+
+
+class NoFence(GraderError):
+    """No fence that keeps the hidden suites and the reference out of the worker's reach."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Whether a fence works here; ``reason`` says why not (bubblewrap's own error)."""
+
+    ok: bool
+    reason: str = ""
+    abi: int = 0  # Landlock's ABI when it works
+
+
+@dataclass(frozen=True)
+class FenceChoice:
+    """The fence a grading uses, and why a stronger one was not used (for the report)."""
+
+    name: str
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -46,47 +97,116 @@ class LaunchPlan:
     argv: list[str]
     env: dict[str, str]
     cwd: str
-    isolation: str  # "bwrap" or "process"
+    isolation: str  # "bwrap", "landlock" or "process"
 
 
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def resolve_isolation(requested: str) -> str:
-    """``auto`` picks ``bwrap`` when it is installed and works, else ``process``."""
+_PROBES: dict[str, Probe] = {}
+
+
+def forget_probes() -> None:
+    """Probe again next time (tests change PATH to put a stand-in bwrap first)."""
+    _PROBES.clear()
+
+
+def _one_line(text: str) -> str:
+    return " | ".join(line.strip() for line in text.strip().splitlines() if line.strip())[:300]
+
+
+def probe_bwrap() -> Probe:
+    """Run bwrap once (not just find it): installed is not enough where AppArmor denies it user
+    namespaces (``bwrap: setting up uid map: Permission denied``)."""
+    path = bwrap_path()
+    key = f"bwrap:{path}"
+    if key not in _PROBES:
+        if path is None:
+            _PROBES[key] = Probe(False, "bubblewrap (bwrap) is not installed")
+        else:
+            try:
+                run = subprocess.run(
+                    [path, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+                    capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
+                why = _one_line(run.stderr.decode("utf-8", "replace")) or f"exit {run.returncode}"
+                _PROBES[key] = Probe(run.returncode == 0, "" if run.returncode == 0 else
+                                     f"{path} is installed but cannot run here: {why}")
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                _PROBES[key] = Probe(False, f"{path} cannot run here: {exc}")
+    return _PROBES[key]
+
+
+def probe_landlock() -> Probe:
+    """Fence a throw-away child with Landlock (the fence cannot be taken down again, so never
+    this process) and check the filesystem is really out of its reach."""
+    if "landlock" not in _PROBES:
+        if sys.platform != "linux":
+            _PROBES["landlock"] = Probe(False, f"Landlock is Linux only (this is {sys.platform})")
+            return _PROBES["landlock"]
+        code = (f"import sys; sys.path[:0] = [{str(_grader_parent())!r}]; "
+                "from grader.worker.landlock import probe; probe()")
+        try:
+            run = subprocess.run([_python(), "-I", "-S", "-B", "-c", code], capture_output=True,
+                                 timeout=PROBE_TIMEOUT_S, check=False, env=dict(WORKER_ENV))
+            answer = json.loads(run.stdout.decode() or "{}")
+        except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
+            answer = {"error": f"the Landlock probe failed: {exc}"}
+        if isinstance(answer.get("abi"), int):
+            _PROBES["landlock"] = Probe(True, abi=answer["abi"])
+        else:
+            _PROBES["landlock"] = Probe(False, str(answer.get("error", "no answer"))[:300])
+    return _PROBES["landlock"]
+
+
+def choose_fence(requested: str, *, secrets_in_play: bool) -> FenceChoice:
+    """The fence for ``--isolation requested``.
+
+    ``auto``: bubblewrap, else Landlock, else (only when no hidden suite or reference is in
+    play) a plain process. A forced fence that cannot be had is an error saying why.
+    """
     if requested not in ISOLATIONS:
         raise GraderError(f"--isolation must be one of {', '.join(ISOLATIONS)}, not {requested!r}")
     if requested == "process":
-        return "process"
-    if bwrap_path() and _bwrap_works():
-        return "bwrap"
+        return FenceChoice("process")
     if requested == "bwrap":
-        raise GraderError(
-            "bubblewrap(bwrap)를 사용할 수 없습니다. 'apt-get install bubblewrap'으로 설치하거나 "
-            "--isolation process를 쓰세요 / bubblewrap (bwrap) is not available or cannot create "
-            "namespaces here; install it ('apt-get install bubblewrap') or use --isolation process"
-        )
-    return "process"
+        bwrap = probe_bwrap()
+        if bwrap.ok:
+            return FenceChoice("bwrap")
+        hint = ("'sudo apt-get install bubblewrap'으로 설치하세요 / install it ('sudo apt-get "
+                "install bubblewrap')" if bwrap_path() is None else
+                "Ubuntu 23.10+/24.04라면 AppArmor가 막고 있습니다 (README, Isolation) / on Ubuntu "
+                "23.10+/24.04 AppArmor denies it user namespaces (README, Isolation)")
+        raise GraderError(f"--isolation bwrap: bubblewrap을 쓸 수 없습니다 / bubblewrap cannot be "
+                          f"used: {bwrap.reason} — {hint}; --isolation landlock 또는 auto도 "
+                          f"있습니다 / --isolation landlock or auto are there too")
+    if requested == "landlock":
+        landlock = probe_landlock()
+        if landlock.ok:
+            return FenceChoice("landlock")
+        raise GraderError(f"--isolation landlock: Landlock을 쓸 수 없습니다 / Landlock cannot be "
+                          f"used: {landlock.reason}")
+    bwrap = probe_bwrap()
+    if bwrap.ok:
+        return FenceChoice("bwrap")
+    landlock = probe_landlock()
+    if landlock.ok:
+        return FenceChoice("landlock", [
+            f"bubblewrap 대신 Landlock으로 격리했습니다 / fenced with Landlock, not bubblewrap: "
+            f"{bwrap.reason}"])
+    if secrets_in_play:
+        raise NoFence(
+            "숨겨진 테스트나 참조 해답이 있는데 학생 코드를 그것들로부터 막을 격리 수단이 없습니다 / the "
+            "hidden suites or the reference are in play, but nothing here can fence student code "
+            f"off them — bubblewrap: {bwrap.reason}; Landlock: {landlock.reason}. {FIXES}")
+    return FenceChoice("process", [
+        f"프로세스 격리 (숨겨진 테스트 없음) / process isolation, no hidden suites in play — "
+        f"bubblewrap: {bwrap.reason}; Landlock: {landlock.reason}"])
 
 
-_BWRAP_OK: bool | None = None
-
-
-def _bwrap_works() -> bool:
-    """Whether bwrap can create its namespaces on this machine (checked once per process)."""
-    global _BWRAP_OK
-    if _BWRAP_OK is None:
-        import subprocess
-
-        try:
-            probe = subprocess.run(
-                [str(bwrap_path()), "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                 "true"], capture_output=True, timeout=10, check=False)
-            _BWRAP_OK = probe.returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            _BWRAP_OK = False
-    return _BWRAP_OK
+def resolve_isolation(requested: str) -> str:
+    """The fence ``requested`` gives when nothing secret is in play (see ``choose_fence``)."""
+    return choose_fence(requested, secrets_in_play=False).name
 
 
 def protect_grader_process() -> None:
@@ -101,23 +221,37 @@ def protect_grader_process() -> None:
             pass
 
 
-def _site_entries() -> dict[str, Path]:
-    """What the worker may import besides the standard library: NumPy and grader's worker."""
+# --- what the worker may import ------------------------------------------------------------------
+
+def _grader_parent() -> Path:
+    return Path(grader.__file__).resolve().parent.parent
+
+
+def worker_package() -> Path:
+    """The worker subpackage: the only part of ``grader`` a fenced worker can read."""
+    return Path(grader.worker.__file__).resolve().parent
+
+
+def _numpy_entries() -> dict[str, Path]:
     numpy_dir = Path(numpy.__file__).resolve().parent
     entries = {"numpy": numpy_dir}
     libs = numpy_dir.parent / "numpy.libs"  # shared libraries of a manylinux wheel
     if libs.is_dir():
         entries["numpy.libs"] = libs
-    entries["grader"] = Path(grader.__file__).resolve().parent
     return entries
 
 
+_SITE_INIT = ('"""grader — only its worker subpackage is here / 작업자 하위 패키지만 있음."""\n')
+
+
 def make_site(folder: Path) -> Path:
-    """For process isolation: a folder of links to NumPy and grader, so that the worker's
-    sys.path holds nothing else from the installation (no ``solutions`` through an editable
-    install, no pytest)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, target in _site_entries().items():
+    """The worker's ``sys.path`` entry: links to NumPy and to ``grader/worker`` under a
+    ``grader/__init__.py`` of our own, so nothing else of the installation is importable (no
+    ``solutions`` through an editable install, no pytest, no other module of ``grader``)."""
+    (folder / "grader").mkdir(parents=True, exist_ok=True)
+    (folder / "grader" / "__init__.py").write_text(_SITE_INIT, encoding="utf-8")
+    entries = {**_numpy_entries(), "grader/worker": worker_package()}
+    for name, target in entries.items():
         link = folder / name
         if not link.exists():
             try:
@@ -128,22 +262,112 @@ def make_site(folder: Path) -> Path:
 
 
 def _python() -> str:
-    return os.path.realpath(sys.executable)
+    """This interpreter, symlinks resolved (bwrap's view has no venv) when they can be: an
+    unprivileged user may run a venv whose target lies in a folder it cannot search."""
+    real = os.path.realpath(sys.executable)
+    return real if os.access(real, os.X_OK) else sys.executable
 
 
-def worker_argv(python: str, site: str, submission: str, limits_json: str) -> list[str]:
-    return [python, "-I", "-S", "-B", "-c", _BOOT.format(site=site), submission, limits_json]
+def worker_argv(python: str, site: str, submission: str, limits_json: str,
+                fence: dict[str, list[str]] | None = None) -> list[str]:
+    return [python, "-I", "-S", "-B", "-c", _BOOT.format(site=site), submission, limits_json,
+            json.dumps(fence)]
+
+
+def _env(workdir: Path) -> dict[str, str]:
+    env = {**WORKER_ENV, "TMPDIR": str(workdir), "HOME": str(workdir)}
+    if sys.platform == "win32":  # Python on Windows needs SYSTEMROOT to start
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    return env
 
 
 def plan_process(submission: Path, workdir: Path, site: Path, limits_json: str) -> LaunchPlan:
     argv = worker_argv(_python(), str(site), str(submission), limits_json)
-    env = dict(WORKER_ENV)
-    if sys.platform == "win32":  # Python on Windows needs SYSTEMROOT to start
-        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
-    return LaunchPlan(argv, env, str(workdir), "process")
+    return LaunchPlan(argv, _env(workdir), str(workdir), "process")
 
 
-def plan_bwrap(submission: Path, limits_json: str, tmp_bytes: int) -> LaunchPlan:
+def plan_landlock(submission: Path, workdir: Path, site: Path, limits_json: str,
+                  protected: Sequence[Path] = ()) -> LaunchPlan:
+    fence = landlock_rules(submission, workdir, site, protected)
+    argv = worker_argv(_python(), str(site), str(submission), limits_json, fence)
+    return LaunchPlan(argv, _env(workdir), str(workdir), "landlock")
+
+
+def _stdlib_dirs() -> list[Path]:
+    """The interpreter's own standard library (not a venv's lib folder) and lib-dynload."""
+    found = {Path(os.__file__).resolve().parent}
+    dynload = sysconfig.get_config_var("DESTSHARED")
+    if dynload:
+        found.add(Path(dynload).resolve())
+    return sorted(p for p in found if p.is_dir())
+
+
+def _site_dirs() -> set[Path]:
+    """Every folder of installed packages: none of them may be readable by the worker."""
+    found = {Path(p).resolve() for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
+    for key in ("purelib", "platlib"):
+        found.add(Path(sysconfig.get_paths()[key]).resolve())
+    return {p for p in found if p.is_dir()}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def landlock_rules(submission: Path, workdir: Path, site: Path,
+                   protected: Sequence[Path] = ()) -> dict[str, list[str]]:
+    """What a Landlock-fenced worker may reach: ``read`` (and execute), ``list`` (folder names
+    only) and ``write``.
+
+    A standard library folder holding ``site-packages`` (pyenv, a source build) is opened entry
+    by entry instead of as a whole. A candidate folder that holds something ``protected`` (the
+    course, the suites, installed packages, the grader's temporary folders, the home folder) is
+    never granted (it is listed under ``refused``): the worker then fails, loudly, rather than
+    see it.
+    """
+    base_hidden, read, listed = _runtime_rules()
+    hidden = {*base_hidden, Path(tempfile.gettempdir()).resolve(),
+              *(Path(p).resolve() for p in protected)}
+    granted: list[str] = []
+    refused: list[str] = []
+    own = [p for p in (site.resolve(), submission.resolve()) if p.exists()]
+    for path in dict.fromkeys([*read, *own]):
+        (refused if any(_inside(h, path) for h in hidden) else granted).append(str(path))
+    return {"read": granted, "list": [str(p) for p in listed], "write": [str(workdir.resolve())],
+            "refused": refused}
+
+
+@functools.lru_cache(maxsize=1)
+def _runtime_rules() -> tuple[frozenset[Path], list[Path], list[Path]]:
+    """The installation's folders to hide, and the Python runtime's folders to grant (read,
+    list only): the same for every worker, so worked out once per process (~80 ms)."""
+    hidden = {*_site_dirs(), Path(sys.prefix).resolve(), Path.home().resolve()}
+    read: list[Path] = []
+    listed: list[Path] = []
+    for stdlib in _stdlib_dirs():
+        hidden |= {stdlib / name for name in ("site-packages", "dist-packages")
+                   if (stdlib / name).exists()}
+    for stdlib in _stdlib_dirs():
+        if any(_inside(h, stdlib) for h in hidden):
+            listed.append(stdlib)
+            read += [entry.resolve() for entry in stdlib.iterdir()
+                     if not any(_inside(h, entry.resolve()) for h in hidden)]
+        else:
+            read.append(stdlib)
+    # The multiarch folders (/usr/lib/x86_64-linux-gnu), not /usr/lib, which also holds
+    # Python's dist-packages.
+    triplet = sysconfig.get_config_var("MULTIARCH") or ""
+    for name in _SYSTEM_LIBS:
+        path = Path(name)
+        if path.is_dir():
+            sub = path / triplet
+            read.append((sub if triplet and sub.is_dir() else path).resolve())
+    read += [Path("/etc/ld.so.cache"), *_numpy_entries().values(), worker_package()]
+    existing = [p.resolve() for p in read if p.exists()]
+    return frozenset(hidden), list(dict.fromkeys(existing)), listed
+
+
+def plan_bwrap(submission: Path, site: Path, limits_json: str, tmp_bytes: int) -> LaunchPlan:
     python = _python()
     base = Path(sys.base_prefix).resolve()
     argv = [str(bwrap_path()), "--unshare-all", "--die-with-parent", "--new-session",
@@ -159,14 +383,17 @@ def plan_bwrap(submission: Path, limits_json: str, tmp_bytes: int) -> LaunchPlan
     py_dir = Path(python).parent
     if not (str(py_dir).startswith("/usr/") or py_dir.is_relative_to(base)):
         argv += ["--ro-bind", str(py_dir), str(py_dir)]
-    # Hide every site-packages of the installation; NumPy and grader come back below.
-    for sp in {Path(p).resolve() for p in sys.path if p.endswith("site-packages")}:
-        if sp.is_dir():
-            argv += ["--tmpfs", str(sp)]
-    for name, target in _site_entries().items():
+    # Hide every site-packages of the installation; NumPy and the worker come back below.
+    for sp in _site_dirs():
+        argv += ["--tmpfs", str(sp)]
+    for name, target in _numpy_entries().items():
         argv += ["--ro-bind", str(target), f"{SANDBOX_SITE}/{name}"]
-    argv += ["--ro-bind", str(submission), SANDBOX_SUBMISSION,
+    argv += ["--ro-bind", str(site / "grader" / "__init__.py"),
+             f"{SANDBOX_SITE}/grader/__init__.py",
+             "--ro-bind", str(worker_package()), f"{SANDBOX_SITE}/grader/worker",
+             "--ro-bind", str(submission), SANDBOX_SUBMISSION,
              "--size", str(tmp_bytes), "--tmpfs", "/tmp",
-             "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
+             "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+             "--setenv", "TMPDIR", "/tmp", "--setenv", "HOME", "/tmp"]
     argv += worker_argv(python, SANDBOX_SITE, SANDBOX_SUBMISSION, limits_json)
     return LaunchPlan(argv, dict(WORKER_ENV), "/", "bwrap")

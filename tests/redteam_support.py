@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import textwrap
 import time
@@ -22,13 +23,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from grader import sandbox
 from grader.course import Course, load_course
 from grader.engine import grade
 from grader.result import Result
-from grader.sandbox import bwrap_path
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO / "solutions" / "lec04"
@@ -47,7 +49,9 @@ LIMITS: dict[str, float] = {
 # For the budget attack: a few 0.6 s calls exhaust it (see test_redteam).
 BUDGET_LIMITS = {**LIMITS, "submission_budget_s": 2.8}
 LINEAR_FUNCTIONS = {"net_input": 1, "perceptron_predict": 2}
-ISOLATIONS = ["bwrap", "process"]
+ISOLATIONS = ["bwrap", "landlock", "process"]
+# What AppArmor on Ubuntu 23.10+/24.04 makes bwrap say for every non-root user.
+APPARMOR_ERROR = "bwrap: setting up uid map: Permission denied"
 
 
 def _real_points() -> dict[str, float]:
@@ -226,15 +230,95 @@ def messages(result: Result, function: str) -> str:
     return "\n".join(t.message for t in result.function(function).tests if not t.passed)
 
 
-def bwrap_available() -> bool:
-    from grader.sandbox import resolve_isolation
+def fence_unavailable(fence: str) -> str:
+    """Why ``fence`` cannot be used on this machine ("" when it can)."""
+    if fence == "bwrap":
+        probe = sandbox.probe_bwrap()
+    elif fence == "landlock":
+        probe = sandbox.probe_landlock()
+    else:
+        return ""
+    return "" if probe.ok else probe.reason or f"{fence} is not available"
 
-    if bwrap_path() is None:
-        return False
+
+def bwrap_available() -> bool:
+    return not fence_unavailable("bwrap")
+
+
+def fence_params() -> list[Any]:
+    """One pytest parameter per fence; a fence this machine cannot use is skipped, saying why."""
+    import pytest
+
+    params = []
+    for fence in ISOLATIONS:
+        why = fence_unavailable(fence)
+        params.append(pytest.param(fence, marks=pytest.mark.skipif(
+            bool(why), reason=f"{fence} cannot be used here: {why}")))
+    return params
+
+
+def failing_bwrap(folder: Path) -> Path:
+    """A stand-in ``bwrap`` that fails the way AppArmor makes it fail; put ``folder`` first on
+    PATH."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "bwrap"
+    script.write_text(f"#!/bin/sh\necho '{APPARMOR_ERROR}' >&2\nexit 1\n", encoding="utf-8")
+    script.chmod(0o755)
+    return folder
+
+
+# --- running the grader as an unprivileged user ----------------------------------------------
+
+NOBODY = 65534
+
+
+def unprivileged_command() -> tuple[list[str], str]:
+    """The command prefix that runs a Python able to import grader as an unprivileged user, or
+    ("", reason) when there is none. Already unprivileged: this Python. As root: ``setpriv``
+    to nobody with this Python, or with ``$GRADER_UNPRIVILEGED_PYTHON`` (``.ci/run`` builds one
+    in a world-readable folder when this one is not readable by others, e.g. under /root)."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        return [sys.executable], ""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return [], "setpriv is not installed"
+    candidates = [p for p in (os.environ.get("GRADER_UNPRIVILEGED_PYTHON"), sys.executable) if p]
+    for python in candidates:
+        prefix = [setpriv, "--reuid", str(NOBODY), "--regid", str(NOBODY), "--clear-groups",
+                  python]
+        try:
+            # It must also start its own workers (a venv whose target lies under /root may
+            # start from setpriv and still not be executable by nobody from there).
+            check = ("import os, subprocess, sys, grader.cli, numpy; "
+                     "subprocess.run([os.path.realpath(sys.executable), '-c', ''], check=True)")
+            ok = subprocess.run([*prefix, "-c", check], capture_output=True,
+                                timeout=60, check=False, cwd="/").returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            ok = False
+        if ok:
+            return prefix, ""
+    return [], (f"no Python that user nobody can run with grader installed (tried "
+                f"{', '.join(candidates)}; set GRADER_UNPRIVILEGED_PYTHON, as .ci/run does)")
+
+
+@contextmanager
+def public_folder() -> Iterator[Path]:
+    """A folder in the system's temporary folder that other users can read (a test's tmp_path
+    is private to its owner), removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-public-", dir="/tmp"))
     try:
-        return resolve_isolation("bwrap") == "bwrap"
-    except Exception:
-        return False
+        folder.chmod(0o755)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_to_everyone(path: Path) -> None:
+    """Make everything under ``path`` readable (folders traversable) by other users."""
+    for sub in [path, *path.rglob("*")]:
+        sub.chmod(sub.stat().st_mode | (0o055 if sub.is_dir() else 0o044))
 
 
 # --- leftovers -----------------------------------------------------------------------------------

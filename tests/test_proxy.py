@@ -18,9 +18,11 @@ from grader.errors import (
     WorkerTimeout,
 )
 from grader.proxy import Student, StudentSession
-from grader.sandbox import bwrap_path
+from grader.sandbox import probe_bwrap, probe_landlock
 
-ISOLATIONS = ["process"] + (["bwrap"] if bwrap_path() else [])
+ISOLATIONS = ["process"] + [name for name, probe in (("bwrap", probe_bwrap),
+                                                     ("landlock", probe_landlock))
+                            if probe().ok]
 
 MODULE_A = '''
 import numpy as np
@@ -62,6 +64,9 @@ def nap(x):
     import time
     time.sleep(x)
     return x
+
+def ask(x):
+    return input("x? ")
 '''
 
 MODULE_B = '''
@@ -181,3 +186,33 @@ def test_limits_name_themselves_in_messages(make_session):
         student.mod_l.hog(1)
     with pytest.raises(StudentRaised, match=r"file size limit of 2 MB \(limits\.file_size_mb\)"):
         student.mod_l.big_file(1)
+
+
+def test_input_fails_at_once_and_says_why(make_session):
+    """Standard input is /dev/null, and input() fails at once with a bilingual message instead
+    of waiting for the call timeout."""
+    student = Student(make_session({"mod_a.py": MODULE_A}))
+    t = time.monotonic()
+    err = student.mod_a.ask.call(1).error
+    assert time.monotonic() - t < 1.0
+    assert err is not None and err.is_a("EOFError")
+    assert "표준 입력이 비어 있습니다" in str(err) and "standard input is empty" in str(err)
+
+
+def test_a_timed_out_function_is_not_run_again(make_session):
+    """After its first timeout a function's later calls fail at once, naming the test it timed
+    out in; the other functions are graded normally."""
+    s = make_session({"mod_a.py": MODULE_A}, call_timeout_s=1.0)
+    student = Student(s)
+    s.current_test = "test_spin_first"
+    with pytest.raises(WorkerTimeout, match="1 s"):
+        student.mod_a.spin(1)
+    s.current_test = "test_spin_again"
+    t = time.monotonic()
+    for _ in range(3):
+        with pytest.raises(WorkerTimeout, match="earlier test test_spin_first"):
+            student.mod_a.spin(1)
+        with pytest.raises(WorkerTimeout, match="not run again"):
+            student.mod_a.spin.batch([(1,), (2,)])
+    assert time.monotonic() - t < 0.5
+    assert student.mod_a.double(3) == 6

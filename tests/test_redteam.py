@@ -12,18 +12,25 @@ states the exact score of every function, a bound on the grading time, and (thro
 
 What stops what (``Attack.stopped_by`` and each test's docstring say it per attack):
 
-- both isolations — the per-call timeout and SIGKILL of the worker's process group (loops,
-  ignored signals); the submission budget (sleeping just under the timeout); the worker's
-  rlimits (memory, file size) and seccomp filter (fork/clone/exec, threads, sockets — so the
-  network is closed under ``process`` too); the wire (only plain data crosses, bad frames are
-  protocol violations); the process boundary itself (frames, monkeypatching); the engine's
-  private copy of the suites (a shipped conftest.py & co.).
-- bwrap only — the filesystem view (no reference, no course, no hidden suites to read or to
-  write), a private ``/tmp``, a PID namespace (the grading process is out of reach).
-  Under ``process`` the report says the isolation was reduced (the filesystem, the course
-  included, is readable and writable); the references are copied before any student code runs,
-  the worker drops its capabilities and the grader is non-dumpable, so the trusted process
-  itself stays out of reach there too.
+- every fence (bwrap, landlock, process) — the per-call timeout and SIGKILL of the worker's
+  process group (loops, ignored signals), after which the function's later tests fail at once;
+  the submission budget (sleeping just under the timeout); an empty standard input (input());
+  the worker's rlimits (memory, file size) and seccomp filter (fork/clone/exec, threads,
+  sockets — so the network is closed under ``process`` too); the wire (only plain data crosses,
+  bad frames are protocol violations); the process boundary itself (frames, monkeypatching);
+  the engine's private copy of the suites (a shipped conftest.py & co.).
+- bwrap — the filesystem view (no reference, no course, no hidden suites to read or to write),
+  a private ``/tmp``, a PID namespace (the grading process is out of reach).
+- landlock — the worker's own fence: the reference, the course, the hidden suites, the grader's
+  temporary files, ``/proc`` and ``/tmp`` exist but cannot be opened (EACCES); it writes only
+  its scratch folder; TCP is denied by Landlock too (ABI 4+), signals are scoped (ABI 6+).
+- process — the report says the isolation was reduced (the filesystem, the course included, is
+  readable and writable); the references are copied before any student code runs, the worker
+  drops its capabilities and the grader is non-dumpable, so the trusted process itself stays out
+  of reach there too. ``auto`` never picks it while hidden suites are in play.
+
+``test_as_an_unprivileged_user`` runs the grader as user nobody (root hides permission
+problems) with a stand-in ``bwrap`` that fails like AppArmor first on PATH.
 """
 
 from __future__ import annotations
@@ -52,15 +59,11 @@ pytestmark = pytest.mark.slow
 ATTACKS = Path(__file__).with_name("redteam")
 ACTIVATIONS = [f"activations.{name}" for name in rs.ACTIVATION_POINTS]
 GRADED = set(rs.ACTIVATION_POINTS)
-ISOLATION = pytest.mark.parametrize("isolation", [
-    pytest.param("bwrap", marks=pytest.mark.skipif(
-        not rs.bwrap_available(), reason="bubblewrap is not installed or cannot run here")),
-    "process",
-])
+ISOLATION = pytest.mark.parametrize("isolation", rs.fence_params())
 # A grading of this course takes about 0.6 s; the bounds leave room for a loaded CI machine.
 QUICK_S = 10.0
-# Each test of a looping function pays the 1 s call timeout (relu has 2 tests).
-LOOPING_S = 14.0
+# A looping function pays the 1 s call timeout once: its later tests fail at once.
+LOOPING_S = 8.0
 
 
 @pytest.fixture(scope="session")
@@ -125,11 +128,16 @@ TANH = "activations.tanh"
 LAYERS = "activations.gradient_through_layers"
 ATTACK_TABLE = [
     Attack("infinite_loop", {RELU: (0.0, "timeout")},
-           {RELU: ["제한 시간", "took longer than the 1 s limit"]}, LOOPING_S,
-           "per-call timeout, then SIGKILL of the worker's process group"),
+           {RELU: ["제한 시간", "took longer than the 1 s limit",
+                   "in the earlier test test_activation[relu-mutation], so it is not run again"]},
+           LOOPING_S, "per-call timeout, then SIGKILL of the worker's process group; its "
+           "later tests fail at once"),
     Attack("signals_ignored", {RELU: (0.0, "timeout")},
-           {RELU: ["took longer than the 1 s limit"]}, LOOPING_S,
+           {RELU: ["took longer than the 1 s limit", "so it is not run again"]}, LOOPING_S,
            "per-call timeout; SIGKILL cannot be ignored or blocked"),
+    Attack("reads_input", {RELU: (0.0, "failed")},
+           {RELU: ["EOFError", "표준 입력이 비어 있습니다", "standard input is empty"]}, QUICK_S,
+           "standard input is /dev/null and input() fails at once, saying why"),
     Attack("os_exit_in_function", {RELU: (0.0, "error")},
            {RELU: ["작업자 프로세스가 종료", "worker process died", "exit code 0",
                    "os._exit/sys.exit?"]}, QUICK_S,
@@ -195,7 +203,7 @@ ATTACK_TABLE = [
 @ISOLATION
 @pytest.mark.parametrize("attack", ATTACK_TABLE, ids=[a.name for a in ATTACK_TABLE])
 def test_attack(course: Any, tmp_path: Path, isolation: str, attack: Attack) -> None:
-    """See ``Attack.stopped_by``; these hold under both isolations."""
+    """See ``Attack.stopped_by``; these hold under every fence."""
     result = grade_attack(course, tmp_path, attack.name, isolation, attack.max_s)
     rs.check_scores(result, attack.expected)
     for function, fragments in attack.says.items():
@@ -277,11 +285,7 @@ def test_a_remembered_import_error_does_not_grow(tmp_path: Path, course: Any) ->
 
 # --- attacks with their own checks ---------------------------------------------------------------
 
-@pytest.fixture(scope="module", params=[
-    pytest.param("bwrap", marks=pytest.mark.skipif(
-        not rs.bwrap_available(), reason="bubblewrap is not installed or cannot run here")),
-    "process",
-])
+@pytest.fixture(scope="module", params=rs.fence_params())
 def budget_result(request: pytest.FixtureRequest, budget_course: Any,
                   tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One grading of ``sleep_under_timeout`` per isolation (the budget is kept by the trusted
@@ -316,12 +320,15 @@ def test_report_names_the_isolation(course: Any, tmp_path: Path) -> None:
     """The report says which isolation was used: process isolation carries the
     reduced-isolation note, bwrap none; seccomp is on in both (no seccomp note)."""
     submission = rs.write_submission(tmp_path / "ok")
-    for isolation in ["bwrap", "process"] if rs.bwrap_available() else ["process"]:
+    for isolation in [f for f in rs.ISOLATIONS if not rs.fence_unavailable(f)]:
         with rs.watched(tmp_path):
             result, _ = rs.run_grading(course, submission, isolation)
         assert result.score == result.max_score
         reduced = [n for n in result.notes if "reduced isolation" in n]
         assert bool(reduced) == (isolation == "process"), result.notes
+        # Landlock: the ABI in force and what it fences
+        assert any(re.search(r"fenced with Landlock ABI \d+ \(filesystem", n)
+                   for n in result.notes) == (isolation == "landlock"), result.notes
         assert not any("seccomp" in n for n in result.notes)
 
 
@@ -343,9 +350,11 @@ def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolat
     found, relu 0. process: the filesystem is readable and the theft works (relu keeps its
     points); the report must say the isolation was reduced and the reference was exposed."""
     result = grade_attack(course, tmp_path, "steal_reference", isolation, QUICK_S)
-    if isolation == "bwrap":
+    if isolation != "process":
         rs.check_scores(result, {RELU: (0.0, "failed")})
-        assert "reference not found" in rs.messages(result, RELU)
+        text = rs.messages(result, RELU)
+        # Landlock leaves names visible to stat(): a found path is then refused on open.
+        assert "reference not found" in text or "PermissionError" in text, text
         assert not any("reduced isolation" in n for n in result.notes)
     else:
         rs.check_scores(result, {})
@@ -368,14 +377,15 @@ def test_tamper_with_the_reference_of_another_module(tmp_path: Path, isolation: 
     result = grade_attack(course, tmp_path, "tamper_reference", isolation, QUICK_S,
                           TARGET=target, MARKER=marker)
     rs.check_scores(result, {})
-    assert (target.read_text(encoding="utf-8") == rs.LINEAR_NEURONS) == (isolation == "bwrap")
+    assert (target.read_text(encoding="utf-8") == rs.LINEAR_NEURONS) == (isolation != "process")
     assert not marker.exists(), "student code ran in the grading process"
 
 
 @ISOLATION
 def test_read_the_grading_process(course: Any, tmp_path: Path, isolation: str) -> None:
     """relu reads /proc/<ppid>/environ and /proc/<ppid>/mem of its parent. bwrap: the parent is
-    bwrap's init in a new PID namespace (relu raises, 0 points). process: the parent is the
+    bwrap's init in a new PID namespace (relu raises, 0 points). landlock: /proc is outside the
+    fence (PermissionError). process: the parent is the
     grading process, which is non-dumpable, and the worker has dropped its capabilities (even
     as root), so both reads fail with a permission error: 0 points."""
     result = grade_attack(course, tmp_path, "read_grader_process", isolation, QUICK_S)
@@ -393,8 +403,8 @@ def test_writing_files(course: Any, tmp_path: Path, isolation: str,
     file into /tmp, then answers correctly: full marks (writing is not a mistake), an honest
     score, and nothing lands in our working folder or the submission. The working folder is
     private in both isolations and removed afterwards (``watched`` checks the temporary folder
-    is empty). /tmp is private only under bwrap (a tmpfs); under process isolation the file
-    really appears in the machine's /tmp."""
+    is empty). /tmp is private under bwrap (a tmpfs) and out of reach under Landlock; under
+    process isolation the file really appears in the machine's /tmp."""
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
@@ -518,3 +528,141 @@ def test_watch_sees_an_escaped_process(tmp_path: Path) -> None:
         if proc is not None:
             proc.kill()
             proc.wait()
+
+
+# --- the fences themselves: what gets out of each ---------------------------------------------
+
+# What escape_probe gets out with under each fence (seccomp closes TCP under all three).
+ESCAPES = {"bwrap": [], "landlock": [], "process": ["solution", "suite", "grader-temp",
+                                                    "write-outside"]}
+
+
+def _escape_placeholders(course: Any, watch_tmp: Path, outside: Path, port: int) \
+        -> dict[str, object]:
+    solutions = course.solutions_dir(rs.ASSIGNMENT)
+    return {"SOLUTION": solutions / "activations.py",
+            "SUITE": solutions / "tests" / "test_activations.py",
+            "TMP": watch_tmp, "OUTSIDE": outside, "PORT": port}
+
+
+def _listener() -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.3)
+    return listener
+
+
+def _check_escapes(result: Any, isolation: str, outside: Path,
+                   listener: socket.socket) -> None:
+    escaped = ESCAPES[isolation]
+    if escaped:
+        rs.check_scores(result, {RELU: (0.0, "failed")})
+        assert f"escaped: {', '.join(escaped)}" in rs.messages(result, RELU)
+    else:
+        rs.check_scores(result, {})
+    assert outside.exists() == ("write-outside" in escaped)
+    with pytest.raises(TimeoutError):
+        listener.accept()
+
+
+@ISOLATION
+def test_what_gets_out_of_each_fence(course: Any, tmp_path: Path, isolation: str) -> None:
+    """relu tries to read the reference and the hidden suite by their real paths, the grader's
+    private copy of the suites in its temporary folder, to write outside its scratch folder and
+    to connect to a local TCP listener; it answers correctly only when nothing got out. bwrap:
+    none of those paths exists in its view. Landlock: they exist but are out of reach (EACCES).
+    process: every file is reachable (the control: this test can fail). TCP: seccomp, under all
+    three (Landlock ABI 4+ and bwrap's network namespace are second walls)."""
+    outside = tmp_path / "outside.txt"
+    with _listener() as listener:
+        submission = rs.write_submission(tmp_path / "submission")
+        with rs.watched(tmp_path) as watch:
+            source = attack_source("escape_probe", **_escape_placeholders(
+                course, watch.tmp, outside, listener.getsockname()[1]))
+            rs.write_submission(submission, activations=source)
+            result, seconds = rs.run_grading(course, submission, isolation)
+        assert seconds < QUICK_S and result.isolation == isolation
+        _check_escapes(result, isolation, outside, listener)
+
+
+def _cli(prefix: list[str], args: list[str], env: dict[str, str], cwd: Path) \
+        -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*prefix, "-m", "grader", "check", *args], capture_output=True,
+                          timeout=120, cwd=cwd, env=env, check=False)
+
+
+@pytest.mark.skipif(bool(rs.fence_unavailable("landlock")),
+                    reason=f"Landlock cannot be used here: {rs.fence_unavailable('landlock')}")
+def test_auto_picks_landlock_when_bwrap_fails_like_apparmor(course: Any, tmp_path: Path) -> None:
+    """A stand-in ``bwrap`` first on PATH fails the way AppArmor makes it fail on Ubuntu 24.04:
+    ``auto`` grades with Landlock, the report says so and quotes bubblewrap's error, and the
+    theft of the reference fails (relu 0)."""
+    fake = rs.failing_bwrap(tmp_path / "fakebin")
+    submission = rs.write_submission(tmp_path / "submission",
+                                     activations=attack_source("steal_reference"))
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = _cli([sys.executable], [str(submission), "--course", str(course.path), "--format",
+                                   "json", "--seed", "1"], env, tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["isolation"] == "landlock"
+    assert any(rs.APPARMOR_ERROR in note for note in report["notes"]), report["notes"]
+    relu = next(f for f in report["functions"] if f["name"] == RELU)
+    assert relu["score"] == 0.0
+    assert b"WARNING" not in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def unprivileged() -> list[str]:
+    prefix, why = rs.unprivileged_command()
+    if not prefix:
+        pytest.skip(why)
+    return prefix
+
+
+@pytest.mark.parametrize("isolation", ["auto", "process"])
+def test_as_an_unprivileged_user(unprivileged: list[str], isolation: str) -> None:
+    """The grader run as user nobody (root hides permission problems) from a world-readable
+    course, with the AppArmor-like stand-in ``bwrap`` first on PATH. auto → Landlock: reading
+    the reference, the hidden suite and the grader's temporary files, writing outside scratch
+    and TCP all fail, and the scores hold. ``--isolation process`` is the control: the same
+    user reads them all, and the report and stderr say the isolation was reduced."""
+    if isolation == "auto" and rs.fence_unavailable("landlock"):
+        pytest.skip(f"Landlock cannot be used here: {rs.fence_unavailable('landlock')}")
+    with rs.public_folder() as root, _listener() as listener:
+        course = rs.build_course(root / "course", rs.LIMITS)
+        fake = rs.failing_bwrap(root / "fakebin")
+        tmp = root / "tmp"
+        tmp.mkdir()
+        outside = root / "outside.txt"
+        source = attack_source("escape_probe", **_escape_placeholders(
+            course, tmp, outside, listener.getsockname()[1]))
+        submission = rs.write_submission(root / "submission", activations=source)
+        rs.open_to_everyone(root)
+        os.chmod(tmp, 0o1777)
+        os.chmod(root, 0o1777)  # the worker may try to write outside.txt here
+        env = {"PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}", "TMPDIR": str(tmp),
+               "HOME": str(tmp), "LC_ALL": "C.UTF-8"}
+        proc = _cli(unprivileged, [str(submission), "--course", str(course.path), "--format",
+                                   "json", "--seed", "1", "--isolation", isolation], env, root)
+        assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+        report = json.loads(proc.stdout)
+        fence = "landlock" if isolation == "auto" else "process"
+        assert report["isolation"] == fence
+        escaped = ESCAPES[fence]
+        relu = next(f for f in report["functions"] if f["name"] == RELU)
+        others = [f for f in report["functions"] if f["name"] != RELU]
+        assert all(f["status"] == "passed" for f in others)
+        if escaped:
+            assert relu["score"] == 0.0
+            assert any(f"escaped: {', '.join(escaped)}" in t["message"] for t in relu["tests"])
+            assert b"reduced isolation" in proc.stderr
+            assert any("reduced isolation" in n for n in report["notes"])
+        else:
+            assert relu["status"] == "passed", relu
+            assert any(rs.APPARMOR_ERROR in n for n in report["notes"]), report["notes"]
+        assert outside.exists() == ("write-outside" in escaped)
+        with pytest.raises(TimeoutError):
+            listener.accept()
+        assert sorted(p.name for p in tmp.iterdir()) == [], "temporary files left behind"

@@ -6,8 +6,8 @@
 보고서에는 거부된 파일과 이유가 남고, 숨겨진 내용은 어디에도 나오지 않는다.
 
 Each case is graded by the real engine on the red-team course (``redteam_support``) under every
-fence in ``FENCES``, with the exact score of every function, the refused file and its reason, a
-bound on the time (nothing blocks) and no process or temporary file left behind.
+fence this machine can use (``redteam_support.fence_params()``), with the exact score of every
+function, the refused file and its reason, a bound on the time (nothing blocks) and no process or temporary file left behind.
 """
 
 from __future__ import annotations
@@ -34,12 +34,8 @@ from grader.result import Result
 
 pytestmark = pytest.mark.slow
 
-# The fences to grade under. The lead switches this to the shared fence list (adds landlock).
-FENCES = ["bwrap", "process"]
-FENCE = pytest.mark.parametrize("isolation", [
-    pytest.param(f, marks=pytest.mark.skipif(
-        f == "bwrap" and not rs.bwrap_available(), reason="bubblewrap cannot run here"))
-    for f in FENCES])
+# Every fence this machine can use (bwrap, landlock, process); the others are skipped, saying why.
+FENCE = pytest.mark.parametrize("isolation", rs.fence_params())
 QUICK_S = 10.0
 ACTIVATIONS = [f"activations.{name}" for name in rs.ACTIVATION_POINTS]
 LINEAR = [f"linear_neurons.{name}" for name in rs.LINEAR_FUNCTIONS]

@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader import wire
+from grader.worker import wire
 
 
 def roundtrip(value):

@@ -1,169 +1,78 @@
-"""The untrusted side: a process that imports only the student's modules and serves calls.
+"""The worker's serving loop: import the student's modules, run calls, answer with plain data.
 
-학생 모듈만 불러오는 작업자 프로세스. 신뢰 프로세스가 보낸 호출을 실행하고 결과를 순수 데이터로 돌려준다.
+작업자의 서비스 루프: 학생 모듈만 불러오고, 신뢰 프로세스가 보낸 호출을 실행해 순수 데이터로 답한다.
 
-Started by ``grader.sandbox`` as ``python -I -S -B -c ...`` with an empty environment. It imports
-NumPy, applies its limits (rlimits, and on Linux a seccomp filter that forbids new processes,
-threads, sockets, signals to others and reading other processes' memory), then answers requests
-read from fd 0 on the response fd. Student output never reaches the protocol: ``sys.stdout`` and
-``sys.stderr`` are captured per call (capped); raw writes to fd 1/2 go to a pipe the trusted side
-drains. Everything here runs next to student code and may be tampered with by it — the trusted
-side treats whatever arrives as untrusted data (see ``grader.wire``).
-
-This module imports only the standard library, NumPy and ``grader.wire``.
+Started by ``grader.sandbox`` as ``python -I -S -B -c ...`` with an empty environment. NumPy is
+imported with this module, before any limit and before the submission is on ``sys.path`` (a
+submission's own ``numpy.py`` can never shadow it). ``main`` then moves the request pipe off
+fd 0 (student code gets ``/dev/null`` as its standard input) and the reply pipe off fd 1 (fd 1
+then points at fd 2, which the trusted side drains, so a student's print never lands in the
+protocol), applies its limits (``limits``), puts up the Landlock fence when asked
+(``landlock``), installs the seccomp filter, and only then makes the submission importable.
+``sys.stdout``/``sys.stderr`` are captured per call (capped). Everything here runs next to student
+code and may be tampered with by it: the trusted side treats whatever arrives as untrusted data.
 """
 
 from __future__ import annotations
 
-import ctypes
+import builtins
 import importlib
 import inspect
 import io
 import json
 import os
-import platform
-import struct
 import sys
 import time
 import traceback
 import warnings
-from typing import Any
+from typing import Any, NoReturn
 
-# Imported with this module, before the limits and before the submission is on sys.path, so a
-# submission's own numpy.py can never shadow it.
 import numpy as np
 
-_FRAME = struct.Struct("<Q")
+from grader.worker import landlock, limits, wire
+from grader.worker.protocol import FENCE_FAILED_EXIT, FRAME, error_record
+
+NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 함수에서 input()을 지우세요 / "
+            "standard input is empty while grading — remove input() from your function")
 
 
 def main() -> None:
-    submission, limits_json = sys.argv[1], sys.argv[2]
-    limits = json.loads(limits_json)
-    # Replies go out on the original stdout; fd 1 then points at fd 2 (drained by the trusted
-    # side), so nothing the student writes can land in the protocol stream by accident.
-    resp_fd = os.dup(1)
+    submission, limits_json, fence_json = sys.argv[1], sys.argv[2], sys.argv[3]
+    settings = json.loads(limits_json)
+    fence = json.loads(fence_json)
+    req_fd, resp_fd = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
     os.dup2(2, 1)
-    _die_with_parent()
-    from grader import wire
-
-    applied = _apply_limits(limits)
+    builtins.input = _no_input
+    limits.die_with_parent()
+    applied = limits.apply_limits(settings)
+    if fence is not None:
+        try:
+            applied["landlock"] = landlock.restrict(fence["read"], fence["write"],
+                                                    fence.get("list", []))
+            applied["landlock"]["refused"] = fence.get("refused", [])
+        except Exception as exc:  # whatever went wrong, never serve half-fenced
+            _refuse(resp_fd, f"Landlock: {type(exc).__name__}: {exc}")
+    applied["seccomp"] = limits.install_seccomp()
     sys.path.append(submission)
-    server = _Server(resp_fd, submission, int(limits["output_bytes"]), wire)
+    server = _Server(req_fd, resp_fd, submission, int(settings["output_bytes"]))
     server.send({"op": "ready", "pid": os.getpid(), **applied})
     server.serve()
 
 
-def _die_with_parent() -> None:
-    """Linux: be killed when the grader dies, even by SIGKILL (bwrap has --die-with-parent)."""
-    if sys.platform == "linux":
-        try:
-            ctypes.CDLL(None).prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-        except (OSError, AttributeError):
-            pass
+def _no_input(prompt: Any = "") -> NoReturn:
+    """``input()`` at once fails (a stdin of /dev/null would only say EOF) and says why."""
+    raise EOFError(NO_INPUT)
 
 
-# --- limits -------------------------------------------------------------------------------------
+def _refuse(resp_fd: int, reason: str) -> NoReturn:
+    """The fence could not be put up: say so and exit before any student code is importable."""
+    body = wire.encode({"op": "refused", "reason": reason[:500]})
+    os.write(resp_fd, FRAME.pack(len(body)) + body)
+    os._exit(FENCE_FAILED_EXIT)
 
-def _apply_limits(limits: dict[str, Any]) -> dict[str, Any]:
-    applied: dict[str, Any] = {"rlimits": False, "seccomp": False}
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits; the trusted side's timeouts still hold
-        return applied
-    mb = 1 << 20
-    cpu = int(limits["cpu_s"])
-    settings = [
-        (resource.RLIMIT_AS, int(limits["memory_mb"]) * mb),
-        (resource.RLIMIT_CPU, cpu),
-        (resource.RLIMIT_FSIZE, int(limits["file_size_mb"]) * mb),
-        (resource.RLIMIT_CORE, 0),
-        # Only effective for non-root users; root is covered by the seccomp filter below.
-        (resource.RLIMIT_NPROC, 0),
-    ]
-    for which, value in settings:
-        try:
-            _, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY and value > hard:
-                value = hard
-            # The CPU hard limit sits one second above the soft one so SIGXCPU comes first.
-            resource.setrlimit(which, (value, value + 1 if which == resource.RLIMIT_CPU else value))
-        except (ValueError, OSError):
-            continue
-    applied["rlimits"] = True
-    applied["capabilities_dropped"] = _drop_capabilities()
-    applied["seccomp"] = _install_seccomp()
-    return applied
-
-
-def _drop_capabilities() -> bool:
-    """Linux, as root: give up every capability, so that uid 0 gets no more than the ordinary
-    checks allow (no reading a non-dumpable grader's memory or environment, no overriding file
-    permissions of other users)."""
-    if sys.platform != "linux":
-        return False
-
-    class Header(ctypes.Structure):
-        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-    class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                    ("inheritable", ctypes.c_uint32)]
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        header = Header(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-        data = (Data * 2)()
-        return bool(libc.capset(ctypes.byref(header), ctypes.byref(data)) == 0)
-    except (OSError, AttributeError):
-        return False
-
-
-# Syscalls the student may not make: new processes and threads, exec, sockets, signals to other
-# processes, tracing and reading other processes' memory. Numbers per architecture.
-_BLOCKED = {
-    "x86_64": (0xC000003E, [57, 58, 56, 435, 59, 322, 41, 62, 200, 234, 424, 101, 310, 311]),
-    "aarch64": (0xC00000B7, [220, 435, 221, 281, 198, 129, 130, 131, 424, 117, 270, 271]),
-}
-
-
-def _install_seccomp() -> bool:
-    """A classic-BPF seccomp filter: the blocked syscalls fail with EPERM.
-
-    Hand-written (about twenty lines) rather than a dependency: the filter must be installed from
-    inside this minimal process, where only the standard library and NumPy exist.
-    """
-    if sys.platform != "linux" or platform.machine() not in _BLOCKED:
-        return False
-    arch, numbers = _BLOCKED[platform.machine()]
-    ld_abs, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ERRNO | EPERM
-    n_checks = len(numbers)
-    deny_at = 4 + n_checks + 1  # index of the final "deny" instruction
-
-    def to_deny(i: int) -> int:
-        return deny_at - (i + 1)
-
-    prog = [(ld_abs, 0, 0, 4), (jeq, 0, to_deny(1), arch), (ld_abs, 0, 0, 0),
-            (jge, to_deny(3), 0, 0x40000000)]  # x32 syscalls: deny
-    for nr in numbers:
-        prog.append((jeq, to_deny(len(prog)), 0, nr))
-    prog += [(ret, 0, 0, allow), (ret, 0, 0, deny)]
-    raw = b"".join(struct.pack("HBBI", *ins) for ins in prog)
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fprog = SockFprog(len(prog), raw)
-        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
-            return False
-        return bool(libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
-    except (OSError, AttributeError):
-        return False
-
-
-# --- serving ------------------------------------------------------------------------------------
 
 class _CappedText(io.TextIOBase):
     """A stand-in for sys.stdout/sys.stderr that keeps at most ``cap`` characters."""
@@ -192,34 +101,33 @@ class _CappedText(io.TextIOBase):
 
 
 class _Server:
-    def __init__(self, resp_fd: int, submission: str, output_cap: int, wire: Any) -> None:
+    def __init__(self, req_fd: int, resp_fd: int, submission: str, output_cap: int) -> None:
+        self.req_fd = req_fd
         self.resp_fd = resp_fd
         self.submission = os.path.realpath(submission)
         self.output_cap = output_cap
-        self.wire = wire
         self.modules: dict[str, Any] = {}
         self.numpy_errors = np.geterr()
 
-    # framing: an 8-byte little-endian length, then one wire message
     def send(self, payload: dict[str, Any]) -> None:
         try:
-            body = self.wire.encode(payload)
+            body = wire.encode(payload)
         except MemoryError:
-            body = self.wire.encode({"op": payload.get("op"), "id": payload.get("id"),
+            body = wire.encode({"op": payload.get("op"), "id": payload.get("id"),
                                      "fatal": "result too large to send (MemoryError)"})
-        data = _FRAME.pack(len(body)) + body
+        data = FRAME.pack(len(body)) + body
         view = memoryview(data)
         while view:
             n = os.write(self.resp_fd, view)
             view = view[n:]
 
     def read_request(self) -> Any:
-        header = _read_exact(0, _FRAME.size)
+        header = _read_exact(self.req_fd, FRAME.size)
         if header is None:
             return None
-        (n,) = _FRAME.unpack(header)
-        body = _read_exact(0, n)
-        return None if body is None else self.wire.decode(body)
+        (n,) = FRAME.unpack(header)
+        body = _read_exact(self.req_fd, n)
+        return None if body is None else wire.decode(body)
 
     def serve(self) -> None:
         while True:
@@ -248,9 +156,8 @@ class _Server:
             return {"ok": False, "error": self._describe(exc), "output": self._capture_end(out)}
         if os.path.dirname(os.path.realpath(getattr(mod, "__file__", "") or "")) != \
                 self.submission:
-            return {"ok": False, "output": self._capture_end(out), "error": {
-                "type_names": ["ModuleNotFoundError"], "where": "",
-                "detail": f"'{module}' is not a module of the submission"}}
+            return {"ok": False, "output": self._capture_end(out), "error": error_record(
+                ["ModuleNotFoundError"], f"'{module}' is not a module of the submission")}
         self.modules[module] = mod
         names = sorted(n for n, v in vars(mod).items() if callable(v) and not n.startswith("_"))
         return {"ok": True, "functions": names, "output": self._capture_end(out)}
@@ -258,8 +165,8 @@ class _Server:
     def call(self, request: dict[str, Any], check_mutation: bool = True) -> dict[str, Any]:
         fn = getattr(self.modules.get(request["module"]), request["function"], None)
         if not callable(fn):
-            return {"error": {"type_names": ["AttributeError"], "where": "",
-                              "detail": f"no function {request['function']}"}}
+            return {"error": error_record(["AttributeError"],
+                                          f"no function {request['function']}")}
         args, kwargs = list(request["args"]), dict(request["kwargs"])
         before = _snapshot(args, kwargs) if check_mutation else []
         out = self._capture_start()
@@ -303,9 +210,8 @@ class _Server:
             detail = "?"
         if isinstance(exc, SyntaxError):
             name = os.path.basename(exc.filename or "")
-            return {"type_names": names, "detail": str(exc.msg)[:500],
-                    "where": f"{name}, line {exc.lineno}"}
-        return {"type_names": names, "detail": detail, "where": self._where(exc)}
+            return error_record(names, str(exc.msg)[:500], f"{name}, line {exc.lineno}")
+        return error_record(names, detail, self._where(exc))
 
     def _where(self, exc: BaseException) -> str:
         """The innermost traceback line inside the submission, e.g. ``activations.py, line 12``."""
@@ -371,6 +277,3 @@ def _mutated(before: list[tuple[str, Any, Any]], fn: Any) -> list[str]:
             names.append(path)
     return names
 
-
-if __name__ == "__main__":
-    main()
