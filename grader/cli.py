@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 import grader
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
+from grader.result import Result
 
 EXIT_BELOW = 1
 EXIT_USAGE = 2
@@ -61,54 +63,137 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+FORMATS = ["text", "json", "github", "junit", "markdown"]
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @course_option
 @assignment_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="github: annotations, Classroom points and the job summary; junit: JUnit "
+                   "XML; markdown: the summary table")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="write the report to this file (atomically) instead of standard output")
+@click.option("--json-report", type=click.Path(path_type=Path), default=None,
+              help="also write the JSON report here (e.g. a CI artifact)")
 @click.option("--seed", type=int, default=None, help="seed of the random inputs (reproduces a run)")
 @click.option("--fail-under", type=float, default=None,
-              help="exit with 1 when the score is below this")
+              help="exit with 1 when the score is below this (at most the maximum score)")
 @isolation_option
 @click.option("--suites", multiple=True, type=click.Path(path_type=Path),
               help="folder of hidden suites (default: solutions/<assignment>/tests if present)")
+@click.option("--bundle", "bundle_path", type=click.Path(path_type=Path), default=None,
+              help="grade with a bundle from `grader bundle`: every suite, point and limit "
+                   "comes from it, only the assignment's modules from PATH")
+@click.option("--bundle-sha256", default=None,
+              help="refuse the bundle unless its SHA-256 is this")
 def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
-          output: Path | None, seed: int | None, fail_under: float | None, isolation: str,
-          suites: tuple[Path, ...]) -> None:
+          output: Path | None, json_report: Path | None, seed: int | None,
+          fail_under: float | None, isolation: str, suites: tuple[Path, ...],
+          bundle_path: Path | None, bundle_sha256: str | None) -> None:
     """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
     from grader.engine import grade
-    from grader.report import json as json_report
-    from grader.report import text as text_report
-    from grader.report import write_atomically
+    from grader.report import feedback, write_atomically
 
+    if bundle_path is not None and (suites or course_opt):
+        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle "
+                          "takes the suites and the course from the bundle: drop --suites and "
+                          "--course"))
+    if bundle_sha256 and bundle_path is None:
+        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs "
+                          "--bundle"))
+    opened = None
     try:
-        course = _course(course_opt, path)
-        a = course.assignment(assignment)
-        target = path if path is not None else course.exercises_dir(a.name)
+        if bundle_path is not None:
+            from grader.bundle import open_bundle
+
+            opened = open_bundle(bundle_path, bundle_sha256)
+            course = opened.course
+            a = course.assignment(assignment or opened.assignment)
+            target = path if path is not None else Path.cwd()
+        else:
+            course = _course(course_opt, path)
+            a = course.assignment(assignment)
+            target = path if path is not None else course.exercises_dir(a.name)
+        _check_threshold(fail_under, a.max_score)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
+        if opened is not None:
+            result.notes.append(opened.note)
+        hidden = bool(suites) or course.solutions_dir(a.name).is_dir()
     except KeyboardInterrupt:
         click.echo("grader: 중단됨 / interrupted", err=True)
         sys.exit(130)
     except GraderError as exc:
         _fail(exc)
         return
-    if result.isolation != "bwrap" and (suites or course.solutions_dir(a.name).is_dir()):
+    finally:
+        if opened is not None:
+            opened.remove()
+    if result.isolation != "bwrap" and hidden:
         click.secho("경고 / WARNING: 숨겨진 테스트를 bubblewrap 없이 채점했습니다 — 학생 코드가 참조 해답을 "
                     "읽을 수 있었습니다 / hidden suites were graded without bubblewrap: student code "
                     "could read the reference and the hidden tests (see the report's notes)",
                     err=True, fg="yellow")
-    rendered = json_report.render(result) if fmt == "json" else text_report.render(result)
+    # What students may see of hidden tests, in every format (course.yaml feedback.hidden_tests).
+    shown = feedback.apply(result, course.feedback.hidden_tests)
+    rendered = _render(fmt, shown, target, course, a.name)
+    if json_report is not None:
+        from grader.report import json as json_report_module
+
+        write_atomically(json_report, json_report_module.render(shown))
     if output is not None:
         write_atomically(output, rendered)
         click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
     else:
         click.echo(rendered, nl=False)
     if fail_under is not None and result.score < fail_under:
+        click.echo(f"grader: 점수 {result.score:g}/{result.max_score:g}이(가) 기준 {fail_under:g}보다 "
+                   f"낮아 종료 코드 1 / score {result.score:g}/{result.max_score:g} is below "
+                   f"--fail-under {fail_under:g}: exit code 1", err=True)
         sys.exit(EXIT_BELOW)
+
+
+def _check_threshold(fail_under: float | None, max_score: float) -> None:
+    if fail_under is None:
+        return
+    if not 0 <= fail_under <= max_score:
+        raise GraderError(
+            f"--fail-under {fail_under:g}: 0과 만점 {max_score:g} 사이여야 합니다 (이 기준으로는 "
+            f"{'항상' if fail_under > max_score else '절대'} 실패/통과합니다) / must be between 0 and "
+            f"the maximum score {max_score:g}; it would "
+            f"{'always fail' if fail_under > max_score else 'never fail'}")
+
+
+def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str) -> str:
+    from grader.report import github, junit, markdown
+    from grader.report import json as json_report
+    from grader.report import text as text_report
+
+    if fmt == "json":
+        return json_report.render(result)
+    if fmt == "markdown":
+        return markdown.render(result)
+    if fmt == "text":
+        return text_report.render(result)
+    from grader.submission import locate
+
+    a = course.assignment(assignment)
+    try:
+        folder = locate(target.resolve(), course, a)
+    except GraderError:
+        folder = target
+    if folder.is_file():
+        folder = folder.parent
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
+                     or Path.cwd())
+    locations = github.function_locations(folder, a.modules, workspace)
+    if fmt == "junit":
+        return junit.render(result, locations)
+    summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))
+    rendered = github.render(result, locations)
+    return rendered if summary is None else summary + "\n" + rendered
 
 
 @main.command()
@@ -150,6 +235,54 @@ def stubs(course_opt: str | None, assignment: str | None) -> None:
         return
     for p in written:
         click.echo(f"wrote {p}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@course_option
+@assignment_option
+@click.option("--public", is_flag=True,
+              help="only the course file and the public suites (for students' own CI)")
+def bundle(out: Path, course_opt: str | None, assignment: str | None, public: bool) -> None:
+    """숨은 번들(과목 파일, 테스트, 참조 해답, 흔한 실수 + SHA-256 목록)을 씁니다 / write the bundle
+    grading needs: course file, suites, reference, mistakes, hashed."""
+    from grader.bundle import make_bundle
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        digest = make_bundle(course, a.name, out, "public" if public else "full")
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {out} ({'public' if public else 'full'}, {a.name}, grader "
+               f"{grader.__version__})\nsha256 {digest}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@course_option
+@assignment_option
+@click.option("--bundle", "hidden_bundle", type=click.Path(path_type=Path), default=None,
+              help="the hidden bundle the trusted workflow will use: its SHA-256 is pinned there")
+@click.option("--grader-requirement", default=None,
+              help="what CI installs, pinned (default: grader==<this version>); e.g. "
+                   "'grader @ https://example.org/grader-0.1.0-py3-none-any.whl#sha256=...'")
+@click.option("--force", is_flag=True, help="replace OUT if it exists")
+def release(out: Path, course_opt: str | None, assignment: str | None,
+            hidden_bundle: Path | None, grader_requirement: str | None, force: bool) -> None:
+    """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
+    from grader.release import write_release
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        written = write_release(course, a.name, out, hidden_bundle=hidden_bundle,
+                                grader_requirement=grader_requirement, force=force)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {out}: {len(written)} files")
 
 
 if __name__ == "__main__":
