@@ -130,7 +130,7 @@ def test_student_text_cannot_break_out_of_a_workflow_command():
     assert message == evil and props["title"].startswith("m.f0,line=1:x")
     assert "line" not in props
     assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
-    assert [ln for ln in lines if "::Points" in ln] == [
+    assert [ln for ln in lines if ln.startswith("::notice") and "::Points" in ln] == [
         "::notice title=Autograding complete::Points 0/1"]
 
 
