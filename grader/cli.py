@@ -136,8 +136,11 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
                     "읽을 수 있었습니다 / hidden suites were graded without bubblewrap: student code "
                     "could read the reference and the hidden tests (see the report's notes)",
                     err=True, fg="yellow")
-    # What students may see of hidden tests, in every format (course.yaml feedback.hidden_tests).
-    shown = feedback.apply(result, course.feedback.hidden_tests)
+    # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
+    # format when grading with a bundle, and always in the formats made for CI pages. A local
+    # run by the instructor in text or JSON shows everything.
+    student_facing = opened is not None or fmt in ("github", "junit", "markdown")
+    shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
     rendered = _render(fmt, shown, target, course, a.name)
     if json_report is not None:
         from grader.report import json as json_report_module

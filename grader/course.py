@@ -200,6 +200,18 @@ def total_problem(path: Path, assignment: Assignment) -> str | None:
     return None
 
 
+def total_check(path: Path, assignment: Assignment) -> tuple[bool, str, list[str]]:
+    """``grader validate``'s row for the total: (ok, detail, problems). A course without
+    ``total:`` passes here (the loader has nothing to compare) but ``grader bundle`` needs it."""
+    problem = total_problem(path, assignment)
+    if assignment.total is None:
+        return True, (f"total 없음: 'total: {assignment.max_score:g}'를 추가하세요 (grader bundle에 "
+                      f"필요) / no total: add 'total: {assignment.max_score:g}' (grader bundle "
+                      f"needs it)"), []
+    detail = f"{assignment.max_score:g} = total {assignment.total:g}"
+    return problem is None, detail, [problem] if problem else []
+
+
 def find_course(start: Path) -> Path:
     """The nearest ``course.yaml`` at or above ``start``."""
     start = start.resolve()

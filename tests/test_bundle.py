@@ -275,3 +275,24 @@ def test_member_larger_than_declared_is_refused(bundle, tmp_path):
     bad.write_bytes(bytes(raw))
     with pytest.raises(BundleError):
         open_bundle(bad)
+
+
+def test_validate_refuses_points_that_do_not_add_up(tmp_path):
+    course = tiny_with_total(tmp_path / "c", total="100")
+    result = invoke("validate", "--course", str(course), "--isolation", "process")
+    assert result.exit_code == 2
+    assert "assignments.a1.total" in result.output and "not the total 100" in result.output
+
+
+def test_validate_row_for_the_total(tmp_path):
+    from dataclasses import replace
+
+    from grader.course import total_check
+
+    with_total = load_course(tiny_with_total(tmp_path / "a"))
+    a = with_total.assignment("a1")
+    assert total_check(with_total.path, a) == (True, "5 = total 5", [])
+    ok, detail, problems = total_check(with_total.path, replace(a, total=None))
+    assert ok and "add 'total: 5'" in detail and not problems
+    ok, _, problems = total_check(with_total.path, replace(a, total=7.0))
+    assert not ok and "add up to 5, not the total 7" in problems[0]
