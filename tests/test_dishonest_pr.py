@@ -181,3 +181,23 @@ def test_the_pull_requests_own_workflow_would_be_fooled(repo):
     run = run_step(command, env, workspace)
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"::Points {HONEST_POINTS + 90:g}/181" in run.stdout
+
+
+def test_gitlab_job_script_gives_the_honest_grade_as_junit(repo):
+    """GitLab runs the file of the merge request itself; with the release's file, the job's
+    script (run exactly as written) reports the honest grade in JUnit XML."""
+    import xml.etree.ElementTree as ET
+
+    tmp, student, _, marker = repo
+    job = yaml.safe_load(git(student, "show", "main:.gitlab-ci.yml"))["grade"]
+    workspace = tmp / "gitlab"
+    git(tmp, "clone", "-q", "-b", "pull-request", str(student), str(workspace))
+    for line in job["script"]:
+        run = run_step(line, {"CI_PROJECT_DIR": str(workspace)}, workspace)
+        assert run.returncode == 0, run.stdout + run.stderr
+    root = ET.parse(workspace / job["artifacts"]["reports"]["junit"]).getroot()
+    props = {p.get("name"): p.get("value") for p in root.find("properties")}
+    assert (props["points"], props["max_points"]) == (f"{HONEST_POINTS:g}", "100")
+    cases = root.findall("testsuite/testcase")
+    assert cases and all(c.get("file", "").startswith("exercises/lec04/") for c in cases)
+    assert not marker.exists()
