@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from ci_support import tiny_with_total
 from click.testing import CliRunner
 from conftest import make_tiny_course
 
@@ -19,14 +20,6 @@ from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]
 ADD_ONLY = "def add(a, b):\n    return a + b\n\ndef scale(x, k=2.0):\n    raise NotImplementedError()\n"
-
-
-def tiny_with_total(root: Path, total: str = "5") -> Path:
-    course = make_tiny_course(root)
-    path = course / "course.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "    exercises:", f"    total: {total}\n    exercises:"), encoding="utf-8")
-    return course
 
 
 def invoke(*args: str):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_formats import parse_command
+from ci_support import parse_command
 
 from grader.course import load_course
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from ci_support import parse_command, tiny_with_total
 from click.testing import CliRunner
-from test_bundle import tiny_with_total
 
 from grader.bundle import make_bundle
 from grader.cli import main
@@ -22,27 +21,6 @@ from grader.result import FunctionResult, Result, TestResult
 # add is right, scale is wrong; the defs are on lines 4 and 8.
 SUBMISSION = ('"""My calc."""\nimport numpy as np\n\ndef add(a, b):\n    return a + b\n\n\n'
               'def scale(x, k=2.0):\n    print("scaling", k)\n    return x\n')
-COMMAND = re.compile(r"^::(?P<name>[a-z]+)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
-
-
-def parse_command(line: str) -> tuple[str, dict[str, str], str] | None:
-    """A workflow command, unescaped the way the runner does it."""
-    m = COMMAND.match(line)
-    if not m:
-        return None
-
-    def unescape(v: str) -> str:
-        return (v.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":")
-                .replace("%2C", ",").replace("%25", "%"))
-
-    props = {}
-    for item in (m["props"] or "").split(","):
-        if item:
-            key, _, value = item.partition("=")
-            props[key] = unescape(value)
-    return m["name"], props, unescape(m["message"])
-
-
 @pytest.fixture
 def graded(tmp_path: Path):
     """A bundle and a submission folder (a checkout: exercises/a1/calc.py)."""
