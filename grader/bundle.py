@@ -136,6 +136,8 @@ def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "
     if problem:
         raise BundleError(problem)
     files = bundle_files(course, a.name, kind)
+    for name in files:  # what open_bundle would refuse is refused now, not in CI
+        _check_name(Path(out), name)
     contents = {name: path.read_bytes() for name, path in files.items()}
     manifest = {
         "schema": SCHEMA, "grader_version": grader.__version__, "assignment": a.name,

@@ -286,6 +286,10 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         _fail(exc)
         return
     click.echo(f"wrote {out}: {len(written)} files")
+    if hidden_bundle is None:
+        click.secho("참고 / note: --bundle이 없어 신뢰 채점 워크플로가 번들의 SHA-256을 고정하지 않습니다 / "
+                    "without --bundle, grade-trusted.yml does not pin the hidden bundle's SHA-256",
+                    err=True, fg="yellow")
 
 
 if __name__ == "__main__":

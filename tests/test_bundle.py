@@ -289,3 +289,10 @@ def test_validate_row_for_the_total(tmp_path):
     assert ok and "add 'total: 5'" in detail and not problems
     ok, _, problems = total_check(with_total.path, replace(a, total=7.0))
     assert not ok and "add up to 5, not the total 7" in problems[0]
+
+
+def test_bundle_refuses_names_it_could_not_open_again(course, tmp_path):
+    (course / "exercises/a1/tests/data file.txt").write_text("1 2 3\n")
+    with pytest.raises(BundleError, match="unsafe member name"):
+        make_bundle(load_course(course), "a1", tmp_path / "b.zip")
+    assert not (tmp_path / "b.zip").exists()
