@@ -268,20 +268,20 @@ def bundle(out: Path, course_opt: str | None, assignment: str | None, public: bo
 @assignment_option
 @click.option("--bundle", "hidden_bundle", type=click.Path(path_type=Path), default=None,
               help="the hidden bundle the trusted workflow will use: its SHA-256 is pinned there")
-@click.option("--grader-requirement", default=None,
-              help="what CI installs, pinned (default: grader==<this version>); e.g. "
-                   "'grader @ https://example.org/grader-0.1.0-py3-none-any.whl#sha256=...'")
+@click.option("--grader-requirement", required=True,
+              help="what CI installs, pinned to one build: 'grader @ https://…/grader-0.1.0-"
+                   "py3-none-any.whl#sha256=…' or 'grader @ git+https://…/grader.git@<commit>'")
 @click.option("--force", is_flag=True, help="replace OUT if it exists")
 def release(out: Path, course_opt: str | None, assignment: str | None,
-            hidden_bundle: Path | None, grader_requirement: str | None, force: bool) -> None:
+            hidden_bundle: Path | None, grader_requirement: str, force: bool) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
     try:
         course = _course(course_opt, None)
         a = course.assignment(assignment)
-        written = write_release(course, a.name, out, hidden_bundle=hidden_bundle,
-                                grader_requirement=grader_requirement, force=force)
+        written = write_release(course, a.name, out, grader_requirement=grader_requirement,
+                                hidden_bundle=hidden_bundle, force=force)
     except GraderError as exc:
         _fail(exc)
         return

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.resources
+import re
 import shutil
 from pathlib import Path
 
@@ -110,6 +111,36 @@ def leaks(out: Path, course: Course, assignment: str) -> list[str]:
     return found
 
 
+_GIT_COMMIT = re.compile(r"@[0-9a-f]{40}(?:$|#)")
+
+
+def check_requirement(spec: str) -> str:
+    """The pip requirement CI installs must pin one exact build of the grader.
+
+    Accepted: ``name==version`` (not the PyPI name ``grader``, which belongs to an unrelated
+    project), a URL with ``#sha256=…``, or a git URL at a full commit hash.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(spec)
+    except InvalidRequirement as exc:
+        raise GraderError(f"--grader-requirement {spec!r}: 요구 사항 형식이 아닙니다 / not a pip "
+                          f"requirement: {exc}") from None
+    if req.url:
+        if "#sha256=" in req.url or _GIT_COMMIT.search(req.url):
+            return spec
+    else:
+        pins = [sp for sp in req.specifier if sp.operator in ("==", "===") and "*" not in sp.version]
+        if pins and len(req.specifier) == 1 and req.name.lower() != "grader":
+            return spec
+    raise GraderError(
+        f"--grader-requirement {spec!r}: 빌드 하나를 고정해야 합니다 / must pin one build: "
+        f"'grader @ https://…/grader-{grader.__version__}-py3-none-any.whl#sha256=…', "
+        f"'grader @ git+https://…/grader.git@<full commit hash>' or 'NAME==VERSION' of your own "
+        f"index (PyPI's 'grader' is an unrelated project)")
+
+
 def _modules_list(course: Course, assignment: str) -> str:
     a = course.assignment(assignment)
     rows = ["| 모듈 / module | 함수 (배점) / functions (points) |", "| --- | --- |"]
@@ -136,13 +167,14 @@ def _prepare_out(out: Path, course: Course, force: bool) -> None:
 
 
 def write_release(course: Course, assignment: str | None, out: Path, *,
-                  hidden_bundle: Path | None = None, grader_requirement: str | None = None,
+                  grader_requirement: str, hidden_bundle: Path | None = None,
                   force: bool = False) -> list[Path]:
     """Write the student tree to ``out``; return the files written."""
     a = course.assignment(assignment)
     problem = total_problem(course.path, a)
     if problem:
         raise GraderError(problem)
+    check_requirement(grader_requirement)
     out = Path(out)
     _prepare_out(out, course, force)
     bundle_sha256 = ""
@@ -154,7 +186,7 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
                               f"bundle of {a.name} (made with `grader bundle` without --public)")
         bundle_sha256 = opened.sha256
     values = {
-        "GRADER_REQUIREMENT": grader_requirement or f"grader=={grader.__version__}",
+        "GRADER_REQUIREMENT": grader_requirement,
         "BUNDLE_SHA256": bundle_sha256,
         "ASSIGNMENT": a.name,
         "TITLE_KO": a.title["ko"],

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ci_support import parse_command
+from ci_support import REQUIREMENT, parse_command
 
 from grader.course import load_course
 
@@ -77,7 +77,7 @@ def repo(tmp_path_factory):
     bundle.parent.mkdir()
     for args in (["bundle", str(bundle), "--course", str(ROOT)],
                  ["release", str(tmp / "student"), "--course", str(ROOT), "--bundle",
-                  str(bundle)]):
+                  str(bundle), "--grader-requirement", REQUIREMENT]):
         subprocess.run([GRADER, *args], check=True, capture_output=True, text=True)
     student = tmp / "student"
     git(student, "init", "-q", "-b", "main")

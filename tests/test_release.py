@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
 from grader import release
@@ -33,7 +34,8 @@ def released(tmp_path_factory) -> tuple[Path, str]:
     tmp = tmp_path_factory.mktemp("release")
     digest = make_bundle(COURSE, "lec04", tmp / "hidden.zip")
     result = CliRunner().invoke(main, ["release", str(tmp / "out"), "--course", str(ROOT),
-                                       "--bundle", str(tmp / "hidden.zip")],
+                                       "--bundle", str(tmp / "hidden.zip"),
+                                       "--grader-requirement", REQUIREMENT],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return tmp / "out", digest
@@ -146,7 +148,8 @@ def test_release_refuses_a_stub_that_holds_the_solution(tmp_path):
     stub = course / "exercises/lec04/backprop.py"
     stub.write_text((course / "solutions/lec04/backprop.py").read_text())
     with pytest.raises(GraderError, match="reference body of backprop"):
-        release.write_release(load_course(course), "lec04", tmp_path / "out")
+        release.write_release(load_course(course), "lec04", tmp_path / "out",
+                              grader_requirement=REQUIREMENT)
     assert not (tmp_path / "out").exists()
 
 
@@ -155,9 +158,10 @@ def test_release_does_not_overwrite_without_force(released, tmp_path):
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     with pytest.raises(GraderError, match="not empty"):
-        release.write_release(COURSE, "lec04", out)
+        release.write_release(COURSE, "lec04", out, grader_requirement=REQUIREMENT)
     with pytest.raises(GraderError, match="earlier release"):
-        release.write_release(COURSE, "lec04", out, force=True)
+        release.write_release(COURSE, "lec04", out, grader_requirement=REQUIREMENT,
+                              force=True)
     assert (out / "keep.txt").read_text() == "mine"
 
 
@@ -188,7 +192,7 @@ def test_workflow_is_locked_down(released, name):
     grading = [s for s in _all_steps(workflow) if "grader" in s.get("run", "")]
     # Thin YAML: one step installs the pinned grader, one runs one grader command.
     assert [s["run"].split()[:2] for s in grading] == [["python", "-m"], ["grader", "check"]]
-    assert f"grader=={__import__('grader').__version__}" in text
+    assert f'pip install "{REQUIREMENT}"' in text
 
 
 def test_trusted_workflow_never_runs_the_pull_request(released):
@@ -272,3 +276,22 @@ def test_templates_are_package_data():
         assert release.template(name).strip()
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert "templates/github/*.yml" in pyproject
+
+
+@pytest.mark.parametrize("spec", [
+    "grader==0.1.0",  # PyPI's `grader` is an unrelated project
+    "grader", "my-grader>=0.1", "grader @ https://example.org/grader-0.1.0-py3-none-any.whl",
+    "grader @ git+https://example.org/grader.git@main", "not a requirement !",
+])
+def test_release_needs_a_requirement_pinned_to_one_build(spec, tmp_path):
+    with pytest.raises(GraderError, match="grader-requirement"):
+        release.write_release(COURSE, "lec04", tmp_path / "out", grader_requirement=spec)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("spec", [
+    "my-grader==0.1.0", "grader @ https://example.org/grader-0.1.0-py3-none-any.whl#sha256=ab",
+    REQUIREMENT,
+])
+def test_pinned_requirements_are_accepted(spec):
+    assert release.check_requirement(spec) == spec
