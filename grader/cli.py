@@ -162,11 +162,11 @@ def _check_threshold(fail_under: float | None, max_score: float) -> None:
     if fail_under is None:
         return
     if not 0 <= fail_under <= max_score:
+        above = fail_under > max_score
         raise GraderError(
-            f"--fail-under {fail_under:g}: 0과 만점 {max_score:g} 사이여야 합니다 (이 기준으로는 "
-            f"{'항상' if fail_under > max_score else '절대'} 실패/통과합니다) / must be between 0 and "
-            f"the maximum score {max_score:g}; it would "
-            f"{'always fail' if fail_under > max_score else 'never fail'}")
+            f"--fail-under {fail_under:g}: 0과 만점 {max_score:g} 사이여야 합니다 (이 기준이면 "
+            f"{'항상 실패합니다' if above else '절대 실패하지 않습니다'}) / must be between 0 and the "
+            f"maximum score {max_score:g}; it would {'always fail' if above else 'never fail'}")
 
 
 def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str) -> str:
