@@ -75,7 +75,9 @@ def render(result: Result, *, heading_level: int = 2) -> str:
     hashes = "#" * heading_level
     lines = [f"{hashes} {_cell(result.assignment)}: {points(result.score, result.max_score)}", "",
              *table(result), ""]
-    lost = [f for f in result.functions if f.score < f.max_score]
+    # A function not implemented yet has nothing to add to its row in the table.
+    lost = [f for f in result.functions
+            if f.score < f.max_score and f.status not in ("not_implemented", "missing")]
     if lost:
         details: list[str] = []
         size = 0
