@@ -191,7 +191,8 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
         folder = folder.parent
     workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
                      or Path.cwd())
-    locations = github.function_locations(folder, a.modules, workspace)
+    locations = github.function_locations(folder, a.modules,
+                                          github.repository_root(folder, workspace))
     if fmt == "junit":
         return junit.render(result, locations)
     summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))

@@ -187,3 +187,15 @@ def test_hidden_details_are_hidden_in_every_format_unless_the_course_allows(grad
     make_bundle(load_course(course), "a1", full)
     shown = check(full, checkout, "--format", "markdown").stdout
     assert "scale(x" in shown and "scaling" in shown
+
+
+def test_annotation_paths_are_relative_to_the_checkout(tmp_path):
+    workspace = tmp_path / "ws"
+    folder = workspace / "submission" / "exercises" / "a1"
+    folder.mkdir(parents=True)
+    assert github.repository_root(folder, workspace) == workspace.resolve()
+    (workspace / "submission" / ".git").mkdir()
+    assert github.repository_root(folder, workspace) == (workspace / "submission").resolve()
+    (folder / "calc.py").write_text(SUBMISSION)
+    found = github.function_locations(folder, ["calc"], github.repository_root(folder, workspace))
+    assert found["calc.scale"] == ("exercises/a1/calc.py", 8)

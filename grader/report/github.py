@@ -49,6 +49,19 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+def repository_root(folder: Path, workspace: Path) -> Path:
+    """What annotation paths are relative to: the checkout holding ``folder`` (the nearest
+    folder with ``.git`` up to the workspace), so that GitHub can place them on the pull
+    request's diff also when the pull request is checked out into a subfolder."""
+    folder, workspace = folder.resolve(), workspace.resolve()
+    for candidate in [folder, *folder.parents]:
+        if (candidate / ".git").exists():
+            return candidate
+        if candidate == workspace:
+            break
+    return workspace
+
+
 def function_locations(folder: Path, modules: list[str], workspace: Path) -> Locations:
     """Where each top-level function of the student's modules is defined.
 
