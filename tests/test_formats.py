@@ -199,3 +199,14 @@ def test_annotation_paths_are_relative_to_the_checkout(tmp_path):
     (folder / "calc.py").write_text(SUBMISSION)
     found = github.function_locations(folder, ["calc"], github.repository_root(folder, workspace))
     assert found["calc.scale"] == ("exercises/a1/calc.py", 8)
+
+
+def test_summary_stays_well_under_githubs_limit():
+    functions = [FunctionResult(f"m.f{i}", 0.0, 1.0, "failed",
+                                [TestResult(f"t{j}", 0.0, 0.1, False, "public", "x" * 5000,
+                                            "y" * 60000) for j in range(10)])
+                 for i in range(200)]
+    text = markdown.render(Result("a", 0.0, 200.0, 1, "process", 0.1, "0", functions))
+    assert len(text.encode()) < 400 * 1024
+    assert "more functions left out" in text and text.count("<tr>") == 0
+    assert "| `m.f199` |" in text  # every function keeps its row
