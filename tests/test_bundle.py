@@ -296,3 +296,22 @@ def test_bundle_refuses_names_it_could_not_open_again(course, tmp_path):
     with pytest.raises(BundleError, match="unsafe member name"):
         make_bundle(load_course(course), "a1", tmp_path / "b.zip")
     assert not (tmp_path / "b.zip").exists()
+
+
+@pytest.mark.parametrize("change", [("total: 5", "total: 50"), ("    total: 5\n", "")])
+def test_consistent_bundle_whose_points_do_not_add_up_is_refused(bundle, tmp_path, change):
+    """A bundle made by hand, hashes right, but its course's points do not match its total."""
+    import hashlib
+
+    with zipfile.ZipFile(bundle) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    files["course.yaml"] = files["course.yaml"].decode().replace(*change).encode()
+    manifest = json.loads(files[MANIFEST])
+    manifest["files"]["course.yaml"] = hashlib.sha256(files["course.yaml"]).hexdigest()
+    files[MANIFEST] = json.dumps(manifest).encode()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    with pytest.raises(GraderError, match=r"assignments\.a1\.total"):
+        open_bundle(bad)
