@@ -315,3 +315,18 @@ def test_consistent_bundle_whose_points_do_not_add_up_is_refused(bundle, tmp_pat
             zf.writestr(name, data)
     with pytest.raises(GraderError, match=r"assignments\.a1\.total"):
         open_bundle(bad)
+
+
+def test_a_refused_bundle_leaves_no_temporary_folder(bundle, tmp_path):
+    import os
+    import tempfile
+
+    def mine() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob(f"grader-{os.getpid()}-bundle-*"))
+
+    before = mine()
+    bad = tmp_path / "bad.zip"
+    rewrite(bundle, bad, lambda n, d: d + b"#" if n == "solutions/a1/calc.py" else d)
+    with pytest.raises(BundleError):
+        open_bundle(bad)
+    assert mine() == before
