@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import click
 import grader
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
+from grader.result import Result
 
 EXIT_BELOW = 1
 EXIT_USAGE = 2
@@ -64,55 +66,144 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+FORMATS = ["text", "json", "github", "junit", "markdown"]
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @course_option
 @assignment_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="github: annotations, Classroom points and the job summary; junit: JUnit "
+                   "XML; markdown: the summary table")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="write the report to this file (atomically) instead of standard output")
+@click.option("--json-report", type=click.Path(path_type=Path), default=None,
+              help="also write the JSON report here (e.g. a CI artifact)")
 @click.option("--seed", type=int, default=None, help="seed of the random inputs (reproduces a run)")
 @click.option("--fail-under", type=float, default=None,
-              help="exit with 1 when the score is below this")
+              help="exit with 1 when the score is below this (at most the maximum score)")
 @isolation_option
 @click.option("--suites", multiple=True, type=click.Path(path_type=Path),
               help="folder of hidden suites (default: solutions/<assignment>/tests if present)")
+@click.option("--bundle", "bundle_path", type=click.Path(path_type=Path), default=None,
+              help="grade with a bundle from `grader bundle`: every suite, point and limit "
+                   "comes from it, only the assignment's modules from PATH")
+@click.option("--bundle-sha256", default=None,
+              help="refuse the bundle unless its SHA-256 is this")
 def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
-          output: Path | None, seed: int | None, fail_under: float | None, isolation: str,
-          suites: tuple[Path, ...]) -> None:
+          output: Path | None, json_report: Path | None, seed: int | None,
+          fail_under: float | None, isolation: str, suites: tuple[Path, ...],
+          bundle_path: Path | None, bundle_sha256: str | None) -> None:
     """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
     from grader.engine import REDUCED_ISOLATION, grade
-    from grader.report import json as json_report
-    from grader.report import text as text_report
-    from grader.report import write_atomically
+    from grader.report import feedback, write_atomically
 
+    if bundle_path is not None and (suites or course_opt):
+        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle "
+                          "takes the suites and the course from the bundle: drop --suites and "
+                          "--course"))
+    if bundle_sha256 and bundle_path is None:
+        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs "
+                          "--bundle"))
+    opened = None
     try:
-        course = _course(course_opt, path)
-        a = course.assignment(assignment)
-        target = path if path is not None else course.exercises_dir(a.name)
+        if bundle_path is not None:
+            from grader.bundle import open_bundle
+
+            opened = open_bundle(bundle_path, bundle_sha256)
+            course = opened.course
+            a = course.assignment(assignment or opened.assignment)
+            target = path if path is not None else Path.cwd()
+        else:
+            course = _course(course_opt, path)
+            a = course.assignment(assignment)
+            target = path if path is not None else course.exercises_dir(a.name)
+        _check_threshold(fail_under, a.max_score)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
+        if opened is not None:
+            result.notes.append(opened.note)
     except KeyboardInterrupt:
         click.echo("grader: 중단됨 / interrupted", err=True)
         sys.exit(130)
     except GraderError as exc:
         _fail(exc)
         return
+    finally:
+        if opened is not None:
+            opened.remove()
     if any(note.startswith(REDUCED_ISOLATION) for note in result.notes):
         click.secho("경고 / WARNING: 격리 수준 낮음 — 숨겨진 테스트를 프로세스 격리로 채점했습니다. 학생 "
                     "코드가 참조 해답과 숨겨진 테스트를 읽을 수 있었습니다 / reduced isolation: hidden "
                     "suites were graded with --isolation process; student code could read the "
                     "reference and the hidden tests (see the report's notes)",
                     err=True, fg="yellow")
-    rendered = json_report.render(result) if fmt == "json" else text_report.render(result)
+    # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
+    # format when grading with a bundle, and always in the formats made for CI pages. A local
+    # run by the instructor in text or JSON shows everything.
+    student_facing = opened is not None or fmt in ("github", "junit", "markdown")
+    shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
+    rendered = _render(fmt, shown, target, course, a.name)
+    if json_report is not None:
+        from grader.report import json as json_report_module
+
+        write_atomically(json_report, json_report_module.render(shown))
     if output is not None:
         write_atomically(output, rendered)
         click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
     else:
         click.echo(rendered, nl=False)
     if fail_under is not None and result.score < fail_under:
+        click.echo(f"grader: 점수 {result.score:g}/{result.max_score:g}이(가) 기준 {fail_under:g}보다 "
+                   f"낮아 종료 코드 1 / score {result.score:g}/{result.max_score:g} is below "
+                   f"--fail-under {fail_under:g}: exit code 1", err=True)
         sys.exit(EXIT_BELOW)
+
+
+def _check_threshold(fail_under: float | None, max_score: float) -> None:
+    if fail_under is None:
+        return
+    if not 0 <= fail_under <= max_score:
+        above = fail_under > max_score
+        raise GraderError(
+            f"--fail-under {fail_under:g}: 0과 만점 {max_score:g} 사이여야 합니다 (이 기준이면 "
+            f"{'항상 실패합니다' if above else '절대 실패하지 않습니다'}) / must be between 0 and the "
+            f"maximum score {max_score:g}; it would {'always fail' if above else 'never fail'}")
+
+
+def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str) -> str:
+    from grader.report import github, junit, markdown
+    from grader.report import json as json_report
+    from grader.report import text as text_report
+
+    if fmt == "json":
+        return json_report.render(result)
+    if fmt == "markdown":
+        return markdown.render(result)
+    if fmt == "text":
+        return text_report.render(result)
+    from grader.intake import read_submission
+
+    a = course.assignment(assignment)
+    # The modules' sources are read again as data (links refused, sizes bounded), only to find
+    # the line of each function's definition.
+    try:
+        intake = read_submission(target, a.name, a.modules, within=course.root)
+    except GraderError:
+        intake = None
+    base = target if target.is_dir() else target.parent
+    folder = base / intake.folder if intake is not None else base
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
+                     or Path.cwd())
+    locations = github.function_locations(
+        folder, intake.files if intake is not None else {}, a.modules,
+        github.repository_root(folder, workspace))
+    if fmt == "junit":
+        return junit.render(result, locations)
+    summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))
+    rendered = github.render(result, locations)
+    return rendered if summary is None else summary + "\n" + rendered
 
 
 @main.command()
@@ -233,6 +324,58 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
         click.echo(f"CSV → {csv_out}")
     click.echo(f"{len(entries)} submissions in {time.perf_counter() - started:.2f} s", err=True)
 # ---- end of grader similarity ------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@course_option
+@assignment_option
+@click.option("--public", is_flag=True,
+              help="only the course file and the public suites (for students' own CI)")
+def bundle(out: Path, course_opt: str | None, assignment: str | None, public: bool) -> None:
+    """숨은 번들(과목 파일, 테스트, 참조 해답, 흔한 실수 + SHA-256 목록)을 씁니다 / write the bundle
+    grading needs: course file, suites, reference, mistakes, hashed."""
+    from grader.bundle import make_bundle
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        digest = make_bundle(course, a.name, out, "public" if public else "full")
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {out} ({'public' if public else 'full'}, {a.name}, grader "
+               f"{grader.__version__})\nsha256 {digest}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@course_option
+@assignment_option
+@click.option("--bundle", "hidden_bundle", type=click.Path(path_type=Path), default=None,
+              help="the hidden bundle the trusted workflow will use: its SHA-256 is pinned there")
+@click.option("--grader-requirement", required=True,
+              help="what CI installs, pinned to one build: 'grader @ https://…/grader-0.1.0-"
+                   "py3-none-any.whl#sha256=…' or 'grader @ git+https://…/grader.git@<commit>'")
+@click.option("--force", is_flag=True, help="replace OUT if it exists")
+def release(out: Path, course_opt: str | None, assignment: str | None,
+            hidden_bundle: Path | None, grader_requirement: str, force: bool) -> None:
+    """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
+    from grader.release import write_release
+
+    try:
+        course = _course(course_opt, None)
+        a = course.assignment(assignment)
+        written = write_release(course, a.name, out, grader_requirement=grader_requirement,
+                                hidden_bundle=hidden_bundle, force=force)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"wrote {out}: {len(written)} files")
+    if hidden_bundle is None:
+        click.secho("참고 / note: --bundle이 없어 신뢰 채점 워크플로가 번들의 SHA-256을 고정하지 않습니다 / "
+                    "without --bundle, grade-trusted.yml does not pin the hidden bundle's SHA-256",
+                    err=True, fg="yellow")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ from grader.errors import GraderError
 
 COURSE_FILE = "course.yaml"
 LANGUAGES = ("ko", "en")
+# What a student sees of a failing hidden test: its name and points only ("summary"), or also
+# its message, inputs and expected values ("full").
+HIDDEN_FEEDBACK = ("summary", "full")
+_EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Assignment:
     # module -> function -> points, in the order of course.yaml
     exercises: dict[str, dict[str, float]]
     contract_version: int = 1
+    # The points the course announces (``total:``); when set, the functions' points must add
+    # up to it, so a changed point value cannot go unnoticed.
+    total: float | None = None
 
     @property
     def modules(self) -> list[str]:
@@ -70,7 +77,15 @@ class Assignment:
         if unknown:
             raise GraderError(f"과제 {self.name}에 없는 모듈 / not modules of {self.name}: "
                               f"{', '.join(sorted(unknown))}")
-        return replace(self, exercises={m: f for m, f in self.exercises.items() if m in keep})
+        return replace(self, exercises={m: f for m, f in self.exercises.items() if m in keep},
+                       total=None)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the reports show students (``feedback:`` in course.yaml)."""
+
+    hidden_tests: str = "summary"  # one of HIDDEN_FEEDBACK
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Course:
     limits: Limits
     tolerances: Tolerances
     assignments: dict[str, Assignment] = field(default_factory=dict)
+    feedback: Feedback = field(default_factory=Feedback)
 
     @property
     def root(self) -> Path:
@@ -167,6 +183,35 @@ class _Checker:
         return value
 
 
+def total_problem(path: Path, assignment: Assignment) -> str | None:
+    """Why the assignment's points do not add up to its ``total:`` (or that it has none).
+
+    배점 합계가 ``total:``과 다르거나 ``total:``이 없으면 그 이유, 맞으면 None.
+    """
+    key = f"assignments.{assignment.name}.total"
+    points = assignment.max_score
+    if assignment.total is None:
+        return (f"{path}: '{key}': 총점이 없습니다. 'total: {points:g}'를 추가하세요 / no total; "
+                f"add 'total: {points:g}' so that changed points are caught")
+    if abs(points - assignment.total) > _EPS:
+        return (f"{path}: '{key}': 함수 배점의 합 {points:g}이(가) 총점 {assignment.total:g}과 "
+                f"다릅니다 / the functions' points add up to {points:g}, not the total "
+                f"{assignment.total:g}")
+    return None
+
+
+def total_check(path: Path, assignment: Assignment) -> tuple[bool, str, list[str]]:
+    """``grader validate``'s row for the total: (ok, detail, problems). A course without
+    ``total:`` passes here (the loader has nothing to compare) but ``grader bundle`` needs it."""
+    problem = total_problem(path, assignment)
+    if assignment.total is None:
+        return True, (f"total 없음: 'total: {assignment.max_score:g}'를 추가하세요 (grader bundle에 "
+                      f"필요) / no total: add 'total: {assignment.max_score:g}' (grader bundle "
+                      f"needs it)"), []
+    detail = f"{assignment.max_score:g} = total {assignment.total:g}"
+    return problem is None, detail, [problem] if problem else []
+
+
 def find_course(start: Path) -> Path:
     """The nearest ``course.yaml`` at or above ``start``."""
     start = start.resolve()
@@ -201,7 +246,8 @@ def load_course(path: Path | str) -> Course:
 
 def parse_course(data: Any, path: Path) -> Course:
     c = _Checker(path)
-    top = c.mapping(data, "(top level)", {"course", "limits", "tolerances", "assignments"},
+    top = c.mapping(data, "(top level)",
+                    {"course", "limits", "tolerances", "feedback", "assignments"},
                     {"course", "assignments"})
     info = c.mapping(top["course"], "course", {"title", "language"}, {"title"})
     title = c.bilingual(info["title"], "course.title")
@@ -224,11 +270,20 @@ def parse_course(data: Any, path: Path) -> Course:
         raw = c.mapping(top["tolerances"], "tolerances", {"rtol", "atol"})
         tolerances = Tolerances(**{k: c.number(v, f"tolerances.{k}") for k, v in raw.items()})
 
+    feedback = Feedback()
+    if "feedback" in top:
+        raw = c.mapping(top["feedback"], "feedback", {"hidden_tests"})
+        hidden = raw.get("hidden_tests", feedback.hidden_tests)
+        if hidden not in HIDDEN_FEEDBACK:
+            raise c.fail("feedback.hidden_tests", "'summary' or 'full'", hidden)
+        feedback = Feedback(hidden_tests=hidden)
+
     assignments: dict[str, Assignment] = {}
     for name, body in c.mapping(top["assignments"], "assignments").items():
         key = f"assignments.{name}"
         c.identifier(name, key)
-        a = c.mapping(body, key, {"title", "contract_version", "exercises"}, {"title", "exercises"})
+        a = c.mapping(body, key, {"title", "contract_version", "total", "exercises"},
+                      {"title", "exercises"})
         exercises: dict[str, dict[str, float]] = {}
         for module, fns in c.mapping(a["exercises"], f"{key}.exercises").items():
             mkey = f"{key}.exercises.{module}"
@@ -243,8 +298,14 @@ def parse_course(data: Any, path: Path) -> Course:
         if not exercises:
             raise c.fail(f"{key}.exercises", "at least one exercise", a["exercises"])
         version = c.integer(a.get("contract_version", 1), f"{key}.contract_version")
-        assignments[name] = Assignment(name, c.bilingual(a["title"], f"{key}.title"),
-                                       exercises, version)
+        total = c.number(a["total"], f"{key}.total") if "total" in a else None
+        assignment = Assignment(name, c.bilingual(a["title"], f"{key}.title"), exercises,
+                                version, total)
+        if total is not None:
+            problem = total_problem(path, assignment)
+            if problem:
+                raise GraderError(problem)
+        assignments[name] = assignment
     if not assignments:
         raise c.fail("assignments", "at least one assignment", top["assignments"])
-    return Course(path, title, language, limits, tolerances, assignments)
+    return Course(path, title, language, limits, tolerances, assignments, feedback)

@@ -252,7 +252,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     run.outcomes.append(TestOutcome(
         name=item.name, function=function, weight=weight,
         visibility=_visibility(Path(str(item.path))), passed=not failed_now,
-        status=status, message=message[:MAX_MESSAGE], output=output))
+        status=status, message=message[:MAX_MESSAGE], output=output,
+        duration_s=round(call.duration, 4)))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

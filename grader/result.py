@@ -24,6 +24,7 @@ class TestResult:
     visibility: str  # "public" or "hidden"
     message: str = ""
     output: str = ""  # what the student's code printed during the test (capped)
+    duration_s: float = 0.0  # wall clock of the test (JUnit's time)
 
 
 @dataclass

@@ -28,6 +28,7 @@ class TestOutcome:
     status: str = "failed"  # the status this failure suggests (see grader.errors)
     message: str = ""
     output: str = ""
+    duration_s: float = 0.0
 
 
 # When a function earned nothing, the status says why; the most specific cause wins.
@@ -72,7 +73,7 @@ def score(assignment: Assignment, outcomes: Iterable[TestOutcome]) -> list[Funct
             got = share if t.passed else Fraction(0)
             earned += got
             rows.append(TestResult(t.name, _round(got), _round(share), t.passed, t.visibility,
-                                   t.message, t.output))
+                                   t.message, t.output, t.duration_s))
         status = _status(tests, earned, total_points if tests else Fraction(-1))
         results.append(FunctionResult(name, _round(earned), float(points), status, rows))
     return results

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import authoring, scratch
-from grader.course import COURSE_FILE, Course, load_course
+from grader.course import COURSE_FILE, Course, load_course, total_check
 from grader.engine import grade
 from grader.errors import GraderError
 from grader.mistakes import HINT_PREFIX, Mistake, build_variant, load_catalogue
@@ -236,6 +236,8 @@ def validate(
     report.checks.append(_check_stubs(results["stubs"]))
     report.checks.append(_check_tests(reference, points))
     report.checks.append(_check_points(reference, points))
+    if a.total is not None:
+        report.checks.append(Check("과목 총점 / points add up to the total", *total_check(course.path, a)))
     report.mistakes = [
         _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
     ]

@@ -7,7 +7,8 @@
 
 Each case is graded by the real engine on the red-team course (``redteam_support``) under every
 fence this machine can use (``redteam_support.fence_params()``), with the exact score of every
-function, the refused file and its reason, a bound on the time (nothing blocks) and no process or temporary file left behind.
+function, the refused file and its reason, a bound on the time (nothing blocks) and no process
+or temporary file left behind.
 """
 
 from __future__ import annotations

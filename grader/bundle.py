@@ -1,0 +1,305 @@
+"""The hidden bundle: everything grading needs that a student must not control.
+
+숨은 번들: 채점에 필요하지만 학생이 바꿀 수 없어야 하는 모든 것 (과목 파일, 공개·숨은 테스트,
+참조 해답, 흔한 실수 목록)을 SHA-256 목록(manifest)과 함께 zip 하나로 묶는다.
+
+``grader bundle OUT.zip`` writes it; ``grader check SUBMISSION --bundle OUT.zip`` reads it back
+into a private folder laid out like a course (``course.yaml``, ``exercises/<a>/tests``,
+``solutions/<a>/...``), after checking every name, size and hash, and grades with that course:
+from the submission only the assignment's modules are used. A bundle is untrusted input until
+verified: no member is extracted by its own path, links and odd names are refused, sizes are
+bounded, and a file that is missing from, extra to or different from the manifest is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import grader
+from grader import scratch
+from grader.course import COURSE_FILE, Course, load_course, total_problem
+from grader.errors import GraderError
+
+SCHEMA = "grader.bundle/v1"
+MANIFEST = "manifest.json"
+KINDS = ("full", "public")
+
+MAX_BUNDLE_BYTES = 64 << 20
+MAX_MEMBERS = 5000
+MAX_FILE_BYTES = 16 << 20
+MAX_TOTAL_BYTES = 128 << 20
+# A fixed timestamp: the same course gives the same bytes, so the same hash.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+
+
+class BundleError(GraderError):
+    """A bundle that cannot be trusted or used (exit code 2)."""
+
+
+@dataclass
+class OpenedBundle:
+    """A verified bundle, unpacked into a private folder laid out like a course."""
+
+    root: Path
+    course: Course
+    assignment: str
+    kind: str
+    sha256: str  # of the zip file itself
+    grader_version: str  # the grader that made it
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root.parent, ignore_errors=True)
+
+    @property
+    def note(self) -> str:
+        """The report's record of which bundle graded the submission."""
+        note = (f"번들 / bundle: sha256 {self.sha256} ({self.kind}, {self.assignment}, made with "
+                f"grader {self.grader_version})")
+        if self.grader_version != grader.__version__:
+            note += (f"; 채점기 버전이 다릅니다 / graded with grader {grader.__version__}, "
+                     f"not the bundle's")
+        return note
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def _files_under(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if _SKIP_DIRS & set(rel.parts) or path.suffix == ".pyc":
+            continue
+        if path.is_symlink():
+            raise BundleError(f"{path}: 링크는 번들에 넣지 않습니다 / links are not bundled; "
+                              f"replace it with the file")
+        if path.is_file():
+            yield f"{prefix}/{rel.as_posix()}", path
+
+
+def bundle_files(course: Course, assignment: str, kind: str = "full") -> dict[str, Path]:
+    """Name in the bundle -> file of the course. ``public``: the course file and public suites
+    only (what students already have); ``full``: also the hidden suites, the reference
+    solutions and the mistake catalogue."""
+    if kind not in KINDS:
+        raise BundleError(f"bundle kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    a = course.assignment(assignment)
+    files: dict[str, Path] = {COURSE_FILE: course.path}
+    public = course.exercises_dir(a.name) / "tests"
+    files.update(_files_under(public, f"exercises/{a.name}/tests"))
+    if kind == "full":
+        solutions = course.solutions_dir(a.name)
+        for module in a.modules:
+            path = solutions / f"{module}.py"
+            if not path.is_file():
+                raise BundleError(f"{path}: 참조 해답이 없습니다 / reference solution not found")
+            files[f"solutions/{a.name}/{module}.py"] = path
+        hidden = dict(_files_under(solutions / "tests", f"solutions/{a.name}/tests"))
+        if not hidden:
+            raise BundleError(f"{solutions / 'tests'}: 숨은 테스트가 없습니다 / no hidden suites "
+                              f"to bundle")
+        files.update(hidden)
+        files.update(_files_under(solutions / "mistakes", f"solutions/{a.name}/mistakes"))
+    if not any(name.startswith(("exercises/", "solutions/")) and name.endswith(".py")
+               for name in files):
+        raise BundleError(f"{public}: 번들에 넣을 테스트가 없습니다 / no suites to bundle")
+    return files
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "full") -> str:
+    """Write the bundle of one assignment to ``out`` (atomically); return its SHA-256.
+
+    Refuses a course whose points do not add up to the assignment's ``total:``.
+    """
+    a = course.assignment(assignment)
+    problem = total_problem(course.path, a)
+    if problem:
+        raise BundleError(problem)
+    files = bundle_files(course, a.name, kind)
+    for name in files:  # what open_bundle would refuse is refused now, not in CI
+        _check_name(Path(out), name)
+    contents = {name: path.read_bytes() for name, path in files.items()}
+    manifest = {
+        "schema": SCHEMA, "grader_version": grader.__version__, "assignment": a.name,
+        "kind": kind, "files": {name: _sha256(data) for name, data in sorted(contents.items())},
+    }
+    contents[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name in sorted(contents):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            zf.writestr(info, contents[name])
+    data = buffer.getvalue()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return _sha256(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _refuse(path: Path, ko: str, en: str) -> BundleError:
+    return BundleError(f"{path}: 번들을 쓸 수 없습니다: {ko} / bundle refused: {en}")
+
+
+def _check_name(path: Path, name: str) -> None:
+    """Only plain relative names under the places a bundle may hold."""
+    parts = PurePosixPath(name).parts
+    if ("\\" in name or name.startswith("/") or not parts
+            or not all(_SAFE_PART.match(p) and p not in (".", "..") for p in parts)):
+        raise _refuse(path, f"허용되지 않는 이름 {name!r}", f"unsafe member name {name!r}")
+    if name not in (COURSE_FILE, MANIFEST) and parts[0] not in ("exercises", "solutions"):
+        raise _refuse(path, f"번들에 있을 수 없는 파일 {name!r}",
+                      f"{name!r} is not a course file, suite or solution")
+
+
+def _members(path: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _refuse(path, "파일이 너무 많습니다", f"more than {MAX_MEMBERS} members")
+    members: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        # Unix mode in the high bits; no file type (zip tools on other systems) means a file.
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if kind not in (0, stat.S_IFREG):
+            raise _refuse(path, f"일반 파일이 아닙니다 (링크 등): {info.filename!r}",
+                          f"{info.filename!r} is not a regular file (a link?)")
+        _check_name(path, info.filename)
+        if info.filename in members:
+            raise _refuse(path, f"같은 이름이 두 번 있습니다: {info.filename!r}",
+                          f"duplicate member {info.filename!r}")
+        if info.flag_bits & 0x1:
+            raise _refuse(path, "암호화된 파일", f"{info.filename!r} is encrypted")
+        total += info.file_size
+        if info.file_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
+            raise _refuse(path, "파일이 너무 큽니다", "members are too large")
+        members[info.filename] = info
+    return members
+
+
+def _read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    # Read at most one byte more than the declared size: a header that lies about the size
+    # cannot make us inflate more than the bound.
+    try:
+        with zf.open(info) as f:
+            data = f.read(min(info.file_size, MAX_FILE_BYTES) + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+        raise _refuse(path, f"{info.filename!r}을(를) 읽을 수 없습니다",
+                      f"{info.filename!r} cannot be read: {exc}") from None
+    if len(data) != info.file_size:
+        raise _refuse(path, f"{info.filename!r}의 크기가 맞지 않습니다",
+                      f"{info.filename!r} does not have its declared size")
+    return data
+
+
+def _manifest(path: Path, raw: bytes) -> dict[str, object]:
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _refuse(path, "manifest.json을 읽을 수 없습니다", "manifest.json is not JSON") \
+            from None
+    if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
+        raise _refuse(path, f"manifest.json의 schema가 {SCHEMA}이(가) 아닙니다",
+                      f"manifest.json is not {SCHEMA}")
+    files = manifest.get("files")
+    if (not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                               for k, v in files.items())
+            or not isinstance(manifest.get("assignment"), str)
+            or manifest.get("kind") not in KINDS
+            or not isinstance(manifest.get("grader_version"), str)):
+        raise _refuse(path, "manifest.json의 형식이 잘못되었습니다", "manifest.json is malformed")
+    return manifest
+
+
+def open_bundle(path: Path, expected_sha256: str | None = None) -> OpenedBundle:
+    """Verify ``path`` and unpack it into a new private folder (the caller removes it).
+
+    ``expected_sha256`` pins the bundle (a workflow can carry the hash of the bundle it trusts).
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BUNDLE_BYTES:
+            raise _refuse(path, "파일이 너무 큽니다", f"larger than {MAX_BUNDLE_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{path}: 번들을 읽을 수 없습니다 / cannot read the bundle: "
+                          f"{exc.strerror or exc}") from None
+    digest = _sha256(data)
+    if expected_sha256 and digest != expected_sha256.strip().lower():
+        raise _refuse(path, f"SHA-256 {digest}이(가) 기대한 {expected_sha256}과 다릅니다",
+                      f"its SHA-256 is {digest}, expected {expected_sha256}")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise _refuse(path, "zip 파일이 아닙니다", "not a zip file") from None
+    root = scratch.make_dir("bundle") / "course"
+    try:
+        with zf:
+            members = _members(path, zf)
+            if MANIFEST not in members:
+                raise _refuse(path, "manifest.json이 없습니다", "no manifest.json")
+            manifest = _manifest(path, _read_member(path, zf, members[MANIFEST]))
+            listed: dict[str, str] = manifest["files"]  # type: ignore[assignment]
+            extra = sorted(set(members) - set(listed) - {MANIFEST})
+            missing = sorted(set(listed) - set(members))
+            if extra or missing:
+                raise _refuse(
+                    path, f"목록에 없는 파일 {extra}, 빠진 파일 {missing}",
+                    f"files not in the manifest: {extra}; listed but missing: {missing}")
+            for name in sorted(listed):
+                _check_name(path, name)
+                content = _read_member(path, zf, members[name])
+                if _sha256(content) != listed[name].lower():
+                    raise _refuse(path, f"{name}의 SHA-256이 manifest와 다릅니다 (변조?)",
+                                  f"{name} does not match its SHA-256 in the manifest "
+                                  f"(tampered?)")
+                target = root.joinpath(*PurePosixPath(name).parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        if COURSE_FILE not in listed:
+            raise _refuse(path, "course.yaml이 없습니다", "no course.yaml")
+        course = load_course(root / COURSE_FILE)
+        assignment = str(manifest["assignment"])
+        a = course.assignment(assignment)
+        problem = total_problem(course.path, a)
+        if problem:
+            raise BundleError(f"{path}: 번들을 쓸 수 없습니다 / bundle refused: {problem}")
+    except BaseException:
+        shutil.rmtree(root.parent, ignore_errors=True)
+        raise
+    return OpenedBundle(root, course, assignment, str(manifest["kind"]), digest,
+                        str(manifest["grader_version"]))

@@ -1,0 +1,226 @@
+"""``grader release OUT``: the tree students get.
+
+학생용 저장소: 스텁, 공개 테스트, 숨은 경로가 없는 과목 파일, 학생용 README(한국어·영어), 공개 번들,
+CI 템플릿(GitHub 학생 피드백, 강사 신뢰 채점, GitLab). ``solutions/``의 어떤 것도 들어가지 않는다.
+
+Nothing from ``solutions/`` is copied; before anything is written the release checks its own
+output: no nbgrader solution marker, no hidden suite, no mistake file and no function body of a
+reference solution may appear in it (a stub that still holds the solution is refused).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.resources
+import re
+import shutil
+from pathlib import Path
+
+import grader
+from grader import scratch
+from grader.bundle import make_bundle, open_bundle
+from grader.course import Course, total_problem
+from grader.errors import GraderError
+
+PUBLIC_BUNDLE = ".grader/public.zip"
+# Where each template goes in the release.
+TEMPLATES = {
+    ".github/workflows/grade.yml": "github/grade.yml",
+    ".github/workflows/grade-trusted.yml": "github/grade-trusted.yml",
+    ".gitlab-ci.yml": "gitlab-ci.yml",
+    "README.md": "README.student.md",
+    ".gitignore": "gitignore",
+}
+SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "conftest.py")
+
+
+def template(name: str) -> str:
+    """A template shipped in the package (``grader/templates/<name>``)."""
+    return (importlib.resources.files("grader") / "templates" / name).read_text(encoding="utf-8")
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace(f"@@{key}@@", value)
+    if "@@" in text:
+        raise GraderError(f"template placeholder left unfilled: {text[text.index('@@'):][:40]!r}")
+    return text
+
+
+def _normalized(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def solution_bodies(solutions: Path, modules: list[str]) -> dict[str, str]:
+    """``module.function`` -> the reference's function body without its docstring, normalized
+    (each line stripped), for every function and method of the reference modules."""
+    bodies: dict[str, str] = {}
+    for module in modules:
+        path = solutions / f"{module}.py"
+        if not path.is_file():
+            continue
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            body = node.body
+            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                body = body[1:]
+            text = "\n".join(ast.get_source_segment(source, stmt) or "" for stmt in body)
+            bodies[f"{module}.{node.name}"] = _normalized(text)
+    return bodies
+
+
+def leaks(out: Path, course: Course, assignment: str) -> list[str]:
+    """What of ``solutions/`` reached ``out``: markers, hidden suites, mistake files, reference
+    bodies (empty when nothing did)."""
+    solutions = course.solutions_dir(assignment)
+    a = course.assignment(assignment)
+    secret_files = {}
+    for folder in (solutions / "tests", solutions / "mistakes"):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    secret_files[hashlib.sha256(path.read_bytes()).hexdigest()] = path
+    # Bodies of a line or two can be ordinary code (``return x``) that a stub or a public test
+    # legitimately contains; longer ones are the solution.
+    # Only graded functions: a helper the stub provides on purpose is not a solution.
+    bodies = {name: body for name, body in solution_bodies(solutions, a.modules).items()
+              if name in a.functions and body.count("\n") >= 1 and len(body) >= 40}
+    found: list[str] = []
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        rel = path.relative_to(out).as_posix()
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() in secret_files:
+            found.append(f"{rel}: {secret_files[hashlib.sha256(data).hexdigest()]}의 사본 / a copy "
+                         f"of {secret_files[hashlib.sha256(data).hexdigest()]}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # the public bundle: its files are checked one by one before zipping
+        for marker in SOLUTION_MARKERS:
+            if marker in text:
+                found.append(f"{rel}: 해답 표시 {marker!r} / solution marker {marker!r}")
+        normalized = _normalized(text)
+        for name, body in bodies.items():
+            if body in normalized:
+                found.append(f"{rel}: {name}의 참조 해답 본문 / the reference body of {name}")
+    return found
+
+
+_GIT_COMMIT = re.compile(r"@[0-9a-f]{40}(?:$|#)")
+
+
+def check_requirement(spec: str) -> str:
+    """The pip requirement CI installs must pin one exact build of the grader.
+
+    Accepted: ``name==version`` (not the PyPI name ``grader``, which belongs to an unrelated
+    project), a URL with ``#sha256=…``, or a git URL at a full commit hash.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(spec)
+    except InvalidRequirement as exc:
+        raise GraderError(f"--grader-requirement {spec!r}: 요구 사항 형식이 아닙니다 / not a pip "
+                          f"requirement: {exc}") from None
+    if req.url:
+        if "#sha256=" in req.url or _GIT_COMMIT.search(req.url):
+            return spec
+    else:
+        pins = [sp for sp in req.specifier if sp.operator in ("==", "===") and "*" not in sp.version]
+        if pins and len(req.specifier) == 1 and req.name.lower() != "grader":
+            return spec
+    raise GraderError(
+        f"--grader-requirement {spec!r}: 빌드 하나를 고정해야 합니다 / must pin one build: "
+        f"'grader @ https://…/grader-{grader.__version__}-py3-none-any.whl#sha256=…', "
+        f"'grader @ git+https://…/grader.git@<full commit hash>' or 'NAME==VERSION' of your own "
+        f"index (PyPI's 'grader' is an unrelated project)")
+
+
+def _modules_list(course: Course, assignment: str) -> str:
+    a = course.assignment(assignment)
+    rows = ["| 모듈 / module | 함수 (배점) / functions (points) |", "| --- | --- |"]
+    for module, functions in a.exercises.items():
+        listed = ", ".join(f"`{fn}` ({pts:g})" for fn, pts in functions.items())
+        rows.append(f"| `exercises/{assignment}/{module}.py` | {listed} |")
+    rows.append(f"| 총점 / total | {a.max_score:g} |")
+    return "\n".join(rows)
+
+
+def _prepare_out(out: Path, course: Course, force: bool) -> None:
+    resolved = out.resolve()
+    if resolved == course.root or resolved in course.root.parents:
+        raise GraderError(f"{out}: 과목 폴더(또는 그 위)에는 쓸 수 없습니다 / cannot release into "
+                          f"the course folder or above it")
+    if out.exists() and any(out.iterdir()):
+        if not force or not (out / PUBLIC_BUNDLE).is_file():
+            raise GraderError(
+                f"{out}: 비어 있지 않습니다 / is not empty"
+                + ("" if force else "; pass --force to replace an earlier release")
+                + (f"; --force only replaces an earlier release (with {PUBLIC_BUNDLE})"
+                   if force else ""))
+        shutil.rmtree(out)
+
+
+def write_release(course: Course, assignment: str | None, out: Path, *,
+                  grader_requirement: str, hidden_bundle: Path | None = None,
+                  force: bool = False) -> list[Path]:
+    """Write the student tree to ``out``; return the files written."""
+    a = course.assignment(assignment)
+    problem = total_problem(course.path, a)
+    if problem:
+        raise GraderError(problem)
+    check_requirement(grader_requirement)
+    out = Path(out)
+    _prepare_out(out, course, force)
+    bundle_sha256 = ""
+    if hidden_bundle is not None:
+        opened = open_bundle(hidden_bundle)
+        opened.remove()
+        if opened.kind != "full" or opened.assignment != a.name:
+            raise GraderError(f"{hidden_bundle}: {a.name}의 전체 번들이 아닙니다 / not the full "
+                              f"bundle of {a.name} (made with `grader bundle` without --public)")
+        bundle_sha256 = opened.sha256
+    values = {
+        "GRADER_REQUIREMENT": grader_requirement,
+        "BUNDLE_SHA256": bundle_sha256,
+        "ASSIGNMENT": a.name,
+        "TITLE_KO": a.title["ko"],
+        "TITLE_EN": a.title["en"],
+        "MODULES": _modules_list(course, a.name),
+    }
+    # Built in a private folder and moved into place only when it holds nothing secret.
+    work = scratch.make_dir("release") / "tree"
+    try:
+        exercises = course.exercises_dir(a.name)
+        dest = work / "exercises" / a.name
+        dest.mkdir(parents=True)
+        for module in a.modules:
+            stub = exercises / f"{module}.py"
+            if not stub.is_file():
+                raise GraderError(f"{stub}: 스텁이 없습니다 (grader stubs) / stub not found "
+                                  f"(run grader stubs)")
+            shutil.copyfile(stub, dest / stub.name)
+        if (exercises / "tests").is_dir():
+            shutil.copytree(exercises / "tests", dest / "tests", ignore=_SKIP)
+        shutil.copyfile(course.path, work / "course.yaml")
+        make_bundle(course, a.name, work / PUBLIC_BUNDLE, "public")
+        for target, name in TEMPLATES.items():
+            path = work / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(fill(template(name), values), encoding="utf-8")
+        found = leaks(work, course, a.name)
+        if found:
+            raise GraderError("릴리스에 해답이 들어갑니다 / the release would contain solutions:\n  "
+                              + "\n  ".join(found))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.exists():
+            out.rmdir()  # empty (checked above)
+        shutil.move(str(work), str(out))
+    finally:
+        shutil.rmtree(work.parent, ignore_errors=True)
+    return sorted(p for p in out.rglob("*") if p.is_file())

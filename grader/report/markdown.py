@@ -1,0 +1,99 @@
+"""The Markdown report: one table row per graded function (status, points, first reason) and
+the details of every test that lost points, folded.
+
+마크다운 보고서: 함수마다 한 줄(상태, 점수, 첫 번째 감점 이유)의 표와, 감점된 테스트의 자세한 내용
+(접힘). PR 댓글이나 파일로 쓰고, ``--format github``의 작업 요약(job summary)도 이 표를 쓴다.
+
+Everything that came from a submission (messages, printed output) is escaped: a student cannot
+inject Markdown or HTML into the page. The whole report stays well under GitHub's 1 MiB limit
+for a step summary.
+"""
+
+from __future__ import annotations
+
+import html
+
+from grader.report.text import STATUS_LABEL
+from grader.result import FunctionResult, Result
+
+STATUS_ICON = {"passed": "✅", "partial": "🟡", "not_implemented": "⬜"}
+REASON_CHARS = 160
+DETAIL_CHARS = 2000
+MAX_BYTES = 256 * 1024  # GitHub keeps at most 1 MiB per step summary
+
+
+def _cell(text: str, limit: int = REASON_CHARS) -> str:
+    """One table cell: a single line, escaped for HTML and for Markdown tables."""
+    line = " ".join(text.split())
+    if len(line) > limit:
+        line = line[: limit - 1] + "…"
+    return html.escape(line, quote=False).replace("|", "\\|").replace("`", "&#96;")
+
+
+def _pre(text: str) -> str:
+    if len(text) > DETAIL_CHARS:
+        text = text[:DETAIL_CHARS] + "\n…"
+    return f"<pre>{html.escape(text, quote=False)}</pre>"
+
+
+def icon(status: str) -> str:
+    return STATUS_ICON.get(status, "❌")
+
+
+def points(score: float, max_score: float) -> str:
+    return f"{score:g}/{max_score:g}"
+
+
+def table(result: Result) -> list[str]:
+    """The per-function table (shared by ``markdown`` and the ``github`` job summary)."""
+    rows = ["| | 함수 / function | 상태 / status | 점수 / points | 첫 감점 이유 / first reason |",
+            "| --- | --- | --- | ---: | --- |"]
+    for f in result.functions:
+        label = STATUS_LABEL.get(f.status, f.status)
+        rows.append(f"| {icon(f.status)} | `{f.name}` | {_cell(label)} | "
+                    f"{points(f.score, f.max_score)} | {_cell(f.reason)} |")
+    return rows
+
+
+def _details(f: FunctionResult) -> list[str]:
+    lines = [f"#### `{f.name}` — {points(f.score, f.max_score)}", ""]
+    for t in f.tests:
+        if t.passed:
+            continue
+        lines.append(f"- ❌ `{_cell(t.name, 200)}` ({t.visibility}) "
+                     f"{points(t.score, t.max_score)}")
+        if t.message:
+            lines += ["", _pre(t.message)]
+        if t.output:
+            lines += ["", "출력 / output:", "", _pre(t.output)]
+        lines.append("")
+    return lines
+
+
+def render(result: Result, *, heading_level: int = 2) -> str:
+    """The whole report: heading with the total, table, folded details, notes."""
+    hashes = "#" * heading_level
+    lines = [f"{hashes} {_cell(result.assignment)}: {points(result.score, result.max_score)}", "",
+             *table(result), ""]
+    # A function not implemented yet has nothing to add to its row in the table.
+    lost = [f for f in result.functions
+            if f.score < f.max_score and f.status not in ("not_implemented", "missing")]
+    if lost:
+        details: list[str] = []
+        size = 0
+        for f in lost:
+            block = _details(f)
+            size += sum(len(line.encode()) + 1 for line in block)
+            if size > MAX_BYTES:
+                details.append(f"… {len(lost) - lost.index(f)}개 함수 생략 / "
+                               f"{len(lost) - lost.index(f)} more functions left out")
+                break
+            details += block
+        lines += ["<details><summary>감점된 테스트 자세히 / tests that lost points</summary>", "",
+                  *details, "</details>", ""]
+    meta = (f"seed {result.seed} · 격리 / isolation: {_cell(result.isolation)} · "
+            f"grader {_cell(result.grader_version)} · {result.duration_s:.1f} s")
+    lines += [meta, ""]
+    for note in result.notes:  # one quote each: consecutive quote lines would merge
+        lines += [f"> ※ {_cell(note, 600)}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
