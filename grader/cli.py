@@ -66,7 +66,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-FORMATS = ["text", "json", "github", "junit", "markdown"]
+FORMATS = ["text", "json", "github", "junit", "markdown", "html"]
 
 
 @main.command()
@@ -75,7 +75,8 @@ FORMATS = ["text", "json", "github", "junit", "markdown"]
 @assignment_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="github: annotations, Classroom points and the job summary; junit: JUnit "
-                   "XML; markdown: the summary table")
+                   "XML; markdown: the summary table; html: one self-contained page with "
+                   "pictures of your functions (needs matplotlib: pip install 'grader[html]')")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="write the report to this file (atomically) instead of standard output")
 @click.option("--json-report", type=click.Path(path_type=Path), default=None,
@@ -142,9 +143,20 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
-    student_facing = opened is not None or fmt in ("github", "junit", "markdown")
+    student_facing = opened is not None or fmt in ("github", "junit", "markdown", "html")
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
-    rendered = _render(fmt, shown, target, course, a.name)
+    if fmt == "html":  # pictures of the student's functions, through a fenced worker
+        from grader.report import html as html_report
+
+        try:
+            rendered = html_report.render_with_pictures(shown, course, a.name, target,
+                                                        isolation=isolation,
+                                                        suites=list(suites) or None)
+        except GraderError as exc:
+            _fail(exc)
+            return
+    else:
+        rendered = _render(fmt, shown, target, course, a.name)
     if json_report is not None:
         from grader.report import json as json_report_module
 

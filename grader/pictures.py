@@ -1,0 +1,809 @@
+"""Pictures of the student's own functions beside the reference, for the HTML report.
+
+학생 함수가 실제로 하는 일을 그림으로 보여 준다 (강의 그림 9-4 ~ 9-8, 아달린과 퍼셉트론).
+
+Student code runs only in the fenced worker, through a ``StudentSession`` set up the way grading
+does; the reference (``solutions/<assignment>/``, the course's trusted code) runs in this process.
+Plotting happens here, from plain values that came through the wire, each checked (type, shape,
+finite) before it is drawn. A student function that raises, times out, crashes or returns garbage
+gets its bilingual message in place of its picture. The whole phase has a time budget: the
+session's budget bounds the student's time, a wall clock bounds everything else.
+
+Plot labels are English and math only (no CJK font needed); captions are bilingual in the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import importlib.util
+import io
+import shutil
+import time
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.course import Course
+from grader.errors import GraderError, StudentError
+
+DEFAULT_BUDGET_S = 90.0
+GRID = np.linspace(-6.0, 6.0, 241)
+ACTIVATIONS = ("sigmoid", "relu", "tanh", "softplus")
+OPTIMIZERS = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adam")
+STUDENT_STYLE = {"color": "#d62728", "lw": 2.0}
+REFERENCE_STYLE = {"color": "#1f77b4", "lw": 1.6, "ls": "--"}
+
+MISSING_MATPLOTLIB = (
+    "그림을 그리려면 matplotlib이 필요합니다: pip install 'grader[html]' / the HTML report's "
+    "pictures need matplotlib: pip install 'grader[html]'")
+
+
+class PictureFailed(Exception):
+    """A side's function did not give a usable value: the picture shows this message."""
+
+
+@dataclass
+class Picture:
+    """One figure: the functions it shows, a bilingual caption, and the image or why not."""
+
+    key: str  # "optimizers.adam" — unique, also the anchor in the page
+    functions: list[str]  # graded functions it shows; the first one's section holds it
+    caption_ko: str
+    caption_en: str
+    svg: str = ""  # the SVG document, when drawn
+    error: str = ""  # bilingual reason, when not drawn
+    seconds: float = 0.0
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+@dataclass
+class Pictures:
+    pictures: list[Picture] = field(default_factory=list)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # bilingual remarks about the phase
+
+
+# ---- the two sides ---------------------------------------------------------------------------
+Caller = Callable[..., Any]
+
+
+class _StudentSide:
+    """Calls into the worker; every failure becomes ``PictureFailed`` with its message."""
+
+    label = "student"
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def __call__(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            value = self.session.call(module, function, args, kwargs).value
+        except StudentError as exc:
+            raise PictureFailed(exc.message) from None
+        finally:
+            self.session.recorded.clear()  # no hints are matched here: keep memory flat
+        return value
+
+
+class _ReferenceSide:
+    """The course's reference modules, imported in this process (trusted code)."""
+
+    label = "reference"
+
+    def __init__(self, folder: Path, modules: Sequence[str]) -> None:
+        self.modules: dict[str, types.ModuleType] = {}
+        for name in modules:
+            path = folder / f"{name}.py"
+            if not path.is_file():
+                continue
+            spec = importlib.util.spec_from_file_location(f"_grader_picture_ref_{name}", path)
+            if spec is None or spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self.modules[name] = module
+
+    def __call__(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        if module not in self.modules:
+            raise PictureFailed(f"참조 해답에 {module}.py가 없습니다 / no reference {module}.py")
+        with np.errstate(all="ignore"):
+            return getattr(self.modules[module], function)(*args, **kwargs)
+
+
+# ---- checking values that came through the wire ----------------------------------------------
+def _garbage(function: str, what: str) -> PictureFailed:
+    return PictureFailed(f"{function}의 반환값을 그릴 수 없습니다: {what} / cannot plot what "
+                         f"{function} returned: {what}")
+
+
+def _array(value: Any, function: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A finite float array of ``shape``, or ``PictureFailed`` saying what is wrong."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        value = np.asarray(value, dtype=float)
+    if not isinstance(value, np.ndarray):
+        raise _garbage(function, f"np.ndarray가 아님 / not an np.ndarray ({type(value).__name__})")
+    if value.dtype.kind not in "biuf":
+        raise _garbage(function, f"숫자 배열이 아님 / not numeric (dtype {value.dtype})")
+    if shape is not None and value.shape != shape:
+        raise _garbage(function, f"모양 {value.shape}, 기대 {shape} / shape {value.shape}, "
+                                 f"expected {shape}")
+    out = value.astype(float)
+    if not np.all(np.isfinite(out)):
+        raise _garbage(function, "NaN 또는 inf 포함 / contains NaN or inf")
+    return out
+
+
+def _sequence(value: Any, function: str, length: int | None = None) -> np.ndarray:
+    """A list / 1-D array of finite numbers (losses, error counts, norms)."""
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                   for v in value):
+            raise _garbage(function, "숫자 목록이 아님 / not a list of numbers")
+        value = np.asarray(value, dtype=float)
+    arr = _array(value, function)
+    if arr.ndim != 1 or (length is not None and arr.size != length):
+        raise _garbage(function, f"길이 {length}인 1차원 목록이 아님 / not a 1-D list of length "
+                                 f"{length} (shape {arr.shape})")
+    return arr
+
+
+def _pair(value: Any, function: str) -> tuple[Any, Any]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise _garbage(function, f"(값, 값) 튜플이 아님 / not a pair ({type(value).__name__})")
+    return value[0], value[1]
+
+
+# ---- plotting helpers ------------------------------------------------------------------------
+def require_matplotlib() -> None:
+    """Fail with a clear bilingual message when matplotlib is not installed."""
+    _pyplot()
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise GraderError(MISSING_MATPLOTLIB) from None
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9,
+                                "axes.titlesize": 10, "figure.dpi": 100})
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _svg(fig: Any, salt: str) -> str:
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = salt  # ids stay unique and runs reproducible
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    _pyplot().close(fig)
+    return buffer.getvalue()
+
+
+def _line(ax: Any, x: Any, y: Any, side: str, label: str, gid: str, **style: Any) -> None:
+    base = STUDENT_STYLE if side == "student" else REFERENCE_STYLE
+    (line,) = ax.plot(x, y, label=label, **{**base, **style})
+    line.set_gid(f"{side}-{gid}")
+
+
+def _failed_axis(ax: Any, side: str) -> None:
+    ax.text(0.5, 0.5, f"{side}: no picture\n(see the message)", ha="center", va="center",
+            transform=ax.transAxes, color="#888")
+
+
+class _Figure:
+    """Runs a figure's computation on both sides, then draws what could be computed."""
+
+    def __init__(self, student: Caller, reference: Caller | None) -> None:
+        self.student, self.reference = student, reference
+
+    def both(self, compute: Callable[[Caller], Any]) -> tuple[Any, Any, str]:
+        """(student value, reference value or None, student's error message)."""
+        try:
+            mine, error = compute(self.student), ""
+        except PictureFailed as exc:
+            mine, error = None, str(exc)
+        ref = None
+        if self.reference is not None:
+            try:
+                ref = compute(self.reference)
+            except (PictureFailed, Exception):  # a broken reference costs its curve only
+                ref = None
+        return mine, ref, error
+
+
+# ---- the figures -----------------------------------------------------------------------------
+def activation_figure(student: Caller, reference: Caller | None, name: str) -> Picture:
+    """Figures 9-5, 9-6: the activation and its derivative over [-6, 6]."""
+    pic = Picture(f"activations.{name}", [f"activations.{name}", f"activations.{name}_derivative"],
+                  f"{name}와 그 도함수 (−6 ≤ z ≤ 6). 실선: 내 함수, 점선: 참조 해답. 그림 9-5, 9-6"
+                  + (": 시그모이드의 도함수는 z = 0에서 최댓값 0.25" if name == "sigmoid" else ""),
+                  f"{name} and its derivative over [−6, 6]. Solid: your function, dashed: the "
+                  "reference. Figures 9-5, 9-6"
+                  + (": sigmoid's derivative peaks at 0.25 at z = 0" if name == "sigmoid" else ""))
+
+    def compute(side: Caller) -> tuple[np.ndarray, np.ndarray]:
+        f = _array(side("activations", name, GRID.copy()), name, GRID.shape)
+        d = _array(side("activations", f"{name}_derivative", GRID.copy()), f"{name}_derivative",
+                   GRID.shape)
+        return f, d
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    if ref is not None:
+        _line(ax, GRID, ref[0], "reference", f"{name} (reference)", "f")
+        _line(ax, GRID, ref[1], "reference", f"{name}' (reference)", "df", color="#17becf")
+    _line(ax, GRID, mine[0], "student", f"{name} (yours)", "f")
+    _line(ax, GRID, mine[1], "student", f"{name}' (yours)", "df", color="#ff7f0e")
+    peak = int(np.argmax(mine[1]))
+    ax.annotate(f"max {name}' = {mine[1][peak]:.3g}", (GRID[peak], mine[1][peak]),
+                xytext=(8, 8), textcoords="offset points", fontsize=8)
+    ax.axhline(0, color="#bbb", lw=0.6)
+    ax.set_xlabel("z")
+    ax.set_title(f"{name}(z) and {name}'(z)")
+    ax.legend(fontsize=7, loc="upper left")
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+def _central_difference(values_plus: np.ndarray, values_minus: np.ndarray, h: float) -> np.ndarray:
+    return (values_plus - values_minus) / (2 * h)
+
+
+def derivative_check_figure(student: Caller, reference: Caller | None, name: str) -> Picture:
+    """The analytic derivative against central differences of the same side's function."""
+    pic = Picture(f"gradcheck.{name}", [f"activations.{name}_derivative"],
+                  f"{name}_derivative(z)(해석적 기울기, 선)와 내 {name}의 중앙 차분(수치 기울기, 점). "
+                  "둘이 겹쳐야 합니다 (꺾이는 점 z = 0 제외)",
+                  f"{name}_derivative(z) (analytic, line) against central differences of your "
+                  f"{name} (numerical, dots); they should overlap (away from the kink at z = 0)")
+    z = np.linspace(-5.9, 5.9, 60)
+    z = z[np.abs(z) > 0.05]
+    h = 1e-5
+
+    def compute(side: Caller) -> tuple[np.ndarray, np.ndarray]:
+        analytic = _array(side("activations", f"{name}_derivative", z.copy()),
+                          f"{name}_derivative", z.shape)
+        plus = _array(side("activations", name, z + h), name, z.shape)
+        minus = _array(side("activations", name, z - h), name, z.shape)
+        return analytic, _central_difference(plus, minus, h)
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 3.0))
+    if ref is not None:
+        _line(ax, z, ref[0], "reference", "reference analytic", "analytic")
+    _line(ax, z, mine[0], "student", "your analytic", "analytic")
+    (dots,) = ax.plot(z, mine[1], "o", ms=3.5, mfc="none", color="#2ca02c",
+                      label="your numerical (central diff.)")
+    dots.set_gid("student-numerical")
+    gap = float(np.max(np.abs(mine[0] - mine[1])))
+    ax.set_title(f"d/dz {name}: max |analytic - numerical| = {gap:.2g}")
+    ax.set_xlabel("z")
+    ax.legend(fontsize=7)
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+def init_params(layer_sizes: Sequence[int], seed: int) -> dict[str, np.ndarray]:
+    """The contract's ``init_params`` (given code), on the trusted side."""
+    rng = np.random.default_rng(seed)
+    params: dict[str, np.ndarray] = {}
+    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        params[f"W{i}"] = rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
+        params[f"b{i}"] = np.zeros(n_out)
+    return params
+
+
+def _forward_output(value: Any, n: int, n_out: int) -> np.ndarray:
+    y_out, _cache = _pair(value, "forward")
+    return _array(y_out, "forward", (n, n_out))
+
+
+def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
+    """``backward``'s gradient against central differences of the same side's ``forward``."""
+    pic = Picture("gradcheck.backward", ["backprop.backward"],
+                  "backward의 기울기(가로축)와 내 forward로 구한 E = ½Σ(y_out − y)²의 중앙 차분(세로축), "
+                  "매개변수 하나에 점 하나. 점이 대각선 위에 있어야 합니다",
+                  "backward's gradient (x) against central differences of E = ½Σ(y_out − y)² "
+                  "through your forward (y), one dot per parameter; dots should lie on the diagonal")
+    rng = np.random.default_rng(4)
+    params = init_params([3, 4, 2], seed=1)
+    X = rng.normal(size=(6, 3))
+    y = rng.uniform(0.1, 0.9, size=(6, 2))
+    h = 1e-5
+
+    def energy(side: Caller, p: dict[str, np.ndarray]) -> float:
+        out = _forward_output(side("backprop", "forward", p, X.copy()), 6, 2)
+        return 0.5 * float(np.sum((out - y) ** 2))
+
+    def compute(side: Caller) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        value = _pair(side("backprop", "forward", {k: v.copy() for k, v in params.items()},
+                           X.copy()), "forward")
+        grads = side("backprop", "backward", {k: v.copy() for k, v in params.items()},
+                     value[1], y.copy())
+        if not isinstance(grads, dict):
+            raise _garbage("backward", f"dict가 아님 / not a dict ({type(grads).__name__})")
+        analytic, numerical, names = [], [], []
+        for key, w in params.items():
+            g = _array(grads.get(key), "backward", w.shape)
+            for index in np.ndindex(w.shape):
+                shifted = {k: v.copy() for k, v in params.items()}
+                shifted[key][index] += h
+                plus = energy(side, shifted)
+                shifted[key][index] -= 2 * h
+                minus = energy(side, shifted)
+                analytic.append(g[index])
+                numerical.append((plus - minus) / (2 * h))
+                names.append(key)
+        return np.array(analytic), np.array(numerical), names
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.6, 4.0))
+    everything = np.concatenate([mine[0], mine[1]])
+    lo, hi = float(everything.min()), float(everything.max())
+    ax.plot([lo, hi], [lo, hi], color="#bbb", lw=1, label="analytic = numerical")
+    if ref is not None:
+        (r,) = ax.plot(ref[0], ref[1], "s", ms=7, mfc="none", color=REFERENCE_STYLE["color"],
+                       label="reference")
+        r.set_gid("reference-backward")
+    (s,) = ax.plot(mine[0], mine[1], "o", ms=4, color=STUDENT_STYLE["color"], label="yours")
+    s.set_gid("student-backward")
+    gap = float(np.max(np.abs(mine[0] - mine[1])))
+    ax.set_title(f"backward: max |analytic - numerical| = {gap:.2g}")
+    ax.set_xlabel("analytic dE/dparam (backward)")
+    ax.set_ylabel("numerical (central difference)")
+    ax.legend(fontsize=7)
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+# Surfaces for the optimizers: (name, f, gradient, start, steps, box, learning rates).
+def _quadratic(w: np.ndarray) -> float:
+    return float(w[0] ** 2 / 20.0 + w[1] ** 2)
+
+
+def _quadratic_grad(w: np.ndarray) -> np.ndarray:
+    return np.array([w[0] / 10.0, 2.0 * w[1]])
+
+
+def _rosenbrock(w: np.ndarray) -> float:
+    return float((1 - w[0]) ** 2 + 100.0 * (w[1] - w[0] ** 2) ** 2)
+
+
+def _rosenbrock_grad(w: np.ndarray) -> np.ndarray:
+    return np.array([-2 * (1 - w[0]) - 400.0 * w[0] * (w[1] - w[0] ** 2),
+                     200.0 * (w[1] - w[0] ** 2)])
+
+
+@dataclass(frozen=True)
+class Surface:
+    name: str
+    f: Callable[[np.ndarray], float]
+    grad: Callable[[np.ndarray], np.ndarray]
+    start: tuple[float, float]
+    steps: int
+    box: tuple[float, float, float, float]  # x0, x1, y0, y1
+    learning_rate: dict[str, float]
+    log_levels: bool
+
+
+SURFACES = (
+    Surface("quadratic x^2/20 + y^2", _quadratic, _quadratic_grad, (-7.0, 2.0), 40,
+            (-8.0, 8.0, -3.0, 3.0),
+            {"sgd": 0.95, "sgd_momentum": 0.1, "nesterov_momentum": 0.1, "adagrad": 1.5,
+             "rmsprop": 0.15, "adam": 0.3}, False),
+    Surface("Rosenbrock", _rosenbrock, _rosenbrock_grad, (-1.5, 2.0), 150,
+            (-2.0, 2.0, -1.0, 3.0),
+            {"sgd": 1e-3, "sgd_momentum": 2e-4, "nesterov_momentum": 2e-4, "adagrad": 0.3,
+             "rmsprop": 0.02, "adam": 0.1}, True),
+)
+
+
+def trajectory(side: Caller, rule: str, surface: Surface) -> np.ndarray:
+    """Run ``rule`` on ``surface`` from its start; the trusted side computes every gradient."""
+    w = np.array(surface.start)
+    config: Any = {"learning_rate": surface.learning_rate[rule]}
+    path = [w]
+    for _ in range(surface.steps):
+        w_next, config = _pair(side("optimizers", rule, w.copy(), surface.grad(w), config), rule)
+        w = _array(w_next, rule, (2,))
+        if not isinstance(config, dict):
+            raise _garbage(rule, f"config가 dict가 아님 / config is not a dict "
+                                 f"({type(config).__name__})")
+        path.append(w)
+        if np.max(np.abs(w)) > 1e6:  # diverged: the picture shows it leaving the plot
+            break
+    return np.array(path)
+
+
+def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Picture:
+    """Figures 9-7, 9-8: trajectories on two contour plots, and the loss against steps."""
+    pic = Picture(f"optimizers.{rule}", [f"optimizers.{rule}"],
+                  f"{rule}의 경로: 길쭉한 이차 함수와 로젠브록 함수의 등고선 위(빨간 실선: 내 함수, 파란 점선: "
+                  "참조 해답)와 단계별 손실. 그림 9-7, 9-8: SGD는 지그재그, 모멘텀과 아담은 곧게 갑니다",
+                  f"{rule}'s path on the contours of an elongated quadratic and of Rosenbrock's "
+                  "function (red solid: yours, blue dashed: the reference), and the loss against "
+                  "steps. Figures 9-7, 9-8: SGD zigzags, momentum and Adam go straight")
+
+    def compute(side: Caller) -> list[np.ndarray]:
+        return [trajectory(side, rule, s) for s in SURFACES]
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.4), gridspec_kw={"width_ratios": [1.3, 1, 1]})
+    for i, surface in enumerate(SURFACES):
+        ax = axes[i]
+        x0, x1, y0, y1 = surface.box
+        gx, gy = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 90))
+        gz = np.vectorize(lambda a, b, f=surface.f: f(np.array([a, b])))(gx, gy)
+        levels = np.logspace(-1, 3.3, 12) if surface.log_levels else np.linspace(0.1, 12, 12) ** 1.3
+        ax.contour(gx, gy, gz, levels=levels, colors="#aaa", linewidths=0.6)
+        ax.plot([1.0 if surface.log_levels else 0.0], [1.0 if surface.log_levels else 0.0], "*",
+                color="k", ms=8)
+        tag = "quadratic" if i == 0 else "rosenbrock"
+        if ref is not None:
+            _line(ax, ref[i][:, 0], ref[i][:, 1], "reference", "reference", tag, marker=".",
+                  ms=3)
+        _line(ax, mine[i][:, 0], mine[i][:, 1], "student", "yours", tag, marker="o", ms=2.5)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_title(f"{rule} on {surface.name}")
+        ax.set_xlabel("w1")
+        ax.set_ylabel("w2")
+    ax = axes[2]
+    for i, surface in enumerate(SURFACES):
+        tag = "quadratic" if i == 0 else "rosenbrock"
+        colour = "#d62728" if i == 0 else "#9467bd"
+        losses = [surface.f(w) for w in mine[i]]
+        _line(ax, range(len(losses)), losses, "student", f"yours, {tag}", f"loss-{tag}",
+              color=colour)
+        if ref is not None:
+            ref_losses = [surface.f(w) for w in ref[i]]
+            _line(ax, range(len(ref_losses)), ref_losses, "reference", f"reference, {tag}",
+                  f"loss-{tag}", color="#1f77b4" if i == 0 else "#17becf")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_title("loss against steps")
+    ax.legend(fontsize=7)
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+def gradient_norms_figure(student: Caller, reference: Caller | None) -> Picture:
+    """Figure 9-4: the gradient's norm per layer through a deep net, sigmoid against ReLU."""
+    pic = Picture("backprop.layer_gradient_norms", ["backprop.layer_gradient_norms"],
+                  "층마다 ‖dE/dW‖ (층 6개, 로그 눈금). 그림 9-4: 시그모이드는 입력 쪽 층으로 갈수록 "
+                  "기울기가 사라지고(기울기 소실), 렐루는 덜 줄어듭니다",
+                  "‖dE/dW‖ per layer (6 layers, log scale). Figure 9-4: with sigmoid the gradient "
+                  "vanishes towards the input layers; with ReLU it shrinks much less")
+    sizes = [4, 16, 16, 16, 16, 16, 1]
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(32, 4))
+    y = (rng.uniform(size=(32, 1)) > 0.5).astype(float)
+    layers = len(sizes) - 1
+
+    def compute(side: Caller) -> dict[str, np.ndarray]:
+        return {act: _sequence(side("backprop", "layer_gradient_norms", init_params(sizes, 3),
+                                    X.copy(), y.copy(), hidden_activation=act),
+                               "layer_gradient_norms", layers)
+                for act in ("sigmoid", "relu")}
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    x = np.arange(1, layers + 1)
+    for act, colour in (("sigmoid", "#d62728"), ("relu", "#ff7f0e")):
+        if ref is not None:
+            _line(ax, x, np.maximum(ref[act], 1e-30), "reference", f"{act} (reference)",
+                  act, marker="s", mfc="none", color="#1f77b4" if act == "sigmoid" else "#17becf")
+        _line(ax, x, np.maximum(mine[act], 1e-30), "student", f"{act} (yours)", act,
+              marker="o", color=colour)
+    ax.set_yscale("log")
+    ax.set_xticks(x)
+    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_ylabel("||dE/dW_l||")
+    ax.set_title("gradient norm per layer")
+    ax.legend(fontsize=7)
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+def _blobs() -> tuple[np.ndarray, np.ndarray]:
+    """Two separable clouds, standardised, labels -1/+1 (fixed: a picture, not a test)."""
+    rng = np.random.default_rng(7)
+    a = rng.normal([-1.2, -0.8], 0.45, size=(25, 2))
+    b = rng.normal([1.2, 0.9], 0.45, size=(25, 2))
+    X = np.vstack([a, b])
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = np.array([-1] * 25 + [1] * 25)
+    return X, y
+
+
+def _weights(value: Any, function: str, epochs: int) -> tuple[np.ndarray, float, np.ndarray]:
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise _garbage(function, "(w, b, 목록) 튜플이 아님 / not a (w, b, list) tuple")
+    w = _array(value[0], function, (2,))
+    b = float(_array(value[1], function).reshape(-1)[0]) if np.size(value[1]) == 1 else None
+    if b is None:
+        raise _garbage(function, "b가 숫자가 아님 / b is not a number")
+    return w, b, _sequence(value[2], function, epochs)
+
+
+def _boundary(ax: Any, w: np.ndarray, b: float, side: str, label: str, gid: str,
+              **style: Any) -> None:
+    xs = np.linspace(-2.5, 2.5, 50)
+    if abs(w[1]) > 1e-12:
+        _line(ax, xs, -(w[0] * xs + b) / w[1], side, label, gid, **style)
+    elif abs(w[0]) > 1e-12:
+        _line(ax, [-b / w[0]] * 2, [-2.5, 2.5], side, label, gid, **style)
+
+
+def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
+    """Adaline: loss per epoch for a small and a too-large η, and the boundary it learns."""
+    small, large, epochs = 0.05, 1.5, 20
+    pic = Picture("linear_neurons.train_adaline", ["linear_neurons.train_adaline"],
+                  f"아달린: 에포크마다 손실(η = {small}와 너무 큰 η = {large}: 손실이 커집니다)과 "
+                  f"η = {small}로 배운 결정 경계 w·x + b = 0",
+                  f"Adaline: the loss per epoch for η = {small} and a too large η = {large} (the "
+                  f"loss climbs), and the decision boundary w·x + b = 0 learnt with η = {small}")
+    X, y = _blobs()
+
+    def compute(side: Caller) -> dict[float, tuple[np.ndarray, float, np.ndarray]]:
+        out = {}
+        for eta in (small, large):
+            value = side("linear_neurons", "train_adaline", X.copy(), y.copy(), eta=eta,
+                         epochs=epochs)
+            if not isinstance(value, (tuple, list)) or len(value) != 3:
+                raise _garbage("train_adaline", "(w, b, losses) 튜플이 아님 / not a (w, b, losses)"
+                                                " tuple")
+            if eta == large:  # a diverging run may overflow: its finite losses are the point
+                losses = value[2]
+                arr = np.asarray(losses, dtype=float) if isinstance(losses, (list, np.ndarray)) \
+                    else None
+                if arr is None or arr.shape != (epochs,):
+                    raise _garbage("train_adaline", "losses가 에포크 수만큼이 아님 / losses is not "
+                                                    "one per epoch")
+                out[eta] = (np.zeros(2), 0.0, arr)
+            else:
+                out[eta] = _weights(value, "train_adaline", epochs)
+        return out
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    e = np.arange(1, epochs + 1)
+    for eta, colour in ((small, "#d62728"), (large, "#ff7f0e")):
+        ok = np.isfinite(mine[eta][2])
+        _line(ax, e[ok], mine[eta][2][ok], "student", f"yours, eta={eta}", f"loss-{eta}",
+              marker="o", ms=3, color=colour)
+        if ref is not None:
+            ok = np.isfinite(ref[eta][2])
+            _line(ax, e[ok], ref[eta][2][ok], "reference", f"reference, eta={eta}",
+                  f"loss-{eta}", color="#1f77b4" if eta == small else "#17becf")
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("Adaline loss")
+    ax.set_title("loss per epoch")
+    ax.legend(fontsize=7)
+    _scatter(bx, X, y)
+    if ref is not None:
+        _boundary(bx, ref[small][0], ref[small][1], "reference", "reference", "boundary")
+    _boundary(bx, mine[small][0], mine[small][1], "student", f"yours (eta={small})", "boundary")
+    bx.set_title("decision boundary")
+    bx.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+def _scatter(ax: Any, X: np.ndarray, y: np.ndarray) -> None:
+    ax.scatter(X[y < 0, 0], X[y < 0, 1], marker="_", color="#555", label="y = -1")
+    ax.scatter(X[y > 0, 0], X[y > 0, 1], marker="+", color="#000", label="y = +1")
+    ax.set_xlim(-2.5, 2.5)
+    ax.set_ylim(-2.5, 2.5)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+
+
+def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
+    """The perceptron's errors per epoch and the boundary it learns."""
+    epochs = 10
+    pic = Picture("linear_neurons.train_perceptron", ["linear_neurons.train_perceptron"],
+                  "퍼셉트론: 에포크마다 오류(가중치를 고친 샘플) 수와 배운 결정 경계 (η = 0.1)",
+                  "Perceptron: the errors (samples that changed the weights) per epoch, and the "
+                  "decision boundary it learns (η = 0.1)")
+    X, y = _blobs()
+
+    def compute(side: Caller) -> tuple[np.ndarray, float, np.ndarray]:
+        return _weights(side("linear_neurons", "train_perceptron", X.copy(), y.copy(), eta=0.1,
+                             epochs=epochs), "train_perceptron", epochs)
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    e = np.arange(1, epochs + 1)
+    if ref is not None:
+        _line(ax, e, ref[2], "reference", "reference", "errors", marker="s", mfc="none")
+    _line(ax, e, mine[2], "student", "yours", "errors", marker="o")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("errors")
+    ax.set_title("perceptron errors per epoch")
+    ax.legend(fontsize=7)
+    _scatter(bx, X, y)
+    if ref is not None:
+        _boundary(bx, ref[0], ref[1], "reference", "reference", "boundary")
+    _boundary(bx, mine[0], mine[1], "student", "yours", "boundary")
+    bx.set_title("decision boundary")
+    bx.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def xor_figure(student: Caller, reference: Caller | None) -> Picture:
+    """XOR's decision region: the output of ``forward`` over the plane after ``train_xor``."""
+    pic = Picture("backprop.train_xor", ["backprop.train_xor"],
+                  "train_xor()로 학습한 신경망의 출력 y_out(x1, x2) (내 forward로 계산). 0.5 등고선이 "
+                  "결정 경계이고, (0,1)과 (1,0)은 1, (0,0)과 (1,1)은 0 쪽에 있어야 합니다",
+                  "The output y_out(x1, x2) of the net trained by train_xor() (computed by your "
+                  "forward). The 0.5 contour is the decision boundary; (0,1) and (1,0) should be "
+                  "on the 1 side, (0,0) and (1,1) on the 0 side")
+    gx, gy = np.meshgrid(np.linspace(-0.5, 1.5, 61), np.linspace(-0.5, 1.5, 61))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+
+    def compute(side: Caller) -> np.ndarray:
+        params = side("backprop", "train_xor")
+        if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+            raise _garbage("train_xor", f"dict가 아님 / not a dict ({type(params).__name__})")
+        out = _forward_output(side("backprop", "forward", params, grid.copy()), len(grid), 1)
+        return out.reshape(gx.shape)
+
+    mine, ref, error = _Figure(student, reference).both(compute)
+    if mine is None:
+        pic.error = error
+        return pic
+    plt = _pyplot()
+    panels = [("yours", mine)] + ([("reference", ref)] if ref is not None else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+    for ax, (title, out) in zip(axes[0], panels):
+        region = ax.contourf(gx, gy, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
+                             vmin=0, vmax=1)
+        boundary = ax.contour(gx, gy, out, levels=[0.5], colors="k", linewidths=1.5)
+        boundary.set_gid(f"{'student' if title == 'yours' else 'reference'}-xor-boundary")
+        ax.scatter(XOR_X[:, 0], XOR_X[:, 1], c=XOR_Y, cmap="RdBu_r", vmin=0, vmax=1, s=80,
+                   edgecolors="k")
+        ax.set_title(f"XOR after train_xor ({title})")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+    fig.colorbar(region, ax=axes[0].tolist(), label="y_out")
+    pic.svg = _svg(fig, pic.key)
+    return pic
+
+
+# ---- the phase -------------------------------------------------------------------------------
+def figures(modules: Sequence[str]) -> list[tuple[str, Callable[[Caller, Caller | None], Picture]]]:
+    """Every figure of the graded modules, in report order: (its module, how to draw it)."""
+    out: list[tuple[str, Callable[[Caller, Caller | None], Picture]]] = []
+    for name in ACTIVATIONS:
+        out.append(("activations", lambda s, r, n=name: activation_figure(s, r, n)))
+    for name in ACTIVATIONS:
+        out.append(("activations", lambda s, r, n=name: derivative_check_figure(s, r, n)))
+    out.append(("backprop", backward_check_figure))
+    out.append(("backprop", gradient_norms_figure))
+    out.append(("backprop", xor_figure))
+    for rule in OPTIMIZERS:
+        out.append(("optimizers", lambda s, r, n=rule: optimizer_figure(s, r, n)))
+    out.append(("linear_neurons", adaline_figure))
+    out.append(("linear_neurons", perceptron_figure))
+    return [(m, draw) for m, draw in out if m in modules]
+
+
+def draw_all(student: Caller, reference: Caller | None, modules: Sequence[str],
+             budget_s: float = DEFAULT_BUDGET_S) -> Pictures:
+    """Draw every figure of ``modules`` until the wall-clock budget runs out."""
+    _pyplot()  # a missing matplotlib is one clear error, before any work
+    start = time.monotonic()
+    result = Pictures()
+    for _module, draw in figures(modules):
+        began = time.monotonic()
+        if began - start > budget_s:
+            result.notes.append(
+                f"그림 시간 예산 {budget_s:g}초를 다 써서 나머지 그림은 그리지 않았습니다 / the "
+                f"pictures' time budget of {budget_s:g} s ran out: the rest were not drawn")
+            break
+        try:
+            picture = draw(student, reference)
+        except GraderError:
+            raise
+        except Exception as exc:  # a picture is a courtesy: never a broken report
+            picture = Picture(f"failed.{len(result.pictures)}", [], "", "",
+                              error=f"그림을 그리지 못했습니다 / could not draw this picture: "
+                                    f"{type(exc).__name__}: {str(exc)[:300]}")
+        picture.seconds = round(time.monotonic() - began, 3)
+        result.pictures.append(picture)
+    result.seconds = round(time.monotonic() - start, 3)
+    return result
+
+
+def collect(course: Course, assignment: str | None, submission: Path, *,
+            isolation: str = "auto", suites: Sequence[Path] | None = None,
+            budget_s: float = DEFAULT_BUDGET_S) -> Pictures:
+    """Stage ``submission``, start a fenced worker exactly as grading does, draw every figure.
+
+    제출물을 채점과 같은 방식(같은 격리)으로 작업자에 올리고 그림을 모두 그린다.
+    """
+    from grader import engine, sandbox, scratch
+    from grader.proxy import StudentSession
+    from grader.submission import stage
+
+    _pyplot()
+    a = course.assignment(assignment)
+    found = engine.suite_dirs(course, a.name, suites)
+    reference_dir = course.solutions_dir(a.name)
+    if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
+        reference_dir = Path(suites[0]).resolve().parent
+    secret = engine.hidden_in_play(found, reference_dir)
+    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)
+    scratch.sweep_stale()
+    staged = stage(submission, course, a)
+    modules = [m for m in a.modules if m in staged.modules]
+    # The student's share of the budget is the session's: a slow function cannot use it all up
+    # and leave the report waiting.
+    limits = dataclasses.replace(course.limits,
+                                 submission_budget_s=min(budget_s,
+                                                         course.limits.submission_budget_s))
+    session = None
+    try:
+        session = StudentSession(staged.folder, modules, limits, choice.name,
+                                 protected=[course.root, reference_dir, *found.values()])
+        reference = _ReferenceSide(reference_dir, modules) if reference_dir.is_dir() else None
+        pictures = draw_all(_StudentSide(session), reference, modules, budget_s)
+    finally:
+        if session is not None:
+            session.close()
+        staged.remove()
+        shutil.rmtree(staged.folder.parent, ignore_errors=True)
+    if reference is None:
+        pictures.notes.append("참조 해답(solutions/)이 없어 내 함수의 그림만 그렸습니다 / no "
+                              "reference (solutions/) here: only your functions are drawn")
+    return pictures

@@ -1,0 +1,209 @@
+"""The HTML report: one self-contained page (score, every function's tests with their messages
+and hints, pictures of the student's own functions beside the reference).
+
+HTML 보고서: 파일 하나로 완결된 페이지 (점수, 함수마다 테스트와 메시지·힌트, 내 함수의 그림과 참조 해답).
+
+No network and no external asset: the CSS is inline, every picture is an SVG in a ``data:`` URI,
+and a Content-Security-Policy forbids scripts and any fetch, so even an escaping bug could not run
+a student's ``<script>``. Everything that came from a submission (messages, printed output,
+names) is escaped. The layout is one column that fits a phone's width.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from grader import pictures as pictures_module
+from grader.course import Course
+from grader.errors import GraderError
+from grader.pictures import Picture, Pictures
+from grader.plugin import HINT_PREFIX
+from grader.report.text import STATUS_LABEL
+from grader.result import FunctionResult, Result, TestResult
+
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+       "form-action 'none'")
+STATUS_MARK = {"passed": "✓", "partial": "◐", "not_implemented": "○"}
+
+CSS = """
+:root { --ok: #1a7f37; --bad: #c62828; --part: #b26a00; --muted: #666; --line: #ddd; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans KR",
+  "Apple SD Gothic Neo", sans-serif; color: #222; background: #fafafa; }
+main { max-width: 62rem; margin: 0 auto; padding: 1rem; }
+header.total { background: #fff; border: 1px solid var(--line); border-radius: 8px;
+  padding: 1rem; margin-bottom: 1rem; }
+.score { font-size: 2.4rem; font-weight: 700; margin: 0.2rem 0; }
+.bar { height: 0.6rem; background: #eee; border-radius: 4px; overflow: hidden; }
+.bar > span { display: block; height: 100%; background: var(--ok); }
+.meta, .muted { color: var(--muted); font-size: 0.85rem; }
+nav ul { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.3rem; }
+nav a { display: inline-block; padding: 0.1rem 0.5rem; border-radius: 4px; text-decoration: none;
+  border: 1px solid var(--line); background: #fff; color: inherit; font-size: 0.85rem; }
+section.function { background: #fff; border: 1px solid var(--line); border-left: 6px solid
+  var(--bad); border-radius: 8px; padding: 0.8rem 1rem; margin: 0.8rem 0; }
+section.function.passed { border-left-color: var(--ok); }
+section.function.partial { border-left-color: var(--part); }
+h1 { font-size: 1.3rem; margin: 0; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 0.3rem; }
+h3 { font-size: 1.05rem; margin: 0; display: flex; flex-wrap: wrap; gap: 0.5rem;
+  align-items: baseline; }
+h3 code { word-break: break-all; }
+.badge { font-size: 0.8rem; padding: 0 0.4rem; border-radius: 4px; color: #fff;
+  background: var(--bad); }
+.badge.passed { background: var(--ok); } .badge.partial { background: var(--part); }
+.points { margin-left: auto; font-weight: 600; }
+ul.tests { list-style: none; padding: 0; margin: 0.5rem 0 0; }
+ul.tests > li { border-top: 1px solid var(--line); padding: 0.4rem 0; }
+.pass { color: var(--ok); } .fail { color: var(--bad); }
+.test-name { font-family: ui-monospace, monospace; font-size: 0.85rem; word-break: break-all; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; padding: 0.5rem;
+  border-radius: 4px; font-size: 0.85rem; margin: 0.3rem 0; max-height: 24rem; overflow: auto; }
+.hint { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.4rem 0.6rem;
+  margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+figure { margin: 0.8rem 0 0; }
+figure img { display: block; max-width: 100%; height: auto; background: #fff; }
+figcaption { font-size: 0.85rem; margin-top: 0.2rem; }
+figcaption [lang=en] { color: var(--muted); display: block; }
+.no-picture { border: 1px dashed var(--bad); border-radius: 4px; padding: 0.5rem;
+  white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; }
+.notes li { overflow-wrap: anywhere; }
+@media (max-width: 40rem) { main { padding: 0.5rem; } .score { font-size: 2rem; } }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _points(score: float, max_score: float) -> str:
+    return f"{score:g} / {max_score:g}"
+
+
+def anchor(function: str) -> str:
+    """The id of a function's section ("fn-optimizers-adam")."""
+    return "fn-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in function)
+
+
+def split_hint(test: TestResult) -> tuple[str, str]:
+    """(message, hint): the result's own ``hint`` field when it has one, else the hint lines
+    that grading appended to the message."""
+    hint = getattr(test, "hint", "") or ""
+    if hint:
+        return test.message, str(hint)
+    kept, hints = [], []
+    for line in test.message.splitlines():
+        (hints if line.startswith(HINT_PREFIX) else kept).append(line)
+    return "\n".join(kept), "\n".join(hints)
+
+
+def _test(test: TestResult) -> str:
+    mark = '<span class="pass">✓</span>' if test.passed else '<span class="fail">✗</span>'
+    parts = [f'<li class="test {"passed" if test.passed else "failed"}">{mark} '
+             f'<span class="test-name">{_e(test.name)}</span> '
+             f'<span class="muted">({_e(test.visibility)}) {_points(test.score, test.max_score)}'
+             "</span>"]
+    message, hint = split_hint(test)
+    if message:
+        parts.append(f'<pre class="message">{_e(message)}</pre>')
+    if hint:
+        parts.append(f'<div class="hint">{_e(hint)}</div>')
+    if test.output:
+        parts.append("<details><summary>출력 / printed output</summary>"
+                     f'<pre class="output">{_e(test.output)}</pre></details>')
+    parts.append("</li>")
+    return "".join(parts)
+
+
+def _picture(picture: Picture) -> str:
+    caption = (f'<figcaption><span lang="ko">{_e(picture.caption_ko)}</span>'
+               f'<span lang="en">{_e(picture.caption_en)}</span></figcaption>')
+    if not picture.svg:
+        return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
+                f'<div class="no-picture" role="note">그림 없음 / no picture: '
+                f'{_e(picture.error)}</div>{caption}</figure>')
+    return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
+            f'<img src="{picture.data_uri}" alt="{_e(picture.caption_en)}" '
+            f'data-key="{_e(picture.key)}">{caption}</figure>')
+
+
+def _function(f: FunctionResult, pictures: Iterable[Picture]) -> str:
+    status = f.status if f.status in ("passed", "partial") else "failed"
+    label = STATUS_LABEL.get(f.status, f.status)
+    out = [f'<section class="function {status}" id="{anchor(f.name)}">',
+           f'<h3><span>{STATUS_MARK.get(f.status, "✗")}</span> <code>{_e(f.name)}</code> '
+           f'<span class="badge {status}">{_e(label)}</span>'
+           f'<span class="points">{_points(f.score, f.max_score)}</span></h3>']
+    if f.tests:
+        out.append('<ul class="tests">' + "".join(_test(t) for t in f.tests) + "</ul>")
+    out += [_picture(p) for p in pictures]
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def render(result: Result, pictures: Pictures | None = None) -> str:
+    """The whole page."""
+    pictures = pictures or Pictures()
+    names = [f.name for f in result.functions]
+    placed: dict[str, list[Picture]] = {n: [] for n in names}
+    unplaced: list[Picture] = []
+    for p in pictures.pictures:
+        home = next((n for n in p.functions if n in placed), None)
+        (placed[home] if home is not None else unplaced).append(p)
+    share = 100.0 * result.score / result.max_score if result.max_score else 0.0
+    body = [
+        '<header class="total">',
+        f"<h1>{_e(result.assignment)} — 채점 보고서 / grading report</h1>",
+        f'<p class="score" id="total">{_points(result.score, result.max_score)}</p>',
+        f'<div class="bar" role="img" aria-label="{share:.0f}%"><span style="width:{share:.1f}%">'
+        "</span></div>",
+        f'<p class="meta">seed {result.seed} · 격리 / isolation: {_e(result.isolation)} · grader '
+        f"{_e(result.grader_version)} · {result.duration_s:.1f} s"
+        + (f" · 그림 / pictures {pictures.seconds:.1f} s" if pictures.pictures else "") + "</p>",
+        "<nav><ul>" + "".join(
+            f'<li><a href="#{anchor(f.name)}">{STATUS_MARK.get(f.status, "✗")} {_e(f.name)} '
+            f"{_points(f.score, f.max_score)}</a></li>" for f in result.functions) + "</ul></nav>",
+        "</header>",
+    ]
+    notes = list(result.notes) + list(pictures.notes)
+    if result.refused:
+        notes += [f"{r.path}: {r.message}" for r in result.refused]
+    if notes:
+        body.append('<ul class="notes">' + "".join(f"<li>※ {_e(n)}</li>" for n in notes)
+                    + "</ul>")
+    module = None
+    for f in result.functions:
+        this = f.name.split(".", 1)[0]
+        if this != module:
+            module = this
+            body.append(f'<h2 id="module-{_e(module)}">{_e(module)}.py</h2>')
+        body.append(_function(f, placed[f.name]))
+    if unplaced:
+        body.append("<h2>그 밖의 그림 / other pictures</h2>")
+        body += [_picture(p) for p in unplaced]
+    return (
+        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(result.assignment)} {_points(result.score, result.max_score)}</title>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n")
+
+
+def render_with_pictures(result: Result, course: Course, assignment: str, submission: Path, *,
+                         isolation: str = "auto", suites: Sequence[Path] | None = None,
+                         budget_s: float = pictures_module.DEFAULT_BUDGET_S) -> str:
+    """Draw the pictures of ``submission`` (through a fenced worker) and render the page.
+
+    A missing matplotlib is a ``GraderError`` (the user asked for pictures); any other failure
+    of the picture phase leaves the page without pictures, saying why.
+    """
+    pictures_module.require_matplotlib()
+    try:
+        drawn = pictures_module.collect(course, assignment, submission, isolation=isolation,
+                                        suites=suites, budget_s=budget_s)
+    except (GraderError, OSError) as exc:
+        drawn = Pictures(notes=[f"그림을 그리지 못했습니다 / no pictures could be drawn: {exc}"])
+    return render(result, drawn)
