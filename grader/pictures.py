@@ -120,8 +120,10 @@ class _ReferenceSide:
 
 # ---- checking values that came through the wire ----------------------------------------------
 def _garbage(function: str, what: str) -> PictureFailed:
-    return PictureFailed(f"{function}의 반환값을 그릴 수 없습니다: {what} / cannot plot what "
-                         f"{function} returned: {what}")
+    """``what`` is "한국어 / English": each half goes into its language's sentence."""
+    ko, _, en = what.partition(" / ")
+    return PictureFailed(f"{function}의 반환값을 그릴 수 없습니다: {ko} / cannot plot what "
+                         f"{function} returned: {en or ko}")
 
 
 def _array(value: Any, function: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
@@ -721,21 +723,25 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
 
 
 # ---- the phase -------------------------------------------------------------------------------
-def figures(modules: Sequence[str]) -> list[tuple[str, Callable[[Caller, Caller | None], Picture]]]:
-    """Every figure of the graded modules, in report order: (its module, how to draw it)."""
-    out: list[tuple[str, Callable[[Caller, Caller | None], Picture]]] = []
+Draw = Callable[[Caller, Caller | None], Picture]
+
+
+def figures(modules: Sequence[str]) -> list[tuple[str, Draw]]:
+    """Every figure of the graded modules, in report order: (its name, how to draw it)."""
+    out: list[tuple[str, Draw]] = []
     for name in ACTIVATIONS:
-        out.append(("activations", lambda s, r, n=name: activation_figure(s, r, n)))
+        out.append((f"activations.{name}", lambda s, r, n=name: activation_figure(s, r, n)))
     for name in ACTIVATIONS:
-        out.append(("activations", lambda s, r, n=name: derivative_check_figure(s, r, n)))
-    out.append(("backprop", backward_check_figure))
-    out.append(("backprop", gradient_norms_figure))
-    out.append(("backprop", xor_figure))
+        out.append((f"activations.{name}_derivative (gradient check)",
+                    lambda s, r, n=name: derivative_check_figure(s, r, n)))
+    out.append(("backprop.backward (gradient check)", backward_check_figure))
+    out.append(("backprop.layer_gradient_norms", gradient_norms_figure))
+    out.append(("backprop.train_xor", xor_figure))
     for rule in OPTIMIZERS:
-        out.append(("optimizers", lambda s, r, n=rule: optimizer_figure(s, r, n)))
-    out.append(("linear_neurons", adaline_figure))
-    out.append(("linear_neurons", perceptron_figure))
-    return [(m, draw) for m, draw in out if m in modules]
+        out.append((f"optimizers.{rule}", lambda s, r, n=rule: optimizer_figure(s, r, n)))
+    out.append(("linear_neurons.train_adaline", adaline_figure))
+    out.append(("linear_neurons.train_perceptron", perceptron_figure))
+    return [(name, draw) for name, draw in out if name.split(".", 1)[0] in modules]
 
 
 def draw_all(student: Caller, reference: Caller | None, modules: Sequence[str],
@@ -744,19 +750,22 @@ def draw_all(student: Caller, reference: Caller | None, modules: Sequence[str],
     _pyplot()  # a missing matplotlib is one clear error, before any work
     start = time.monotonic()
     result = Pictures()
-    for _module, draw in figures(modules):
+    for name, draw in figures(modules):
         began = time.monotonic()
-        if began - start > budget_s:
-            result.notes.append(
-                f"그림 시간 예산 {budget_s:g}초를 다 써서 나머지 그림은 그리지 않았습니다 / the "
-                f"pictures' time budget of {budget_s:g} s ran out: the rest were not drawn")
-            break
+        function = name.split(" ", 1)[0]
+        if began - start >= budget_s:  # the rest say why they are missing
+            result.pictures.append(Picture(function, [function], "", "", error=(
+                f"그림 시간 예산 {budget_s:g}초를 다 써서 그리지 않았습니다 / not drawn: the "
+                f"pictures' time budget of {budget_s:g} s ran out")))
+            continue
+        if isinstance(student, _StudentSide):  # named when a function times out
+            student.session.current_test = f"그림 / picture {name}"
         try:
             picture = draw(student, reference)
         except GraderError:
             raise
         except Exception as exc:  # a picture is a courtesy: never a broken report
-            picture = Picture(f"failed.{len(result.pictures)}", [], "", "",
+            picture = Picture(function, [function], "", "",
                               error=f"그림을 그리지 못했습니다 / could not draw this picture: "
                                     f"{type(exc).__name__}: {str(exc)[:300]}")
         picture.seconds = round(time.monotonic() - began, 3)

@@ -136,8 +136,11 @@ def _function(f: FunctionResult, pictures: Iterable[Picture]) -> str:
            f'<h3><span>{STATUS_MARK.get(f.status, "✗")}</span> <code>{_e(f.name)}</code> '
            f'<span class="badge {status}">{_e(label)}</span>'
            f'<span class="points">{_points(f.score, f.max_score)}</span></h3>']
-    if f.tests:
-        out.append('<ul class="tests">' + "".join(_test(t) for t in f.tests) + "</ul>")
+    if f.tests:  # folded when every test passed: what lost points is what a student reads
+        lost = sum(not t.passed for t in f.tests)
+        out.append(f'<details class="tests"{" open" if lost else ""}><summary>테스트 {len(f.tests)}개'
+                   f', 실패 {lost}개 / {len(f.tests)} tests, {lost} failed</summary>'
+                   '<ul class="tests">' + "".join(_test(t) for t in f.tests) + "</ul></details>")
     out += [_picture(p) for p in pictures]
     out.append("</section>")
     return "\n".join(out)

@@ -1,0 +1,328 @@
+"""`grader check --format html`: the page, its pictures, and the page as headless Chromium
+renders it (the browser tests are slow and skip when no Chromium is installed)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grader import pictures
+from grader.cli import main
+from grader.course import load_course
+from grader.errors import GraderError, WorkerTimeout
+from grader.mistakes import build_variant, load_mistake
+from grader.pictures import Picture, Pictures, PictureFailed
+from grader.report import html as html_report
+from grader.result import FunctionResult, Result, TestResult
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "solutions" / "lec04"
+MODULES = ["activations", "delta_rule", "backprop", "optimizers", "linear_neurons"]
+ADAM_MISTAKE = REFERENCE / "mistakes" / "optimizers_adam_no_bias_correction.py"
+SCRIPT = "<script>alert('x')</script>"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _svg_of(page: str, key: str) -> str:
+    match = re.search(rf'id="pic-{re.escape(key)}"><img src="data:image/svg\+xml;base64,([^"]+)"',
+                      page)
+    assert match, f"no picture {key}"
+    return base64.b64decode(match.group(1)).decode()
+
+
+def _path(svg: str, gid: str) -> str:
+    match = re.search(rf'<g id="{re.escape(gid)}">\s*<path d="([^"]+)"', svg)
+    assert match, f"no series {gid}"
+    return match.group(1)
+
+
+# ---- the page, without a browser -----------------------------------------------------------
+def _result() -> Result:
+    hinted = TestResult("test_adam_steps", 0, 2, False, "public",
+                        message=f"adam: wrong value {SCRIPT}\n힌트 / Hint: 편향 보정 / bias correction",
+                        output=f"print {SCRIPT}")
+    return Result(
+        assignment="lec04", score=3, max_score=5, seed=7, isolation="process", duration_s=1.0,
+        grader_version="0", notes=[f"note {SCRIPT}"], modules=["optimizers"],
+        functions=[
+            FunctionResult("optimizers.sgd", 3, 3, "passed",
+                           [TestResult("test_sgd", 3, 3, True, "public")]),
+            FunctionResult("optimizers.adam", 0, 2, "failed", [hinted]),
+        ])
+
+
+def test_page_escapes_everything_from_the_student_and_fetches_nothing() -> None:
+    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "한 <b>", "en <b>",
+                             error=f"raised {SCRIPT}")])
+    page = html_report.render(_result(), pics)
+    assert "<script" not in page.lower()
+    assert page.count("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;") == 4  # msg, output,
+    assert "http://" not in page and "https://" not in page                    # note, picture
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert 'name="viewport"' in page
+    assert '<p class="score" id="total">3 / 5</p>' in page
+    for name in ("optimizers.sgd", "optimizers.adam"):
+        assert f'id="{html_report.anchor(name)}"' in page
+    # the hint sits in its own box, out of the message
+    assert '<div class="hint">힌트 / Hint: 편향 보정 / bias correction</div>' in page
+    assert "no picture: raised &lt;script&gt;" in page
+
+
+def test_page_uses_the_results_own_hint_field_when_it_has_one() -> None:
+    test = TestResult("t", 0, 1, False, "public", message="wrong value")
+    test.hint = "check <the> sign"  # type: ignore[attr-defined]  # added by another change
+    assert html_report.split_hint(test) == ("wrong value", "check <the> sign")
+    page = html_report.render(Result("a", 0, 1, 1, "process", 0, "0", functions=[
+        FunctionResult("m.f", 0, 1, "failed", [test])]))
+    assert '<div class="hint">check &lt;the&gt; sign</div>' in page
+
+
+def test_a_picture_is_placed_in_the_section_of_its_function() -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "ko", "en", svg=svg),
+                     Picture("other", ["backprop.forward"], "ko2", "en2", svg=svg)])
+    page = html_report.render(_result(), pics)
+    adam = page.index('id="fn-optimizers-adam"')
+    assert adam < page.index('id="pic-optimizers.adam"') < page.index("other pictures")
+    assert page.index("other pictures") < page.index('id="pic-other"')
+
+
+# ---- the pictures, with in-process stand-ins for the student -------------------------------
+@pytest.fixture(scope="module")
+def reference() -> pictures._ReferenceSide:
+    return pictures._ReferenceSide(REFERENCE, MODULES)
+
+
+@pytest.fixture(scope="module")
+def buggy_adam(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("adam") / "submission"
+    build_variant(REFERENCE, MODULES, load_mistake(ADAM_MISTAKE), folder)
+    return folder
+
+
+def test_every_picture_of_the_reference_is_drawn(reference: Any) -> None:
+    drawn = pictures.draw_all(reference, reference, MODULES)
+    keys = [p.key for p in drawn.pictures]
+    assert [p.error for p in drawn.pictures if p.error] == []
+    assert len(keys) == len(set(keys)) == 19
+    for p in drawn.pictures:
+        ET.fromstring(p.svg)  # well-formed SVG
+        assert p.caption_ko and p.caption_en
+    sigmoid = next(p for p in drawn.pictures if p.key == "activations.sigmoid")
+    assert "max sigmoid' = 0.25" in sigmoid.svg  # figure 9-5
+
+
+def test_a_buggy_adam_is_drawn_beside_the_reference(reference: Any, buggy_adam: Path) -> None:
+    student = pictures._ReferenceSide(buggy_adam, MODULES)
+    picture = pictures.optimizer_figure(student, reference, "adam")
+    for surface in ("quadratic", "rosenbrock"):
+        assert _path(picture.svg, f"student-{surface}") != _path(picture.svg,
+                                                                  f"reference-{surface}")
+    same = pictures.optimizer_figure(reference, reference, "sgd")
+    assert _path(same.svg, "student-quadratic") == _path(same.svg, "reference-quadratic")
+
+
+class _Fake:
+    """A student side made of plain functions (module.function -> callable)."""
+
+    def __init__(self, base: Any, **override: Any) -> None:
+        self.base, self.override = base, override
+
+    def __call__(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        if function in self.override:
+            return self.override[function](*args, **kwargs)
+        return self.base(module, function, *args, **kwargs)
+
+
+def _raise(*_: Any, **__: Any) -> Any:
+    raise PictureFailed(f"f raised ValueError: {SCRIPT}")
+
+
+@pytest.mark.parametrize("override, expected", [
+    ({"sigmoid": lambda z: z * np.nan}, "NaN"),
+    ({"sigmoid": lambda z: z[:3]}, "shape (3,)"),
+    ({"sigmoid": lambda z: [1, 2]}, "not an np.ndarray"),
+    ({"sigmoid_derivative": _raise}, "raised ValueError"),
+])
+def test_a_function_that_fails_gets_its_message_instead_of_a_picture(
+        reference: Any, override: dict[str, Any], expected: str) -> None:
+    picture = pictures.activation_figure(_Fake(reference, **override), reference, "sigmoid")
+    assert picture.svg == ""
+    assert expected in picture.error
+
+
+@pytest.mark.parametrize("garbage", ["<b>", None, (1, "x"), {"W1": "x"}, np.full(3, np.nan),
+                                     [np.inf, 1.0, 2.0]])
+def test_garbage_from_every_figure_is_a_message_never_an_exception(reference: Any,
+                                                                   garbage: Any) -> None:
+    drawn = pictures.draw_all(lambda *_, **__: garbage, reference, MODULES)
+    assert len(drawn.pictures) == 19
+    assert [p.key for p in drawn.pictures if p.svg or not p.error] == []
+    assert not any(p.error.startswith("그림을 그리지 못했습니다") for p in drawn.pictures)
+
+
+def test_a_worker_failure_becomes_the_pictures_message() -> None:
+    class Session:
+        recorded: list[Any] = []
+        current_test = ""
+
+        def call(self, *_: Any) -> Any:
+            raise WorkerTimeout("activations.sigmoid: took longer than the 10 s limit")
+
+    with pytest.raises(PictureFailed, match="10 s limit"):
+        pictures._StudentSide(Session())("activations", "sigmoid", np.zeros(2))
+
+
+def test_the_picture_phase_stops_at_its_budget(reference: Any) -> None:
+    drawn = pictures.draw_all(reference, reference, MODULES, budget_s=0.0)
+    assert len(drawn.pictures) == 19
+    assert all("time budget of 0 s ran out" in p.error for p in drawn.pictures)
+
+
+def test_missing_matplotlib_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(GraderError, match=r"matplotlib.*pip install 'grader\[html\]'"):
+        pictures.require_matplotlib()
+
+
+# ---- through the CLI and the worker, opened in headless Chromium ---------------------------
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("Chromium이 없어 브라우저 테스트를 건너뜁니다 / no Chromium: apt-get install chromium "
+                "(.ci/run installs it)")
+
+
+def _course_copy(tmp: Path) -> Path:
+    """The course with a 2 s call timeout, so a hanging function costs little."""
+    for part in ("exercises/lec04", "solutions/lec04"):
+        shutil.copytree(ROOT / part, tmp / part, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (ROOT / "course.yaml").read_text(encoding="utf-8")
+    (tmp / "course.yaml").write_text(re.sub(r"call_timeout_s: *\d+", "call_timeout_s: 2", text),
+                                     encoding="utf-8")
+    return tmp
+
+
+def _report(course: Path, submission: Path, out: Path) -> str:
+    runner = CliRunner()
+    res = runner.invoke(main, ["check", str(submission), "--course", str(course), "--seed", "3",
+                               "--format", "html", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    return out.read_text(encoding="utf-8")
+
+
+# Checks the page from inside: every image decoded with a width, no script of the page's own.
+PROBE = """<script id="probe-script">window.addEventListener("load", () => {
+  const imgs = [...document.images];
+  const out = {images: imgs.length, broken: imgs.filter(i => !i.complete || i.naturalWidth === 0)
+      .map(i => i.dataset.key), scripts: document.querySelectorAll("script:not(#probe-script)")
+      .length, total: document.getElementById("total").innerText,
+      sections: [...document.querySelectorAll("section.function h3 code")].map(c => c.innerText),
+      missing: [...document.querySelectorAll(".no-picture")].map(d => d.innerText)};
+  const pre = document.createElement("pre"); pre.id = "probe";
+  pre.textContent = JSON.stringify(out); document.body.appendChild(pre); });</script>"""
+
+
+def _browse(page: Path, tmp: Path) -> tuple[dict[str, Any], list[str], Path]:
+    """(what the probe saw, console messages of the page as shipped, a screenshot)."""
+    chromium = _chromium()
+    flags = [chromium, *CHROMIUM_FLAGS, "--enable-logging=stderr", "--v=0"]
+    shot = tmp / "screenshot.png"
+    shown = subprocess.run(
+        [*flags, f"--user-data-dir={tmp / 'profile1'}", f"--screenshot={shot}",
+         "--window-size=412,2400", "--hide-scrollbars", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    console = [ln for ln in shown.stderr.splitlines() if ":CONSOLE" in ln]
+    text = page.read_text(encoding="utf-8")
+    probed = tmp / "probed.html"  # the same page, its policy letting the probe (only) run
+    probed.write_text(text.replace("default-src 'none';", "default-src 'none'; script-src "
+                                   "'unsafe-inline';", 1).replace("</body>", PROBE + "</body>"),
+                      encoding="utf-8")
+    dumped = subprocess.run(
+        [*flags, f"--user-data-dir={tmp / 'profile2'}", "--virtual-time-budget=10000",
+         "--dump-dom", probed.as_uri()], capture_output=True, text=True, timeout=120)
+    match = re.search(r'<pre id="probe">(.*?)</pre>', dumped.stdout, re.S)
+    assert match, dumped.stderr[-2000:]
+    probe = json.loads(match.group(1).replace("&quot;", '"').replace("&lt;", "<")
+                       .replace("&gt;", ">").replace("&amp;", "&"))
+    console += [ln for ln in dumped.stderr.splitlines() if ":CONSOLE" in ln]
+    return probe, console, shot
+
+
+def _functions() -> list[str]:
+    a = load_course(ROOT / "course.yaml").assignment("lec04")
+    return [f"{m}.{f}" for m, fs in a.exercises.items() for f in fs]
+
+
+@pytest.mark.slow
+def test_the_reference_report_in_chromium(tmp_path: Path) -> None:
+    _chromium()
+    course = _course_copy(tmp_path / "course")
+    page = tmp_path / "report.html"
+    text = _report(course, course / "solutions" / "lec04", page)
+    probe, console, shot = _browse(page, tmp_path)
+    assert probe["total"] == "100 / 100"
+    assert probe["sections"] == _functions()
+    assert probe["images"] == 19 and probe["broken"] == []
+    assert probe["missing"] == [] and probe["scripts"] == 0
+    assert console == []
+    assert shot.stat().st_size > 10_000
+    assert _path(_svg_of(text, "optimizers.adam"), "student-quadratic") == \
+        _path(_svg_of(text, "optimizers.adam"), "reference-quadratic")
+
+
+BROKEN = f'''
+
+def relu_derivative(z):
+    print("{SCRIPT}")
+    raise ValueError("{SCRIPT}")
+
+
+def tanh_derivative(z):
+    while True:
+        pass
+
+
+def softplus(z):
+    return "garbage"
+'''
+
+
+@pytest.mark.slow
+def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
+    _chromium()
+    course = _course_copy(tmp_path / "course")
+    submission = tmp_path / "submission"
+    build_variant(REFERENCE, MODULES, load_mistake(ADAM_MISTAKE), submission)
+    with (submission / "activations.py").open("a", encoding="utf-8") as f:
+        f.write(BROKEN)
+    page = tmp_path / "report.html"
+    text = _report(course, submission, page)
+    probe, console, _shot = _browse(page, tmp_path)
+    assert probe["total"] != "100 / 100" and probe["sections"] == _functions()
+    assert probe["broken"] == [] and probe["scripts"] == 0 and console == []
+    # a buggy Adam: its own path beside the reference's
+    adam = _svg_of(text, "optimizers.adam")
+    assert _path(adam, "student-rosenbrock") != _path(adam, "reference-rosenbrock")
+    # a function that raises, one that hangs, one that returns garbage: messages, not pictures
+    missing = "\n".join(probe["missing"])
+    assert f"raised ValueError (activations.py, line" in missing and SCRIPT in missing
+    assert "tanh_derivative" in missing and "2 s" in missing
+    assert "cannot plot what softplus returned: not an np.ndarray (str)" in missing
+    assert probe["images"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
+    assert '<pre class="output">&lt;script&gt;' in text
