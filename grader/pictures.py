@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import importlib.util
 import io
+import itertools
 import shutil
 import time
 import types
@@ -308,7 +310,7 @@ def init_params(layer_sizes: Sequence[int], seed: int) -> dict[str, np.ndarray]:
     """The contract's ``init_params`` (given code), on the trusted side."""
     rng = np.random.default_rng(seed)
     params: dict[str, np.ndarray] = {}
-    for i, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes), start=1):
         params[f"W{i}"] = rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_in, n_out))
         params[f"b{i}"] = np.zeros(n_out)
     return params
@@ -414,12 +416,12 @@ class Surface:
 SURFACES = (
     Surface("quadratic x^2/20 + y^2", _quadratic, _quadratic_grad, (-7.0, 2.0), 40,
             (-8.0, 8.0, -3.0, 3.0),
-            {"sgd": 0.95, "sgd_momentum": 0.1, "nesterov_momentum": 0.1, "adagrad": 1.5,
+            {"sgd": 0.95, "sgd_momentum": 0.05, "nesterov_momentum": 0.05, "adagrad": 1.5,
              "rmsprop": 0.15, "adam": 0.3}, False),
-    Surface("Rosenbrock", _rosenbrock, _rosenbrock_grad, (-1.5, 2.0), 150,
+    Surface("Rosenbrock", _rosenbrock, _rosenbrock_grad, (-1.5, 2.0), 300,
             (-2.0, 2.0, -1.0, 3.0),
-            {"sgd": 1e-3, "sgd_momentum": 2e-4, "nesterov_momentum": 2e-4, "adagrad": 0.3,
-             "rmsprop": 0.02, "adam": 0.1}, True),
+            {"sgd": 1e-3, "sgd_momentum": 1e-3, "nesterov_momentum": 1e-3, "adagrad": 0.5,
+             "rmsprop": 0.02, "adam": 0.2}, True),
 )
 
 
@@ -443,8 +445,9 @@ def trajectory(side: Caller, rule: str, surface: Surface) -> np.ndarray:
 def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Picture:
     """Figures 9-7, 9-8: trajectories on two contour plots, and the loss against steps."""
     pic = Picture(f"optimizers.{rule}", [f"optimizers.{rule}"],
-                  f"{rule}의 경로: 길쭉한 이차 함수와 로젠브록 함수의 등고선 위(빨간 실선: 내 함수, 파란 점선: "
-                  "참조 해답)와 단계별 손실. 그림 9-7, 9-8: SGD는 지그재그, 모멘텀과 아담은 곧게 갑니다",
+                  f"{rule}의 경로: 길쭉한 이차 함수와 로젠브록 함수의 등고선 위"
+                  "(빨간 실선: 내 함수, 파란 점선: 참조 해답)와 단계별 손실. "
+                  "그림 9-7, 9-8: SGD는 지그재그, 모멘텀과 아담은 곧게 갑니다",
                   f"{rule}'s path on the contours of an elongated quadratic and of Rosenbrock's "
                   "function (red solid: yours, blue dashed: the reference), and the loss against "
                   "steps. Figures 9-7, 9-8: SGD zigzags, momentum and Adam go straight")
@@ -706,8 +709,9 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
         return pic
     plt = _pyplot()
     panels = [("yours", mine)] + ([("reference", ref)] if ref is not None else [])
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
-    for ax, (title, out) in zip(axes[0], panels):
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False,
+                             layout="constrained")
+    for ax, (title, out) in zip(axes[0], panels, strict=True):
         region = ax.contourf(gx, gy, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
                              vmin=0, vmax=1)
         boundary = ax.contour(gx, gy, out, levels=[0.5], colors="k", linewidths=1.5)
@@ -730,15 +734,15 @@ def figures(modules: Sequence[str]) -> list[tuple[str, Draw]]:
     """Every figure of the graded modules, in report order: (its name, how to draw it)."""
     out: list[tuple[str, Draw]] = []
     for name in ACTIVATIONS:
-        out.append((f"activations.{name}", lambda s, r, n=name: activation_figure(s, r, n)))
+        out.append((f"activations.{name}", functools.partial(activation_figure, name=name)))
     for name in ACTIVATIONS:
         out.append((f"activations.{name}_derivative (gradient check)",
-                    lambda s, r, n=name: derivative_check_figure(s, r, n)))
+                    functools.partial(derivative_check_figure, name=name)))
     out.append(("backprop.backward (gradient check)", backward_check_figure))
     out.append(("backprop.layer_gradient_norms", gradient_norms_figure))
     out.append(("backprop.train_xor", xor_figure))
     for rule in OPTIMIZERS:
-        out.append((f"optimizers.{rule}", lambda s, r, n=rule: optimizer_figure(s, r, n)))
+        out.append((f"optimizers.{rule}", functools.partial(optimizer_figure, rule=rule)))
     out.append(("linear_neurons.train_adaline", adaline_figure))
     out.append(("linear_neurons.train_perceptron", perceptron_figure))
     return [(name, draw) for name, draw in out if name.split(".", 1)[0] in modules]

@@ -22,7 +22,7 @@ from grader.cli import main
 from grader.course import load_course
 from grader.errors import GraderError, WorkerTimeout
 from grader.mistakes import build_variant, load_mistake
-from grader.pictures import Picture, Pictures, PictureFailed
+from grader.pictures import Picture, PictureFailed, Pictures
 from grader.report import html as html_report
 from grader.result import FunctionResult, Result, TestResult
 
@@ -175,8 +175,9 @@ def test_garbage_from_every_figure_is_a_message_never_an_exception(reference: An
 
 def test_a_worker_failure_becomes_the_pictures_message() -> None:
     class Session:
-        recorded: list[Any] = []
-        current_test = ""
+        def __init__(self) -> None:
+            self.recorded: list[Any] = []
+            self.current_test = ""
 
         def call(self, *_: Any) -> Any:
             raise WorkerTimeout("activations.sigmoid: took longer than the 10 s limit")
@@ -320,7 +321,7 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     assert _path(adam, "student-rosenbrock") != _path(adam, "reference-rosenbrock")
     # a function that raises, one that hangs, one that returns garbage: messages, not pictures
     missing = "\n".join(probe["missing"])
-    assert f"raised ValueError (activations.py, line" in missing and SCRIPT in missing
+    assert "raised ValueError (activations.py, line" in missing and SCRIPT in missing
     assert "tanh_derivative" in missing and "2 s" in missing
     assert "cannot plot what softplus returned: not an np.ndarray (str)" in missing
     assert probe["images"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check

@@ -93,7 +93,8 @@ def split_hint(test: TestResult) -> tuple[str, str]:
     hint = getattr(test, "hint", "") or ""
     if hint:
         return test.message, str(hint)
-    kept, hints = [], []
+    kept: list[str] = []
+    hints: list[str] = []
     for line in test.message.splitlines():
         (hints if line.startswith(HINT_PREFIX) else kept).append(line)
     return "\n".join(kept), "\n".join(hints)
