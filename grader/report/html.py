@@ -205,6 +205,10 @@ def render_with_pictures(result: Result, course: Course, assignment: str, submis
     of the picture phase leaves the page without pictures, saying why.
     """
     pictures_module.require_matplotlib()
+    if not course.root.is_dir():  # a bundle's course is gone once grading is over
+        return render(result, Pictures(notes=[
+            "그림은 과목 폴더가 있어야 그립니다(--bundle로는 그리지 않습니다) / pictures need the "
+            "course folder: none are drawn with --bundle"]))
     try:
         drawn = pictures_module.collect(course, assignment, submission, isolation=isolation,
                                         suites=suites, budget_s=budget_s)
