@@ -57,13 +57,20 @@ class Picture:
     functions: list[str]  # graded functions it shows; the first one's section holds it
     caption_ko: str
     caption_en: str
-    svg: str = ""  # the SVG document, when drawn
+    # One SVG document per panel, when drawn: panels wrap onto rows on a narrow screen.
+    svgs: list[str] = field(default_factory=list)
     error: str = ""  # bilingual reason, when not drawn
     seconds: float = 0.0
 
     @property
-    def data_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+    def svg(self) -> str:
+        """Every panel's SVG text together (to search it)."""
+        return "\n".join(self.svgs)
+
+    @property
+    def data_uris(self) -> list[str]:
+        return ["data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+                for svg in self.svgs]
 
 
 @dataclass
@@ -260,7 +267,7 @@ def activation_figure(student: Caller, reference: Caller | None, name: str) -> P
     ax.set_xlabel("z")
     ax.set_title(f"{name}(z) and {name}'(z)")
     ax.legend(fontsize=7, loc="upper left")
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key)]
     return pic
 
 
@@ -302,7 +309,7 @@ def derivative_check_figure(student: Caller, reference: Caller | None, name: str
     ax.set_title(f"d/dz {name}: max |analytic - numerical| = {gap:.2g}")
     ax.set_xlabel("z")
     ax.legend(fontsize=7)
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key)]
     return pic
 
 
@@ -379,7 +386,7 @@ def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
     ax.set_xlabel("analytic dE/dparam (backward)")
     ax.set_ylabel("numerical (central difference)")
     ax.legend(fontsize=7)
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key)]
     return pic
 
 
@@ -460,7 +467,8 @@ def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Pi
         pic.error = error
         return pic
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.4), gridspec_kw={"width_ratios": [1.3, 1, 1]})
+    figs = [plt.subplots(figsize=(4.8, 3.6)) for _ in range(3)]
+    axes = [ax for _fig, ax in figs]
     for i, surface in enumerate(SURFACES):
         ax = axes[i]
         x0, x1, y0, y1 = surface.box
@@ -496,8 +504,7 @@ def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Pi
     ax.set_title("loss against steps")
     ax.legend(fontsize=7)
     axes[0].legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(f, f"{pic.key}.{i}") for i, (f, _ax) in enumerate(figs)]
     return pic
 
 
@@ -539,7 +546,7 @@ def gradient_norms_figure(student: Caller, reference: Caller | None) -> Picture:
     ax.set_ylabel("||dE/dW_l||")
     ax.set_title("gradient norm per layer")
     ax.legend(fontsize=7)
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key)]
     return pic
 
 
@@ -608,7 +615,7 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
         pic.error = error
         return pic
     plt = _pyplot()
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    (fig, ax), (fig2, bx) = plt.subplots(figsize=(4.8, 3.6)), plt.subplots(figsize=(4.8, 3.6))
     e = np.arange(1, epochs + 1)
     for eta, colour in ((small, "#d62728"), (large, "#ff7f0e")):
         ok = np.isfinite(mine[eta][2])
@@ -629,8 +636,7 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
     _boundary(bx, mine[small][0], mine[small][1], "student", f"yours (eta={small})", "boundary")
     bx.set_title("decision boundary")
     bx.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key), _svg(fig2, f"{pic.key}.1")]
     return pic
 
 
@@ -661,7 +667,7 @@ def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
         pic.error = error
         return pic
     plt = _pyplot()
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9.5, 3.4))
+    (fig, ax), (fig2, bx) = plt.subplots(figsize=(4.8, 3.6)), plt.subplots(figsize=(4.8, 3.6))
     e = np.arange(1, epochs + 1)
     if ref is not None:
         _line(ax, e, ref[2], "reference", "reference", "errors", marker="s", mfc="none")
@@ -676,8 +682,7 @@ def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
     _boundary(bx, mine[0], mine[1], "student", "yours", "boundary")
     bx.set_title("decision boundary")
     bx.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    pic.svg = _svg(fig, pic.key)
+    pic.svgs = [_svg(fig, pic.key), _svg(fig2, f"{pic.key}.1")]
     return pic
 
 
@@ -709,9 +714,8 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
         return pic
     plt = _pyplot()
     panels = [("yours", mine)] + ([("reference", ref)] if ref is not None else [])
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.6), squeeze=False,
-                             layout="constrained")
-    for ax, (title, out) in zip(axes[0], panels, strict=True):
+    for title, out in panels:
+        fig, ax = plt.subplots(figsize=(4.8, 3.6))
         region = ax.contourf(gx, gy, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
                              vmin=0, vmax=1)
         boundary = ax.contour(gx, gy, out, levels=[0.5], colors="k", linewidths=1.5)
@@ -721,8 +725,8 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
         ax.set_title(f"XOR after train_xor ({title})")
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
-    fig.colorbar(region, ax=axes[0].tolist(), label="y_out")
-    pic.svg = _svg(fig, pic.key)
+        fig.colorbar(region, ax=ax, label="y_out")
+        pic.svgs.append(_svg(fig, f"{pic.key}.{title}"))
     return pic
 
 

@@ -36,10 +36,12 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 
 def _svg_of(page: str, key: str) -> str:
-    match = re.search(rf'id="pic-{re.escape(key)}"><img src="data:image/svg\+xml;base64,([^"]+)"',
-                      page)
-    assert match, f"no picture {key}"
-    return base64.b64decode(match.group(1)).decode()
+    """The SVG text of every panel of picture ``key``."""
+    start = page.index(f'id="pic-{key}"')
+    figure = page[start:page.index("</figure>", start)]
+    uris = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', figure)
+    assert uris, f"no picture {key}"
+    return "\n".join(base64.b64decode(u).decode() for u in uris)
 
 
 def _path(svg: str, gid: str) -> str:
@@ -91,8 +93,8 @@ def test_page_uses_the_results_own_hint_field_when_it_has_one() -> None:
 
 def test_a_picture_is_placed_in_the_section_of_its_function() -> None:
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
-    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "ko", "en", svg=svg),
-                     Picture("other", ["backprop.forward"], "ko2", "en2", svg=svg)])
+    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "ko", "en", svgs=[svg]),
+                     Picture("other", ["backprop.forward"], "ko2", "en2", svgs=[svg, svg])])
     page = html_report.render(_result(), pics)
     adam = page.index('id="fn-optimizers-adam"')
     assert adam < page.index('id="pic-optimizers.adam"') < page.index("other pictures")
@@ -118,7 +120,8 @@ def test_every_picture_of_the_reference_is_drawn(reference: Any) -> None:
     assert [p.error for p in drawn.pictures if p.error] == []
     assert len(keys) == len(set(keys)) == 19
     for p in drawn.pictures:
-        ET.fromstring(p.svg)  # well-formed SVG
+        for svg in p.svgs:
+            ET.fromstring(svg)  # well-formed SVG
         assert p.caption_ko and p.caption_en
     sigmoid = next(p for p in drawn.pictures if p.key == "activations.sigmoid")
     assert "max sigmoid' = 0.25" in sigmoid.svg  # figure 9-5
@@ -159,7 +162,7 @@ def _raise(*_: Any, **__: Any) -> Any:
 def test_a_function_that_fails_gets_its_message_instead_of_a_picture(
         reference: Any, override: dict[str, Any], expected: str) -> None:
     picture = pictures.activation_figure(_Fake(reference, **override), reference, "sigmoid")
-    assert picture.svg == ""
+    assert picture.svgs == []
     assert expected in picture.error
 
 
@@ -169,7 +172,7 @@ def test_garbage_from_every_figure_is_a_message_never_an_exception(reference: An
                                                                    garbage: Any) -> None:
     drawn = pictures.draw_all(lambda *_, **__: garbage, reference, MODULES)
     assert len(drawn.pictures) == 19
-    assert [p.key for p in drawn.pictures if p.svg or not p.error] == []
+    assert [p.key for p in drawn.pictures if p.svgs or not p.error] == []
     assert not any(p.error.startswith("그림을 그리지 못했습니다") for p in drawn.pictures)
 
 
@@ -232,6 +235,8 @@ PROBE = """<script id="probe-script">window.addEventListener("load", () => {
   const out = {images: imgs.length, broken: imgs.filter(i => !i.complete || i.naturalWidth === 0)
       .map(i => i.dataset.key), scripts: document.querySelectorAll("script:not(#probe-script)")
       .length, total: document.getElementById("total").innerText,
+      drawn: [...document.querySelectorAll("figure.picture")].filter(f => f.querySelector("img"))
+      .length,
       sections: [...document.querySelectorAll("section.function h3 code")].map(c => c.innerText),
       missing: [...document.querySelectorAll(".no-picture")].map(d => d.innerText)};
   const pre = document.createElement("pre"); pre.id = "probe";
@@ -278,7 +283,8 @@ def test_the_reference_report_in_chromium(tmp_path: Path) -> None:
     probe, console, shot = _browse(page, tmp_path)
     assert probe["total"] == "100 / 100"
     assert probe["sections"] == _functions()
-    assert probe["images"] == 19 and probe["broken"] == []
+    assert probe["drawn"] == 19 and probe["broken"] == []
+    assert probe["images"] == text.count("<img ") == 34  # optimizers 3 panels, others 1 or 2
     assert probe["missing"] == [] and probe["scripts"] == 0
     assert console == []
     assert shot.stat().st_size > 10_000
@@ -324,6 +330,7 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     assert "raised ValueError (activations.py, line" in missing and SCRIPT in missing
     assert "tanh_derivative" in missing and "2 s" in missing
     assert "cannot plot what softplus returned: not an np.ndarray (str)" in missing
-    assert probe["images"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
+    assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
+    assert probe["images"] == text.count("<img ") == 34 - 6
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
     assert '<pre class="output">&lt;script&gt;' in text

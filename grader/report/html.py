@@ -64,7 +64,10 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; paddi
 .hint { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.4rem 0.6rem;
   margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 0.8rem 0 0; }
-figure img { display: block; max-width: 100%; height: auto; background: #fff; }
+.panels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.panels img { display: block; flex: 1 1 17rem; min-width: 0; max-width: 100%; height: auto;
+  background: #fff; object-fit: contain; }
+.panels img:only-child { flex: 0 1 32rem; }
 figcaption { font-size: 0.85rem; margin-top: 0.2rem; }
 figcaption [lang=en] { color: var(--muted); display: block; }
 .no-picture { border: 1px dashed var(--bad); border-radius: 4px; padding: 0.5rem;
@@ -121,13 +124,14 @@ def _test(test: TestResult) -> str:
 def _picture(picture: Picture) -> str:
     caption = (f'<figcaption><span lang="ko">{_e(picture.caption_ko)}</span>'
                f'<span lang="en">{_e(picture.caption_en)}</span></figcaption>')
-    if not picture.svg:
+    if not picture.svgs:
         return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
                 f'<div class="no-picture" role="note">그림 없음 / no picture: '
                 f'{_e(picture.error)}</div>{caption}</figure>')
+    images = "".join(f'<img src="{uri}" alt="{_e(picture.caption_en)}" '
+                     f'data-key="{_e(picture.key)}">' for uri in picture.data_uris)
     return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
-            f'<img src="{picture.data_uri}" alt="{_e(picture.caption_en)}" '
-            f'data-key="{_e(picture.key)}">{caption}</figure>')
+            f'<div class="panels">{images}</div>{caption}</figure>')
 
 
 def _function(f: FunctionResult, pictures: Iterable[Picture]) -> str:
