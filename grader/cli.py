@@ -152,6 +152,9 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
             rendered = html_report.render_with_pictures(shown, course, a.name, target,
                                                         isolation=isolation,
                                                         suites=list(suites) or None)
+        except KeyboardInterrupt:
+            click.echo("grader: 중단됨 / interrupted", err=True)
+            sys.exit(130)
         except GraderError as exc:
             _fail(exc)
             return
