@@ -411,7 +411,9 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                 found, course.solutions_dir(a.name)) or bool(suites))
             limits = course.limits
             deadline = limits.submission_budget_s + 4 * limits.call_timeout_s + 120
-            pool = LocalPool(workers or os.cpu_count() or 1, ref, run_seed, isolation, deadline)
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+                else os.cpu_count() or 1
+            pool = LocalPool(workers or cores, ref, run_seed, isolation, deadline)
             runner = pool.run
         batch = grade_class(submissions, out, course=course, ref=ref, seed=run_seed,
                             runner=runner, roster=students, force=force, formats=formats,
@@ -419,6 +421,9 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     except GraderError as exc:
         _fail(exc)
         return
+    except KeyboardInterrupt:  # before grading started: nothing was written
+        click.echo("grader: 중단됨 / interrupted", err=True)
+        sys.exit(130)
     finally:
         if opened is not None:
             opened.remove()
