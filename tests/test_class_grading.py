@@ -271,6 +271,10 @@ def test_grade_writes_reports_gradebook_canvas_and_summary_then_resumes(tmp_path
     assert again.returncode == 0 and "0 graded now, 5 up to date" in again.stderr
     assert stamps == {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.json")}
     assert read_csv(out / "gradebook.csv") == rows
+    # A format asked for later is rendered from the reports, without grading.
+    junit = grader_cmd(*args, "--format", "junit")
+    assert "0 graded now, 5 up to date" in junit.stderr
+    assert (out / "reports" / "alice.xml").read_text(encoding="utf-8").startswith("<?xml")
 
     # A changed submission is graded again, alone; the seed is reused from OUT without --seed.
     (klass / "bob" / "calc.py").write_text(REFERENCE)

@@ -148,7 +148,9 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         if _up_to_date(existing, job, ref, seed):
             assert existing is not None
             batch.up_to_date += 1
-            if _refresh_identity(existing, job):
+            unrendered = any(not (out / "reports" / f"{entry.id}.{FORMAT_EXTENSIONS[f]}").exists()
+                         for f in formats)
+            if _refresh_identity(existing, job) or unrendered:  # a roster edit, a new --format
                 write_report(out, existing, formats, course)
             continue
         todo.append(job)
