@@ -80,7 +80,8 @@ def _up_to_date(report: dict[str, Any] | None, job: Job, ref: CourseRef, seed: i
 
 
 def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], course: Course) -> None:
-    """The JSON report first (it is what resuming trusts), then the other formats."""
+    """The other formats first, the JSON report last: resuming trusts the JSON, so a run killed in
+    between grades that submission again and nothing is left half-written."""
     ident = report["submission"]["id"]
     folder = out / "reports"
     for fmt in formats:
