@@ -275,6 +275,7 @@ def test_grade_writes_reports_gradebook_canvas_and_summary_then_resumes(tmp_path
     junit = grader_cmd(*args, "--format", "junit")
     assert "0 graded now, 5 up to date" in junit.stderr
     assert (out / "reports" / "alice.xml").read_text(encoding="utf-8").startswith("<?xml")
+    assert stamps == {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.json")}
 
     # A changed submission is graded again, alone; the seed is reused from OUT without --seed.
     (klass / "bob" / "calc.py").write_text(REFERENCE)

@@ -79,7 +79,8 @@ def _up_to_date(report: dict[str, Any] | None, job: Job, ref: CourseRef, seed: i
             and sub.get("course_sha256") == ref.course_sha256 and sub.get("status") != "error")
 
 
-def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], course: Course) -> None:
+def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], course: Course, *,
+                 with_json: bool = True) -> None:
     """The other formats first, the JSON report last: resuming trusts the JSON, so a run killed in
     between grades that submission again and nothing is left half-written."""
     ident = report["submission"]["id"]
@@ -88,7 +89,9 @@ def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], cour
         if fmt in FORMAT_EXTENSIONS:
             write_atomically(folder / f"{ident}.{FORMAT_EXTENSIONS[fmt]}",
                              render(report, fmt, course))
-    write_atomically(folder / f"{ident}.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if with_json:
+        write_atomically(folder / f"{ident}.json",
+                         json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
 def render(report: dict[str, Any], fmt: str, course: Course) -> str:
@@ -151,8 +154,10 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             batch.up_to_date += 1
             unrendered = any(not (out / "reports" / f"{entry.id}.{FORMAT_EXTENSIONS[f]}").exists()
                          for f in formats)
-            if _refresh_identity(existing, job) or unrendered:  # a roster edit, a new --format
+            if _refresh_identity(existing, job):  # a roster edit: names, not grades
                 write_report(out, existing, formats, course)
+            elif unrendered:  # a --format asked for later
+                write_report(out, existing, formats, course, with_json=False)
             continue
         todo.append(job)
     if roster is not None:
