@@ -409,3 +409,29 @@ def test_csv_readers_accept_what_the_gradebook_writes():
     error = {**report, "submission": {**report["submission"], "status": "error"}}
     canvas = list(csv.reader(io.StringIO(gradebook.canvas_csv([report, error], "L (1)", {}))))
     assert canvas[2][5] == "2.5" and canvas[3][5] == ""  # an error is left blank, never 0
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_batch_keeps_finished_reports_and_writes_the_gradebook(tmp_path):
+    course_dir = make_tiny_course(tmp_path / "course")
+    klass = tmp_path / "class"
+    for i in range(6):
+        (klass / f"s{i}").mkdir(parents=True)
+        (klass / f"s{i}" / "calc.py").write_text(REFERENCE if i == 0 else HANGS)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(klass), "--course",
+                             str(course_dir), "-o", str(out), "--workers", "1", "--seed", "4"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list((out / "reports").glob("*.json")):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)  # only the parent: it stops its grading processes itself
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "rerun to continue" in stderr
+    kept = sorted(p.stem for p in (out / "reports").glob("*.json"))
+    assert kept and len(kept) < 6
+    rows = read_csv(out / "gradebook.csv")
+    assert sorted(r["submission_id"] for r in rows) == kept
+    assert "not graded yet" in (out / "summary.txt").read_text(encoding="utf-8")
+    assert not list((out / "reports").glob(".*"))  # no half-written temporary file
