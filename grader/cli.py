@@ -341,6 +341,121 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
 # ---- end of grader similarity ------------------------------------------------------------------
 
 
+# ---- grader grade (issue 10) -------------------------------------------------------------------
+CLASS_FORMATS = ["text", "markdown", "junit"]
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("grades"), show_default=True,
+              help="output folder: reports/, gradebook.csv, summary.txt/json (reused to resume)")
+@course_option
+@assignment_option
+@click.option("--bundle", "bundle_path", type=click.Path(path_type=Path), default=None,
+              help="grade with a bundle from `grader bundle` (as `grader check --bundle`)")
+@click.option("--bundle-sha256", default=None, help="refuse the bundle unless its SHA-256 is this")
+@click.option("--suites", multiple=True, type=click.Path(path_type=Path),
+              help="folder of hidden suites (default: solutions/<assignment>/tests if present)")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="grading processes (default: the cores)")
+@click.option("--seed", type=int, default=None,
+              help="seed of the random inputs (default: the one recorded in OUT, else a new one)")
+@click.option("--force", is_flag=True, help="grade every submission again, even up-to-date ones")
+@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="CSV: submission, student_id[, name, section, canvas_id, sis_login_id]")
+@click.option("--format", "formats", multiple=True, type=click.Choice(CLASS_FORMATS),
+              help="also write each student's report in this format (repeatable); JSON always")
+@click.option("--canvas-assignment", default=None,
+              help='write OUT/canvas.csv for Canvas\'s gradebook import: "TITLE (ID)"')
+@click.option("--dask", "dask_address", default=None,
+              help="grade on a Dask cluster at this scheduler address (pip install 'grader[dask]')")
+@isolation_option
+def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str | None,
+          bundle_path: Path | None, bundle_sha256: str | None, suites: tuple[Path, ...],
+          workers: int | None, seed: int | None, force: bool, roster: Path | None,
+          formats: tuple[str, ...], canvas_assignment: str | None, dask_address: str | None,
+          isolation: str) -> None:
+    """반 전체를 병렬로 채점합니다 (이어서 채점 가능) / grade a whole class, in parallel, resumably.
+
+    SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or an archive.
+    Exit codes: 0 graded, 1 some submission is `error` (listed; rerun retries it), 2 usage or course
+    error, 130 interrupted (finished reports are kept; rerun to continue).
+    """
+    from grader import sandbox
+    from grader.classroom.roster import load_roster
+    from grader.classroom.run import batch_seed, grade_class
+    from grader.classroom.task import CourseRef, course_hash
+
+    if bundle_path is not None and (suites or course_opt):
+        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle takes the "
+                          "suites and the course from the bundle: drop --suites and --course"))
+    if bundle_sha256 and bundle_path is None:
+        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs --bundle"))
+    opened = None
+    try:
+        if bundle_path is not None:
+            from grader.bundle import open_bundle
+
+            opened = open_bundle(bundle_path, bundle_sha256)
+            course = opened.course
+            a = course.assignment(assignment or opened.assignment)
+            ref = CourseRef(a.name, opened.sha256, root=str(course.root),
+                            bundle_note=opened.note)
+            if dask_address:
+                ref = CourseRef(a.name, opened.sha256, bundle=bundle_path.read_bytes(),
+                                bundle_sha256=opened.sha256, bundle_note=opened.note)
+        else:
+            course = _course(course_opt, None)
+            a = course.assignment(assignment)
+            ref = CourseRef(a.name, course_hash(course, a.name, suites), root=str(course.root),
+                            suites=tuple(str(Path(s).resolve()) for s in suites))
+        students = load_roster(roster) if roster is not None else None
+        run_seed = batch_seed(out, seed)
+        if dask_address:
+            from grader.classroom.dask import dask_runner, portable_ref
+
+            runner = dask_runner(dask_address, portable_ref(ref, course), run_seed, isolation)
+        else:
+            from grader.classroom.pool import LocalPool
+            from grader.engine import hidden_in_play, suite_dirs
+
+            found = suite_dirs(course, a.name, list(suites) or None)
+            # Secure by default, once for the class: exit 2 here rather than 200 errors.
+            sandbox.choose_fence(isolation, secrets_in_play=hidden_in_play(
+                found, course.solutions_dir(a.name)) or bool(suites))
+            limits = course.limits
+            deadline = limits.submission_budget_s + 4 * limits.call_timeout_s + 120
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+                else os.cpu_count() or 1
+            pool = LocalPool(workers or cores, ref, run_seed, isolation, deadline)
+            runner = pool.run
+        batch = grade_class(submissions, out, course=course, ref=ref, seed=run_seed,
+                            runner=runner, roster=students, force=force, formats=formats,
+                            canvas_assignment=canvas_assignment)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    except KeyboardInterrupt:  # before grading started: nothing was written
+        click.echo("grader: 중단됨 / interrupted", err=True)
+        sys.exit(130)
+    finally:
+        if opened is not None:
+            opened.remove()
+    click.echo(batch.summary_text, nl=False)
+    for note in batch.notes:
+        click.echo(f"※ {note}", err=True)
+    click.echo(f"{batch.total} submissions: {batch.graded} graded now, {batch.up_to_date} up to date "
+               f"(seed {batch.seed}) → {out}", err=True)
+    if batch.interrupted:
+        click.echo("grader: 중단됨 — 끝난 보고서는 남아 있으니 다시 실행하면 이어서 채점합니다 / "
+                   "interrupted: finished reports are kept, rerun to continue", err=True)
+        sys.exit(130)
+    if batch.summary.get("errors"):
+        sys.exit(EXIT_BELOW)
+# ---- end of grader grade -----------------------------------------------------------------------
+
+
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @course_option

@@ -57,6 +57,25 @@ class RefusedFile:
 
 
 @dataclass
+class Submission:
+    """Which submission of a class a result is for (``grader grade``; absent for ``check``).
+
+    반 전체 채점에서 이 결과가 어느 학생 제출물의 것인지 / who and what was graded.
+    """
+
+    id: str  # the entry's id in the class folder (OUT/reports/<id>.json)
+    name: str  # the student's name from the roster, else the entry's name
+    path: str  # the entry as found in the class folder
+    content_sha256: str  # of the bytes intake read (see grader.classroom.task.content_hash)
+    graded_at: str  # UTC, ISO 8601 ("2026-12-01T02:30:00Z")
+    seed: int
+    status: str = "graded"  # "graded", "missing" (no module found) or "error" (the grader failed)
+    course_sha256: str = ""  # the course or bundle graded with (part of the resume key)
+    student_id: str = ""  # from the roster, else the entry's id
+    section: str = ""
+
+
+@dataclass
 class Result:
     assignment: str
     score: float
@@ -71,6 +90,7 @@ class Result:
     # The modules whose functions were graded (one, when a single module file was checked).
     modules: list[str] = field(default_factory=list)
     refused: list[RefusedFile] = field(default_factory=list)  # files not read, each with a reason
+    submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:
@@ -80,4 +100,6 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        if data["submission"] is None:
+            del data["submission"]
         return {"schema": SCHEMA, **data}

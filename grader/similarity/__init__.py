@@ -12,9 +12,12 @@ ever tokenised and parsed, never imported or run.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.classroom.entries import Entry
+from grader.classroom.entries import class_entries as list_class
 from grader.course import Assignment
 from grader.errors import GraderError
 from grader.similarity.ranking import (
@@ -37,21 +40,9 @@ class Run:
     notes: list[str] = field(default_factory=list)  # about the class folder itself
 
 
-def class_entries(folder: Path) -> tuple[list[Path], list[str]]:
-    """One entry per student: sub-folders, ``.py``, ``.ipynb`` and ``.zip`` files, by name."""
-    if not folder.is_dir():
-        raise GraderError(f"{folder}: 제출물 폴더가 아닙니다 / is not a folder of submissions")
-    entries, notes = [], []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue
-        if path.is_symlink():
-            notes.append(f"{path.name}: 심볼릭 링크는 읽지 않습니다 / symbolic link skipped")
-        elif path.is_dir() or path.suffix in (".py", ".ipynb", ".zip"):
-            entries.append(path)
-        else:
-            notes.append(f"{path.name}: 제출물이 아닙니다 / not a submission, skipped")
-    return entries, notes
+def class_entries(folder: Path) -> tuple[list[Entry], list[str]]:
+    """One entry per student, listed as ``grader grade`` lists them (``grader.classroom``)."""
+    return list_class(folder)
 
 
 def starter_texts(exercises_dir: Path) -> list[str]:
@@ -64,7 +55,7 @@ def starter_texts(exercises_dir: Path) -> list[str]:
     return texts
 
 
-def compare_class(entries: list[Path], assignment: Assignment, starter: list[str],
+def compare_class(entries: Sequence[Entry | Path], assignment: Assignment, starter: list[str],
                   params: Parameters) -> Run:
     """Read, fingerprint and rank a class; ``starter``: texts whose passages never count."""
     if params.k < 1 or params.t < params.k:
@@ -77,12 +68,13 @@ def compare_class(entries: list[Path], assignment: Assignment, starter: list[str
     phases["starter"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    sources = [sources_of(entry, assignment.modules) for entry in entries]
+    paths = [e.path if isinstance(e, Entry) else e for e in entries]
+    sources = [sources_of(path, assignment.modules, assignment.name) for path in paths]
     phases["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    submissions = [read_submission(submission_name(entry), found, graded, removed, params)
-                   for entry, found in zip(entries, sources, strict=True)]
+    submissions = [read_submission(submission_name(path), found, graded, removed, params)
+                   for path, found in zip(paths, sources, strict=True)]
     phases["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -1,36 +1,29 @@
 """Reading one class entry's Python sources, without trusting anything in it.
 
-제출물 하나(폴더, .py, .ipynb, .zip)에서 파이썬 소스를 읽는다. 심볼릭 링크를 따라가지 않고,
-일반 파일만, 크기를 제한해서 읽으며, 압축 파일은 메모리에서만 읽는다.
+제출물 하나(폴더, .py, .ipynb, 압축 파일)에서 파이썬 소스를 읽는다. 채점(``grader grade``)과 같은
+안전한 읽기(``grader.intake``)를 쓰므로 두 명령이 반 전체 폴더를 똑같이 읽는다.
 
-This is the only place of ``grader.similarity`` that touches a submission: it is meant to be
-routed through the shared safe reader of ``grader.submission`` once that exists. It never follows
-a symbolic link (``O_NOFOLLOW`` plus an ``fstat`` of the opened file, so a swap between check and
-open is caught), reads only regular files, bounds every size and count, and reads zip members in
-memory (no extraction), refusing absolute names, ``..``, links and members that inflate too much.
-Nothing is imported or run: the text goes to ``tokenize`` and ``ast`` only.
+The entry is read by ``grader.intake.read_submission``, exactly as ``grader grade`` reads it: the
+same module folder (top, ``exercises/<assignment>/`` or a single top folder), links never
+followed, special files never opened, sizes bounded, archives (zip and tar) read in memory with
+the same refusals. The class folder itself is listed by ``grader.classroom.entries``. Nothing is
+imported or run: the text goes to ``tokenize`` and ``ast`` only.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-MAX_FILE_BYTES = 2 << 20  # one source file or notebook
-MAX_ZIP_BYTES = 64 << 20  # the archive itself
-MAX_ZIP_TOTAL = 32 << 20  # all members read from one archive together
-MAX_ZIP_RATIO = 100  # uncompressed / compressed size of one member (zip bombs)
-MAX_FILES = 2000  # folder entries or zip members looked at per submission
-MAX_DEPTH = 5  # folder levels below the submission (a checkout's exercises/<assignment>/)
+from grader.errors import GraderError
+from grader.intake import read_submission, shown
+
+MAX_FILE_BYTES = 2 << 20  # one starter file (the submission's own limits are intake's)
 MAX_OTHER_FILES = 20  # sources not named after a module, used when none is
-SKIPPED_DIRS = {"__pycache__", "node_modules", "__MACOSX", "tests", "solutions"}
-SOURCE_SUFFIXES = (".py", ".ipynb")
 
 
 @dataclass
@@ -41,71 +34,61 @@ class Sources:
     notes: list[str] = field(default_factory=list)  # bilingual, for the report
 
 
-def sources_of(entry: Path, modules: Iterable[str]) -> Sources:
-    """The sources of one class entry: a folder (or checkout), a ``.py``, ``.ipynb`` or ``.zip``.
+def _assignment_of(entry: Path) -> str:
+    """Without an assignment name: the only folder of a checkout's ``exercises/``, if any."""
+    try:
+        names = [n for n in os.listdir(entry / "exercises")
+                 if stat.S_ISDIR(os.lstat(entry / "exercises" / n).st_mode)]
+    except OSError:
+        return ""
+    return names[0] if len(names) == 1 else ""
 
-    A folder or archive gives its files named after the assignment's ``modules`` (the least deep
-    one when several; a ``.py`` wins over a notebook of the same name), or, when it has none, its
-    other sources (``HW4.ipynb``); a single file gives itself, named by its stem, so
-    ``activations.py`` is that module and ``hong.ipynb`` may hold any graded function.
+
+def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = None) -> Sources:
+    """The sources of one class entry: a folder (or checkout), a ``.py``, ``.ipynb`` or archive.
+
+    A folder or archive gives the module folder's files named after the assignment's
+    ``modules``, or, when it has none, its other sources (``HW4.ipynb``; not ``test_*``); a
+    single file gives itself, named by its stem, so ``activations.py`` is that module and
+    ``hong.ipynb`` may hold any graded function. Refused files are listed in the notes.
     """
-    wanted = set(modules)
+    wanted = list(modules)
     found = Sources()
     try:
-        info = os.lstat(entry)
-    except OSError as exc:
-        found.notes.append(f"{entry.name}: 읽을 수 없습니다 / cannot be read ({exc.strerror})")
+        intake = read_submission(entry, assignment or _assignment_of(entry), wanted)
+    except GraderError as exc:
+        found.notes.append(str(exc))
         return found
-    if stat.S_ISLNK(info.st_mode):
-        found.notes.append(f"{entry.name}: 심볼릭 링크는 읽지 않습니다 / symbolic link skipped")
-    elif stat.S_ISDIR(info.st_mode):
-        _choose(found, _folder_files(entry, found.notes), wanted)
-    elif not stat.S_ISREG(info.st_mode):
-        found.notes.append(f"{entry.name}: 일반 파일이 아닙니다 / not a regular file, skipped")
-    elif entry.suffix == ".zip":
-        data = read_regular(entry, MAX_ZIP_BYTES, found.notes)
-        if data is not None:
-            _choose(found, _zip_files(entry.name, data, found.notes), wanted)
-    elif entry.suffix in SOURCE_SUFFIXES:
-        data = read_regular(entry, MAX_FILE_BYTES, found.notes)
-        text = None if data is None else _text(entry.name, data, found.notes)
+    found.notes += [n.replace(str(intake.source), shown(entry.name)) for n in intake.notes]
+    found.notes += [f"{entry.name}: {r.path}: {r.message}" for r in intake.refused]
+    if intake.single is not None:
+        text = _text(intake.single, next(iter(intake.files.items()))[1], found.notes,
+                     notebook=next(iter(intake.files)).endswith(".ipynb")) \
+            if intake.files else None
         if text is not None:
-            found.texts[entry.stem] = text
-    else:
-        found.notes.append(f"{entry.name}: .py, .ipynb, .zip 또는 폴더가 아닙니다 / not a .py, "
-                           f".ipynb, .zip or folder, skipped")
+            found.texts[intake.single] = text
+        return found
+    # A module's .py wins over a notebook of the same name (as grading stages them).
+    names = sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n))
+    ours = [n for n in names if Path(n).stem in wanted]
+    others = [n for n in names if Path(n).stem not in wanted and not n.startswith("test_")]
+    for name in ours or others[:MAX_OTHER_FILES]:
+        stem = Path(name).stem
+        if stem in found.texts:
+            continue
+        text = _text(name, intake.files[name], found.notes, notebook=name.endswith(".ipynb"))
+        if text is not None:
+            found.texts[stem] = text
     return found
 
 
-def _choose(found: Sources, files: Iterator[tuple[PurePosixPath, bytes]], wanted: set[str]) -> None:
-    best: dict[str, tuple[int, int, str]] = {}  # module -> (depth, notebook?, text)
-    others: list[tuple[PurePosixPath, bytes]] = []  # a folder with only "HW4.ipynb" in it
-    for rel, data in files:
-        if rel.stem not in wanted:
-            if len(others) < MAX_OTHER_FILES and not rel.name.startswith("test_"):
-                others.append((rel, data))
-            continue
-        rank = (len(rel.parts), rel.suffix == ".ipynb")
-        if rel.stem in best and best[rel.stem][:2] <= rank:
-            continue
-        text = _text(str(rel), data, found.notes)
-        if text is not None:
-            best[rel.stem] = (*rank, text)
-    found.texts.update({module: text for module, (_, _, text) in sorted(best.items())})
-    if not best:  # no file named after a module: every other source may hold the functions
-        for rel, data in others:
-            text = _text(str(rel), data, found.notes)
-            if text is not None:
-                found.texts.setdefault("/".join(rel.with_suffix("").parts), text)
-
-
-def _text(name: str, data: bytes, notes: list[str]) -> str | None:
+def _text(name: str, data: bytes, notes: list[str], *, notebook: bool) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         notes.append(f"{name}: UTF-8이 아닙니다 / is not valid UTF-8, skipped")
         return None
-    if name.endswith(".ipynb"):
+    if notebook:
         code = notebook_code(text)
         if code is None:
             notes.append(f"{name}: 노트북 형식이 아닙니다 / is not a valid notebook, skipped")
@@ -153,76 +136,3 @@ def read_regular(path: Path, limit: int, notes: list[str]) -> bytes | None:
                      f"skipped")
         return None
     return data
-
-
-def _folder_files(root: Path, notes: list[str]) -> Iterator[tuple[PurePosixPath, bytes]]:
-    seen = 0
-    stack: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
-    while stack:
-        folder, rel = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for e in entries:
-            seen += 1
-            if seen > MAX_FILES:
-                notes.append(f"{root.name}: 파일이 너무 많아 {MAX_FILES}개까지만 봅니다 / only the "
-                             f"first {MAX_FILES} entries were looked at")
-                return
-            if e.name.startswith(".") or e.is_symlink():
-                continue
-            if e.is_dir(follow_symlinks=False):
-                if e.name not in SKIPPED_DIRS and len(rel.parts) < MAX_DEPTH:
-                    stack.append((Path(e.path), rel / e.name))
-            elif e.is_file(follow_symlinks=False) and e.name.endswith(SOURCE_SUFFIXES):
-                data = read_regular(Path(e.path), MAX_FILE_BYTES, notes)
-                if data is not None:
-                    yield rel / e.name, data
-
-
-def _zip_files(name: str, data: bytes, notes: list[str]) -> Iterator[tuple[PurePosixPath, bytes]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        notes.append(f"{name}: 올바른 zip 파일이 아닙니다 / is not a valid zip file, skipped")
-        return
-    total = 0
-    for info in members[:MAX_FILES]:
-        rel = _safe_member(info)
-        if rel is None or not rel.name.endswith(SOURCE_SUFFIXES) or len(rel.parts) > MAX_DEPTH + 1:
-            continue
-        if any(part in SKIPPED_DIRS or part.startswith(".") for part in rel.parts[:-1]):
-            continue
-        if info.file_size > MAX_FILE_BYTES or \
-                info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1024):
-            notes.append(f"{name}: {rel} 압축 해제 크기가 너무 큽니다 / inflates too much, skipped")
-            continue
-        try:
-            with archive.open(info) as member:
-                body = member.read(MAX_FILE_BYTES + 1)  # the header's size is not trusted
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
-            notes.append(f"{name}: {rel}을(를) 읽을 수 없습니다 / cannot be read, skipped")
-            continue
-        total += len(body)
-        if len(body) > MAX_FILE_BYTES or total > MAX_ZIP_TOTAL:
-            notes.append(f"{name}: 압축 해제 크기가 너무 큽니다 / inflates too much, stopped")
-            return
-        yield rel, body
-    if len(members) > MAX_FILES:
-        notes.append(f"{name}: 항목이 너무 많아 {MAX_FILES}개까지만 봅니다 / only the first "
-                     f"{MAX_FILES} members were looked at")
-
-
-def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
-    """The member's relative path, or None for directories, links, absolute or ``..`` names."""
-    if info.is_dir() or stat.S_ISLNK(info.external_attr >> 16):
-        return None
-    raw = info.filename
-    if "\\" in raw or "\x00" in raw or raw.startswith("/") or (len(raw) > 1 and raw[1] == ":"):
-        return None
-    rel = PurePosixPath(raw)
-    if not rel.parts or any(part in ("..", "") for part in rel.parts):
-        return None
-    return rel

@@ -1,0 +1,197 @@
+"""Benchmark of ``grader grade``: a generated class of 200 lec04 submissions with 2 workers.
+
+반 전체 채점 벤치마크: 200명(정답, 흔한 실수, 공격, 무한 루프·input())을 작업자 2개로 채점한다.
+
+The class is mixed as a real one would be: correct submissions (folders, and zips of a checkout),
+buggy ones (the reference with one catalogued mistake of ``solutions/lec04/mistakes`` planted by
+the grader's own variant builder), hostile ones (attacks of ``tests/redteam``: segfault, memory
+bomb, escape probe, exits, ...), hanging ones (an endless loop in one function) and ones left
+waiting on ``input()``. Measured in the same run:
+
+- ``grader check`` of the reference as a new process (the median of ``--check-runs``);
+- ``grader grade CLASS --workers 2`` wall time, and per submission (wall / 200) beside the
+  single check (target ≤ 0.4×; and ≤ 2 minutes in all);
+- the rerun with nothing changed (target ≤ 5 s).
+
+Usage: ``python benchmarks/bench_class.py [--size 200] [--workers 2] [--json PATH]``. The load
+average (``uptime``) is printed and recorded: on a shared machine every figure is inflated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from redteam_support import replace_function, with_prelude  # noqa: E402
+
+from grader.course import load_course  # noqa: E402
+from grader.mistakes import build_variant, load_catalogue  # noqa: E402
+
+REFERENCE = ROOT / "solutions" / "lec04"
+HOSTILE = ["segfault", "memory_bomb", "escape_probe", "sys_exit_at_import", "os_exit_in_function",
+           "steal_reference", "spawn_subprocess", "recursion"]
+
+
+def _attack(name: str) -> tuple[str, str]:
+    """(kind, source) of a red-team file: ("relu", code replacing relu) or ("prelude", code)."""
+    source = (ROOT / "tests" / "redteam" / f"{name}.py").read_text(encoding="utf-8")
+    doc = source.split('"""')[1]
+    m = re.match(r"Replaces (\w+)", doc)
+    return (m.group(1) if m else "prelude"), source
+
+
+def _write_reference(dest: Path, modules: list[str], activations: str | None = None) -> None:
+    dest.mkdir(parents=True)
+    for module in modules:
+        text = (REFERENCE / f"{module}.py").read_text(encoding="utf-8")
+        if module == "activations" and activations is not None:
+            text = activations
+        (dest / f"{module}.py").write_text(text, encoding="utf-8")
+
+
+def _zip_checkout(folder: Path, out: Path, top: str) -> None:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.iterdir()):
+            z.write(path, f"{top}/exercises/lec04/{path.name}")
+    shutil.rmtree(folder)
+
+
+def generate(klass: Path, size: int) -> dict[str, int]:
+    """Write ``size`` submissions into ``klass``; return how many of each kind."""
+    course = load_course(ROOT / "course.yaml")
+    a = course.assignment("lec04")
+    modules = a.modules
+    activations = (REFERENCE / "activations.py").read_text(encoding="utf-8")
+    mistakes = load_catalogue(REFERENCE / "mistakes", a.functions)
+    kinds = {"hostile": min(len(HOSTILE), size // 25), "hanging": max(1, size // 70),
+             "input": max(1, size // 70), "buggy": size * 35 // 100}
+    kinds["correct"] = size - sum(kinds.values())
+    n = 0
+
+    def name() -> Path:
+        nonlocal n
+        n += 1
+        return klass / f"student{n:03d}"
+
+    for i in range(kinds["correct"]):
+        folder = name()
+        _write_reference(folder, modules)
+        if i % 4 == 3:  # a quarter hand in a zip of their checkout
+            _zip_checkout(folder, folder.with_suffix(".zip"), "lec04-main")
+    for i in range(kinds["buggy"]):
+        build_variant(REFERENCE, modules, mistakes[i % len(mistakes)], name())
+    for attack in HOSTILE[: kinds["hostile"]]:
+        kind, source = _attack(attack)
+        text = with_prelude(activations, source) if kind == "prelude" else \
+            replace_function(activations, kind, source)
+        _write_reference(name(), modules, text)
+    loop = "def relu(z):\n    while True:\n        pass\n"
+    for _ in range(kinds["hanging"]):
+        _write_reference(name(), modules, replace_function(activations, "relu", loop))
+    waits = "import numpy as np\n\ndef relu(z):\n    input('continue? ')\n    return np.maximum(z, 0)\n"
+    for _ in range(kinds["input"]):
+        _write_reference(name(), modules, replace_function(activations, "relu", waits))
+    return kinds
+
+
+def _grader(*args: str, timeout: float = 1800) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+    return time.perf_counter() - started, done
+
+
+def _load() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--check-runs", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / ".cache" / "bench_class.json")
+    args = parser.parse_args()
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="bench-class-"))
+    klass, out = work / "class", work / "out"
+    shutil.rmtree(klass, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    klass.mkdir(parents=True)
+    kinds = generate(klass, args.size)
+    load_before = _load()
+    print(f"class of {args.size}: {kinds} in {klass}")
+    print(f"load: {load_before}; cores: {os.cpu_count()}")
+
+    reference = work / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    _write_reference(reference, load_course(ROOT / "course.yaml").assignment("lec04").modules)
+    _grader("check", str(reference), "--seed", "1")  # warm-up (disk cache), untimed
+
+    def time_checks() -> list[float]:
+        walls = []
+        for _ in range(args.check_runs):
+            wall, done = _grader("check", str(reference), "--seed", "1", "--format", "json")
+            if done.returncode != 0 or json.loads(done.stdout)["score"] != 100:
+                sys.exit(f"grader check of the reference failed:\n{done.stderr}")
+            walls.append(round(wall, 3))
+        return walls
+
+    # Before and after the batch, so that a change of the machine's load falls on both sides.
+    checks = time_checks()
+    print(f"grader check (reference, new process) before: {checks}")
+
+    batch_args = ["grade", str(klass), "-o", str(out), "--workers", str(args.workers),
+                  "--seed", "1"]
+    batch, done = _grader(*batch_args)
+    if done.returncode not in (0, 1):
+        sys.exit(f"grader grade failed ({done.returncode}):\n{done.stderr}")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    after = time_checks()
+    print(f"grader check (reference, new process) after: {after}")
+    checks += after
+    check = statistics.median(checks)
+    per = batch / args.size
+    print(f"grader grade: {batch:.1f} s wall for {args.size} ({per:.3f} s each = "
+          f"{per / check:.2f}× a single check; targets ≤ 120 s and ≤ 0.4×)")
+    print(f"  statuses: {summary['statuses']}, mean {summary['mean']}/{summary['max_score']}")
+    rerun, done2 = _grader(*batch_args)
+    print(f"rerun, nothing changed: {rerun:.2f} s (target ≤ 5 s); {done2.stderr.strip().splitlines()[-1]}")
+    load_after = _load()
+    print(f"load after: {load_after}")
+    figures: dict[str, Any] = {
+        "size": args.size, "workers": args.workers, "kinds": kinds,
+        "check_s": checks, "check_median_s": check, "batch_s": batch,
+        "batch_per_submission_s": per, "ratio_to_check": per / check,
+        "rerun_s": rerun, "statuses": summary["statuses"], "mean": summary["mean"],
+        "targets": {"batch_s": 120, "ratio_to_check": 0.4, "rerun_s": 5},
+        "met": {"batch_s": batch <= 120, "ratio_to_check": per / check <= 0.4,
+                "rerun_s": rerun <= 5},
+        "load_before": load_before, "load_after": load_after, "cores": os.cpu_count(),
+        "python": platform.python_version(), "machine": platform.platform(),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"figures → {args.json}")
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The same per-submission task on a Dask distributed cluster (``grader grade --dask ADDRESS``).
+
+Dask 클러스터에서 같은 채점 작업을 실행한다. 결과는 도착하는 대로 같은 출력 폴더에 쓰인다.
+
+Needs the optional extra ``dask`` (``pip install 'grader[dask]'``) here and on every worker. The
+course travels as a bundle's bytes (scattered once to every worker), each submission as the bytes
+intake read, so workers need no shared disk; each task grades inside its own fenced student
+worker on the Dask worker's machine (bubblewrap or Landlock there; secure by default as
+``grader check``). ``grader.engine`` grades one submission at a time per process: start workers
+with ``--nthreads 1`` and as many processes as cores (``--nworkers N``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from grader.classroom.task import CourseRef, Job, grade_job
+from grader.course import Course
+from grader.errors import GraderError
+
+
+def _client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise GraderError("--dask에는 dask 추가 패키지가 필요합니다: pip install 'grader[dask]' / "
+                          "--dask needs the dask extra: pip install 'grader[dask]'") from None
+    try:
+        return Client(address, timeout="20s")
+    except OSError as exc:
+        raise GraderError(f"--dask {address}: 스케줄러에 연결할 수 없습니다 / cannot reach the "
+                          f"scheduler ({exc})") from None
+
+
+def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
+    """A ``CourseRef`` a worker on another machine can use: the bundle's bytes (made here from
+    the course folder unless grading with ``--bundle`` already)."""
+    if ref.bundle is not None:
+        return ref
+    if ref.suites:
+        raise GraderError("--dask와 --suites는 함께 쓸 수 없습니다: grader bundle로 번들을 만들어 "
+                          "--bundle로 주세요 / --dask cannot send --suites: make a bundle with "
+                          "`grader bundle` and pass --bundle")
+    from grader.bundle import make_bundle
+
+    with tempfile.TemporaryDirectory(prefix="grader-dask-") as tmp:
+        path = Path(tmp) / "bundle.zip"
+        digest = make_bundle(course, ref.assignment, path, "full")
+        data = path.read_bytes()
+    return CourseRef(ref.assignment, ref.course_sha256, bundle=data, bundle_sha256=digest)
+
+
+def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
+                ) -> Callable[[list[Job], Callable[[Job, dict[str, Any] | None, str], None]], None]:
+    """A runner for ``grade_class`` that grades on the cluster at ``address``."""
+
+    def run(jobs: list[Job], done: Callable[[Job, dict[str, Any] | None, str], None]) -> None:
+        from distributed import as_completed
+
+        client = _client(address)
+        try:
+            shared = client.scatter(ref, broadcast=True)  # the course travels once per worker
+            futures = {client.submit(grade_job, shared, job, seed, isolation, pure=False,
+                                     key=f"grade-{job.id}-{job.content_sha256[:16]}"): job
+                       for job in jobs}
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        report, failure = future.result(), ""
+                    except Exception as exc:  # a lost worker, a task error: that student only
+                        report, failure = None, f"Dask: {type(exc).__name__}: {exc}"
+                    done(job, report, failure)
+            finally:
+                client.cancel(list(futures))
+        finally:
+            client.close()
+
+    return run

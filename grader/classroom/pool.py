@@ -1,0 +1,152 @@
+"""Warm local grading processes: start-up is paid once per worker, not once per submission.
+
+미리 띄워 둔 채점 프로세스들. grader, NumPy, pytest와 과목을 한 번만 불러오고, 제출물마다 자기
+격리된 학생 작업자를 새로 만든다 / each grading still gets its own fenced student worker.
+
+Each process serves jobs over its own pipe, one at a time. The parent watches every process: one
+that dies (a crash, the OOM killer) or runs past the deadline is killed and replaced, and that
+job's report is an ``error`` with the reason — the other jobs go on. Nothing a submission does
+can slow the others beyond its own limits: its calls run in its own worker, bounded by the
+course's call timeout and submission budget.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from grader.classroom.task import CourseRef, Job
+
+Report = dict[str, Any]
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(conn: Connection, ref: CourseRef, seed: int, isolation: str) -> None:
+    """A grading process: warm up, then grade jobs until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _interrupt)  # so `finally` blocks clean up
+    try:
+        import numpy  # noqa: F401  (warm: imported once per process)
+        import pytest  # noqa: F401
+
+        import grader.engine  # noqa: F401
+        from grader.classroom import task
+
+        task.load(ref)
+        conn.send(("ready", None))
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            if job is None:
+                return
+            conn.send(("report", task.grade_job(ref, job, seed, isolation)))
+    except (KeyboardInterrupt, BrokenPipeError, EOFError):
+        return
+
+
+@dataclass
+class _Slot:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    job: Job | None = None
+    started: float = 0.0
+
+
+class LocalPool:
+    """``workers`` warm grading processes fed from a queue of jobs."""
+
+    def __init__(self, workers: int, ref: CourseRef, seed: int, isolation: str,
+                 deadline_s: float) -> None:
+        self.workers = max(1, workers)
+        self.ref, self.seed, self.isolation = ref, seed, isolation
+        self.deadline_s = deadline_s
+        # spawn: the same on Linux, macOS and Windows, and no thread of the parent is copied.
+        self._ctx = multiprocessing.get_context("spawn")
+        self._slots: list[_Slot] = []
+
+    def _start(self) -> _Slot:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_serve, args=(child, self.ref, self.seed,
+                                                         self.isolation), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _stop(self, slot: _Slot, graceful: bool) -> None:
+        if graceful and slot.process.is_alive():
+            try:
+                slot.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            slot.process.join(2)
+        if slot.process.is_alive():
+            slot.process.terminate()  # SIGTERM: its `finally` blocks remove temporary folders
+            slot.process.join(3)
+        if slot.process.is_alive():
+            slot.process.kill()
+            slot.process.join()
+        slot.conn.close()
+
+    def run(self, jobs: Iterable[Job], done: Callable[[Job, Report | None, str], None]) -> None:
+        """Grade every job; ``done(job, report, failure)`` is called in this process as each one
+        finishes (``report`` None and ``failure`` the reason when its grading process failed)."""
+        pending = deque(jobs)
+        self._slots = [self._start() for _ in range(min(self.workers, len(pending)))]
+        graceful = False
+        try:
+            while pending or any(s.job is not None for s in self._slots):
+                for slot in self._slots:
+                    if slot.job is None and pending:
+                        slot.job, slot.started = pending.popleft(), time.monotonic()
+                        slot.conn.send(slot.job)
+                busy = [s for s in self._slots if s.job is not None]
+                wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
+                for i, slot in enumerate(self._slots):
+                    if slot.job is None:
+                        continue
+                    failure = ""
+                    report = None
+                    if slot.conn.poll():
+                        try:
+                            kind, payload = slot.conn.recv()
+                        except (EOFError, OSError):
+                            failure = self._died(slot)
+                        else:
+                            if kind == "ready":
+                                continue
+                            report = payload
+                    elif not slot.process.is_alive():
+                        failure = self._died(slot)
+                    elif time.monotonic() - slot.started > self.deadline_s:
+                        failure = (f"채점이 {self.deadline_s:g}초를 넘어 중단했습니다 / grading "
+                                   f"took longer than {self.deadline_s:g} s and was stopped")
+                    else:
+                        continue
+                    job = slot.job
+                    slot.job = None
+                    if failure:
+                        self._stop(slot, graceful=False)
+                        self._slots[i] = self._start()
+                    done(job, report, failure)
+            graceful = True
+        finally:
+            for slot in self._slots:
+                self._stop(slot, graceful)
+
+    @staticmethod
+    def _died(slot: _Slot) -> str:
+        slot.process.join(1)
+        code = slot.process.exitcode
+        return (f"채점 프로세스가 비정상 종료되었습니다(종료 코드 {code}) / the grading process "
+                f"died (exit code {code})")

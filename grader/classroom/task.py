@@ -1,0 +1,266 @@
+"""The per-submission task of class grading — the same in a local process and on Dask.
+
+제출물 하나를 채점하는 작업. 로컬 작업 프로세스와 Dask 작업자에서 똑같이 실행된다.
+
+The trusted side reads the entry with ``grader.intake`` (links never followed, sizes bounded,
+archives read in memory) into a ``Job``: the module folder's files as bytes and their hash. The
+task writes exactly those bytes into a private folder and calls ``grader.engine.grade`` on it —
+the one grading code path, with its own fenced student worker — so what was hashed is what was
+graded, and a Dask worker on another machine needs nothing but the job and the course.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import grader
+from grader import scratch
+from grader.course import Assignment, Course, load_course
+from grader.errors import GraderError
+from grader.intake import MODULE_SUFFIXES, read_submission, shown
+from grader.result import (
+    SCHEMA,
+    FunctionResult,
+    RefusedFile,
+    Result,
+    Submission,
+    TestResult,
+)
+
+STATUSES = ("graded", "missing", "error")
+MISSING_NOTE = "과제 모듈 없음"
+
+
+@dataclass
+class Job:
+    """One entry read as data, ready to grade anywhere."""
+
+    id: str
+    name: str  # the student's name (roster) or the entry's name
+    path: str  # the entry in the class folder
+    content_sha256: str
+    files: dict[str, bytes] = field(default_factory=dict)  # module folder: name -> bytes
+    single: str | None = None  # a module file given alone (its stem)
+    refused: list[RefusedFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    student_id: str = ""
+    section: str = ""
+    error: str = ""  # reading failed: graded as an error without running anything
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    """Where a grading process finds the course: a folder on a shared disk, or a bundle's bytes
+    (a Dask worker on another machine)."""
+
+    assignment: str
+    course_sha256: str
+    root: str | None = None  # course.yaml's folder
+    suites: tuple[str, ...] = ()
+    bundle: bytes | None = None
+    bundle_sha256: str = ""  # checked again where the bundle is opened
+    bundle_note: str = ""  # the report's note naming the bundle
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def content_hash(files: dict[str, bytes], single: str | None, refused: Iterable[RefusedFile]) -> str:
+    """SHA-256 of what intake read: every file's name and bytes, what was refused and why."""
+    h = hashlib.sha256(b"grader.submission/v1\0")
+    for name in sorted(files):
+        data = files[name]
+        h.update(f"file\0{name}\0{len(data)}\0".encode())
+        h.update(data)
+    h.update(f"single\0{single or ''}\0".encode())
+    for r in refused:
+        h.update(f"refused\0{r.path}\0{r.reason}\0".encode())
+    return h.hexdigest()
+
+
+def course_hash(course: Course, assignment: str, suites: Iterable[Path] = ()) -> str:
+    """SHA-256 of everything that decides a grade: course.yaml, the public and hidden suites, the
+    reference, the mistakes, extra ``--suites`` and the grader's version."""
+    h = hashlib.sha256(f"grader.course/v1\0{grader.__version__}\0".encode())
+    h.update(course.path.read_bytes())
+    roots = [course.exercises_dir(assignment) / "tests", course.solutions_dir(assignment),
+             *(Path(s) for s in suites)]
+    for i, root in enumerate(roots):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if "__pycache__" in path.parts or not path.is_file() or path.is_symlink():
+                continue
+            rel = path.relative_to(root).as_posix()
+            h.update(f"{i}\0{rel}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def read_job(entry_id: str, path: Path, name: str, a: Assignment, *, student_id: str = "",
+             section: str = "") -> Job:
+    """Read an entry with ``grader.intake``; a reading failure becomes an ``error`` job."""
+    job = Job(entry_id, name, str(path), "", student_id=student_id or entry_id, section=section)
+    try:
+        intake = read_submission(path, a.name, a.modules)
+    except GraderError as exc:
+        job.error = str(exc)
+        job.content_sha256 = hashlib.sha256(f"error\0{exc}".encode()).hexdigest()
+        return job
+    job.files = dict(intake.files)
+    job.single = intake.single
+    job.refused = list(intake.refused)
+    job.notes = [n.replace(str(intake.source), shown(path.name)) for n in intake.notes]
+    job.content_sha256 = content_hash(job.files, job.single, job.refused)
+    return job
+
+
+# ---- inside a grading process ------------------------------------------------------------------
+
+_COURSES: dict[str, tuple[Course, tuple[Path, ...]]] = {}  # course_sha256 -> loaded course
+
+
+def load(ref: CourseRef) -> tuple[Course, tuple[Path, ...]]:
+    """The course of ``ref``, loaded (or unpacked from the bundle) once per process."""
+    if ref.course_sha256 in _COURSES:
+        return _COURSES[ref.course_sha256]
+    if ref.bundle is not None:
+        from grader.bundle import open_bundle
+
+        folder = Path(tempfile.mkdtemp(prefix="grader-bundle-"))
+        path = folder / "bundle.zip"
+        path.write_bytes(ref.bundle)
+        try:
+            opened = open_bundle(path, ref.bundle_sha256 or None)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        loaded: tuple[Course, tuple[Path, ...]] = (opened.course, ())
+    else:
+        loaded = (load_course(Path(ref.root or ".")), tuple(Path(s) for s in ref.suites))
+    _COURSES[ref.course_sha256] = loaded
+    return loaded
+
+
+def error_result(a: Assignment, seed: int, reason: str, course: Course | None = None,
+                 duration: float = 0.0) -> Result:
+    """A submission the grader itself failed on: every function ``error``, score 0, the reason
+    first in the notes — listed, never skipped."""
+    functions = [FunctionResult(name, 0.0, points, "error",
+                                [TestResult("grading", 0.0, points, False, "public", reason)])
+                 for name, points in a.functions.items()]
+    note = f"채점기 오류 / the grader failed on this submission: {reason}"
+    return Result(assignment=a.name, score=0.0, max_score=a.max_score, seed=seed, isolation="none",
+                  duration_s=round(duration, 3), grader_version=grader.__version__,
+                  functions=functions, notes=[note],
+                  limits=dict(course.limits.__dict__) if course is not None else {},
+                  modules=list(a.modules))
+
+
+def _missing_reason(job: Job, a: Assignment) -> str:
+    modules = ", ".join(m + ".py" for m in a.modules)
+    if job.single is not None and job.single not in a.modules:
+        why_ko = f"파일 이름 {job.single}이(가) 과제의 모듈 이름이 아닙니다"
+        why_en = f"the file's name {job.single!r} is not one of the assignment's modules"
+    else:
+        why_ko, why_en = "제출물에서 과제의 모듈을 하나도 찾지 못했습니다", \
+            "none of the assignment's modules were found in the submission"
+    return (f"{MISSING_NOTE}: {Path(job.path).name}: {why_ko} ({modules}) / no module of "
+            f"{a.name}: {why_en} ({modules})")
+
+
+def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto") -> dict[str, Any]:
+    """Grade one job with ``grader.engine.grade``; always returns a report (JSON form)."""
+    start = time.monotonic()
+    course: Course | None = None
+    a: Assignment | None = None
+    status = "graded"
+    try:
+        from grader.engine import grade
+        from grader.submission import explain_refusals
+
+        course, suites = load(ref)
+        a = course.assignment(ref.assignment)
+        if job.error:
+            raise GraderError(job.error)
+        work = scratch.make_dir("class")
+        try:
+            folder = work / "submission"
+            folder.mkdir()
+            for name, data in job.files.items():
+                # Intake only keeps '<identifier>.py|.ipynb' of one folder; checked again here.
+                if Path(name).name != name or Path(name).suffix not in MODULE_SUFFIXES:
+                    continue
+                (folder / name).write_bytes(data)
+            if job.single is not None and job.single not in a.modules:
+                for name in list(os.listdir(folder)):
+                    os.unlink(folder / name)  # grades as "missing", with the reason below
+            result = grade(course, a.name, folder, seed=seed, isolation=isolation,
+                           suites=list(suites) or None)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        result.refused = [*job.refused, *result.refused]
+        explain_refusals(result.functions, job.refused)
+        # Notes about the private copy speak of the entry instead.
+        notes = [n.replace(str(folder), Path(job.path).name) for n in result.notes]
+        result.notes = [*job.notes, *notes]
+        if ref.bundle_note:
+            result.notes.append(ref.bundle_note)
+        if result.functions and all(f.status == "missing" for f in result.functions):
+            status = "missing"
+            result.notes.insert(0, _missing_reason(job, a))
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # the grader failed: an "error" report, never a skipped student
+        if a is None:
+            raise
+        reason = str(exc) if isinstance(exc, GraderError) else f"{type(exc).__name__}: {exc}"
+        result = error_result(a, seed, reason, course, time.monotonic() - start)
+        status = "error"
+    result.submission = Submission(
+        id=job.id, name=job.name, path=job.path, content_sha256=job.content_sha256,
+        graded_at=utc_now(), seed=seed, status=status, course_sha256=ref.course_sha256,
+        student_id=job.student_id, section=job.section)
+    return result.to_json()
+
+
+def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: str,
+                  duration: float) -> dict[str, Any]:
+    """The report of a job whose grading process died or ran past its deadline."""
+    result = error_result(a, seed, reason, None, duration)
+    result.submission = Submission(
+        id=job.id, name=job.name, path=job.path, content_sha256=job.content_sha256,
+        graded_at=utc_now(), seed=seed, status="error", course_sha256=ref.course_sha256,
+        student_id=job.student_id, section=job.section)
+    return result.to_json()
+
+
+def result_from_json(data: dict[str, Any]) -> Result:
+    """A report back into a ``Result`` for the renderers (unknown keys ignored, so reports with
+    fields added later still load)."""
+    def only(cls: Any, raw: dict[str, Any]) -> dict[str, Any]:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return {k: v for k, v in raw.items() if k in names}
+
+    if data.get("schema") != SCHEMA:
+        raise GraderError(f"not a {SCHEMA} report")
+    functions = [FunctionResult(**{**only(FunctionResult, f),
+                                   "tests": [TestResult(**only(TestResult, t))
+                                             for t in f.get("tests", [])]})
+                 for f in data.get("functions", [])]
+    fields = only(Result, data)
+    fields["functions"] = functions
+    fields["refused"] = [RefusedFile(**only(RefusedFile, r)) for r in data.get("refused", [])]
+    sub = data.get("submission")
+    fields["submission"] = Submission(**only(Submission, sub)) if isinstance(sub, dict) else None
+    return Result(**fields)
