@@ -28,7 +28,7 @@ from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
 from grader.result import Result
-from grader.submission import explain_refusals, stage
+from grader.submission import explain_refusals, point_at_cells, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -205,6 +205,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         shutil.rmtree(private, ignore_errors=True)
     functions = scoring.score(a, run.outcomes)
     explain_refusals(functions, staged.refused)
+    point_at_cells(functions, staged)
     score, max_score = scoring.total(functions)
     notes = list(staged.notes) + isolation_notes(choice, session, secret)
     if session.seccomp is False:
