@@ -420,5 +420,29 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
                     err=True, fg="yellow")
 
 
+# ---- grader export (issue 10) -------------------------------------------------------------------
+@main.command()
+@click.argument("reports", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--nbgrader-db", "db_url", required=True,
+              help="nbgrader's gradebook, e.g. sqlite:////home/me/course/gradebook.db (the "
+                   "db_url of nbgrader_config.py); needs the 'authoring' extra")
+def export(reports: Path, db_url: str) -> None:
+    """채점 결과를 nbgrader 성적부에 씁니다 / write a graded batch into an nbgrader gradebook.
+
+    REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
+    """
+    from grader.export import read_batch, write_gradebook
+
+    try:
+        batch = read_batch(reports)
+        count = write_gradebook(batch, db_url)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{count} submissions of {batch.assignment} → {db_url} "
+               f"({len(batch.max_scores)} grade cells)")
+# ---- end of grader export ----------------------------------------------------------------------
+
+
 if __name__ == "__main__":
     main()
