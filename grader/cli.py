@@ -400,8 +400,12 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
               help="what CI installs, pinned to one build: 'grader @ https://…/grader-0.1.0-"
                    "py3-none-any.whl#sha256=…' or 'grader @ git+https://…/grader.git@<commit>'")
 @click.option("--force", is_flag=True, help="replace OUT if it exists")
+@click.option("--notebooks", is_flag=True,
+              help="also write one student notebook per module (notebooks/<assignment>/), made "
+                   "with nbgrader's preprocessors; needs the 'authoring' extra")
 def release(out: Path, course_opt: str | None, assignment: str | None,
-            hidden_bundle: Path | None, grader_requirement: str, force: bool) -> None:
+            hidden_bundle: Path | None, grader_requirement: str, force: bool,
+            notebooks: bool) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
@@ -409,7 +413,7 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         course = _course(course_opt, None)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
-                                hidden_bundle=hidden_bundle, force=force)
+                                hidden_bundle=hidden_bundle, force=force, notebooks=notebooks)
     except GraderError as exc:
         _fail(exc)
         return
