@@ -186,8 +186,10 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         staged = stage(submission, course, a)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
-        session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
-                                 protected=[course.root, private, reference_dir, *found.values()])
+        with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
+            session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
+                                     protected=[course.root, private, reference_dir,
+                                                *found.values()])
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         code, output = _run_pytest(run, private / "suites")
         if code == pytest.ExitCode.INTERRUPTED:

@@ -120,7 +120,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
         stem = Path(name).stem
         if name.endswith(".ipynb"):
             try:
-                code = notebook_code.extract(name, intake.files[name])
+                code = notebook_code.extract(name, intake.files[name],
+                                             allowed=course.worker.packages)
             except notebook_code.NotebookUnreadable as exc:
                 staged.notes.append(str(exc))
                 if stem in assignment.modules:

@@ -197,3 +197,78 @@ def test_implemented_counts_real_bodies_only() -> None:
            "def d():\n    return 1\ndef d():\n    raise NotImplementedError\n")
     assert notebook_code.implemented(src, ["a", "b", "c", "d", "e"]) == {"c"}
     assert notebook_code.implemented("def (", ["a"]) == set()
+
+
+# --- course.yaml worker.packages: extra packages the worker may import, under every fence -------
+
+USES_YAML = ("import yaml\n\ndef add(a, b):\n    assert yaml.safe_load('x: 1') == {'x': 1}\n"
+             "    return a + b\n\ndef scale(x, k=2.0):\n    return k * x\n")
+
+
+def _with_packages(course: Path, packages: str) -> None:
+    path = course / "course.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"worker:\n  packages: {packages}\n",
+                    encoding="utf-8")
+
+
+def _fence_or_skip(isolation: str) -> None:
+    from grader import sandbox
+
+    probe = {"bwrap": sandbox.probe_bwrap, "landlock": sandbox.probe_landlock}.get(isolation)
+    if probe is not None and not probe().ok:
+        pytest.skip(f"{isolation} does not work here: {probe().reason}")
+
+
+@pytest.mark.parametrize("isolation", ["bwrap", "landlock", "process"])
+def test_a_course_listed_package_is_importable_under_every_fence(course: Path, tmp_path: Path,
+                                                                 isolation: str) -> None:
+    _fence_or_skip(isolation)
+    sub = tmp_path / "student"
+    sub.mkdir()
+    (sub / "calc.py").write_text(USES_YAML, encoding="utf-8")
+    (sub / "stats.py").write_text(REFERENCE["stats"], encoding="utf-8")
+    # Not listed: the worker cannot import it (site-packages are out of its reach).
+    before = grade(load_course(course), "a1", sub, seed=3, isolation=isolation)
+    assert before.function("calc.add").score == 0
+    assert "yaml" in before.function("calc.add").reason
+    _with_packages(course, "[yaml]")
+    after = grade(load_course(course), "a1", sub, seed=3, isolation=isolation)
+    assert after.score == 10, [(f.name, f.reason) for f in after.functions]
+
+
+def test_a_listed_package_is_not_neutralised_in_notebooks(course: Path) -> None:
+    _with_packages(course, "[matplotlib]")
+    assert load_course(course).worker.packages == ("matplotlib",)
+    code = notebook_code.extract("n.ipynb", notebook("import matplotlib.pyplot as plt").encode(),
+                                 allowed=load_course(course).worker.packages)
+    assert "import matplotlib.pyplot as plt" in code.source
+
+
+@pytest.mark.parametrize("value, says", [
+    ("matplotlib", "a list of import names"),
+    ("[matplotlib.pyplot]", "top-level import name"),
+    ("[grader]", "a package other than"),
+    ("[yaml, yaml]", "each package once"),
+    ("{extra: 1}", "worker"),
+])
+def test_worker_packages_are_validated_strictly(course: Path, value: str, says: str) -> None:
+    from grader.errors import GraderError
+
+    _with_packages(course, value)
+    if value.startswith("{"):
+        path = course / "course.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "worker:\n  packages: {extra: 1}\n", "worker: {extra: 1}\n"), encoding="utf-8")
+    with pytest.raises(GraderError, match=says):
+        load_course(course)
+
+
+def test_a_package_that_is_not_installed_is_a_clear_error(course: Path, tmp_path: Path) -> None:
+    from grader.errors import GraderError
+
+    _with_packages(course, "[no_such_package_xyz]")
+    sub = tmp_path / "student"
+    sub.mkdir()
+    (sub / "calc.py").write_text(REFERENCE["calc"], encoding="utf-8")
+    with pytest.raises(GraderError, match="is not installed"):
+        grade(load_course(course), "a1", sub, seed=3)
