@@ -272,3 +272,22 @@ def test_a_package_that_is_not_installed_is_a_clear_error(course: Path, tmp_path
     (sub / "calc.py").write_text(REFERENCE["calc"], encoding="utf-8")
     with pytest.raises(GraderError, match="is not installed"):
         grade(load_course(course), "a1", sub, seed=3)
+
+
+@pytest.mark.slow
+def test_the_lecture_notebook_with_every_reference_function_grades_100(tmp_path: Path) -> None:
+    """The shipped course: one `4차시_실습.ipynb` with all five modules' code and a plot."""
+    root = Path(__file__).resolve().parents[1]
+    real = load_course(root / "course.yaml")
+    a = real.assignment("lec04")
+    cells = [(root / "solutions" / "lec04" / f"{m}.py").read_text(encoding="utf-8")
+             for m in a.modules]
+    cells.append("%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
+                 "plt.show()")
+    path = tmp_path / "4차시_실습.ipynb"
+    path.write_text(notebook(*cells), encoding="utf-8")
+    result = grade(real, "lec04", path, seed=11)
+    assert result.score == result.max_score == 100, [(f.name, f.reason) for f in result.functions
+                                                     if f.status != "passed"]
+    assert result.modules == a.modules
+    assert any(", ".join(a.modules) in n and "taken as" in n for n in result.notes)
