@@ -138,8 +138,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                     f"{name}: 코드로 찾은 모듈 {', '.join(taken)}(으)로 채점했습니다 / taken as "
                     f"module(s) {', '.join(taken)} by the functions it defines")
             if not taken:
-                if stem.isidentifier():  # still importable by the student's modules
-                    helpers[stem] = code.source
+                if stem.isidentifier():  # still importable by the student's modules; a .py of
+                    helpers.setdefault(stem, code.source)  # the same name wins (sorted first)
                 staged.notes.append(
                     f"{name}: 과제의 함수를 하나도 정의하지 않아 쓰지 않았습니다 / defines none of "
                     f"the assignment's functions: not used")
@@ -191,13 +191,11 @@ def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
     if not staged.cells:
         return
     for f in functions:
-        module = f.name.split(".", 1)[0]
-        code = staged.cells.get(module)
-        if code is None:
-            continue
         for t in f.tests:
-            if t.message:
-                t.message = notebook_code.point_at_cells(t.message, module, code)
+            # Any module made from a notebook: the failing line may be in a helper of another.
+            for module, code in staged.cells.items():
+                if t.message and f"{module}.py" in t.message:
+                    t.message = notebook_code.point_at_cells(t.message, module, code)
 
 
 def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:
