@@ -43,6 +43,9 @@ NO_OP_HEADER = (
 )
 
 
+_TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+
+
 class NotebookUnreadable(Exception):
     """Not a notebook (bad JSON, not UTF-8, no cells)."""
 
@@ -177,12 +180,14 @@ def implemented(source: str, functions: Iterable[str]) -> set[str]:
 
 
 def defined(source: str, functions: Iterable[str]) -> set[str]:
-    """Which of ``functions`` the source defines at top level (stubs included)."""
+    """Which of ``functions`` the source defines at top level (stubs included). Source with a
+    syntax error is scanned line by line, so the notebook is still taken as its modules and the
+    worker reports the error at its cell."""
+    wanted = set(functions)
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return set()
-    wanted = set(functions)
+        return {m.group(1) for m in _TOP_DEF.finditer(source)} & wanted
     return {node.name for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}
 

@@ -176,7 +176,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     if single_notebook:
         modules = [m for m in assignment.modules if m in candidates] or \
             ([intake.single] if intake.single in assignment.modules else [])
-        staged.modules = modules or list(assignment.modules)
+        staged.modules = modules = modules or list(assignment.modules)
     if not any((folder / f"{m}.py").exists() for m in modules):
         staged.notes.insert(0, NONE_FOUND + (
             f": {intake.source}: 과제 {assignment.name}의 모듈"

@@ -162,6 +162,19 @@ def test_a_syntax_error_points_at_its_cell(course: Path, tmp_path: Path) -> None
     assert "calc.ipynb 셀 3, 1번째 줄 / cell 3, line 1" in message, message
 
 
+def test_a_syntax_error_in_a_class_notebook_points_at_its_cell(course: Path,
+                                                               tmp_path: Path) -> None:
+    sub = tmp_path / "student"
+    sub.mkdir()
+    (sub / "4차시_실습.ipynb").write_text(
+        notebook(REFERENCE["calc"], REFERENCE["stats"], "for i in range(3)\n    print(i)"),
+        encoding="utf-8")
+    result = grade(load_course(course), "a1", sub, seed=3)
+    assert any("taken as module(s) calc, stats" in n for n in result.notes), result.notes
+    message = result.function("stats.mean").reason
+    assert "4차시_실습.ipynb 셀 4, 1번째 줄 / cell 4, line 1" in message, message
+
+
 def test_nothing_found_exits_non_zero_with_the_reason_first(course: Path, tmp_path: Path) -> None:
     sub = tmp_path / "student"
     sub.mkdir()
