@@ -66,7 +66,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-FORMATS = ["text", "json", "github", "junit", "markdown", "html"]
+FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
 
 
 @main.command()
@@ -75,7 +75,8 @@ FORMATS = ["text", "json", "github", "junit", "markdown", "html"]
 @assignment_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="github: annotations, Classroom points and the job summary; junit: JUnit "
-                   "XML; markdown: the summary table; html: one self-contained page with "
+                   "XML; markdown: the summary table; gradescope: Gradescope's "
+                   "results.json; html: one self-contained page with "
                    "pictures of your functions (needs matplotlib: pip install 'grader[html]')")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="write the report to this file (atomically) instead of standard output")
@@ -134,6 +135,12 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     finally:
         if opened is not None:
             opened.remove()
+    # ---- no module found (issue 10): the reason first, the report still written, exit 2 ----
+    from grader.submission import NONE_FOUND
+
+    none_found = next((n for n in result.notes if n.startswith(NONE_FOUND)), None)
+    if none_found is not None:
+        click.secho(f"grader: {none_found}", err=True, fg="red")
     if any(note.startswith(REDUCED_ISOLATION) for note in result.notes):
         click.secho("경고 / WARNING: 격리 수준 낮음 — 숨겨진 테스트를 프로세스 격리로 채점했습니다. 학생 "
                     "코드가 참조 해답과 숨겨진 테스트를 읽을 수 있었습니다 / reduced isolation: hidden "
@@ -143,7 +150,8 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
-    student_facing = opened is not None or fmt in ("github", "junit", "markdown", "html")
+    student_facing = opened is not None or fmt in ("github", "junit", "markdown", "gradescope",
+                                                   "html")
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
     if fmt == "html":  # pictures of the student's functions, through a fenced worker
         from grader.report import html as html_report
@@ -169,6 +177,8 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
     else:
         click.echo(rendered, nl=False)
+    if none_found is not None:
+        sys.exit(EXIT_USAGE)
     if fail_under is not None and result.score < fail_under:
         click.echo(f"grader: 점수 {result.score:g}/{result.max_score:g}이(가) 기준 {fail_under:g}보다 "
                    f"낮아 종료 코드 1 / score {result.score:g}/{result.max_score:g} is below "
@@ -196,6 +206,10 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
         return json_report.render(result)
     if fmt == "markdown":
         return markdown.render(result)
+    if fmt == "gradescope":
+        from grader.report import gradescope
+
+        return gradescope.render(result, course.feedback.hidden_tests)
     if fmt == "text":
         return text_report.render(result)
     from grader.intake import read_submission
@@ -457,19 +471,49 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
 
 
 @main.command()
-@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path), required=False)
 @course_option
 @assignment_option
 @click.option("--public", is_flag=True,
               help="only the course file and the public suites (for students' own CI)")
-def bundle(out: Path, course_opt: str | None, assignment: str | None, public: bool) -> None:
+@click.option("--gradescope", "gradescope_zip", type=click.Path(path_type=Path), default=None,
+              help="also (or only) write a Gradescope autograder zip here (setup.sh, "
+                   "run_autograder, the hidden bundle); needs --grader-requirement")
+@click.option("--grader-requirement", default=None,
+              help="with --gradescope: what setup.sh installs, pinned to one build (the same "
+                   "rules as `grader release`)")
+def bundle(out: Path | None, course_opt: str | None, assignment: str | None, public: bool,
+           gradescope_zip: Path | None, grader_requirement: str | None) -> None:
     """숨은 번들(과목 파일, 테스트, 참조 해답, 흔한 실수 + SHA-256 목록)을 씁니다 / write the bundle
     grading needs: course file, suites, reference, mistakes, hashed."""
     from grader.bundle import make_bundle
 
+    # ---- grader bundle --gradescope (issue 10) ----
+    if out is None and gradescope_zip is None:
+        _fail(GraderError("OUT 또는 --gradescope가 필요합니다 / give OUT, --gradescope OUT.zip "
+                          "or both"))
+    if gradescope_zip is not None:
+        from grader.gradescope import make_autograder
+
+        if grader_requirement is None or public:
+            _fail(GraderError("--gradescope에는 --grader-requirement가 필요하고 --public은 쓸 수 "
+                              "없습니다 / --gradescope needs --grader-requirement and the full "
+                              "bundle (no --public)"))
+        try:
+            course = _course(course_opt, None)
+            a = course.assignment(assignment)
+            make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
+        except GraderError as exc:
+            _fail(exc)
+            return
+        click.echo(f"wrote {gradescope_zip} (Gradescope autograder, {a.name})")
+        if out is None:
+            return
+    # ---- end of grader bundle --gradescope ----
     try:
         course = _course(course_opt, None)
         a = course.assignment(assignment)
+        assert out is not None  # checked above: OUT or --gradescope
         digest = make_bundle(course, a.name, out, "public" if public else "full")
     except GraderError as exc:
         _fail(exc)
@@ -488,8 +532,12 @@ def bundle(out: Path, course_opt: str | None, assignment: str | None, public: bo
               help="what CI installs, pinned to one build: 'grader @ https://…/grader-0.1.0-"
                    "py3-none-any.whl#sha256=…' or 'grader @ git+https://…/grader.git@<commit>'")
 @click.option("--force", is_flag=True, help="replace OUT if it exists")
+@click.option("--notebooks", is_flag=True,
+              help="also write one student notebook per module (notebooks/<assignment>/), made "
+                   "with nbgrader's preprocessors; needs the 'authoring' extra")
 def release(out: Path, course_opt: str | None, assignment: str | None,
-            hidden_bundle: Path | None, grader_requirement: str, force: bool) -> None:
+            hidden_bundle: Path | None, grader_requirement: str, force: bool,
+            notebooks: bool) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
@@ -497,7 +545,7 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         course = _course(course_opt, None)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
-                                hidden_bundle=hidden_bundle, force=force)
+                                hidden_bundle=hidden_bundle, force=force, notebooks=notebooks)
     except GraderError as exc:
         _fail(exc)
         return
@@ -506,6 +554,33 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         click.secho("참고 / note: --bundle이 없어 신뢰 채점 워크플로가 번들의 SHA-256을 고정하지 않습니다 / "
                     "without --bundle, grade-trusted.yml does not pin the hidden bundle's SHA-256",
                     err=True, fg="yellow")
+
+
+# ---- grader export (issue 10) -------------------------------------------------------------------
+@main.command()
+@click.argument("reports", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--nbgrader-db", "db_url", required=True,
+              help="nbgrader's gradebook, e.g. sqlite:////home/me/course/gradebook.db (the "
+                   "db_url of nbgrader_config.py); needs the 'authoring' extra")
+def export(reports: Path, db_url: str) -> None:
+    """채점 결과를 nbgrader 성적부에 씁니다 / write a graded batch into an nbgrader gradebook.
+
+    REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
+    """
+    from grader.export import read_batch, write_gradebook
+
+    try:
+        batch = read_batch(reports)
+        count = write_gradebook(batch, db_url)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{count} submissions of {batch.assignment} → {db_url} "
+               f"({len(batch.max_scores)} grade cells)")
+    for skipped in batch.skipped:
+        click.echo(f"건너뜀 / skipped {skipped.student_id}: 채점기 오류 — 다시 채점하세요 / the grader "
+                   f"failed on it (status error; see {skipped.source}); grade it again", err=True)
+# ---- end of grader export ----------------------------------------------------------------------
 
 
 if __name__ == "__main__":

@@ -88,6 +88,19 @@ class Feedback:
     hidden_tests: str = "summary"  # one of HIDDEN_FEEDBACK
 
 
+# Import names a course may never list under worker.packages: the grader's own code, the
+# reference, and what the worker already has.
+_RESERVED_PACKAGES = frozenset({"grader", "solutions", "exercises", "numpy", "pytest"})
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """``worker:`` in course.yaml: extra packages student code may import (read-only), e.g.
+    ``worker: {packages: [matplotlib]}`` so that a notebook's plots run (backend Agg)."""
+
+    packages: tuple[str, ...] = ()  # top-level import names, with their dependencies
+
+
 @dataclass(frozen=True)
 class Course:
     path: Path
@@ -97,6 +110,7 @@ class Course:
     tolerances: Tolerances
     assignments: dict[str, Assignment] = field(default_factory=dict)
     feedback: Feedback = field(default_factory=Feedback)
+    worker: WorkerOptions = field(default_factory=WorkerOptions)
 
     @property
     def root(self) -> Path:
@@ -247,7 +261,7 @@ def load_course(path: Path | str) -> Course:
 def parse_course(data: Any, path: Path) -> Course:
     c = _Checker(path)
     top = c.mapping(data, "(top level)",
-                    {"course", "limits", "tolerances", "feedback", "assignments"},
+                    {"course", "limits", "tolerances", "feedback", "worker", "assignments"},
                     {"course", "assignments"})
     info = c.mapping(top["course"], "course", {"title", "language"}, {"title"})
     title = c.bilingual(info["title"], "course.title")
@@ -277,6 +291,24 @@ def parse_course(data: Any, path: Path) -> Course:
         if hidden not in HIDDEN_FEEDBACK:
             raise c.fail("feedback.hidden_tests", "'summary' or 'full'", hidden)
         feedback = Feedback(hidden_tests=hidden)
+
+    worker = WorkerOptions()
+    if "worker" in top:
+        raw = c.mapping(top["worker"], "worker", {"packages"})
+        packages = raw.get("packages", [])
+        if not isinstance(packages, list):
+            raise c.fail("worker.packages", "a list of import names", packages)
+        for i, name in enumerate(packages):
+            key = f"worker.packages[{i}]"
+            if not isinstance(name, str) or not name.isidentifier():
+                raise c.fail(key, "a top-level import name (matplotlib, not matplotlib.pyplot)",
+                             name)
+            if name in _RESERVED_PACKAGES:
+                raise c.fail(key, f"a package other than {', '.join(sorted(_RESERVED_PACKAGES))}",
+                             name)
+        if len(set(packages)) != len(packages):
+            raise c.fail("worker.packages", "each package once", packages)
+        worker = WorkerOptions(tuple(packages))
 
     assignments: dict[str, Assignment] = {}
     for name, body in c.mapping(top["assignments"], "assignments").items():
@@ -308,4 +340,4 @@ def parse_course(data: Any, path: Path) -> Course:
         assignments[name] = assignment
     if not assignments:
         raise c.fail("assignments", "at least one assignment", top["assignments"])
-    return Course(path, title, language, limits, tolerances, assignments, feedback)
+    return Course(path, title, language, limits, tolerances, assignments, feedback, worker)

@@ -28,7 +28,7 @@ from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
 from grader.result import Result
-from grader.submission import explain_refusals, stage
+from grader.submission import explain_refusals, point_at_cells, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -186,8 +186,10 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         staged = stage(submission, course, a)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
-        session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
-                                 protected=[course.root, private, reference_dir, *found.values()])
+        with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
+            session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
+                                     protected=[course.root, private, reference_dir,
+                                                *found.values()])
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         code, output = _run_pytest(run, private / "suites")
         if code == pytest.ExitCode.INTERRUPTED:
@@ -205,6 +207,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         shutil.rmtree(private, ignore_errors=True)
     functions = scoring.score(a, run.outcomes)
     explain_refusals(functions, staged.refused)
+    point_at_cells(functions, staged)
     score, max_score = scoring.total(functions)
     notes = list(staged.notes) + isolation_notes(choice, session, secret)
     if session.seccomp is False:

@@ -598,6 +598,8 @@ def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
     for depth in range(2):
         if any(tree.kind((*base, m + s)) != "absent" for m in modules for s in MODULE_SUFFIXES):
             return base
+        if depth == 1 and _has_notebook(tree, base):  # "student1/4차시_실습.ipynb"
+            return base
         for i in (1, 2):
             parts = (*base, "exercises", assignment)[: len(base) + i]
             kind = tree.kind(parts)
@@ -624,6 +626,15 @@ def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
     return start
 
 
+def _has_notebook(tree: _Tree, base: tuple[str, ...]) -> bool:
+    """Whether the folder holds a notebook under any name: a notebook is matched to its modules
+    by its code (``grader.submission``), not only by its name."""
+    try:
+        return any(n.endswith(".ipynb") and not n.startswith(".") for n in tree.listing(base))
+    except Refused:
+        return False
+
+
 def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str],
             start: tuple[str, ...] = ()) -> None:
     intake.folder = _join(start)
@@ -636,7 +647,9 @@ def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
     except Refused as exc:
         intake.refuse(intake.folder, exc)
         return
-    wanted = [n for n in names if Path(n).suffix in MODULE_SUFFIXES and Path(n).stem.isidentifier()]
+    # Notebooks under any name ("4차시_실습.ipynb"): matched to modules by their code.
+    wanted = [n for n in names if Path(n).suffix in MODULE_SUFFIXES and not n.startswith(".")
+              and (Path(n).stem.isidentifier() or n.endswith(".ipynb"))]
     # The assignment's modules first, so that a helper cannot use up their share of the total.
     wanted.sort(key=lambda n: (Path(n).stem not in modules, n))
     total = 0

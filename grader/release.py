@@ -104,6 +104,13 @@ def leaks(out: Path, course: Course, assignment: str) -> list[str]:
         for marker in SOLUTION_MARKERS:
             if marker in text:
                 found.append(f"{rel}: 해답 표시 {marker!r} / solution marker {marker!r}")
+        if rel.endswith(".ipynb"):  # the code cells, as the source they hold (not JSON-escaped)
+            from grader.notebooks import code_of
+
+            try:
+                text = code_of(text)
+            except (ValueError, KeyError, TypeError):
+                found.append(f"{rel}: 노트북 형식이 아닙니다 / not a notebook")
         normalized = _normalized(text)
         for name, body in bodies.items():
             if body in normalized:
@@ -168,7 +175,7 @@ def _prepare_out(out: Path, course: Course, force: bool) -> None:
 
 def write_release(course: Course, assignment: str | None, out: Path, *,
                   grader_requirement: str, hidden_bundle: Path | None = None,
-                  force: bool = False) -> list[Path]:
+                  force: bool = False, notebooks: bool = False) -> list[Path]:
     """Write the student tree to ``out``; return the files written."""
     a = course.assignment(assignment)
     problem = total_problem(course.path, a)
@@ -213,6 +220,10 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
             path = work / target
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(fill(template(name), values), encoding="utf-8")
+        if notebooks:  # one per module, through nbgrader (grader.notebooks)
+            from grader.notebooks import write_notebooks
+
+            write_notebooks(course, a.name, work)
         found = leaks(work, course, a.name)
         if found:
             raise GraderError("릴리스에 해답이 들어갑니다 / the release would contain solutions:\n  "

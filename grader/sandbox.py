@@ -24,7 +24,10 @@ a worker that could read them; ``--isolation process`` accepts that explicitly.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
+import importlib.metadata
 import json
 import os
 import shutil
@@ -32,7 +35,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +55,8 @@ WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "LC_ALL": "C.UTF-8",
+    # A course's worker.packages may include matplotlib: never an interactive backend.
+    "MPLBACKEND": "Agg",
 }
 _BOOT = (
     "import sys; sys.path[:0] = [{site!r}]; "
@@ -241,6 +246,83 @@ def _numpy_entries() -> dict[str, Path]:
     return entries
 
 
+# --- extra packages a course lets the worker import (course.yaml worker.packages) -----------------
+
+_PACKAGES: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "worker_packages", default=())
+_OWN_ENTRIES = frozenset({"numpy", "numpy.libs", "grader", "__init__.py"})
+
+
+@contextlib.contextmanager
+def worker_packages(names: Sequence[str]) -> Iterator[None]:
+    """Workers whose site is made inside this block may import ``names`` (and what they
+    need), read-only, under every fence."""
+    token = _PACKAGES.set(tuple(names))
+    try:
+        yield
+    finally:
+        _PACKAGES.reset(token)
+
+
+def _closure(names: Sequence[str]) -> list[importlib.metadata.Distribution]:
+    """The installed distributions providing ``names``, with every requirement they need here
+    (extras left out)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    provided = importlib.metadata.packages_distributions()
+    todo: list[str] = []
+    for name in names:
+        if name not in provided:
+            raise GraderError(f"course.yaml worker.packages: {name!r}이(가) 설치되어 있지 않습니다 / "
+                              f"{name!r} is not installed where the grader runs (pip install it "
+                              f"beside the grader)")
+        todo += provided[name]
+    found: dict[str, importlib.metadata.Distribution] = {}
+    while todo:
+        dist_name = todo.pop()
+        key = dist_name.lower().replace("_", "-")
+        if key in found or key == "numpy":
+            continue
+        try:
+            dist = importlib.metadata.distribution(dist_name)
+        except importlib.metadata.PackageNotFoundError:
+            continue  # an optional requirement not installed: the package copes or fails loudly
+        found[key] = dist
+        for text in dist.requires or []:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name)
+    return list(found.values())
+
+
+def package_entries(names: Sequence[str]) -> dict[str, Path]:
+    """Top-level entry of ``site-packages`` -> its real path, for ``names`` and their
+    requirements (``matplotlib/``, ``pylab.py``, ``kiwisolver/``, ``pillow.libs/`` ...)."""
+    entries: dict[str, Path] = {}
+    for dist in _closure(names):
+        for file in dist.files or []:
+            parts = Path(str(file)).parts
+            top = parts[0] if parts else ""
+            if (not top or top in ("..", "__pycache__") or top.endswith((".dist-info", ".data"))
+                    or top in _OWN_ENTRIES or top.split(".")[0] in ("grader", "solutions")):
+                continue
+            path = Path(str(dist.locate_file(top))).resolve()
+            if path.exists():
+                entries[top] = path
+    return entries
+
+
+def _linked_packages(site: Path) -> dict[str, Path]:
+    """The extra packages ``make_site`` linked into a worker's site (for the fences)."""
+    if not site.is_dir():
+        return {}
+    return {p.name: p.resolve() for p in site.iterdir()
+            if p.name not in _OWN_ENTRIES and p.is_symlink()}
+
+
 _SITE_INIT = ('"""grader — only its worker subpackage is here / 작업자 하위 패키지만 있음."""\n')
 
 
@@ -250,14 +332,18 @@ def make_site(folder: Path) -> Path:
     ``solutions`` through an editable install, no pytest, no other module of ``grader``)."""
     (folder / "grader").mkdir(parents=True, exist_ok=True)
     (folder / "grader" / "__init__.py").write_text(_SITE_INIT, encoding="utf-8")
-    entries = {**_numpy_entries(), "grader/worker": worker_package()}
+    entries = {**package_entries(_PACKAGES.get()), **_numpy_entries(),
+               "grader/worker": worker_package()}
     for name, target in entries.items():
         link = folder / name
         if not link.exists():
             try:
-                link.symlink_to(target, target_is_directory=True)
+                link.symlink_to(target, target_is_directory=target.is_dir())
             except OSError:  # Windows without symlink rights: copy instead
-                shutil.copytree(target, link)
+                if target.is_dir():
+                    shutil.copytree(target, link)
+                else:
+                    shutil.copy(target, link)
     return folder
 
 
@@ -330,7 +416,8 @@ def landlock_rules(submission: Path, workdir: Path, site: Path,
               *(Path(p).resolve() for p in protected)}
     granted: list[str] = []
     refused: list[str] = []
-    own = [p for p in (site.resolve(), submission.resolve()) if p.exists()]
+    own = [p for p in (site.resolve(), submission.resolve(), *_linked_packages(site).values())
+           if p.exists()]
     for path in dict.fromkeys([*read, *own]):
         (refused if any(_inside(h, path) for h in hidden) else granted).append(str(path))
     return {"read": granted, "list": [str(p) for p in listed], "write": [str(workdir.resolve())],
@@ -386,7 +473,7 @@ def plan_bwrap(submission: Path, site: Path, limits_json: str, tmp_bytes: int) -
     # Hide every site-packages of the installation; NumPy and the worker come back below.
     for sp in _site_dirs():
         argv += ["--tmpfs", str(sp)]
-    for name, target in _numpy_entries().items():
+    for name, target in {**_linked_packages(site), **_numpy_entries()}.items():
         argv += ["--ro-bind", str(target), f"{SANDBOX_SITE}/{name}"]
     argv += ["--ro-bind", str(site / "grader" / "__init__.py"),
              f"{SANDBOX_SITE}/grader/__init__.py",

@@ -14,16 +14,19 @@ sees, read-only under bwrap, and it is removed after grading.
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import scratch
+from grader import notebook_code, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
 from grader.result import FunctionResult, RefusedFile
+
+# The first note of a grading that found none of the assignment's modules (``grader check``
+# then exits 2 with it at the top).
+NONE_FOUND = "채점할 모듈 없음 / no module found"
 
 
 @dataclass
@@ -34,32 +37,19 @@ class Staged:
     refused: list[RefusedFile] = field(default_factory=list)  # files not read, with the reason
     # The modules to grade: one when a single module file (or notebook) was given, else all.
     modules: list[str] = field(default_factory=list)
+    # Modules made from a notebook: its code with the map of lines to cells.
+    cells: dict[str, notebook_code.NotebookCode] = field(default_factory=dict)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder.parent, ignore_errors=True)
 
 
 def notebook_source(name: str, raw: bytes) -> str:
-    """The code cells of a notebook as one module; IPython magics are commented out."""
+    """The code cells of a notebook as one module (see ``grader.notebook_code``)."""
     try:
-        nb = json.loads(raw.decode("utf-8"))
-        cells = nb["cells"]
-        sources = []
-        for cell in cells:
-            if cell.get("cell_type") != "code":
-                continue
-            src = cell.get("source", "")
-            src = "".join(src) if isinstance(src, list) else str(src)
-            lines = [f"# {line}" if line.lstrip().startswith(("%", "!")) else line
-                     for line in src.splitlines()]
-            sources.append("\n".join(lines))
-    except UnicodeDecodeError as exc:
-        raise _Unreadable(f"{name}: UTF-8이 아닙니다 / is not valid UTF-8 ({exc.reason} at "
-                          f"byte {exc.start})") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _Unreadable(f"{name}: 노트북 형식이 아닙니다 / is not a valid notebook "
-                          f"({type(exc).__name__})") from None
-    return "\n\n".join(sources) + "\n"
+        return notebook_code.extract(name, raw).source
+    except notebook_code.NotebookUnreadable as exc:
+        raise _Unreadable(str(exc)) from None
 
 
 class _Unreadable(Exception):
@@ -82,39 +72,130 @@ def _module_source(name: str, raw: bytes) -> str:
             f"file as UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
+@dataclass
+class _Candidate:
+    """One file that could become a module: a ``.py`` of its name or a notebook."""
+
+    name: str
+    text: str
+    implemented: set[str]
+    notebook: notebook_code.NotebookCode | None = None
+
+
+def _notebook_modules(code: notebook_code.NotebookCode, stem: str,
+                      assignment: Assignment) -> list[str]:
+    """The modules a notebook is taken as: its name's module, and every module whose graded
+    functions it defines (by its code, whatever its name)."""
+    found = [m for m in assignment.modules
+             if m == stem or notebook_code.defined(code.source, assignment.exercises[m])]
+    return found
+
+
 def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     """Read the submission (see ``grader.intake``) and write its modules into a new private
-    folder."""
+    folder.
+
+    A notebook becomes every module whose graded functions it defines (all of its code in each,
+    as one namespace: helpers and imports go along), whatever its file name; when a module has
+    both a ``.py`` and a notebook, the one implementing more graded functions (not just
+    ``raise NotImplementedError``) is used — the ``.py`` on a tie — and the report says so.
+    """
     intake = read_submission(path, assignment.name, assignment.modules, within=course.root)
     modules = assignment.modules
-    if intake.single is not None:
-        if intake.single not in modules:
-            raise GraderError(
-                f"{path}: 과제 {assignment.name}의 모듈이 아닙니다. 파일 이름은 모듈 이름이어야 합니다"
-                f"({', '.join(m + '.py' for m in modules)}) / not a module of {assignment.name}: "
-                f"name the file after its module ({', '.join(m + '.py' for m in modules)})")
+    single_notebook = intake.single is not None and any(n.endswith(".ipynb") for n in intake.files)
+    if intake.single is not None and intake.single not in modules and not single_notebook:
+        raise GraderError(
+            f"{path}: 과제 {assignment.name}의 모듈이 아닙니다. 파일 이름은 모듈 이름이어야 합니다"
+            f"({', '.join(m + '.py' for m in modules)}) / not a module of {assignment.name}: "
+            f"name the file after its module ({', '.join(m + '.py' for m in modules)})")
+    if intake.single is not None and intake.single in modules and not single_notebook:
         modules = [intake.single]
     root = scratch.make_dir("submission")
     folder = root / "submission"
     folder.mkdir()
     staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules)
-    # A module's .py wins over a notebook of the same name.
+    candidates: dict[str, list[_Candidate]] = {}
+    helpers: dict[str, str] = {}
     for name in sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n)):
-        target = folder / f"{Path(name).stem}.py"
-        if target.exists():
+        stem = Path(name).stem
+        if name.endswith(".ipynb"):
+            try:
+                code = notebook_code.extract(name, intake.files[name],
+                                             allowed=course.worker.packages)
+            except notebook_code.NotebookUnreadable as exc:
+                staged.notes.append(str(exc))
+                if stem in assignment.modules:
+                    candidates.setdefault(stem, []).append(
+                        _Candidate(name, _broken_module(str(exc)), set()))
+                continue
+            taken = _notebook_modules(code, stem, assignment)
+            for m in taken:
+                candidates.setdefault(m, []).append(_Candidate(
+                    name, code.source,
+                    notebook_code.implemented(code.source, assignment.exercises[m]), code))
+            if taken and (taken != [stem]):
+                staged.notes.append(
+                    f"{name}: 코드로 찾은 모듈 {', '.join(taken)}(으)로 채점했습니다 / taken as "
+                    f"module(s) {', '.join(taken)} by the functions it defines")
+            if not taken:
+                if stem.isidentifier():  # still importable by the student's modules; a .py of
+                    helpers.setdefault(stem, code.source)  # the same name wins (sorted first)
+                staged.notes.append(
+                    f"{name}: 과제의 함수를 하나도 정의하지 않아 쓰지 않았습니다 / defines none of "
+                    f"the assignment's functions: not used")
+            if code.neutralised:
+                staged.notes.append(
+                    f"{name}: 그림·표시용 import는 아무것도 하지 않게 바꿨습니다(점수와 무관) / display "
+                    f"imports made no-ops (they cost no points): "
+                    + "; ".join(code.neutralised[:5]))
             continue
         try:
             text = _module_source(name, intake.files[name])
         except _Unreadable as exc:
             text = _broken_module(str(exc))
             staged.notes.append(str(exc))
-        target.write_text(text, encoding="utf-8")
+        if stem in assignment.modules:
+            candidates.setdefault(stem, []).append(_Candidate(
+                name, text, notebook_code.implemented(text, assignment.exercises[stem])))
+        else:
+            helpers[stem] = text
+    for stem, text in helpers.items():
+        (folder / f"{stem}.py").write_text(text, encoding="utf-8")
+    for module, found in candidates.items():
+        # The most implemented graded functions wins; a .py (sorted first) on a tie.
+        best = max(found, key=lambda c: len(c.implemented))
+        if len(found) > 1:
+            others = ", ".join(f"{c.name} ({len(c.implemented)})" for c in found if c is not best)
+            staged.notes.append(
+                f"모듈 {module}: {best.name}을(를) 채점했습니다(구현한 함수 {len(best.implemented)}개), "
+                f"쓰지 않은 파일 / graded {best.name} ({len(best.implemented)} functions "
+                f"implemented) for module {module}; not used: {others}")
+        (folder / f"{module}.py").write_text(best.text, encoding="utf-8")
+        if best.notebook is not None:
+            staged.cells[module] = best.notebook
+    if single_notebook:
+        modules = [m for m in assignment.modules if m in candidates] or \
+            ([intake.single] if intake.single in assignment.modules else [])
+        staged.modules = modules = modules or list(assignment.modules)
     if not any((folder / f"{m}.py").exists() for m in modules):
-        staged.notes.append(
-            f"{intake.source}: 과제 {assignment.name}의 모듈({', '.join(m + '.py' for m in modules)})"
-            f"이 하나도 없습니다 / none of the assignment's modules were found "
-            f"({', '.join(m + '.py' for m in modules)})")
+        staged.notes.insert(0, NONE_FOUND + (
+            f": {intake.source}: 과제 {assignment.name}의 모듈"
+            f"({', '.join(m + '.py' for m in modules)})이 하나도 없습니다 / none of the "
+            f"assignment's modules were found ({', '.join(m + '.py' for m in modules)}; a "
+            f"notebook counts when it defines their functions)"))
     return staged
+
+
+def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
+    """Messages about a module made from a notebook point at its cells, not at ``.py`` lines."""
+    if not staged.cells:
+        return
+    for f in functions:
+        for t in f.tests:
+            # Any module made from a notebook: the failing line may be in a helper of another.
+            for module, code in staged.cells.items():
+                if t.message and f"{module}.py" in t.message:
+                    t.message = notebook_code.point_at_cells(t.message, module, code)
 
 
 def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:

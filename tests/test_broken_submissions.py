@@ -218,12 +218,14 @@ def test_path_that_does_not_exist(course: Any, tmp_path: Path) -> None:
 
 
 def test_cli_grades_an_empty_folder(course: Any, tmp_path: Path) -> None:
-    """A broken submission is still graded (exit 0, score 0), not a usage error."""
+    """An empty submission is still graded (score 0, the report written) but exits 2 with the
+    reason first: none of the assignment's modules was found (issue 10)."""
     empty = tmp_path / "empty"
     empty.mkdir()
     run = CliRunner().invoke(main, ["check", str(empty), "--course", str(course.path),
                                     "--format", "json", "--isolation", ISOLATION])
-    assert run.exit_code == 0, run.output
+    assert run.exit_code == 2, run.output
+    assert "no module found" in run.stderr.splitlines()[0]
     report = json.loads(run.stdout)
     assert report["score"] == 0 and report["max_score"] == sum(rs.POINTS.values())
 

@@ -1,0 +1,206 @@
+"""A student's notebook as module code: its code cells, where each line came from, and which
+graded functions it implements.
+
+학생 노트북을 모듈 코드로 바꾼다: 코드 셀을 이어 붙이고(줄마다 어느 셀의 몇 번째 줄인지 기억),
+IPython 매직(``%matplotlib``, ``!pip``)은 주석으로, 그림 그리기 라이브러리 import는 아무것도 하지
+않는 객체로 바꾼다. 그래서 그림만 그리는 셀 때문에 점수를 잃지 않는다.
+
+The rule for display code, chosen to be simple and robust: every ``import``/``from … import`` of a
+display library (``matplotlib``, ``seaborn``, ``plotly``, ``IPython``, …) that the course does not
+let the worker import binds the same names to one no-op object instead — any attribute, call,
+index or context on it returns itself — and ``display`` is that object too unless the notebook
+defines it. ``plt.plot(...)``, ``plt.show()``, ``fig, ax = plt.subplots()`` then run and do
+nothing, wherever they are. The rewrite keeps every line where it was, so line numbers still map
+to cells. Nothing is rewritten in a notebook that does not parse: the worker reports the syntax
+error, at its cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Libraries whose import in a notebook only serves display (never graded).
+DISPLAY_LIBRARIES = frozenset({
+    "matplotlib", "seaborn", "plotly", "IPython", "ipywidgets", "bokeh", "altair", "tqdm",
+    "pylab",
+})
+NO_OP_NAME = "_grader_no_display"
+# Defined before the notebook's code; one line, so that the line map stays simple.
+NO_OP_HEADER = (
+    f"class _GraderNoDisplay:\n"
+    f"    def __getattr__(self, name): return self\n"
+    f"    def __call__(self, *a, **k): return self\n"
+    f"    def __getitem__(self, key): return self\n"
+    f"    def __iter__(self): return iter((self, self))\n"
+    f"    def __enter__(self): return self\n"
+    f"    def __exit__(self, *exc): return False\n"
+    f"{NO_OP_NAME} = _GraderNoDisplay()\n"
+    f"display = {NO_OP_NAME}\n"
+)
+
+
+_TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+
+
+class NotebookUnreadable(Exception):
+    """Not a notebook (bad JSON, not UTF-8, no cells)."""
+
+
+@dataclass
+class NotebookCode:
+    """The code of one notebook; ``cells[i]`` is (cell number, line in cell) of module line
+    ``i + 1``, ``None`` for lines the grader added."""
+
+    name: str
+    source: str
+    cells: list[tuple[int, int] | None] = field(default_factory=list)
+    neutralised: list[str] = field(default_factory=list)  # display imports made no-ops
+
+    def where(self, line: int) -> tuple[int, int] | None:
+        return self.cells[line - 1] if 0 < line <= len(self.cells) else None
+
+
+def _cell_source(cell: dict[str, object]) -> str:
+    src = cell.get("source", "")
+    return "".join(str(s) for s in src) if isinstance(src, list) else str(src)
+
+
+def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
+    """The code cells of a notebook as one module (see the module's docstring)."""
+    try:
+        nb = json.loads(raw.decode("utf-8"))
+        cells = nb["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("cells")
+        lines: list[str] = []
+        where: list[tuple[int, int] | None] = []
+        for number, cell in enumerate(cells, start=1):
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            for i, line in enumerate(_cell_source(cell).splitlines(), start=1):
+                magic = line.lstrip().startswith(("%", "!"))
+                lines.append(f"# {line}" if magic else line)
+                where.append((number, i))
+            lines.append("")  # a blank line between cells
+            where.append(None)
+    except UnicodeDecodeError as exc:
+        raise NotebookUnreadable(f"{name}: UTF-8이 아닙니다 / is not valid UTF-8 ({exc.reason} "
+                                 f"at byte {exc.start})") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise NotebookUnreadable(f"{name}: 노트북 형식이 아닙니다 / is not a valid notebook "
+                                 f"({type(exc).__name__})") from None
+    code = NotebookCode(name, "", where)
+    lines = _neutralise(lines, set(allowed), code)
+    header = NO_OP_HEADER.splitlines()
+    code.source = "\n".join(header + lines) + "\n"
+    added: list[tuple[int, int] | None] = [None] * len(header)
+    code.cells = added + where
+    return code
+
+
+def _root(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [(node.module or "").split(".")[0]] if node.level == 0 else [""]
+    return [alias.name.split(".")[0] for alias in node.names]
+
+
+def _neutralise(lines: list[str], allowed: set[str], code: NotebookCode) -> list[str]:
+    """Bind the names of display-library imports to the no-op object, line numbers unchanged."""
+    try:
+        tree = ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return lines
+    edits = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        roots = _root(node)
+        if not all(r in DISPLAY_LIBRARIES and r not in allowed for r in roots):
+            continue
+        names = []
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            bound = alias.asname or (alias.name.split(".")[0] if isinstance(node, ast.Import)
+                                     else alias.name)
+            names.append(bound)
+        code.neutralised.append(ast.unparse(node))
+        edits.append((node, "; ".join(f"{n} = {NO_OP_NAME}" for n in names) or "pass"))
+    for node, replacement in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset),
+                                    reverse=True):
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        end_col = node.end_col_offset or 0
+        prefix, suffix = lines[first][: node.col_offset], lines[last][end_col:]
+        if first == last:
+            lines[first] = prefix + replacement + suffix
+        else:
+            lines[first] = prefix + replacement
+            for i in range(first + 1, last):
+                lines[i] = ""
+            # The rest of the last line (``)`` was part of the import): keep what follows it.
+            lines[last] = " " * node.col_offset + suffix.lstrip() if suffix.strip() else ""
+    return lines
+
+
+def _stub_body(body: list[ast.stmt]) -> bool:
+    """A body that only raises NotImplementedError, passes or is ``...`` (after a docstring)."""
+    if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)):
+        body = body[1:]
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if isinstance(exc, ast.Name) and exc.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+def implemented(source: str, functions: Iterable[str]) -> set[str]:
+    """Which of ``functions`` the source defines at top level with a real body (the last
+    definition counts, as at run time). Source that does not parse implements nothing."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    wanted = set(functions)
+    bodies: dict[str, bool] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted:
+            bodies[node.name] = not _stub_body(node.body)
+    return {name for name, real in bodies.items() if real}
+
+
+def defined(source: str, functions: Iterable[str]) -> set[str]:
+    """Which of ``functions`` the source defines at top level (stubs included). Source with a
+    syntax error is scanned line by line, so the notebook is still taken as its modules and the
+    worker reports the error at its cell."""
+    wanted = set(functions)
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {m.group(1) for m in _TOP_DEF.finditer(source)} & wanted
+    return {node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}
+
+
+def point_at_cells(text: str, module: str, code: NotebookCode) -> str:
+    """Rewrite ``<module>.py, line N`` in a message into the notebook's cell and line."""
+    pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)")
+
+    def replace(match: re.Match[str]) -> str:
+        at = code.where(int(match.group(1)))
+        if at is None:
+            return match.group(0)
+        cell, line = at
+        return f"{code.name} 셀 {cell}, {line}번째 줄 / cell {cell}, line {line}"
+
+    return pattern.sub(replace, text)
