@@ -131,10 +131,15 @@ def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> r
     the time grading took inside the process (``duration_s``)."""
     report = work / f"report-{label}.json"
 
-    def score(_: rivals.Timed) -> tuple[float, float, dict[str, float]]:
+    def score(run: rivals.Timed) -> tuple[float, float, dict[str, float]]:
         data = json.loads(report.read_text(encoding="utf-8"))
-        return float(data["score"]), float(data["max_score"]), \
-            {"grading_in_process_s": float(data["duration_s"])}
+        figures = {"grading_in_process_s": float(data["duration_s"])}
+        timing = data.get("timing") or {}
+        if timing:  # the report's breakdown; the overhead is everything else of the wall time
+            student, ref = float(timing["student_calls_s"]), float(timing["reference_calls_s"])
+            figures |= {"student_calls_s": student, "reference_calls_s": ref,
+                        "grader_overhead_s": run.wall_s - student - ref}
+        return float(data["score"]), float(data["max_score"]), figures
 
     command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
                              "--isolation", isolation, "--format", "json", "--output", report)
@@ -388,6 +393,10 @@ def print_report(out: dict[str, Any]) -> None:
     print(f"grader check lec04 reference          {fmt(lec04['wall_s'])}  "
           f"score {lec04['score']:g}/{lec04['max_score']:g}")
     print(f"  of which grading (report duration)  {fmt(lec04['grading_in_process_s'])}")
+    if "student_calls_s" in lec04:
+        print(f"  in student calls (worker trips)     {fmt(lec04['student_calls_s'])}")
+        print(f"  in reference calls (trusted)        {fmt(lec04['reference_calls_s'])}")
+        print(f"  grader's own overhead (wall − both) {fmt(lec04['grader_overhead_s'])}")
     print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
           f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
     print(f"grader check activations              {fmt(act['wall_s'])}  "
