@@ -241,7 +241,8 @@ def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
 def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
     """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
     central differences of the reference's loss over every parameter, all 2·1,015 perturbed
-    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``.
+    points handed to ``gradcheck.central_difference`` in one batch and evaluated, as the suite
+    does, by one reference forward pass over the stacked parameters; then ``assert_gradient``.
     Split into the worker call and the differences; beside it, the same check differencing the
     student's own ``forward`` in one batched worker call (2,030 points in one message)."""
     ref = _load_reference("backprop")
@@ -258,7 +259,13 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
         return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
 
     def reference_losses(thetas: Sequence[np.ndarray]) -> list[float]:
-        return [ref.loss(ref.forward(unflatten(t), X)[0], y) for t in thetas]
+        # As the suite does: every point in one forward pass over stacked parameters.
+        count = len(thetas)
+        parts = np.split(np.stack(thetas), np.cumsum(sizes)[:-1], axis=1)
+        stacked = {k: p.reshape((count, *params[k].shape) if params[k].ndim == 2
+                                else (count, 1, *params[k].shape))
+                   for k, p in zip(keys, parts, strict=True)}
+        return [ref.loss(out, y) for out in ref.forward(stacked, X)[0]]
 
     session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
     try:
