@@ -265,7 +265,7 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
         stacked = {k: p.reshape((count, *params[k].shape) if params[k].ndim == 2
                                 else (count, 1, *params[k].shape))
                    for k, p in zip(keys, parts, strict=True)}
-        return [ref.loss(out, y) for out in ref.forward(stacked, X)[0]]
+        return list(0.5 * ((ref.forward(stacked, X)[0] - y) ** 2).sum(axis=(1, 2)))
 
     session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
     try:
