@@ -142,7 +142,8 @@ def _run_pytest(run: plugin.GradingRun, suites: Path) -> tuple[int, str]:
     # capture, unraisableexception's forced garbage collections); fixtures, marks, skips and
     # warnings stay.
     for unused in ("doctest", "junitxml", "pastebin", "setuponly", "setupplan", "stepwise",
-                   "faulthandler", "logging", "unraisableexception", "threadexception"):
+                   "faulthandler", "logging", "unraisableexception", "threadexception",
+                   "debugging"):
         args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env():
         plugin.ACTIVE_RUN = run
