@@ -98,7 +98,18 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+_KEYS: dict[str, bytes] = {}  # speed: the encoded form of short strings seen before (dict keys)
+
+
 def _text(tag: bytes, text: str) -> bytes:
+    if not tag and len(text) <= 32:
+        cached = _KEYS.get(text)
+        if cached is None:
+            data = text.encode("utf-8", "surrogatepass")
+            cached = _U32.pack(len(data)) + data
+            if len(_KEYS) < 4096:
+                _KEYS[text] = cached
+        return cached
     data = text.encode("utf-8", "surrogatepass")
     return tag + _U32.pack(len(data)) + data
 
@@ -116,7 +127,8 @@ def _encode(value: Any, parts: list[bytes], depth: int) -> None:
         parts.append(_TAG_FLOAT.pack(b"f", value))
         return
     if t is str:
-        parts.append(_text(b"s", value))
+        parts.append(b"s")
+        parts.append(_text(b"", value))
         return
     if t is bool:
         parts.append(b"T" if value else b"F")
