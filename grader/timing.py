@@ -50,6 +50,9 @@ class TimedModule(ModuleType):
 
     def __init__(self, module: ModuleType, stopwatch: Stopwatch) -> None:
         super().__init__(module.__name__, module.__doc__)
+        for key in ("__file__", "__spec__", "__loader__", "__package__"):  # as the module says
+            if hasattr(module, key):
+                self.__dict__[key] = getattr(module, key)
         self.__dict__["_timed_module"] = module
         self.__dict__["_timed_stopwatch"] = stopwatch
         self.__dict__["_timed_cache"] = {}

@@ -26,6 +26,7 @@ def test_reference_functions_are_timed_once_even_when_nested() -> None:
     watch = timing.Stopwatch()
     ref = timing.TimedModule(_module(), watch)
     assert isinstance(ref, types.ModuleType) and ref.__name__ == "ref"
+    assert ref.__spec__ is None and ref.__package__ is None  # taken from the module itself
     assert ref.LIMIT == 3 and isinstance(ref.Box, type)  # a class is handed out, not wrapped
     start = time.perf_counter()
     assert ref.outer(0.02) == 0.04  # inner() is called through the module's globals
