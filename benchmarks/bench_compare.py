@@ -131,10 +131,15 @@ def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> r
     the time grading took inside the process (``duration_s``)."""
     report = work / f"report-{label}.json"
 
-    def score(_: rivals.Timed) -> tuple[float, float, dict[str, float]]:
+    def score(run: rivals.Timed) -> tuple[float, float, dict[str, float]]:
         data = json.loads(report.read_text(encoding="utf-8"))
-        return float(data["score"]), float(data["max_score"]), \
-            {"grading_in_process_s": float(data["duration_s"])}
+        figures = {"grading_in_process_s": float(data["duration_s"])}
+        timing = data.get("timing") or {}
+        if timing:  # the report's breakdown; the overhead is everything else of the wall time
+            student, ref = float(timing["student_calls_s"]), float(timing["reference_calls_s"])
+            figures |= {"student_calls_s": student, "reference_calls_s": ref,
+                        "grader_overhead_s": run.wall_s - student - ref}
+        return float(data["score"]), float(data["max_score"]), figures
 
     command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
                              "--isolation", isolation, "--format", "json", "--output", report)
@@ -236,7 +241,8 @@ def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
 def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
     """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
     central differences of the reference's loss over every parameter, all 2·1,015 perturbed
-    points handed to ``gradcheck.central_difference`` in one batch, then ``assert_gradient``.
+    points handed to ``gradcheck.central_difference`` in one batch and evaluated, as the suite
+    does, by one reference forward pass over the stacked parameters; then ``assert_gradient``.
     Split into the worker call and the differences; beside it, the same check differencing the
     student's own ``forward`` in one batched worker call (2,030 points in one message)."""
     ref = _load_reference("backprop")
@@ -253,7 +259,13 @@ def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
         return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
 
     def reference_losses(thetas: Sequence[np.ndarray]) -> list[float]:
-        return [ref.loss(ref.forward(unflatten(t), X)[0], y) for t in thetas]
+        # As the suite does: every point in one forward pass over stacked parameters.
+        count = len(thetas)
+        parts = np.split(np.stack(thetas), np.cumsum(sizes)[:-1], axis=1)
+        stacked = {k: p.reshape((count, *params[k].shape) if params[k].ndim == 2
+                                else (count, 1, *params[k].shape))
+                   for k, p in zip(keys, parts, strict=True)}
+        return list(0.5 * ((ref.forward(stacked, X)[0] - y) ** 2).sum(axis=(1, 2)))
 
     session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
     try:
@@ -388,6 +400,10 @@ def print_report(out: dict[str, Any]) -> None:
     print(f"grader check lec04 reference          {fmt(lec04['wall_s'])}  "
           f"score {lec04['score']:g}/{lec04['max_score']:g}")
     print(f"  of which grading (report duration)  {fmt(lec04['grading_in_process_s'])}")
+    if "student_calls_s" in lec04:
+        print(f"  in student calls (worker trips)     {fmt(lec04['student_calls_s'])}")
+        print(f"  in reference calls (trusted)        {fmt(lec04['reference_calls_s'])}")
+        print(f"  grader's own overhead (wall − both) {fmt(lec04['grader_overhead_s'])}")
     print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
           f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
     print(f"grader check activations              {fmt(act['wall_s'])}  "

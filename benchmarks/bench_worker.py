@@ -35,6 +35,8 @@ def activations_course(dest: Path) -> Path:
     data = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
     exercises = data["assignments"]["lec04"]["exercises"]
     data["assignments"]["lec04"]["exercises"] = {"activations": exercises["activations"]}
+    if "total" in data["assignments"]["lec04"]:  # the points of what is left must add up to it
+        data["assignments"]["lec04"]["total"] = sum(exercises["activations"].values())
     (dest / "course.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     for side in ("exercises", "solutions"):
         (dest / side / "lec04" / "tests").mkdir(parents=True)

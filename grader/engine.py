@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import plugin, sandbox, scoring, scratch
+from grader import plugin, sandbox, scoring, scratch, timing
 from grader.course import Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
@@ -138,6 +138,13 @@ def _run_pytest(run: plugin.GradingRun, suites: Path) -> tuple[int, str]:
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
             "--import-mode=importlib", "-q", "--tb=no"]
+    # speed: builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
+    # capture, unraisableexception's forced garbage collections); fixtures, marks, skips and
+    # warnings stay.
+    for unused in ("doctest", "junitxml", "pastebin", "setuponly", "setupplan", "stepwise",
+                   "faulthandler", "logging", "unraisableexception", "threadexception",
+                   "debugging"):
+        args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env():
         plugin.ACTIVE_RUN = run
         plugin._set_tolerance(run.course)
@@ -213,9 +220,12 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     if session.seccomp is False:
         notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
                      "child processes and the network are only limited by rlimits")
+    duration = time.monotonic() - start
     return Result(
         assignment=a.name, score=score, max_score=max_score, seed=seed,
-        isolation=session.used_isolation, duration_s=round(time.monotonic() - start, 3),
+        isolation=session.used_isolation, duration_s=round(duration, 3),
         grader_version=grader.__version__, functions=functions, notes=notes,
         limits=dict(course.limits.__dict__), modules=list(a.modules),
-        refused=list(staged.refused))
+        refused=list(staged.refused),
+        # speed: where the time went (student calls, reference calls, the grader's own work)
+        timing=timing.breakdown(duration, session.spent_s, run.reference.stopwatch.seconds))

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from grader import timing
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.proxy import Student, StudentSession
@@ -39,6 +40,7 @@ class ReferenceModules:
     def __init__(self, folder: Path, assignment: str) -> None:
         self._folder, self._assignment = folder, assignment
         self._loaded: dict[str, ModuleType] = {}
+        self.stopwatch = timing.Stopwatch()  # speed: the report's timing.reference_calls_s
 
     def __getattr__(self, module: str) -> ModuleType:
         if module.startswith("_"):
@@ -55,7 +57,7 @@ class ReferenceModules:
             assert spec is not None and spec.loader is not None
             mod = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(mod)
-            self._loaded[module] = mod
+            self._loaded[module] = timing.TimedModule(mod, self.stopwatch)  # speed: timed calls
         return self._loaded[module]
 
 

@@ -90,6 +90,9 @@ class Result:
     # The modules whose functions were graded (one, when a single module file was checked).
     modules: list[str] = field(default_factory=list)
     refused: list[RefusedFile] = field(default_factory=list)  # files not read, each with a reason
+    # Seconds of duration_s in student calls, in reference calls and the grader's own
+    # (``grader.timing.breakdown``); empty when not measured.
+    timing: dict[str, float] = field(default_factory=dict)
     submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
 
     def function(self, name: str) -> FunctionResult:

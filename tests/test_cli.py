@@ -45,6 +45,9 @@ def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
     assert {"score", "max_score", "assignment", "seed", "isolation", "duration_s",
             "grader_version", "functions"} <= set(report)
     assert report["seed"] == 7 and report["assignment"] == "a1" and report["max_score"] == 5
+    timing = report["timing"]  # where duration_s went: student, reference, the grader's own
+    assert set(timing) == {"student_calls_s", "reference_calls_s", "grader_s"}
+    assert timing["student_calls_s"] > 0 and sum(timing.values()) <= report["duration_s"] + 0.01
     assert report["limits"]["call_timeout_s"] == 3 and report["limits"]["memory_mb"] == 1024
     add, scale = report["functions"]
     assert add["name"] == "calc.add" and add["status"] == "failed" and add["score"] == 0
@@ -86,6 +89,7 @@ def test_same_seed_same_report_apart_from_timings(tiny_course, tmp_path):
                      "--seed", str(seed), "--isolation", "process")
         data = json.loads(result.stdout)
         data.pop("duration_s")
+        data.pop("timing")  # seconds: differ from run to run
         for f in data["functions"]:  # timings differ from run to run
             for t in f["tests"]:
                 t.pop("duration_s")

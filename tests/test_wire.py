@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import struct
 
 import numpy as np
@@ -81,35 +80,52 @@ def test_object_arrays_and_non_string_keys_are_unsupported():
     assert isinstance(out[1], wire.Unsupported)
 
 
-def _message(tree, buffers=()):
-    header = json.dumps([tree, [len(b) for b in buffers]]).encode()
-    return struct.pack("<I", len(header)) + header + b"".join(buffers)
+def _array(code: int, shape: tuple[int, ...], data: bytes) -> bytes:
+    """An array node by hand: tag, dtype code, ndim, shape, raw bytes."""
+    return b"a" + bytes((code, len(shape))) + struct.pack(f"<{len(shape)}Q", *shape) + data
 
 
-@pytest.mark.parametrize("tree,buffers", [
-    (["A", 0, "|O", [1]], [b"x" * 8]),              # object dtype
-    (["A", 0, "<f8", [2]], [b"x" * 8]),             # size does not match
-    (["A", 3, "<f8", [1]], [b"x" * 8]),             # bad buffer index
-    (["X", 1], []),                                 # unknown tag
-    (["D", [[1, 2]]], []),                          # non-string key
-    ({"a": 1}, []),                                 # bare JSON object
-    (["A", 0, "<f8", [-1]], [b""]),                 # negative shape
+F8 = 11  # float64's code on the wire
+
+
+@pytest.mark.parametrize("message", [
+    _array(14, (1,), b"x" * 8),                       # a dtype code past the allowed ones
+    _array(F8, (2,), b"x" * 8),                       # size does not match (short)
+    _array(F8, (1,), b"x" * 16),                      # size does not match (trailing bytes)
+    _array(F8, (1 << 62, 1 << 62), b"x" * 8),         # a forged huge shape: no allocation
+    b"X",                                             # unknown tag
+    b"d" + struct.pack("<I", 1) + b"i" + struct.pack("<q", 1),  # a non-string key
+    b"{\"a\": 1}",                                    # JSON is not a message
+    b"s" + struct.pack("<I", 10) + b"abc",            # a string longer than the message
+    b"s" + struct.pack("<I", 2) + b"\xff\xfe",        # not UTF-8
+    b"l" + struct.pack("<I", 1 << 31),                # a count far past the message
+    b"I" + struct.pack("<I", 3) + b"1e5",             # a big int that is not digits
+    b"n" + bytes((F8,)) + b"x" * 4,                   # a scalar shorter than its dtype
 ])
-def test_malformed_messages_raise_wire_error(tree, buffers):
+def test_malformed_messages_raise_wire_error(message):
     with pytest.raises(wire.WireError):
-        wire.decode(_message(tree, buffers))
+        wire.decode(message)
 
 
 def test_truncated_and_garbage_messages_raise_wire_error():
-    good = wire.encode(np.zeros(4))
-    for bad in (good[:-1], good + b"x", b"\xff\xff", b"", b"\x05\x00\x00\x00{{{{{"):
+    good = wire.encode({"op": "call", "args": [np.zeros(4), 1.5, "x"], "n": 7})
+    for cut in range(len(good)):
+        with pytest.raises(wire.WireError):
+            wire.decode(good[:cut])
+    for bad in (good + b"x", b"\xff\xff", b"", b"\x05\x00\x00\x00{{{{{"):
         with pytest.raises(wire.WireError):
             wire.decode(bad)
 
 
 def test_deep_nesting_is_refused_not_a_recursion_crash():
-    tree: list = ["L", []]
-    for _ in range(100):
-        tree = ["L", [tree]]
+    message = b"l" + struct.pack("<I", 1)
     with pytest.raises(wire.WireError):
-        wire.decode(_message(tree))
+        wire.decode(message * 100 + b"N")
+    with pytest.raises(wire.WireError):
+        wire.decode(message * 100_000 + b"N")
+
+
+def test_large_ints_and_odd_strings_roundtrip():
+    values = [2**63 - 1, -(2**63), 2**200, -(2**999), "\ud800 lone surrogate", "", []]
+    assert roundtrip(values) == values
+    assert isinstance(roundtrip(2**1000), wire.Unsupported)

@@ -2,28 +2,33 @@
 
 신뢰 프로세스와 학생 작업자 사이의 전송 형식 — 순수 데이터만 오간다.
 
-A message is a JSON header followed by raw array buffers. Values are encoded as a tree:
-JSON scalars (None, bool, int, float incl. NaN/inf, str) stand for themselves; containers and
-arrays are tagged lists:
+A message is one tree of tagged values in a compact binary form (little-endian; ``u32`` is a
+4-byte length or count). Each node is a one-byte tag and its payload:
 
-    ["T", [items]]                tuple
-    ["L", [items]]                list
-    ["D", [[key, value], ...]]    dict with str keys
-    ["A", index, dtype, shape]    ndarray whose bytes are buffer ``index``
-    ["N", dtype, index]           NumPy scalar (bytes in buffer ``index``)
-    ["U", type_name, text]        something the wire cannot carry
+    N / T / F                      None / True / False
+    i int64 | I u32 digits         int (an int beyond 64 bits as its decimal digits)
+    f float64                      float, NaN and inf included
+    s u32 utf-8                    str
+    t u32 nodes | l u32 nodes      tuple | list
+    d u32 (u32 utf-8 key, node)*   dict with str keys
+    a dtype ndim shape raw         ndarray: dtype code (1 byte), ndim (1 byte), ndim × u64, then
+                                   exactly size × itemsize bytes
+    n dtype raw                    NumPy scalar
+    u str str                      something the wire cannot carry (type name, text)
+
+A binary header instead of JSON: on the hot path (one small call) every node costs one
+``struct`` operation on each side instead of a JSON text plus a tree walk.
 
 Decoding never unpickles or evaluates anything: it only builds plain types, checks every tag,
-dtype, shape and size, and raises ``WireError`` on anything else. Objects with a lying ``__eq__``
-or ``__array__`` never cross: a subclass of ndarray or float is sent as its raw data, anything
-else arrives as ``Unsupported``.
+dtype, shape, length and size against what is left of the message, and raises ``WireError`` on
+anything else. Objects with a lying ``__eq__`` or ``__array__`` never cross: a subclass of
+ndarray or float is sent as its raw data, anything else arrives as ``Unsupported``.
 
 This module runs inside the sandbox too: it imports only the standard library and NumPy.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from dataclasses import dataclass
@@ -33,16 +38,24 @@ import numpy as np
 
 MAX_DEPTH = 32
 MAX_ITEMS = 1_000_000
-# dtypes that can cross; object, void, string and datetime arrays cannot.
-ALLOWED_DTYPES = frozenset(
-    np.dtype(t).str
-    for t in (
-        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "float16", "float32", "float64", "complex64", "complex128",
-    )
-)
-_HEADER = struct.Struct("<I")
-_BUFLEN = struct.Struct("<Q")
+MAX_NDIM = 64
+# dtypes that can cross; object, void, string and datetime arrays cannot. On the wire each is
+# one byte: its index here (little-endian).
+_DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                "float16", "float32", "float64", "complex64", "complex128")
+ALLOWED_DTYPES = frozenset(np.dtype(t).str for t in _DTYPE_NAMES)
+_WIRE_DTYPES = tuple(np.dtype(t).newbyteorder("<") for t in _DTYPE_NAMES)
+_NATIVE_DTYPES = tuple(d.newbyteorder("=") for d in _WIRE_DTYPES)
+_CODES = {d.str: i for i, d in enumerate(_WIRE_DTYPES)}
+
+_U32 = struct.Struct("<I")
+_U64 = struct.Struct("<Q")
+_TAG_INT = struct.Struct("<cq")
+_TAG_FLOAT = struct.Struct("<cd")
+_TAG_COUNT = struct.Struct("<cI")
+_INT64 = struct.Struct("<q")
+_FLOAT = struct.Struct("<d")
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 class WireError(ValueError):
@@ -61,34 +74,20 @@ class Unsupported:
 
 
 def encode(value: Any) -> bytes:
-    """Encode ``value`` into one message (header + buffers)."""
-    buffers: list[bytes] = []
-    tree = _encode(value, buffers, 0)
-    header = json.dumps([tree, [len(b) for b in buffers]], allow_nan=True).encode()
-    return b"".join([_HEADER.pack(len(header)), header, *buffers])
+    """Encode ``value`` into one message."""
+    parts: list[bytes] = []
+    _encode(value, parts, 0)
+    return b"".join(parts)
 
 
 def decode(message: bytes) -> Any:
     """Decode a message from an untrusted peer into plain data, or raise ``WireError``."""
     try:
-        (hlen,) = _HEADER.unpack_from(message, 0)
-        header = json.loads(message[_HEADER.size:_HEADER.size + hlen].decode())
-        tree, lengths = header
-        if not isinstance(lengths, list) or not all(
-            type(n) is int and n >= 0 for n in lengths
-        ):
-            raise WireError("bad buffer table")
-        buffers: list[memoryview] = []
-        view = memoryview(message)
-        pos = _HEADER.size + hlen
-        for n in lengths:
-            if pos + n > len(message):
-                raise WireError("truncated buffer")
-            buffers.append(view[pos:pos + n])
-            pos += n
-        if pos != len(message):
+        view = memoryview(message).cast("B")
+        value, pos = _Decoder(view).node(0, 0)
+        if pos != len(view):
             raise WireError("trailing bytes")
-        return _decode(tree, buffers, 0, [0])
+        return value
     except WireError:
         raise
     except (ValueError, TypeError, IndexError, KeyError, struct.error, RecursionError) as exc:
@@ -99,42 +98,97 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _encode(value: Any, buffers: list[bytes], depth: int) -> Any:
+_KEYS: dict[str, bytes] = {}  # speed: the encoded form of short strings seen before (dict keys)
+
+
+def _text(tag: bytes, text: str) -> bytes:
+    if not tag and len(text) <= 32:
+        cached = _KEYS.get(text)
+        if cached is None:
+            data = text.encode("utf-8", "surrogatepass")
+            cached = _U32.pack(len(data)) + data
+            if len(_KEYS) < 4096:
+                _KEYS[text] = cached
+        return cached
+    data = text.encode("utf-8", "surrogatepass")
+    return tag + _U32.pack(len(data)) + data
+
+
+def _unsupported(parts: list[bytes], type_name: str, text: str) -> None:
+    parts.append(b"u")
+    parts.append(_text(b"", type_name))
+    parts.append(_text(b"", text))
+
+
+def _encode(value: Any, parts: list[bytes], depth: int) -> None:
     # Exact types first (the common case, and a subclass is never taken for its base here).
     t = type(value)
-    if t is float or t is str or t is bool or value is None:
-        return value
+    if t is float:
+        parts.append(_TAG_FLOAT.pack(b"f", value))
+        return
+    if t is str:
+        parts.append(b"s")
+        parts.append(_text(b"", value))
+        return
+    if t is bool:
+        parts.append(b"T" if value else b"F")
+        return
+    if value is None:
+        parts.append(b"N")
+        return
     if t is int:
-        return value if abs(value) < 1 << 1000 else ["U", "int", "integer too large"]
+        if _INT64_MIN <= value <= _INT64_MAX:
+            parts.append(_TAG_INT.pack(b"i", value))
+        elif abs(value) < 1 << 1000:
+            parts.append(_text(b"I", str(value)))
+        else:
+            _unsupported(parts, "int", "integer too large")
+        return
     if depth > MAX_DEPTH:
-        return ["U", "nested", "too deeply nested"]
+        _unsupported(parts, "nested", "too deeply nested")
+        return
     if t is dict:
         if not all(type(k) is str for k in value):
-            return ["U", "dict", "dict with non-string keys"]
-        return ["D", [[k, _encode(v, buffers, depth + 1)] for k, v in value.items()]]
+            _unsupported(parts, "dict", "dict with non-string keys")
+            return
+        parts.append(_TAG_COUNT.pack(b"d", len(value)))
+        for k, v in value.items():
+            parts.append(_text(b"", k))
+            _encode(v, parts, depth + 1)
+        return
     if t is list or t is tuple:
-        return ["L" if t is list else "T", [_encode(v, buffers, depth + 1) for v in value]]
+        parts.append(_TAG_COUNT.pack(b"l" if t is list else b"t", len(value)))
+        for v in value:
+            _encode(v, parts, depth + 1)
+        return
     if isinstance(value, np.ndarray):
         arr = np.asarray(value, order="C")  # keeps 0-d arrays 0-d, unlike ascontiguousarray
         dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
-        if dtype.str not in ALLOWED_DTYPES:
-            return ["U", f"ndarray[{value.dtype}]", f"array of dtype {value.dtype}"]
-        buffers.append(np.asarray(arr, dtype=dtype).tobytes())
-        return ["A", len(buffers) - 1, dtype.str, list(arr.shape)]
+        code = _CODES.get(dtype.newbyteorder("<").str) if dtype.str in ALLOWED_DTYPES else None
+        if code is None or arr.ndim > MAX_NDIM:
+            _unsupported(parts, f"ndarray[{value.dtype}]", f"array of dtype {value.dtype}")
+            return
+        parts.append(b"a" + bytes((code, arr.ndim)) + b"".join(_U64.pack(n) for n in arr.shape))
+        parts.append(np.asarray(arr, dtype=_WIRE_DTYPES[code]).tobytes())
+        return
     if isinstance(value, np.generic):
-        dtype = value.dtype
-        if dtype.str not in ALLOWED_DTYPES:
-            return ["U", _type_name(value), "NumPy scalar of an unsupported dtype"]
-        buffers.append(np.asarray(value, dtype=dtype).tobytes())
-        return ["N", dtype.str, len(buffers) - 1]
+        code = _CODES.get(value.dtype.newbyteorder("<").str) \
+            if value.dtype.str in ALLOWED_DTYPES else None
+        if code is None:
+            _unsupported(parts, _type_name(value), "NumPy scalar of an unsupported dtype")
+            return
+        parts.append(b"n" + bytes((code,)))
+        parts.append(np.asarray(value, dtype=_WIRE_DTYPES[code]).tobytes())
+        return
     # Subclasses of plain types (a lying float, str ...) are sent as their plain value.
     if isinstance(value, bool | str):
-        return bool(value) if isinstance(value, bool) else str.__str__(value)
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    return ["U", _type_name(value), _safe_repr(value)]
+        _encode(bool(value) if isinstance(value, bool) else str.__str__(value), parts, depth)
+    elif isinstance(value, int):
+        _encode(int.__int__(value), parts, depth)
+    elif isinstance(value, float):
+        _encode(float.__float__(value), parts, depth)
+    else:
+        _unsupported(parts, _type_name(value), _safe_repr(value))
 
 
 def _safe_repr(value: Any) -> str:
@@ -145,60 +199,97 @@ def _safe_repr(value: Any) -> str:
     return text[:200]
 
 
-def _decode(node: Any, buffers: list[memoryview], depth: int, count: list[int]) -> Any:
-    t = type(node)
-    if t is not list:
-        if t is float or t is str or t is int or t is bool or node is None:
-            return node
-        raise WireError(f"unexpected node {t.__name__}")
-    count[0] += 1
-    if depth > MAX_DEPTH + 1 or count[0] > MAX_ITEMS:
-        raise WireError("message too deeply nested or too large")
-    if not node or type(node[0]) is not str:
-        raise WireError("a container node without a tag")
-    tag = node[0]
-    if tag in ("T", "L") and len(node) == 2 and type(node[1]) is list:
-        items = [_decode(v, buffers, depth + 1, count) for v in node[1]]
-        return tuple(items) if tag == "T" else items
-    if tag == "D" and len(node) == 2 and type(node[1]) is list:
-        out: dict[str, Any] = {}
-        for pair in node[1]:
-            if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
-                raise WireError("bad dict entry")
-            out[pair[0]] = _decode(pair[1], buffers, depth + 1, count)
-        return out
-    if tag == "A" and len(node) == 4:
-        _, index, dtype_str, shape = node
-        dtype = _dtype(dtype_str)
-        if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
-            raise WireError("bad shape")
-        buf = _buffer(buffers, index)
-        size = math.prod(shape)
-        if size * dtype.itemsize != len(buf):
-            raise WireError("array size does not match its buffer")
-        return np.frombuffer(buf, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
-    if tag == "N" and len(node) == 3:
-        dtype = _dtype(node[1])
-        buf = _buffer(buffers, node[2])
-        if len(buf) != dtype.itemsize:
-            raise WireError("scalar size does not match its dtype")
-        return np.frombuffer(buf, dtype=dtype)[0].astype(dtype.newbyteorder("="))
-    if tag == "U" and len(node) == 3 and type(node[1]) is str and type(node[2]) is str:
-        return Unsupported(node[1][:100], node[2][:200])
-    raise WireError(f"unknown tag {tag!r}")
+_NATIVE = tuple(d == n for d, n in zip(_WIRE_DTYPES, _NATIVE_DTYPES, strict=True))
+_SHAPES = tuple(struct.Struct(f"<{n}Q") for n in range(MAX_NDIM + 1))
 
 
-_DTYPES = {text: np.dtype(text) for text in ALLOWED_DTYPES}
+class _Decoder:
+    """Reads one message. Reads past the end raise (struct.error, IndexError, ValueError from
+    NumPy) and become ``WireError``; a length is checked against what is left before use."""
 
+    def __init__(self, view: memoryview) -> None:
+        self.view = view
+        self.end = len(view)
+        self.items = 0
 
-def _dtype(text: Any) -> np.dtype:
-    dtype = _DTYPES.get(text) if type(text) is str else None
-    if dtype is None:
-        raise WireError(f"dtype {text!r} is not allowed")
-    return dtype
+    def text(self, pos: int) -> tuple[str, int]:
+        (n,) = _U32.unpack_from(self.view, pos)
+        pos += 4
+        end = pos + n
+        if end > self.end:
+            raise WireError("truncated message")
+        return str(self.view[pos:end], "utf-8", "surrogatepass"), end
 
-
-def _buffer(buffers: list[memoryview], index: Any) -> memoryview:
-    if type(index) is not int or not 0 <= index < len(buffers):
-        raise WireError("bad buffer index")
-    return buffers[index]
+    def node(self, pos: int, depth: int) -> tuple[Any, int]:
+        view = self.view
+        tag = view[pos]
+        pos += 1
+        if tag == 0x66:  # f
+            return _FLOAT.unpack_from(view, pos)[0], pos + 8
+        if tag == 0x69:  # i
+            return _INT64.unpack_from(view, pos)[0], pos + 8
+        if tag == 0x73:  # s
+            return self.text(pos)
+        if tag == 0x4E:  # N
+            return None, pos
+        if tag == 0x54:  # T
+            return True, pos
+        if tag == 0x46:  # F
+            return False, pos
+        self.items += 1
+        if depth > MAX_DEPTH or self.items > MAX_ITEMS:
+            raise WireError("message too deeply nested or too large")
+        if tag == 0x64:  # d
+            (count,) = _U32.unpack_from(view, pos)
+            pos += 4
+            out: dict[str, Any] = {}
+            read_text, node = self.text, self.node
+            for _ in range(count):
+                key, pos = read_text(pos)
+                out[key], pos = node(pos, depth + 1)
+            return out, pos
+        if tag == 0x6C or tag == 0x74:  # l, t
+            (count,) = _U32.unpack_from(view, pos)
+            pos += 4
+            if count > self.end - pos:  # every item takes at least one byte
+                raise WireError("truncated message")
+            items = []
+            node = self.node
+            for _ in range(count):
+                item, pos = node(pos, depth + 1)
+                items.append(item)
+            return (items if tag == 0x6C else tuple(items)), pos
+        if tag == 0x61:  # a
+            code, ndim = view[pos], view[pos + 1]
+            if code >= len(_WIRE_DTYPES) or ndim > MAX_NDIM:
+                raise WireError("bad array header")
+            shape = _SHAPES[ndim].unpack_from(view, pos + 2)
+            pos += 2 + 8 * ndim
+            dtype = _WIRE_DTYPES[code]
+            size = math.prod(shape)
+            end = pos + size * dtype.itemsize
+            if end > self.end:
+                raise WireError("array size does not match its buffer")
+            arr = np.frombuffer(view, dtype=dtype, count=size, offset=pos).reshape(shape)
+            # A copy either way: owned and writable, in the native byte order.
+            return (arr.copy() if _NATIVE[code] else arr.astype(_NATIVE_DTYPES[code])), end
+        if tag == 0x6E:  # n
+            code = view[pos]
+            if code >= len(_WIRE_DTYPES):
+                raise WireError("bad scalar dtype")
+            dtype = _WIRE_DTYPES[code]
+            end = pos + 1 + dtype.itemsize
+            if end > self.end:
+                raise WireError("scalar size does not match its dtype")
+            value = np.frombuffer(view, dtype=dtype, count=1, offset=pos + 1)[0]
+            return value.astype(_NATIVE_DTYPES[code]), end
+        if tag == 0x49:  # I
+            digits, end = self.text(pos)
+            if len(digits) > 310 or not digits.lstrip("-").isdigit():
+                raise WireError("bad integer")
+            return int(digits), end
+        if tag == 0x75:  # u
+            type_name, pos = self.text(pos)
+            detail, pos = self.text(pos)
+            return Unsupported(type_name[:100], detail[:200]), pos
+        raise WireError(f"unknown tag {tag!r}")

@@ -33,14 +33,18 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
 
 
-def _error(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, hidden: str) -> float:
-    """E = ½ Σ (y_out − y)² of a network of any depth (hidden layers: sigmoid or relu)."""
+def _errors(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, hidden: str) -> np.ndarray:
+    """E = ½ Σ (y_out − y)² of a network of any depth (hidden layers: sigmoid or relu).
+
+    A parameter may hold a stack of P values along a new first axis (``W`` of shape
+    ``(P, n_in, n_out)``, ``b`` of shape ``(P, 1, n_out)``): then E of each, shape ``(P,)``.
+    """
     n_layers = len(params) // 2
     A = X
     for layer in range(1, n_layers + 1):
         Z = A @ params[f"W{layer}"] + params[f"b{layer}"]
         A = np.maximum(Z, 0.0) if hidden == "relu" and layer < n_layers else _sigmoid(Z)
-    return float(0.5 * np.sum((A - y) ** 2))
+    return 0.5 * ((A - y) ** 2).sum(axis=(-2, -1))
 
 
 def _finite_difference_gradients(
@@ -51,7 +55,11 @@ def _finite_difference_gradients(
     for key, value in params.items():
 
         def e_at(points: list[np.ndarray], key: str = key) -> list[float]:
-            return [_error({**params, key: p}, X, y, hidden) for p in points]
+            # Every point in one pass: the perturbed parameter stacked along a new first axis.
+            stacked = np.stack(points)
+            if stacked.ndim == 2:  # biases: (P, n_out) -> (P, 1, n_out), one row per point
+                stacked = stacked[:, None, :]
+            return list(_errors({**params, key: stacked}, X, y, hidden))
 
         grads[key] = gradcheck.central_difference(e_at, value)
     return grads

@@ -91,11 +91,19 @@ def _numerical_gradient(
         return {k: part.reshape(shape) for k, part, shape in zip(keys, parts, shapes, strict=True)}
 
     def f_batch(thetas: Sequence[np.ndarray]) -> list[float]:
+        # Every point in ONE reference forward pass: it broadcasts over a leading axis of
+        # stacked parameters (W: (P, n_in, n_out), b: (P, 1, n_out)), so 2·size points cost
+        # about one pass instead of 2·size of them. E = ½ Σ (y_out − y)² per point, as the
+        # contract defines it (the reference's loss sums over every point at once).
         bp = reference.backprop
-        return [
-            bp.loss(bp.forward(unflatten(t), X, hidden_activation=hidden_activation)[0], y)
-            for t in thetas
-        ]
+        count = len(thetas)
+        parts = np.split(np.stack(thetas), np.cumsum(sizes)[:-1], axis=1)
+        stacked = {
+            k: part.reshape((count, *shape) if len(shape) == 2 else (count, 1, *shape))
+            for k, part, shape in zip(keys, parts, shapes, strict=True)
+        }
+        y_out, _ = bp.forward(stacked, X, hidden_activation=hidden_activation)
+        return list(0.5 * ((y_out - y) ** 2).sum(axis=(1, 2)))
 
     theta0 = np.concatenate([params[k].ravel() for k in keys])
     return unflatten(gradcheck.central_difference(f_batch, theta0))
@@ -366,25 +374,57 @@ def _assert_xor_shapes(got: Any, hidden_units: int, name: str) -> None:
             )
 
 
-@pytest.mark.grades("backprop.train_xor", weight=1)
-@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
-def test_train_xor_learns_xor(student: Any, reference: Any, seed: int) -> None:
-    """기본 설정(시그모이드)으로 학습한 신경망이 XOR 을 맞힌다 (출력을 반올림하면 정답).
+# Seeds whose training with the defaults was checked to solve XOR with the reference (every one
+# of 0..119 does, each output within 0.052 of its target); the accuracy test draws one per run.
+XOR_SEEDS = 120
+# After the default 5000 epochs every output is this close to its target (rounding needs 0.5).
+# Trained for 1000 epochs (or with lr=0.1), 33 of 40 seeds miss it, where rounding lets 38 of 40
+# pass: one seed with this margin catches a wrong default far more often than five seeds rounded.
+XOR_MARGIN = 0.1
 
-    With the defaults (sigmoid hidden layer) the trained network solves XOR: its outputs round
-    to the targets [0, 1, 1, 0]. Only sigmoid is graded (with ReLU some seeds do not converge).
+
+@pytest.mark.grades("backprop.train_xor", weight=4)
+def test_train_xor_learns_xor(student: Any, reference: Any, rng: np.random.Generator) -> None:
+    """기본 설정(시그모이드)으로 학습한 신경망이 XOR 을 맞힌다: 출력이 정답에서 0.1 이내.
+
+    With the defaults (sigmoid hidden layer) the trained network solves XOR: every output is
+    within 0.1 of its target [0, 1, 1, 0] (rounding would need 0.5). Only sigmoid is graded
+    (with ReLU some seeds do not converge). The seed is drawn per run from the seeds known to
+    converge: one 5000-epoch training per grading instead of five fixed seeds, with a stronger
+    check (the margin, and the defaults against the reference in the next test).
     """
+    seed = int(rng.integers(0, XOR_SEEDS))
     params = student.backprop.train_xor(seed=seed)
     name = f"train_xor(seed={seed})"
     _assert_xor_shapes(params, 4, name)
     y_out, _ = reference.backprop.forward(params, XOR_X, hidden_activation="sigmoid")
-    if not np.array_equal(np.round(y_out), XOR_Y):
+    if not np.array_equal(np.round(y_out), XOR_Y) or np.abs(y_out - XOR_Y).max() > XOR_MARGIN:
         _fail(
-            f"{name}의 신경망이 XOR 을 풀지 못했습니다: 출력 {y_out.ravel().round(3).tolist()}, "
-            f"정답 {XOR_Y.ravel().tolist()}",
-            f"the network of {name} does not solve XOR: outputs "
-            f"{y_out.ravel().round(3).tolist()}, targets {XOR_Y.ravel().tolist()}",
+            f"{name}의 신경망이 XOR 을 풀지 못했습니다 (출력은 정답에서 {XOR_MARGIN} 이내여야 합니다): "
+            f"출력 {y_out.ravel().round(3).tolist()}, 정답 {XOR_Y.ravel().tolist()}",
+            f"the network of {name} does not solve XOR (every output must be within "
+            f"{XOR_MARGIN} of its target): outputs {y_out.ravel().round(3).tolist()}, targets "
+            f"{XOR_Y.ravel().tolist()}",
         )
+
+
+@pytest.mark.grades("backprop.train_xor", weight=1)
+def test_train_xor_defaults_match_reference(
+    student: Any, reference: Any, rng: np.random.Generator
+) -> None:
+    """기본값 hidden_units=4, lr=0.5, hidden_activation="sigmoid" — 몇 에포크 동안 참조와 같다.
+
+    The defaults hidden_units=4, lr=0.5 and hidden_activation="sigmoid": a few epochs with only
+    ``seed`` and ``epochs`` given end at the reference's parameters for those explicit values.
+    """
+    seed, epochs = int(rng.integers(0, 1000)), int(rng.integers(5, 30))
+    got = student.backprop.train_xor(seed=seed, epochs=epochs)
+    name = f"train_xor(seed={seed}, epochs={epochs})"
+    _assert_xor_shapes(got, 4, name)
+    want = reference.backprop.train_xor(
+        hidden_units=4, lr=0.5, epochs=epochs, seed=seed, hidden_activation="sigmoid"
+    )
+    compare.assert_close(got, want, name=name)
 
 
 @pytest.mark.grades("backprop.train_xor", weight=2)
