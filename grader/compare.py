@@ -17,7 +17,9 @@ value cannot steer its own comparison. ``want`` is trusted (the reference's resu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +36,8 @@ __all__ = [
     "assert_no_warnings",
     "assert_not_mutated",
     "assert_raises",
-    "set_default",
+    "in_force",
+    "using",
     "values_match",
 ]
 
@@ -68,22 +71,33 @@ class Tolerance:
                 raise ValueError(f"Tolerance.{label} must be a finite number >= 0, got {value!r}")
 
 
-#: The tolerance used when a helper gets ``tol=None``; the plugin sets it from ``course.yaml``.
-#: Read it as ``compare.DEFAULT`` (not ``from grader.compare import DEFAULT``) to see updates.
+#: The tolerance of a helper given ``tol=None`` outside any ``using`` block.
 DEFAULT = Tolerance()
 
+# The tolerance in force: the plugin sets the course's for the duration of each test only.
+_IN_FORCE: contextvars.ContextVar[Tolerance] = contextvars.ContextVar("tolerance", default=DEFAULT)
 
-def set_default(tol: Tolerance) -> None:
-    """기본 허용 오차를 바꾼다 (플러그인이 course.yaml 값으로 호출) / set the module default."""
-    global DEFAULT
+
+@contextlib.contextmanager
+def using(tol: Tolerance) -> Iterator[Tolerance]:
+    """``tol=None`` means ``tol`` inside the block (the plugin: the course's tolerances, during
+    one test) / 블록 안에서 기본 허용 오차를 ``tol``로."""
     if not isinstance(tol, Tolerance):
-        raise TypeError(f"set_default expects a Tolerance, got {type(tol).__name__}")
-    DEFAULT = tol
+        raise TypeError(f"using expects a Tolerance, got {type(tol).__name__}")
+    token = _IN_FORCE.set(tol)
+    try:
+        yield tol
+    finally:
+        _IN_FORCE.reset(token)
+
+
+def in_force() -> Tolerance:
+    """The tolerance a helper uses for ``tol=None`` here and now."""
+    return _IN_FORCE.get()
 
 
 def _resolve(tol: Tolerance | None) -> Tolerance:
-    # Looked up at call time so that set_default() reaches helpers already imported elsewhere.
-    return DEFAULT if tol is None else tol
+    return _IN_FORCE.get() if tol is None else tol
 
 
 # --------------------------------------------------------------------------------------------
