@@ -32,11 +32,17 @@ from grader.wire import Unsupported
 __all__ = [
     "DEFAULT",
     "Tolerance",
+    "array_like",
     "assert_close",
     "assert_no_warnings",
     "assert_not_mutated",
     "assert_raises",
+    "describe_value",
+    "format_pair",
     "in_force",
+    "index_text",
+    "mismatch_inexact",
+    "shape_text",
     "using",
     "values_match",
 ]
@@ -253,15 +259,15 @@ def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: boo
 
 
 def _mismatch_array(got: Any, want: np.ndarray, path: str, tol: Tolerance) -> str | None:
-    checked = _array_like(got, want, path)
+    checked = array_like(got, want, path)
     if isinstance(checked, str):  # our own message, not a value from the worker
         return checked
     if want.dtype.kind in "biu":
         return _mismatch_exact(checked, want, path)
-    return _mismatch_inexact(checked, want, path, tol)
+    return mismatch_inexact(checked, want, path, tol)
 
 
-def _array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | str:
+def array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | str:
     """Type, shape and dtype rules for an ndarray ``want``: ``got`` as an array, or a message."""
     if type(got) is not np.ndarray:
         if want.ndim == 0 and isinstance(got, np.generic):
@@ -270,9 +276,9 @@ def _array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | str:
             return _type_message(path, "ndarray", got)
     if got.shape != want.shape:
         return (
-            f"{path}: 형태(shape) {_shape(want.shape)}를 기대했지만 {_shape(got.shape)}를 "
-            f"반환했습니다 / {path}: expected shape {_shape(want.shape)}, "
-            f"returned shape {_shape(got.shape)}"
+            f"{path}: 형태(shape) {shape_text(want.shape)}를 기대했지만 {shape_text(got.shape)}를 "
+            f"반환했습니다 / {path}: expected shape {shape_text(want.shape)}, "
+            f"returned shape {shape_text(got.shape)}"
         )
     kind = want.dtype.kind
     if kind == "b":
@@ -299,11 +305,11 @@ def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: str) -> str | None:
         return None
     i = int(np.flatnonzero(bad)[0])
     g, w = got.flat[i], want.flat[i]
-    where = path + _index(i, want.shape)
+    where = path + index_text(i, want.shape)
     return _value_message(where, _fmt_exact(g), _fmt_exact(w), count=_count(bad))
 
 
-def _mismatch_inexact(
+def mismatch_inexact(
     got: np.ndarray,
     want: np.ndarray,
     path: str,
@@ -319,8 +325,8 @@ def _mismatch_inexact(
         blown = want_finite & ~got_finite
         if blown.any():
             i = int(np.flatnonzero(blown)[0])
-            where = path + _index(i, want.shape)
-            g, w = _fmt_pair(got.flat[i], want.flat[i])
+            where = path + index_text(i, want.shape)
+            g, w = format_pair(got.flat[i], want.flat[i])
             ko_count, en_count = _count(blown)
             return (
                 f"{where}: {g}를 반환했지만 {expected[0]} 유한한 값 {w}입니다{_paren(ko_count)} / "
@@ -333,9 +339,9 @@ def _mismatch_inexact(
             off = special & ~same
             if off.any():
                 i = int(np.flatnonzero(off)[0])
-                g, w = _fmt_pair(got.flat[i], want.flat[i])
+                g, w = format_pair(got.flat[i], want.flat[i])
                 return _value_message(
-                    path + _index(i, want.shape), g, w, count=_count(off), expected=expected
+                    path + index_text(i, want.shape), g, w, count=_count(off), expected=expected
                 )
         # 3. The tolerance, on the finite elements.
         err = np.where(want_finite, np.abs(got - want), 0.0)
@@ -345,11 +351,11 @@ def _mismatch_inexact(
             return None
         ratio = np.where(bad, err / allowed, -np.inf)  # tolerance 0 gives inf: still worst
         i = int(np.argmax(ratio))
-    g, w = _fmt_pair(got.flat[i], want.flat[i])
+    g, w = format_pair(got.flat[i], want.flat[i])
     detail_ko = f"|차이| {_fmt(err.flat[i])}, 허용 오차 {_fmt(allowed.flat[i])}"
     detail_en = f"|difference| {_fmt(err.flat[i])}, tolerance {_fmt(allowed.flat[i])}"
     return _value_message(
-        path + _index(i, want.shape),
+        path + index_text(i, want.shape),
         g,
         w,
         count=_count(bad),
@@ -365,7 +371,7 @@ def _mismatch_float(got: Any, want: Any, path: str, tol: Tolerance) -> str | Non
         value = got.astype(np.float64)
     else:
         return _type_message(path, "float", got)
-    return _mismatch_inexact(value, np.asarray(want, dtype=np.float64), path, tol)
+    return mismatch_inexact(value, np.asarray(want, dtype=np.float64), path, tol)
 
 
 def _mismatch_int(got: Any, want: Any, path: str) -> str | None:
@@ -435,7 +441,7 @@ def _mismatch_dict(
 
 
 def _type_message(path: str, expected: str, got: Any) -> str:
-    returned = _describe(got)
+    returned = describe_value(got)
     return (
         f"{path}: {expected}를 기대했지만 {returned}를 반환했습니다 / "
         f"{path}: expected {expected}, returned {returned}"
@@ -480,26 +486,26 @@ def _count(bad: np.ndarray) -> tuple[str, str]:
     return f"{n}개 중 {k}개 원소 불일치", f"{k} of {n} elements differ"
 
 
-def _describe(got: Any) -> str:
+def describe_value(got: Any) -> str:
     """What came back, in a few words; never the value itself (it could be huge)."""
     if type(got) is Unsupported:
         return _short(got.type_name, 60)
     if got is None:
         return "None"
     if type(got) is np.ndarray:
-        return f"ndarray (shape {_shape(got.shape)}, dtype {got.dtype})"
+        return f"ndarray (shape {shape_text(got.shape)}, dtype {got.dtype})"
     if isinstance(got, np.generic):
         return f"NumPy {type(got).__name__}"
     return type(got).__name__
 
 
-def _index(flat: int, shape: tuple[int, ...]) -> str:
+def index_text(flat: int, shape: tuple[int, ...]) -> str:
     if not shape:
         return ""
     return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat, shape)) + "]"
 
 
-def _shape(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -510,7 +516,7 @@ def _fmt(x: Any) -> str:
     return f"{float(x):.6g}"
 
 
-def _fmt_pair(got: Any, want: Any) -> tuple[str, str]:
+def format_pair(got: Any, want: Any) -> tuple[str, str]:
     """Short forms, with all digits when the short forms would look equal (tiny differences)."""
     g, w = _fmt(got), _fmt(want)
     if g == w:

@@ -41,12 +41,12 @@ import numpy as np
 
 from grader.compare import (
     Tolerance,
-    _array_like,
-    _describe,
-    _fmt_pair,
-    _index,
-    _mismatch_inexact,
-    _shape,
+    array_like,
+    describe_value,
+    format_pair,
+    index_text,
+    mismatch_inexact,
+    shape_text,
 )
 
 __all__ = [
@@ -117,7 +117,7 @@ def central_difference(
         plus.append(p.reshape(x.shape))
         minus.append(m.reshape(x.shape))
     values = _scalars(f_batch(plus + minus), 2 * n, name)
-    _require_finite(values, name, lambda k: f"f(x{_index(k % n, x.shape)} {'+-'[k // n]} h)")
+    _require_finite(values, name, lambda k: f"f(x{index_text(k % n, x.shape)} {'+-'[k // n]} h)")
     steps = (flat + h) - (flat - h)
     return ((values[:n] - values[n:]) / steps).reshape(x.shape)
 
@@ -140,8 +140,8 @@ def elementwise_derivative(
         raise AssertionError(_bad_batch(name, 2, results))
     fp = _float_result(results[0], z.shape, name, "f(z + h)")
     fm = _float_result(results[1], z.shape, name, "f(z - h)")
-    _require_finite(fp, name, lambda k: f"f(z + h){_index(k, z.shape)}")
-    _require_finite(fm, name, lambda k: f"f(z - h){_index(k, z.shape)}")
+    _require_finite(fp, name, lambda k: f"f(z + h){index_text(k, z.shape)}")
+    _require_finite(fm, name, lambda k: f"f(z - h){index_text(k, z.shape)}")
     return (fp - fm) / (zp - zm)
 
 
@@ -187,11 +187,11 @@ def assert_gradient(
     the error of any real mistake).
     """
     want = np.asarray(numeric, dtype=np.float64)
-    got = _array_like(analytic, want, name)
+    got = array_like(analytic, want, name)
     if isinstance(got, str):  # our own message, not a value from the worker
         raise AssertionError(got)
     tol = Tolerance(rtol=rtol, atol=atol)
-    message = _mismatch_inexact(got, want, name, tol, expected=_NUMERIC)
+    message = mismatch_inexact(got, want, name, tol, expected=_NUMERIC)
     if message is not None:
         raise AssertionError(message)
 
@@ -286,7 +286,7 @@ def _float_array(x: Any) -> np.ndarray:
 
 def _check_shape(analytic: Any, shape: tuple[int, ...], name: str) -> None:
     """Type, shape and dtype of the claimed gradient, before spending a worker call on f."""
-    checked = _array_like(analytic, np.zeros(shape), name)
+    checked = array_like(analytic, np.zeros(shape), name)
     if isinstance(checked, str):
         raise AssertionError(checked)
 
@@ -312,13 +312,13 @@ def _float_result(value: Any, shape: tuple[int, ...], name: str, label: str) -> 
     if type(value) is not np.ndarray:
         what = "float" if shape == () else "ndarray"
         article = "a" if shape == () else "an"
-        got = _describe(value)
+        got = describe_value(value)
         return _fail(
             f"{name}: 수치 미분 중 {label}이(가) {what}여야 하지만 {got}를 반환했습니다 / "
             f"{name}: during finite differences {label} must be {article} {what}, returned {got}"
         )
     if value.shape != shape:
-        want, got = _shape(shape), _shape(value.shape)
+        want, got = shape_text(shape), shape_text(value.shape)
         return _fail(
             f"{name}: 수치 미분 중 {label}의 형태(shape)가 {want}여야 하지만 {got}입니다 / "
             f"{name}: during finite differences {label} must have shape {want}, returned {got}"
@@ -350,7 +350,7 @@ def _require_finite(values: np.ndarray, name: str, label: Callable[[int], str]) 
 
 
 def _bad_batch(name: str, count: int, results: Any) -> str:
-    got = _describe(results)
+    got = describe_value(results)
     if type(results) in (list, tuple):
         got += f" of length {len(results)}"
     return (
@@ -372,7 +372,7 @@ def _directional_failure(
         ratio = np.where(bad, np.where(np.isfinite(err), err / allowed, np.inf), -np.inf)
     j = int(np.argmax(ratio))
     k, n = int(np.count_nonzero(bad)), int(bad.size)
-    c, v = _fmt_pair(claimed[j], numeric[j])
+    c, v = format_pair(claimed[j], numeric[j])
     e, a = f"{err[j]:.6g}", f"{allowed[j]:.6g}"
     return (
         f"{name}: 무작위 방향 d[{j}]에서 기울기·d = {c}이지만 유한 차분 값은 {v}입니다 "

@@ -1,0 +1,250 @@
+"""A mistake costs its points once: stand-ins from the reference for the student's own wrong
+functions (``grader.standins``, ``grader.worker.standin``)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.course import load_course
+from grader.engine import grade
+from grader.result import Result
+
+CHAIN_COURSE = """
+course:
+  title: {ko: "사슬", en: "Chain"}
+limits: {call_timeout_s: 5, submission_budget_s: 60}
+scoring: {dependency_credit: %s}
+assignments:
+  a1:
+    title: {ko: "과제", en: "Assignment"}
+    exercises:
+      inner:
+        square: 2
+      outer:
+        sum_of_squares: 3
+        norm: 3
+        twice_square: 2
+"""
+
+REFERENCE = {
+    "inner": '''
+import numpy as np
+
+def square(x):
+    ### BEGIN SOLUTION
+    return np.asarray(x, dtype=np.float64) ** 2
+    ### END SOLUTION
+''',
+    "outer": '''
+import numpy as np
+
+def sum_of_squares(x):
+    ### BEGIN SOLUTION
+    return float(np.sum(np.asarray(x, dtype=np.float64) ** 2))
+    ### END SOLUTION
+
+def norm(x):
+    ### BEGIN SOLUTION
+    return float(np.sqrt(np.sum(np.asarray(x, dtype=np.float64) ** 2)))
+    ### END SOLUTION
+
+def twice_square(x):
+    ### BEGIN SOLUTION
+    return 2.0 * np.asarray(x, dtype=np.float64) ** 2
+    ### END SOLUTION
+''',
+}
+
+SUITE = '''
+import numpy as np
+import pytest
+from grader.suite import Reference, Student, assert_close
+
+@pytest.mark.grades("inner.square")
+def test_square(student: Student, reference: Reference, rng: np.random.Generator) -> None:
+    x = rng.normal(size=4)
+    assert_close(student.inner.square(x), reference.inner.square(x), name="square(x)")
+
+@pytest.mark.grades("outer.sum_of_squares")
+def test_sum_of_squares(student: Student, reference: Reference, rng: np.random.Generator) -> None:
+    x = rng.normal(size=5)
+    assert_close(student.outer.sum_of_squares(x), reference.outer.sum_of_squares(x),
+                 name="sum_of_squares(x)")
+
+@pytest.mark.grades("outer.norm")
+def test_norm(student: Student, reference: Reference, rng: np.random.Generator) -> None:
+    x = rng.normal(size=5)
+    assert_close(student.outer.norm(x), reference.outer.norm(x), name="norm(x)")
+
+@pytest.mark.grades("outer.twice_square")
+def test_twice_square(student: Student, reference: Reference, rng: np.random.Generator) -> None:
+    x = rng.normal(size=3)
+    assert_close(student.outer.twice_square(x), reference.outer.twice_square(x),
+                 name="twice_square(x)")
+'''
+
+WRONG_SQUARE = '''
+import numpy as np
+
+def square(x):
+    return np.abs(np.asarray(x, dtype=np.float64)) * 2.0   # wrong
+'''
+
+# norm calls sum_of_squares, which calls square: a chain of three.
+RIGHT_OUTER = '''
+import numpy as np
+from inner import square
+
+def sum_of_squares(x):
+    return float(np.sum(square(x)))
+
+def norm(x):
+    return float(np.sqrt(sum_of_squares(x)))
+
+def twice_square(x):
+    return 2.0 * square(x)
+'''
+
+
+def _course(root: Path, credit: str = "1.0") -> Path:
+    files = {"course.yaml": CHAIN_COURSE % credit,
+             "solutions/a1/tests/test_chain.py": SUITE,
+             "solutions/a1/inner.py": REFERENCE["inner"],
+             "solutions/a1/outer.py": REFERENCE["outer"]}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    (root / "exercises" / "a1").mkdir(parents=True)
+    return root
+
+
+def _grade(tmp_path: Path, inner: str, outer: str, credit: str = "1.0") -> Result:
+    course = load_course(_course(tmp_path / "course", credit))
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "inner.py").write_text(textwrap.dedent(inner).lstrip(), encoding="utf-8")
+    (sub / "outer.py").write_text(textwrap.dedent(outer).lstrip(), encoding="utf-8")
+    return grade(course, "a1", sub, seed=3, isolation="process")
+
+
+def _message(result: Result, function: str) -> str:
+    return "\n".join(t.message for t in result.function(function).tests)
+
+
+def test_a_wrong_callee_costs_only_its_own_points(tmp_path: Path) -> None:
+    result = _grade(tmp_path, WRONG_SQUARE, RIGHT_OUTER)
+    scores = {f.name: f.score for f in result.functions}
+    assert scores == {"inner.square": 0.0, "outer.sum_of_squares": 3.0, "outer.norm": 3.0,
+                      "outer.twice_square": 2.0}
+    assert result.score == 8.0
+    for function in ("sum_of_squares", "norm", "twice_square"):
+        test = result.function(f"outer.{function}").tests[0]
+        assert test.culprits == ["inner.square"]
+        assert f"your `{function}` is right; it called your `square`, which is wrong" \
+            in test.message
+        assert f"`{function}`은(는) 맞습니다 — 틀린 `square`을(를) 불렀습니다" in test.message
+    # the culprit's own failure is a plain failure, naming nobody
+    assert result.function("inner.square").tests[0].culprits == []
+
+
+def test_the_share_of_dependency_credit_is_taken_from_the_course(tmp_path: Path) -> None:
+    result = _grade(tmp_path, WRONG_SQUARE, RIGHT_OUTER, credit="0.5")
+    assert result.function("outer.norm").score == 1.5
+    assert result.function("outer.norm").status == "partial"
+    assert "50%" in _message(result, "outer.norm")
+
+
+def test_no_credit_when_dependency_credit_is_zero(tmp_path: Path) -> None:
+    result = _grade(tmp_path, WRONG_SQUARE, RIGHT_OUTER, credit="0")
+    assert result.score == 0.0
+
+
+def test_a_right_submission_needs_no_stand_in(tmp_path: Path) -> None:
+    result = _grade(tmp_path, REFERENCE["inner"].replace("### BEGIN SOLUTION", "")
+                    .replace("### END SOLUTION", ""), RIGHT_OUTER)
+    assert result.score == result.max_score == 10.0
+    assert all(not t.culprits for f in result.functions for t in f.tests)
+
+
+def test_a_wrong_caller_of_a_wrong_callee_earns_nothing(tmp_path: Path) -> None:
+    outer = RIGHT_OUTER.replace("return float(np.sqrt(sum_of_squares(x)))",
+                                "return float(sum_of_squares(x))  # forgot the root")
+    result = _grade(tmp_path, WRONG_SQUARE, outer)
+    assert result.function("outer.norm").score == 0.0
+    assert result.function("outer.sum_of_squares").score == 3.0
+
+
+def test_a_forwarder_does_not_earn_points_through_a_stand_in(tmp_path: Path) -> None:
+    # twice_square only forwards to square (another contract): with square standing in, it
+    # returns the reference's square, not twice it.
+    outer = RIGHT_OUTER.replace("return 2.0 * square(x)", "return square(x)")
+    result = _grade(tmp_path, WRONG_SQUARE, outer)
+    assert result.function("outer.twice_square").score == 0.0
+    assert result.function("outer.twice_square").tests[0].culprits == []
+
+
+def test_a_stub_does_not_earn_points_through_a_stand_in(tmp_path: Path) -> None:
+    outer = RIGHT_OUTER.replace("return float(np.sqrt(sum_of_squares(x)))",
+                                "sum_of_squares(x)\n    raise NotImplementedError")
+    result = _grade(tmp_path, WRONG_SQUARE, outer)
+    assert result.function("outer.norm").score == 0.0
+    assert result.function("outer.norm").status == "not_implemented"
+
+
+def test_no_rescue_when_the_callee_is_right(tmp_path: Path) -> None:
+    # norm is wrong on its own and calls a right sum_of_squares: nothing to blame.
+    right_inner = "import numpy as np\n\ndef square(x):\n    return np.asarray(x, dtype=float) ** 2\n"
+    outer = RIGHT_OUTER.replace("return float(np.sqrt(sum_of_squares(x)))",
+                                "return float(np.sqrt(sum_of_squares(x))) + 1.0")
+    result = _grade(tmp_path, right_inner, outer)
+    assert result.function("outer.norm").score == 0.0
+    assert result.function("outer.norm").tests[0].culprits == []
+
+
+ABUSE_OUTER = """
+import gc
+import numpy as np
+from inner import square
+
+def sum_of_squares(x):
+    return float(np.sum(square(x)))
+
+def norm(x):
+    square(x)  # recorded as a caller of square, so it is rerun with square standing in
+    for obj in gc.get_objects():  # the worker's own callback, reached from student code
+        if type(obj).__name__ == "GradedCalls" and obj.stand_ins:
+            for name in ("outer.norm", "outer.sum_of_squares"):
+                reply = obj._ask(name, [x], {})
+                if "value" in reply:
+                    value = reply["value"]
+                    return value if name == "outer.norm" else float(np.sqrt(value))
+    return 0.0
+
+def twice_square(x):
+    return 2.0 * square(x)
+"""
+
+
+def test_a_submission_cannot_ask_the_trusted_side_for_other_answers(tmp_path: Path) -> None:
+    # norm is not implemented; in its rerun it asks the worker's callback for the reference
+    # of norm itself and of sum_of_squares, which norm never called: both are refused.
+    result = _grade(tmp_path, WRONG_SQUARE, ABUSE_OUTER)
+    assert result.function("outer.norm").score == 0.0
+    assert result.function("outer.sum_of_squares").score == 3.0
+
+
+def test_dependency_credit_is_validated(tmp_path: Path) -> None:
+    from grader.errors import GraderError
+
+    for bad in ("1.5", "-0.1", "yes", "'1'"):
+        root = tmp_path / f"c{re.sub(r'[^0-9a-z]', '_', bad)}"
+        _course(root, bad)
+        with pytest.raises(GraderError, match="dependency_credit"):
+            load_course(root)
+    shutil.rmtree(tmp_path / "c1_5", ignore_errors=True)
