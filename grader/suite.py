@@ -14,7 +14,9 @@ A suite imports ``grader.suite`` (plus NumPy and pytest) and nothing else of ``g
         assert_close(student.activations.sigmoid(z), reference.activations.sigmoid(z),
                      name="sigmoid(z)")
 
-The fixtures (``student``, ``reference``, ``rng``, ``tolerance``) come from the grader's pytest
+``compare`` (assertions, tolerances) and ``gradcheck`` (finite differences) are also
+exported as namespaces, for suites that write ``compare.assert_close(...)``. The fixtures
+(``student``, ``reference``, ``rng``, ``tolerance``) come from the grader's pytest
 plugin; their types are here. ``tests/test_suite_api.py`` checks that every suite of the
 course imports only this module, NumPy, pytest and the standard library.
 """
@@ -26,6 +28,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from grader import compare, gradcheck
 from grader.calls import Call
 from grader.compare import (
     Tolerance,
@@ -66,9 +69,11 @@ __all__ = [
     "central_difference",
     "check_directional",
     "check_gradient",
+    "compare",
     "directional_difference",
     "elementwise_derivative",
     "fail",
+    "gradcheck",
     "pair",
     "random_shape",
     "signed",

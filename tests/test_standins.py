@@ -248,3 +248,62 @@ def test_dependency_credit_is_validated(tmp_path: Path) -> None:
         with pytest.raises(GraderError, match="dependency_credit"):
             load_course(root)
     shutil.rmtree(tmp_path / "c1_5", ignore_errors=True)
+
+
+# --- lecture 4: derivative → backward → train_step → train_xor ------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _lec04_submission(folder: Path, wrong_sigmoid_derivative: bool) -> Path:
+    """The reference modules, with a backward that uses the student's own
+    ``sigmoid_derivative`` (as many students write it), and optionally that derivative wrong
+    (the catalogued mistake: z taken for the output)."""
+    folder.mkdir()
+    for module in (ROOT / "solutions" / "lec04").glob("*.py"):
+        shutil.copy(module, folder / module.name)
+    backprop = (folder / "backprop.py").read_text(encoding="utf-8")
+    for old, new in [
+        ("import numpy as np\n", "import numpy as np\n\nfrom activations import sigmoid_derivative\n"),
+        ("delta = (y_out - y_true) * y_out * (1.0 - y_out)",
+         'delta = (y_out - y_true) * sigmoid_derivative(cache[f"Z{n_layers}"])'),
+        ("                A = cache[f\"A{below}\"]\n                slope = A * (1.0 - A)",
+         '                slope = sigmoid_derivative(cache[f"Z{below}"])'),
+    ]:
+        assert old in backprop, old
+        backprop = backprop.replace(old, new, 1)
+    (folder / "backprop.py").write_text(backprop, encoding="utf-8")
+    if wrong_sigmoid_derivative:
+        activations = (folder / "activations.py").read_text(encoding="utf-8")
+        old = "    return sigmoid(z) * sigmoid(-np.asarray(z, dtype=np.float64))"
+        assert old in activations
+        (folder / "activations.py").write_text(activations.replace(
+            old, "    z = np.asarray(z, dtype=np.float64)\n    return z * (1.0 - z)"),
+            encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_lec04_only_mistake_in_sigmoid_derivative_costs_only_its_points(tmp_path: Path) -> None:
+    course = load_course(ROOT / "course.yaml")
+    modules = ["activations", "backprop"]
+    right = grade(course, "lec04", _lec04_submission(tmp_path / "right", False), seed=11,
+                  isolation="process", modules=modules)
+    assert right.score == right.max_score, [(f.name, f.reason) for f in right.functions
+                                            if f.score < f.max_score]
+    wrong = grade(course, "lec04", _lec04_submission(tmp_path / "wrong", True), seed=11,
+                  isolation="process", modules=modules)
+    lost = {f.name: f.max_score - f.score for f in wrong.functions if f.score < f.max_score}
+    assert lost == {"activations.sigmoid_derivative": 3.0}, lost
+    # each dependent function was rescued and names the culprit
+    for name in ("backward", "train_step", "train_xor", "layer_gradient_norms"):
+        rescued = [t for t in wrong.function(f"backprop.{name}").tests if t.culprits]
+        assert rescued, name
+        for t in rescued:
+            assert t.culprits == ["activations.sigmoid_derivative"]
+            assert f"your `{name}` is right; it called your `sigmoid_derivative`, which is " \
+                   "wrong" in t.message
+            assert f"`{name}`은(는) 맞습니다 — 틀린 `sigmoid_derivative`을(를) 불렀습니다" in t.message
+    # the culprit's own failure carries the catalogued hint as data
+    hints = [t.hint for t in wrong.function("activations.sigmoid_derivative").tests if t.hint]
+    assert hints and hints[0]["params"]["mistake"] == "activations_sigmoid_derivative_z_as_out"
