@@ -14,6 +14,7 @@ virtual environment) this module registers nothing and prints nothing.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import secrets
 import zlib
@@ -259,25 +260,28 @@ def _run_plugin(config: pytest.Config) -> RunPlugin | None:
 
 
 def _course_of(config: pytest.Config) -> Path | None:
-    """The ``course.yaml`` above the paths pytest was asked to run, if any."""
-    paths = [a.split("::")[0] for a in config.args] or [str(config.invocation_params.dir)]
+    """The ``course.yaml`` of the course whose suites pytest was asked to run: a path at the
+    course's root or under its ``exercises/`` or ``solutions/``; None for anything else."""
+    paths = [a.split("::")[0] for a in config.args] or ["."]
     for arg in paths:
+        path = Path(config.invocation_params.dir, arg).resolve()
         try:
-            return find_course(Path(config.invocation_params.dir, arg))
+            course_file = find_course(path)
         except GraderError:
             continue
+        inside = path.relative_to(course_file.parent).parts
+        if not inside or inside[0] in ("exercises", "solutions"):
+            return course_file
     return None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("grader", "grader: grading student submissions")
-    group.addoption("--grader-submission", default=None,
-                    help="folder with the student's modules (default: the suite's assignment "
-                         "folder, e.g. exercises/lec04)")
-    group.addoption("--grader-seed", type=int, default=None,
-                    help="seed of the random inputs (default: a new one each run)")
-    group.addoption("--grader-isolation", default="auto",
-                    choices=["auto", "bwrap", "landlock", "process"])
+    # Hidden from --help: an unrelated project sharing the virtual environment sees nothing of
+    # grader. The course's README and the report header name them.
+    parser.addoption("--grader-submission", default=None, help=argparse.SUPPRESS)
+    parser.addoption("--grader-seed", type=int, default=None, help=argparse.SUPPRESS)
+    parser.addoption("--grader-isolation", default="auto",
+                     choices=["auto", "bwrap", "landlock", "process"], help=argparse.SUPPRESS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
