@@ -77,6 +77,33 @@ class Msg:
                 "ko": self.render("ko"), "en": self.render("en")}
 
 
+class Failure(AssertionError):
+    """A failed check of a suite, carrying its message as data (``.msg``); ``str()`` is the
+    message in both languages, as pytest and old readers expect."""
+
+    def __init__(self, msg: Msg) -> None:
+        super().__init__(msg.render())
+        self.msg = msg
+
+
+register({
+    # Pieces other messages are made of (a parameter may be a Msg, rendered in the same language).
+    "messages.paren": (" ({inner})", " ({inner})"),
+    "messages.semicolon": ("{first}; {second}", "{first}; {second}"),
+})
+
+
+def paren(*parts: Msg | str) -> Msg | str:
+    """`` (a; b)`` of the non-empty parts, or "" when there are none."""
+    kept = [p for p in parts if p]
+    if not kept:
+        return ""
+    inner = kept[0]
+    for part in kept[1:]:
+        inner = Msg("messages.semicolon", first=inner, second=part)
+    return Msg("messages.paren", inner=inner)
+
+
 def render(message: Msg | str, lang: str = "both") -> str:
     """A ``Msg`` in ``lang``; a plain string (text from before messages were data) as it is."""
     if lang not in LANGS:
