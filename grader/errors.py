@@ -32,7 +32,7 @@ class StudentError(Exception):
     def __init__(self, message: Msg | str) -> None:
         text = messages.render(message)
         super().__init__(text)
-        self.msg = message  # as data, until a report renders it
+        self.data = message  # as data (a Msg), until a report renders it; not `msg`, which pytest reads
         self.message = text
 
 
@@ -66,8 +66,8 @@ class StudentNotImplemented(StudentRaised):
 
     def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
         super().__init__(function, type_names, detail, where)
-        self.msg = Msg("error.not_implemented", function=function)
-        self.message = self.msg.render()
+        self.data = Msg("error.not_implemented", function=function)
+        self.message = self.data.render()
         self.args = (self.message,)
 
 

@@ -139,9 +139,9 @@ def _graded_with_student(item: pytest.Item) -> tuple[str, float] | None:
 def _message(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, Msg | str]:
     exc = excinfo.value
     if isinstance(exc, StudentError):
-        return exc.status, exc.msg
+        return exc.status, exc.data
     if isinstance(exc, AssertionError):
-        return "failed", getattr(exc, "msg", None) or str(exc) or excinfo.exconly()
+        return "failed", getattr(exc, "data", None) or str(exc) or excinfo.exconly()
     if isinstance(exc, GraderError):
         return "error", str(exc)
     if isinstance(exc, pytest.skip.Exception):

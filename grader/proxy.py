@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader import messages
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -32,8 +33,30 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
+from grader.messages import Msg
 from grader.worker.protocol import ErrorRecord
 from grader.workers import Answer, WorkerPool
+
+messages.register({
+    "session.no_module": ("모듈 {module}.py가 제출물에 없습니다{suggest}",
+                          "module {module}.py is not in the submission{suggest}"),
+    "session.no_function": ("{module}.py에 함수 {function}이(가) 없습니다{suggest}",
+                            "{module}.py has no function {function}{suggest}"),
+    "session.suggest": (" — '{found}'이(가) 있습니다. 이름을 '{name}'(으)로 바꾸세요",
+                        " — found '{found}': rename it to '{name}'"),
+    "session.while_importing": ("{module}.py를 불러오는 중: {error}",
+                                "while importing {module}.py: {error}"),
+    "session.import_failed": ("{module}.py를 불러올 수 없습니다 — {kind}{at}: {detail}",
+                              "{module}.py does not import — {kind}{at}: {detail}"),
+    "session.timed_out_before": (
+        "{function}: 앞선 테스트 {test}에서 제한 시간 {seconds}초를 넘겨 다시 실행하지 않습니다",
+        "{function}: timed out ({seconds} s) in the earlier test {test}, so it is not run "
+        "again (limits.call_timeout_s)"),
+    "session.memory": (" — 메모리 제한 {mb} MB 초과",
+                       " — over the memory limit of {mb} MB (limits.memory_mb)"),
+    "session.file_size": (" — 파일 크기 제한 {mb} MB 초과",
+                          " — over the file size limit of {mb} MB (limits.file_size_mb)"),
+})
 
 
 @dataclass
@@ -133,7 +156,8 @@ class StudentSession:
         except WorkerTimeout as exc:
             # it is not given another worker (and another timeout) by later tests, unless the
             # submission's budget (not the call's timeout) ran out
-            if function and "submission_budget_s" not in exc.message:
+            budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
+            if function and not budget:
                 self._timed_out[function] = self.current_test or "?"
             raise
 
@@ -145,9 +169,9 @@ class StudentSession:
         if state.broken is not None:
             raise state.broken.with_traceback(None)
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():
-            state.broken = StudentMissing(
-                f"모듈 {module}.py가 제출물에 없습니다 / module {module}.py is not in the "
-                f"submission{_suggest(module, _files(self.submission))}")
+            state.broken = StudentMissing(Msg(
+                "session.no_module", module=module,
+                suggest=_suggest(module, _files(self.submission))))
             raise state.broken.with_traceback(None)
         self.pool.deadline(what)  # a used-up budget fails before paying for a worker
         _, fresh = self.pool.ensure_worker()
@@ -159,8 +183,8 @@ class StudentSession:
                 reply = self._exchange({"op": "load", "module": module, "graded": self.graded},
                                        f"import {module}")
             except (WorkerCrashed, WorkerTimeout, ProtocolViolation) as exc:
-                state.broken = type(exc)(
-                    f"{module}.py를 불러오는 중 / while importing {module}.py: {exc}")
+                state.broken = type(exc)(Msg("session.while_importing", module=module,
+                                             error=exc.data))
                 raise state.broken.with_traceback(None) from None
             self._keep_output(reply)
             if not reply.get("ok"):
@@ -186,15 +210,12 @@ class StudentSession:
         name = f"{module}.{function}"
         if name in self._timed_out:
             test = self._timed_out[name]
-            raise WorkerTimeout(
-                f"{name}: 앞선 테스트 {test}에서 제한 시간 {self.limits.call_timeout_s:g}초를 넘겨 "
-                f"다시 실행하지 않습니다 / timed out ({self.limits.call_timeout_s:g} s) in the "
-                f"earlier test {test}, so it is not run again (limits.call_timeout_s)")
+            raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
+                                    seconds=f"{self.limits.call_timeout_s:g}"))
         functions = self.functions_of(module, name)
         if function not in functions:
-            raise StudentMissing(
-                f"{module}.py에 함수 {function}이(가) 없습니다 / {module}.py has no function "
-                f"{function}{_suggest(function, functions)}")
+            raise StudentMissing(Msg("session.no_function", module=module, function=function,
+                                     suggest=_suggest(function, functions)))
         return name
 
     def call(self, module: str, function: str, args: tuple[Any, ...],
@@ -232,32 +253,28 @@ def _files(folder: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.py"))
 
 
-def _suggest(name: str, candidates: Sequence[str]) -> str:
+def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
     """Point at a close misspelling the student wrote (``tahn`` for ``tanh``)."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
-    return (f" — '{close[0]}'이(가) 있습니다. 이름을 '{name}'(으)로 바꾸세요 / found "
-            f"'{close[0]}': rename it to '{name}'")
+    return Msg("session.suggest", found=close[0], name=name)
 
 
 def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
     at = f" ({record.where})" if record.where else ""
-    return StudentImportFailed(
-        f"{module}.py를 불러올 수 없습니다 — {kind}{at}: {detail} / "
-        f"{module}.py does not import — {kind}{at}: {detail}")
+    return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
+                                   detail=detail))
 
 
 def _limit_note(kind: str, detail: str, limits: Limits) -> str:
     """Say which limit of course.yaml an exception comes from, when it comes from one."""
     if kind == "MemoryError":
-        return (f" — 메모리 제한 {limits.memory_mb} MB 초과 / over the memory limit of "
-                f"{limits.memory_mb} MB (limits.memory_mb)")
+        return Msg("session.memory", mb=limits.memory_mb).render()
     if "Errno 27" in detail:  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
-        return (f" — 파일 크기 제한 {limits.file_size_mb} MB 초과 / over the file size limit of "
-                f"{limits.file_size_mb} MB (limits.file_size_mb)")
+        return Msg("session.file_size", mb=limits.file_size_mb).render()
     return ""
 
 

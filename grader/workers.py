@@ -24,14 +24,29 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import sandbox, scratch
+from grader import messages, sandbox, scratch
 from grader.course import Limits
 from grader.errors import GraderError, ProtocolViolation, StudentError, WorkerCrashed, WorkerTimeout
+from grader.messages import Msg
 from grader.worker import wire
 from grader.worker.protocol import FRAME, MAX_MESSAGE_BYTES
 
 #: Answers a worker's callback (op "reference", see ``grader.standins``) with a reply message.
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
+
+messages.register({
+    "worker.timeout": ("{what}: 제한 시간 {seconds}초를 넘겼습니다 (무한 루프?)",
+                       "{what}: took longer than the {seconds} s limit (an endless loop?) "
+                       "(limits.call_timeout_s)"),
+    "worker.budget": ("{what}: 제출물 전체의 실행 시간 예산 {seconds}초를 다 썼습니다",
+                      "{what}: the submission's time budget of {seconds} s is used up "
+                      "(limits.submission_budget_s)"),
+    "worker.crashed": ("{what}: 학생 코드 실행 중 작업자 프로세스가 종료되었습니다 ({reason}){hint}",
+                       "{what}: the worker process died while running student code "
+                       "({reason}){hint}{said}"),
+    "worker.protocol": ("작업자가 잘못된 응답을 보냈습니다: {detail}",
+                        "the worker sent an invalid reply: {detail}"),
+})
 
 STARTUP_TIMEOUT_S = 20.0
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
@@ -222,10 +237,8 @@ class Worker:
 
     def _timeout(self, what: str) -> StudentError:
         self.kill()
-        return WorkerTimeout(
-            f"{what}: 제한 시간 {self.limits.call_timeout_s:g}초를 넘겼습니다 (무한 루프?) / "
-            f"took longer than the {self.limits.call_timeout_s:g} s limit (an endless loop?) "
-            "(limits.call_timeout_s)")
+        return WorkerTimeout(Msg("worker.timeout", what=what,
+                                 seconds=f"{self.limits.call_timeout_s:g}"))
 
     def _crashed(self, what: str) -> StudentError:
         try:  # let it finish dying so its own exit status is reported, not our SIGKILL
@@ -240,15 +253,12 @@ class Worker:
         hint = ""
         if code == 0 or code == 1:
             hint = " (os._exit/sys.exit?)"
-        return WorkerCrashed(
-            f"{what}: 학생 코드 실행 중 작업자 프로세스가 종료되었습니다 ({_signal_reason(code)}){hint}"
-            f" / the worker process died while running student code ({_signal_reason(code)})"
-            f"{hint}{said}")
+        return WorkerCrashed(Msg("worker.crashed", what=what, reason=_signal_reason(code),
+                                 hint=hint, said=said))
 
     def _protocol(self, detail: str) -> StudentError:
         self.kill()
-        return ProtocolViolation(
-            f"작업자가 잘못된 응답을 보냈습니다 / the worker sent an invalid reply: {detail}")
+        return ProtocolViolation(Msg("worker.protocol", detail=detail))
 
     def kill(self) -> int:
         """Kill the worker's whole process group; return its exit code."""
@@ -318,10 +328,8 @@ class WorkerPool:
         return sandbox.plan_process(self.submission, work, self._site, self._limits_json)
 
     def budget_exhausted(self, what: str) -> WorkerTimeout:
-        return WorkerTimeout(
-            f"{what}: 제출물 전체의 실행 시간 예산 {self.limits.submission_budget_s:g}초를 "
-            f"다 썼습니다 / the submission's time budget of "
-            f"{self.limits.submission_budget_s:g} s is used up (limits.submission_budget_s)")
+        return WorkerTimeout(Msg("worker.budget", what=what,
+                                 seconds=f"{self.limits.submission_budget_s:g}"))
 
     def deadline(self, what: str) -> tuple[float, bool]:
         """The call's deadline, and whether the submission's budget (not the call timeout)
