@@ -78,8 +78,9 @@ class Msg:
 
 
 class Failure(AssertionError):
-    """A failed check of a suite, carrying its message as data (``.data``; not ``msg``, which pytest reads); ``str()`` is the
-    message in both languages, as pytest and old readers expect."""
+    """A failed check of a suite, carrying its message as data (``.data``; not ``.msg``, which
+    pytest reads); ``str()`` is the message in both languages, as pytest and old readers
+    expect."""
 
     def __init__(self, msg: Msg) -> None:
         super().__init__(msg.render())
