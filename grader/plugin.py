@@ -156,7 +156,42 @@ def seeded_rng(seed: int, item: pytest.Item) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
-class RunPlugin:
+def _run_of(request: pytest.FixtureRequest) -> GradingRun:
+    plugin = _run_plugin(request.config)
+    if plugin is None:
+        lazy = request.config.pluginmanager.get_plugin("grader-course")
+        if not isinstance(lazy, _LazyCourse):
+            raise GraderError(Msg("plugin.not_a_course").render())
+        plugin = lazy.ensure(request.node)
+    return plugin.run
+
+
+class CourseFixtures:
+    """The suites' fixtures. They exist only in a session that runs a course's suites: the
+    plugin object that carries them is registered only then."""
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Student:
+        """학생 제출물 프록시 / proxy to the student's submission (calls run in the worker)."""
+        return Student(_run_of(request).session)
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> ReferenceModules:
+        """참조 해답 / the reference solutions (in the trusted process)."""
+        return _run_of(request).reference
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """실행 시드와 테스트 이름으로 정해지는 난수 생성기 / seeded by the run's seed and the test."""
+        return seeded_rng(_run_of(request).seed, request.node)
+
+    @pytest.fixture
+    def tolerance(self, request: pytest.FixtureRequest) -> compare.Tolerance:
+        """과목의 허용 오차 / the course's tolerances (course.yaml)."""
+        return _run_of(request).tolerance
+
+
+class RunPlugin(CourseFixtures):
     """One grading run as a pytest plugin object: per-test set-up, the tolerance in force during
     each test, the stand-in rerun of a failing test, and each test's outcome in its stash."""
 
@@ -294,7 +329,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "grades(function, weight=1): ties a test to a graded function of course.yaml")
 
 
-class _LazyCourse:
+class _LazyCourse(CourseFixtures):
     """Plain pytest inside a course: the run is built from the first graded test's location
     (its assignment is the folder above ``tests/``), then registered as the run plugin."""
 
@@ -358,37 +393,3 @@ class _LazyCourse:
         terminalreporter.write_line(
             f"격리 / isolation: {run.session.used_isolation}. 숨겨진 테스트는 grader check에서 / "
             "hidden tests run in grader check.")
-
-
-def _run_of(request: pytest.FixtureRequest) -> GradingRun:
-    plugin = _run_plugin(request.config)
-    if plugin is None:
-        lazy = request.config.pluginmanager.get_plugin("grader-course")
-        if not isinstance(lazy, _LazyCourse):
-            raise GraderError(Msg("plugin.not_a_course").render())
-        plugin = lazy.ensure(request.node)
-    return plugin.run
-
-
-@pytest.fixture
-def student(request: pytest.FixtureRequest) -> Student:
-    """학생 제출물 프록시 / proxy to the student's submission (calls run in the worker)."""
-    return Student(_run_of(request).session)
-
-
-@pytest.fixture
-def reference(request: pytest.FixtureRequest) -> ReferenceModules:
-    """참조 해답 / the reference solutions (in the trusted process)."""
-    return _run_of(request).reference
-
-
-@pytest.fixture
-def rng(request: pytest.FixtureRequest) -> np.random.Generator:
-    """실행 시드와 테스트 이름으로 정해지는 난수 생성기 / seeded by the run's seed and the test."""
-    return seeded_rng(_run_of(request).seed, request.node)
-
-
-@pytest.fixture
-def tolerance(request: pytest.FixtureRequest) -> compare.Tolerance:
-    """과목의 허용 오차 / the course's tolerances (course.yaml)."""
-    return _run_of(request).tolerance
