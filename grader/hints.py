@@ -20,7 +20,6 @@ import numpy as np
 from grader import compare
 from grader.calls import RecordedCall
 from grader.errors import StudentError
-from grader.messages import Msg
 from grader.mistakes import Mistake
 from grader.variants import module_source, variant_source
 
@@ -256,8 +255,3 @@ class HintMatcher:
         if wrong.mutated and not reference.mutated and _student_mutated(student):
             return True
         return not compare.values_match(wrong.value, reference.value)
-
-    def hint(self, function: str, calls: Sequence[RecordedCall]) -> Msg | None:
-        """The hint for these calls, or None / 힌트 (없으면 None)."""
-        found = self.match(function, calls)
-        return found.hint() if found is not None else None

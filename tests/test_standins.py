@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,33 @@ def test_lec04_only_mistake_in_sigmoid_derivative_costs_only_its_points(tmp_path
     # the culprit's own failure carries the catalogued hint as data
     hints = [t.hint for t in wrong.function("activations.sigmoid_derivative").tests if t.hint]
     assert hints and hints[0]["params"]["mistake"] == "activations_sigmoid_derivative_z_as_out"
+
+
+def test_a_stand_in_call_cannot_hang_the_trusted_side(tmp_path: Path) -> None:
+    # The worker chooses a stand-in's arguments: a reference loop of 10**12 steps is cut at the
+    # call timeout, and the function that asked for it earns nothing.
+    root = tmp_path / "course"
+    course_yaml = CHAIN_COURSE % "1.0"
+    files = {
+        "course.yaml": course_yaml.replace("call_timeout_s: 5", "call_timeout_s: 2"),
+        "solutions/a1/tests/test_chain.py": SUITE,
+        "solutions/a1/inner.py": REFERENCE["inner"].replace(
+            "def square(x):", "def square(x, times=1):\n    for _ in range(times):\n        pass"),
+        "solutions/a1/outer.py": REFERENCE["outer"],
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "inner.py").write_text(textwrap.dedent(WRONG_SQUARE).lstrip().replace(
+        "def square(x):", "def square(x, times=1):"), encoding="utf-8")
+    (sub / "outer.py").write_text(textwrap.dedent(RIGHT_OUTER).lstrip().replace(
+        "return float(np.sqrt(sum_of_squares(x)))",
+        "return float(np.sqrt(np.sum(square(x, times=10**12))))"), encoding="utf-8")
+    start = time.monotonic()
+    result = grade(load_course(root), "a1", sub, seed=3, isolation="process")
+    assert time.monotonic() - start < 30
+    assert result.function("outer.norm").score == 0.0
+    assert result.function("outer.sum_of_squares").score == 3.0  # the others are unaffected
