@@ -17,7 +17,7 @@ import grader.mistakes
 import grader.plugin
 import grader.proxy
 import grader.scoring
-import grader.workers  # noqa: F401
+import grader.workers
 from grader import messages
 from grader.messages import Failure, Msg, paren
 from grader.report import json as json_report
