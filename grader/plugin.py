@@ -384,7 +384,9 @@ class _LazyCourse(CourseFixtures):
 
         run = plugin.run
         seen = {o.function for o in plugin.outcomes}
-        functions = [f for f in scoring.score(run.assignment, plugin.outcomes) if f.name in seen]
+        functions = [f for f in scoring.score(run.assignment, plugin.outcomes,
+                                                 run.course.dependency_credit)
+                     if f.name in seen]
         terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
         for f in functions:
             terminalreporter.write_line(
