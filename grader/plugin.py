@@ -287,9 +287,17 @@ class RunPlugin(CourseFixtures):
 # --- the entry-point plugin: inert unless the session runs a course's suites -----------------
 
 
+_FOUND = pytest.StashKey["RunPlugin"]()
+
+
 def _run_plugin(config: pytest.Config) -> RunPlugin | None:
+    """The run's plugin object, found in the plugin manager (then remembered in the config)."""
+    found = config.stash.get(_FOUND, None)
+    if found is not None:
+        return found
     for plugin in config.pluginmanager.get_plugins():
         if isinstance(plugin, RunPlugin):
+            config.stash[_FOUND] = plugin
             return plugin
     return None
 
