@@ -17,24 +17,74 @@ value cannot steer its own comparison. ``want`` is trusted (the reference's resu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from grader import messages
 from grader.calls import Call
 from grader.errors import StudentNotImplemented, StudentRaised
+from grader.messages import Failure, Msg, paren
 from grader.wire import Unsupported
+
+messages.register({
+    "compare.type": ("{path}: {expected}를 기대했지만 {returned}를 반환했습니다",
+                     "{path}: expected {expected}, returned {returned}"),
+    "compare.dtype": ("{path}: {what}을 기대했지만 dtype {got}을 반환했습니다",
+                      "{path}: expected {what}, returned dtype {got}"),
+    "compare.integer_dtype": ("정수 dtype", "an integer dtype"),
+    "compare.named_dtype": ("dtype {dtype}", "dtype {dtype}"),
+    "compare.shape": ("{path}: 형태(shape) {want}를 기대했지만 {got}를 반환했습니다",
+                      "{path}: expected shape {want}, returned shape {got}"),
+    "compare.value": ("{where}: {got}를 반환했지만 {expected} {want}입니다{paren}",
+                      "{where}: got {got}, {expected} {want}{paren}"),
+    "compare.not_finite": ("{where}: {got}를 반환했지만 {expected} 유한한 값 {want}입니다{paren}",
+                           "{where}: got {got}, {expected} finite {want}{paren}"),
+    "compare.expected": ("기대값은", "expected"),
+    "compare.count": ("{n}개 중 {k}개 원소 불일치", "{k} of {n} elements differ"),
+    "compare.difference": ("|차이| {err}, 허용 오차 {allowed}",
+                           "|difference| {err}, tolerance {allowed}"),
+    "compare.length": ("{path}: 길이 {want}인 {kind}를 기대했지만 길이 {got}를 반환했습니다",
+                       "{path}: expected a {kind} of length {want}, returned length {got}"),
+    "compare.missing_keys": ("{path}: 키 {keys}가 없습니다", "{path}: missing key{s} {keys}"),
+    "compare.extra_keys": ("{path}: 예상하지 않은 키 {keys}가 있습니다",
+                           "{path}: unexpected key{s} {keys}"),
+    "compare.mutated": (
+        "{name}: 입력 {which}를 제자리에서(in place) 변경했습니다 — 입력 배열은 수정하지 말고 새 "
+        "배열을 반환하세요",
+        "{name}: modified {inputs} {which} in place — return a new array instead"),
+    "compare.warning": (
+        "{name}: {category} 경고 발생 ({text}){more} — 경고 없이 계산되도록 수치적으로 안정한 "
+        "식을 사용하세요",
+        "{name}: emitted {category} ({text}){more} — use a numerically stable formula that "
+        "computes without warnings"),
+    "compare.more_warnings": (" 외 {n}건", " and {n} more"),
+    "compare.should_raise": ("{name}: {exc} 예외를 발생시켜야 하지만 값을 반환했습니다",
+                             "{name}: should raise {exc}, but returned a value"),
+    "compare.raised_other": ("{name}: {exc} 예외를 기대했지만 {raised}가 발생했습니다{detail}",
+                             "{name}: expected {exc}, raised {raised}{detail}"),
+})
 
 __all__ = [
     "DEFAULT",
     "Tolerance",
+    "array_like",
     "assert_close",
     "assert_no_warnings",
     "assert_not_mutated",
     "assert_raises",
-    "set_default",
+    "describe_value",
+    "format_pair",
+    "in_force",
+    "index_text",
+    "mismatch_inexact",
+    "shape_text",
+    "type_message",
+    "using",
     "values_match",
 ]
 
@@ -68,22 +118,33 @@ class Tolerance:
                 raise ValueError(f"Tolerance.{label} must be a finite number >= 0, got {value!r}")
 
 
-#: The tolerance used when a helper gets ``tol=None``; the plugin sets it from ``course.yaml``.
-#: Read it as ``compare.DEFAULT`` (not ``from grader.compare import DEFAULT``) to see updates.
+#: The tolerance of a helper given ``tol=None`` outside any ``using`` block.
 DEFAULT = Tolerance()
 
+# The tolerance in force: the plugin sets the course's for the duration of each test only.
+_IN_FORCE: contextvars.ContextVar[Tolerance] = contextvars.ContextVar("tolerance", default=DEFAULT)
 
-def set_default(tol: Tolerance) -> None:
-    """기본 허용 오차를 바꾼다 (플러그인이 course.yaml 값으로 호출) / set the module default."""
-    global DEFAULT
+
+@contextlib.contextmanager
+def using(tol: Tolerance) -> Iterator[Tolerance]:
+    """``tol=None`` means ``tol`` inside the block (the plugin: the course's tolerances, during
+    one test) / 블록 안에서 기본 허용 오차를 ``tol``로."""
     if not isinstance(tol, Tolerance):
-        raise TypeError(f"set_default expects a Tolerance, got {type(tol).__name__}")
-    DEFAULT = tol
+        raise TypeError(f"using expects a Tolerance, got {type(tol).__name__}")
+    token = _IN_FORCE.set(tol)
+    try:
+        yield tol
+    finally:
+        _IN_FORCE.reset(token)
+
+
+def in_force() -> Tolerance:
+    """The tolerance a helper uses for ``tol=None`` here and now."""
+    return _IN_FORCE.get()
 
 
 def _resolve(tol: Tolerance | None) -> Tolerance:
-    # Looked up at call time so that set_default() reaches helpers already imported elsewhere.
-    return DEFAULT if tol is None else tol
+    return _IN_FORCE.get() if tol is None else tol
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,7 +184,7 @@ def assert_close(
     """
     message = _mismatch(got, want, name, _resolve(tol), extra_keys_ok)
     if message is not None:
-        raise AssertionError(message)
+        raise Failure(message)
 
 
 def values_match(
@@ -151,11 +212,7 @@ def assert_not_mutated(call: Call, *, name: str) -> None:
     more = ", …" if len(call.mutated) > 4 else ""
     which = ", ".join(mutated) + more
     inputs = "its input" if len(call.mutated) == 1 else "its inputs"
-    raise AssertionError(
-        f"{name}: 입력 {which}를 제자리에서(in place) 변경했습니다 — "
-        f"입력 배열은 수정하지 말고 새 배열을 반환하세요 / "
-        f"{name}: modified {inputs} {which} in place — return a new array instead"
-    )
+    raise Failure(Msg("compare.mutated", name=name, which=which, inputs=inputs))
 
 
 def assert_no_warnings(
@@ -172,14 +229,8 @@ def assert_no_warnings(
         return
     first = hits[0]
     category, text = _short(first.category, 40), _short(first.message, 80)
-    more_ko = f" 외 {len(hits) - 1}건" if len(hits) > 1 else ""
-    more_en = f" and {len(hits) - 1} more" if len(hits) > 1 else ""
-    raise AssertionError(
-        f"{name}: {category} 경고 발생 ({text}){more_ko} — "
-        f"경고 없이 계산되도록 수치적으로 안정한 식을 사용하세요 / "
-        f"{name}: emitted {category} ({text}){more_en} — "
-        f"use a numerically stable formula that computes without warnings"
-    )
+    more = Msg("compare.more_warnings", n=len(hits) - 1) if len(hits) > 1 else ""
+    raise Failure(Msg("compare.warning", name=name, category=category, text=text, more=more))
 
 
 def assert_raises(call: Call, exc_name: str, *, name: str) -> StudentRaised:
@@ -192,27 +243,22 @@ def assert_raises(call: Call, exc_name: str, *, name: str) -> StudentRaised:
     """
     error = call.error
     if error is None:
-        raise AssertionError(
-            f"{name}: {exc_name} 예외를 발생시켜야 하지만 값을 반환했습니다 / "
-            f"{name}: should raise {exc_name}, but returned a value"
-        )
+        raise Failure(Msg("compare.should_raise", name=name, exc=exc_name))
     if error.is_a(exc_name):
         return error
     if isinstance(error, StudentNotImplemented):
         raise error
     raised = error.type_names[0] if error.type_names else "?"
     detail = f": {_short(error.detail, 80)}" if error.detail else ""
-    raise AssertionError(
-        f"{name}: {exc_name} 예외를 기대했지만 {raised}가 발생했습니다{detail} / "
-        f"{name}: expected {exc_name}, raised {raised}{detail}"
-    )
+    raise Failure(Msg("compare.raised_other", name=name, exc=exc_name, raised=raised,
+                      detail=detail))
 
 
 # --------------------------------------------------------------------------------------------
 # The comparison itself: each function returns None (match) or the failure message.
 
 
-def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: bool) -> str | None:
+def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: bool) -> Msg | None:
     if type(want) is np.ndarray:
         return _mismatch_array(got, want, path, tol)
     # NumPy scalars first: np.float64 is also a float, np.bool_ is not a bool.
@@ -224,12 +270,12 @@ def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: boo
         return _mismatch_float(got, want, path, tol)
     if type(want) is str:
         if type(got) is not str:
-            return _type_message(path, "str", got)
+            return type_message(path, "str", got)
         if got != want:
             return _value_message(path, repr(_short(got, 40)), repr(_short(want, 40)))
         return None
     if want is None:
-        return None if got is None else _type_message(path, "None", got)
+        return None if got is None else type_message(path, "None", got)
     if type(want) in (tuple, list):
         return _mismatch_sequence(got, want, path, tol, extra_keys_ok)
     if type(want) is dict:
@@ -238,28 +284,25 @@ def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: boo
     raise TypeError(f"compare: cannot compare against a {type(want).__name__} ({path})")
 
 
-def _mismatch_array(got: Any, want: np.ndarray, path: str, tol: Tolerance) -> str | None:
-    checked = _array_like(got, want, path)
-    if isinstance(checked, str):  # our own message, not a value from the worker
+def _mismatch_array(got: Any, want: np.ndarray, path: str, tol: Tolerance) -> Msg | None:
+    checked = array_like(got, want, path)
+    if isinstance(checked, Msg):  # our own message, not a value from the worker
         return checked
     if want.dtype.kind in "biu":
         return _mismatch_exact(checked, want, path)
-    return _mismatch_inexact(checked, want, path, tol)
+    return mismatch_inexact(checked, want, path, tol)
 
 
-def _array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | str:
+def array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | Msg:
     """Type, shape and dtype rules for an ndarray ``want``: ``got`` as an array, or a message."""
     if type(got) is not np.ndarray:
         if want.ndim == 0 and isinstance(got, np.generic):
             got = np.asarray(got)  # a NumPy scalar stands for a 0-d array
         else:
-            return _type_message(path, "ndarray", got)
+            return type_message(path, "ndarray", got)
     if got.shape != want.shape:
-        return (
-            f"{path}: 형태(shape) {_shape(want.shape)}를 기대했지만 {_shape(got.shape)}를 "
-            f"반환했습니다 / {path}: expected shape {_shape(want.shape)}, "
-            f"returned shape {_shape(got.shape)}"
-        )
+        return Msg("compare.shape", path=path, want=shape_text(want.shape),
+                   got=shape_text(got.shape))
     kind = want.dtype.kind
     if kind == "b":
         if got.dtype.kind != "b":
@@ -278,26 +321,28 @@ def _array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | str:
     raise TypeError(f"compare: cannot compare against an array of dtype {want.dtype} ({path})")
 
 
-def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: str) -> str | None:
+def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: str) -> Msg | None:
     """Integers and bools: equal exactly (NumPy compares mixed int/uint dtypes correctly)."""
     bad = np.not_equal(got, want)
     if not bad.any():
         return None
     i = int(np.flatnonzero(bad)[0])
     g, w = got.flat[i], want.flat[i]
-    where = path + _index(i, want.shape)
+    where = path + index_text(i, want.shape)
     return _value_message(where, _fmt_exact(g), _fmt_exact(w), count=_count(bad))
 
 
-def _mismatch_inexact(
+def mismatch_inexact(
     got: np.ndarray,
     want: np.ndarray,
     path: str,
     tol: Tolerance,
     *,
-    expected: tuple[str, str] = ("기대값은", "expected"),
-) -> str | None:
-    """Floats: NaN/inf rules, then ``|got - want| <= atol + rtol*|want|`` elementwise."""
+    expected: Msg | None = None,
+) -> Msg | None:
+    """Floats: NaN/inf rules, then ``|got - want| <= atol + rtol*|want|`` elementwise.
+    ``expected`` names the want side ("expected", "the numerical derivative is")."""
+    expected = expected or Msg("compare.expected")
     with np.errstate(all="ignore"):
         want_finite = np.isfinite(want)
         got_finite = np.isfinite(got)
@@ -305,13 +350,10 @@ def _mismatch_inexact(
         blown = want_finite & ~got_finite
         if blown.any():
             i = int(np.flatnonzero(blown)[0])
-            where = path + _index(i, want.shape)
-            g, w = _fmt_pair(got.flat[i], want.flat[i])
-            ko_count, en_count = _count(blown)
-            return (
-                f"{where}: {g}를 반환했지만 {expected[0]} 유한한 값 {w}입니다{_paren(ko_count)} / "
-                f"{where}: got {g}, {expected[1]} finite {w}{_paren(en_count)}"
-            )
+            where = path + index_text(i, want.shape)
+            g, w = format_pair(got.flat[i], want.flat[i])
+            return Msg("compare.not_finite", where=where, got=g, want=w, expected=expected,
+                       paren=paren(_count(blown)))
         # 2. Where the reference itself is NaN/inf, the student must give the same NaN/±inf.
         special = ~want_finite
         if special.any():
@@ -319,9 +361,9 @@ def _mismatch_inexact(
             off = special & ~same
             if off.any():
                 i = int(np.flatnonzero(off)[0])
-                g, w = _fmt_pair(got.flat[i], want.flat[i])
+                g, w = format_pair(got.flat[i], want.flat[i])
                 return _value_message(
-                    path + _index(i, want.shape), g, w, count=_count(off), expected=expected
+                    path + index_text(i, want.shape), g, w, count=_count(off), expected=expected
                 )
         # 3. The tolerance, on the finite elements.
         err = np.where(want_finite, np.abs(got - want), 0.0)
@@ -331,58 +373,54 @@ def _mismatch_inexact(
             return None
         ratio = np.where(bad, err / allowed, -np.inf)  # tolerance 0 gives inf: still worst
         i = int(np.argmax(ratio))
-    g, w = _fmt_pair(got.flat[i], want.flat[i])
-    detail_ko = f"|차이| {_fmt(err.flat[i])}, 허용 오차 {_fmt(allowed.flat[i])}"
-    detail_en = f"|difference| {_fmt(err.flat[i])}, tolerance {_fmt(allowed.flat[i])}"
+    g, w = format_pair(got.flat[i], want.flat[i])
+    detail = Msg("compare.difference", err=_fmt(err.flat[i]), allowed=_fmt(allowed.flat[i]))
     return _value_message(
-        path + _index(i, want.shape),
+        path + index_text(i, want.shape),
         g,
         w,
         count=_count(bad),
-        detail=(detail_ko, detail_en),
+        detail=detail,
         expected=expected,
     )
 
 
-def _mismatch_float(got: Any, want: Any, path: str, tol: Tolerance) -> str | None:
+def _mismatch_float(got: Any, want: Any, path: str, tol: Tolerance) -> Msg | None:
     if type(got) is float or isinstance(got, np.floating):
         value = np.asarray(got, dtype=np.float64)
     elif type(got) is np.ndarray and got.ndim == 0 and got.dtype.kind == "f":
         value = got.astype(np.float64)
     else:
-        return _type_message(path, "float", got)
-    return _mismatch_inexact(value, np.asarray(want, dtype=np.float64), path, tol)
+        return type_message(path, "float", got)
+    return mismatch_inexact(value, np.asarray(want, dtype=np.float64), path, tol)
 
 
-def _mismatch_int(got: Any, want: Any, path: str) -> str | None:
+def _mismatch_int(got: Any, want: Any, path: str) -> Msg | None:
     if type(got) is not int and not isinstance(got, np.integer):
-        return _type_message(path, "int", got)
+        return type_message(path, "int", got)
     g, w = int(got), int(want)
     return None if g == w else _value_message(path, str(g), str(w))
 
 
-def _mismatch_bool(got: Any, want: Any, path: str) -> str | None:
+def _mismatch_bool(got: Any, want: Any, path: str) -> Msg | None:
     if type(got) is not bool and type(got) is not np.bool_:
-        return _type_message(path, "bool", got)
+        return type_message(path, "bool", got)
     g, w = bool(got), bool(want)
     return None if g == w else _value_message(path, str(g), str(w))
 
 
 def _mismatch_sequence(
     got: Any, want: tuple[Any, ...] | list[Any], path: str, tol: Tolerance, extra_keys_ok: bool
-) -> str | None:
+) -> Msg | None:
     kind = type(want).__name__
     # A list stated in the contract may come back as a 1-D array (EXERCISES.md conventions).
     ok = type(got) is type(want) or (
         type(want) is list and type(got) is np.ndarray and got.ndim == 1
     )
     if not ok:
-        return _type_message(path, kind, got)
+        return type_message(path, kind, got)
     if len(got) != len(want):
-        return (
-            f"{path}: 길이 {len(want)}인 {kind}를 기대했지만 길이 {len(got)}를 반환했습니다 / "
-            f"{path}: expected a {kind} of length {len(want)}, returned length {len(got)}"
-        )
+        return Msg("compare.length", path=path, want=len(want), kind=kind, got=len(got))
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
         message = _mismatch(g, w, f"{path}[{i}]", tol, extra_keys_ok)
         if message is not None:
@@ -392,23 +430,18 @@ def _mismatch_sequence(
 
 def _mismatch_dict(
     got: Any, want: dict[Any, Any], path: str, tol: Tolerance, extra_keys_ok: bool
-) -> str | None:
+) -> Msg | None:
     if type(got) is not dict:
-        return _type_message(path, "dict", got)
+        return type_message(path, "dict", got)
     missing = [k for k in want if k not in got]
     if missing:
         keys = _keys(missing)
-        return (
-            f"{path}: 키 {keys}가 없습니다 / {path}: missing key{_s(missing)} {keys}"
-        )
+        return Msg("compare.missing_keys", path=path, keys=keys, s=_s(missing))
     if not extra_keys_ok:
         extra = [k for k in got if k not in want]
         if extra:
             keys = _keys(extra)
-            return (
-                f"{path}: 예상하지 않은 키 {keys}가 있습니다 / "
-                f"{path}: unexpected key{_s(extra)} {keys}"
-            )
+            return Msg("compare.extra_keys", path=path, keys=keys, s=_s(extra))
     for key, w in want.items():
         message = _mismatch(got[key], w, f"{path}[{key!r}]", tol, extra_keys_ok)
         if message is not None:
@@ -420,21 +453,14 @@ def _mismatch_dict(
 # Message pieces
 
 
-def _type_message(path: str, expected: str, got: Any) -> str:
-    returned = _describe(got)
-    return (
-        f"{path}: {expected}를 기대했지만 {returned}를 반환했습니다 / "
-        f"{path}: expected {expected}, returned {returned}"
-    )
+def type_message(path: str, expected: str, got: Any) -> Msg:
+    return Msg("compare.type", path=path, expected=expected, returned=describe_value(got))
 
 
-def _dtype_message(path: str, expected: str, got_dtype: np.dtype[Any]) -> str:
-    what_ko = "정수 dtype" if expected == "integer" else f"dtype {expected}"
-    what_en = "an integer dtype" if expected == "integer" else f"dtype {expected}"
-    return (
-        f"{path}: {what_ko}을 기대했지만 dtype {got_dtype}을 반환했습니다 / "
-        f"{path}: expected {what_en}, returned dtype {got_dtype}"
-    )
+def _dtype_message(path: str, expected: str, got_dtype: np.dtype[Any]) -> Msg:
+    what = Msg("compare.integer_dtype") if expected == "integer" \
+        else Msg("compare.named_dtype", dtype=expected)
+    return Msg("compare.dtype", path=path, what=what, got=str(got_dtype))
 
 
 def _value_message(
@@ -442,50 +468,41 @@ def _value_message(
     got: str,
     want: str,
     *,
-    count: tuple[str, str] = ("", ""),
-    detail: tuple[str, str] | None = None,
-    expected: tuple[str, str] = ("기대값은", "expected"),
-) -> str:
-    ko = "; ".join(p for p in (detail[0] if detail else "", count[0]) if p)
-    en = "; ".join(p for p in (detail[1] if detail else "", count[1]) if p)
-    return (
-        f"{where}: {got}를 반환했지만 {expected[0]} {want}입니다{_paren(ko)} / "
-        f"{where}: got {got}, {expected[1]} {want}{_paren(en)}"
-    )
+    count: Msg | str = "",
+    detail: Msg | None = None,
+    expected: Msg | None = None,
+) -> Msg:
+    return Msg("compare.value", where=where, got=got, want=want,
+               expected=expected or Msg("compare.expected"), paren=paren(detail or "", count))
 
 
-def _paren(text: str) -> str:
-    return f" ({text})" if text else ""
-
-
-def _count(bad: np.ndarray) -> tuple[str, str]:
+def _count(bad: np.ndarray) -> Msg | str:
     """'12 of 30 elements differ', for arrays with more than one element."""
     if bad.size <= 1:
-        return "", ""
-    k, n = int(np.count_nonzero(bad)), int(bad.size)
-    return f"{n}개 중 {k}개 원소 불일치", f"{k} of {n} elements differ"
+        return ""
+    return Msg("compare.count", k=int(np.count_nonzero(bad)), n=int(bad.size))
 
 
-def _describe(got: Any) -> str:
+def describe_value(got: Any) -> str:
     """What came back, in a few words; never the value itself (it could be huge)."""
     if type(got) is Unsupported:
         return _short(got.type_name, 60)
     if got is None:
         return "None"
     if type(got) is np.ndarray:
-        return f"ndarray (shape {_shape(got.shape)}, dtype {got.dtype})"
+        return f"ndarray (shape {shape_text(got.shape)}, dtype {got.dtype})"
     if isinstance(got, np.generic):
         return f"NumPy {type(got).__name__}"
     return type(got).__name__
 
 
-def _index(flat: int, shape: tuple[int, ...]) -> str:
+def index_text(flat: int, shape: tuple[int, ...]) -> str:
     if not shape:
         return ""
     return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat, shape)) + "]"
 
 
-def _shape(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -496,7 +513,7 @@ def _fmt(x: Any) -> str:
     return f"{float(x):.6g}"
 
 
-def _fmt_pair(got: Any, want: Any) -> tuple[str, str]:
+def format_pair(got: Any, want: Any) -> tuple[str, str]:
     """Short forms, with all digits when the short forms would look equal (tiny differences)."""
     g, w = _fmt(got), _fmt(want)
     if g == w:

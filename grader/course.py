@@ -111,6 +111,10 @@ class Course:
     assignments: dict[str, Assignment] = field(default_factory=dict)
     feedback: Feedback = field(default_factory=Feedback)
     worker: WorkerOptions = field(default_factory=WorkerOptions)
+    # Share of a test's points earned by a right function whose test failed only because it
+    # called another graded function of the student that is wrong (``scoring.dependency_credit``
+    # in course.yaml, 0 to 1; see ``grader.standins``).
+    dependency_credit: float = 1.0
 
     @property
     def root(self) -> Path:
@@ -261,7 +265,8 @@ def load_course(path: Path | str) -> Course:
 def parse_course(data: Any, path: Path) -> Course:
     c = _Checker(path)
     top = c.mapping(data, "(top level)",
-                    {"course", "limits", "tolerances", "feedback", "worker", "assignments"},
+                    {"course", "limits", "tolerances", "feedback", "worker", "scoring",
+                     "assignments"},
                     {"course", "assignments"})
     info = c.mapping(top["course"], "course", {"title", "language"}, {"title"})
     title = c.bilingual(info["title"], "course.title")
@@ -309,6 +314,15 @@ def parse_course(data: Any, path: Path) -> Course:
         if len(set(packages)) != len(packages):
             raise c.fail("worker.packages", "each package once", packages)
         worker = WorkerOptions(tuple(packages))
+    dependency_credit = 1.0
+    if "scoring" in top:
+        raw = c.mapping(top["scoring"], "scoring", {"dependency_credit"})
+        if "dependency_credit" in raw:
+            dependency_credit = c.number(raw["dependency_credit"], "scoring.dependency_credit",
+                                         positive=False)
+            if not 0.0 <= dependency_credit <= 1.0:
+                raise c.fail("scoring.dependency_credit", "a number from 0 to 1",
+                              raw["dependency_credit"])
 
     assignments: dict[str, Assignment] = {}
     for name, body in c.mapping(top["assignments"], "assignments").items():
@@ -340,4 +354,5 @@ def parse_course(data: Any, path: Path) -> Course:
         assignments[name] = assignment
     if not assignments:
         raise c.fail("assignments", "at least one assignment", top["assignments"])
-    return Course(path, title, language, limits, tolerances, assignments, feedback, worker)
+    return Course(path, title, language, limits, tolerances, assignments, feedback, worker,
+                  dependency_credit)

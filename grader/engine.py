@@ -24,11 +24,11 @@ import pytest
 
 import grader
 from grader import plugin, sandbox, scoring, scratch, timing
-from grader.course import Course
+from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
-from grader.result import Result
-from grader.submission import explain_refusals, point_at_cells, stage
+from grader.result import FunctionResult, Result
+from grader.submission import Staged, explain_refusals, point_at_cells, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -132,27 +132,21 @@ def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
     return reference
 
 
-def _run_pytest(run: plugin.GradingRun, suites: Path) -> tuple[int, str]:
-    """pytest in this process on the private copy of the suites; nothing from the submission,
-    the environment or installed plugins takes part."""
+def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
+    """pytest in this process on the private copy of the suites, with the run as a plugin
+    object; nothing from the submission, the environment or installed plugins takes part."""
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
             "--import-mode=importlib", "-q", "--tb=no"]
-    # speed: builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
+    # Builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
     # capture, unraisableexception's forced garbage collections); fixtures, marks, skips and
     # warnings stay.
     for unused in ("doctest", "junitxml", "pastebin", "setuponly", "setupplan", "stepwise",
                    "faulthandler", "logging", "unraisableexception", "threadexception",
                    "debugging"):
         args += ["-p", f"no:{unused}"]
-    with _LOCK, _isolated_pytest_env():
-        plugin.ACTIVE_RUN = run
-        plugin._set_tolerance(run.course)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()) as out:
-                code = pytest.main(args)
-        finally:
-            plugin.ACTIVE_RUN = None
+    with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
+        code = pytest.main(args, plugins=[run_plugin])
     return int(code), out.getvalue()
 
 
@@ -177,55 +171,79 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         a = a.only(modules)
     seed = secrets.randbelow(2**31) if seed is None else seed
     found = suite_dirs(course, a.name, suites)
-    reference_dir = course.solutions_dir(a.name)
-    if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
-        reference_dir = Path(suites[0]).resolve().parent
+    reference_dir = _reference_dir(course, a.name, suites)
     secret = hidden_in_play(found, reference_dir)
     choice = sandbox.choose_fence(isolation, secrets_in_play=secret)  # NoFence before any work
     start = time.monotonic()
-    scratch.sweep_stale()
-    private = scratch.make_dir("suites")
-    staged = None
-    session = None
-    try:
+    with contextlib.ExitStack() as cleanup:
+        private = cleanup.enter_context(_private_folder())
         private_reference = _copy_suites(found, reference_dir, private / "suites",
                                          private / "reference")
         staged = stage(submission, course, a)
+        cleanup.callback(staged.remove)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
         with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
             session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
                                      protected=[course.root, private, reference_dir,
-                                                *found.values()])
-        run = plugin.GradingRun(course, a, session, seed, private_reference)
-        code, output = _run_pytest(run, private / "suites")
-        if code == pytest.ExitCode.INTERRUPTED:
-            raise KeyboardInterrupt
-        if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            raise GraderError(
-                f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
-                f"(pytest exit {int(code)}):\n{output[-3000:]}")
-    finally:
-        if session is not None:
-            session.close()
-        if staged is not None:
-            staged.remove()
-        _forget_modules(private)
-        shutil.rmtree(private, ignore_errors=True)
-    functions = scoring.score(a, run.outcomes)
+                                                *found.values()],
+                                     graded=list(a.functions))
+        cleanup.callback(session.close)
+        run = plugin.RunPlugin(plugin.GradingRun(course, a, session, seed, private_reference),
+                               partial=True)
+        _run_suites(run, private / "suites")
+    functions = scoring.score(a, run.outcomes, course.dependency_credit)
     explain_refusals(functions, staged.refused)
     point_at_cells(functions, staged)
+    seconds = time.monotonic() - start
+    # Where the time went: the student's calls, the reference's, the grader's own work.
+    spent = timing.breakdown(seconds, session.pool.spent_s, run.run.reference.stopwatch.seconds)
+    return _result(course, a, seed, functions, staged, session,
+                   isolation_notes(choice, session, secret), seconds, spent)
+
+
+def _reference_dir(course: Course, assignment: str, suites: Sequence[Path] | None) -> Path:
+    """``solutions/<assignment>``, or the folder of a hidden bundle beside its suites."""
+    reference_dir = course.solutions_dir(assignment)
+    if suites and not reference_dir.is_dir():
+        reference_dir = Path(suites[0]).resolve().parent
+    return reference_dir
+
+
+@contextlib.contextmanager
+def _private_folder() -> Iterator[Path]:
+    """The run's private folder (suites and reference copied there), removed afterwards with
+    the suite modules pytest imported from it."""
+    scratch.sweep_stale()
+    private = scratch.make_dir("suites")
+    try:
+        yield private
+    finally:
+        _forget_modules(private)
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
+    code, output = _run_pytest(run, suites)
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise GraderError(
+            f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
+            f"(pytest exit {int(code)}):\n{output[-3000:]}")
+
+
+def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionResult],
+            staged: Staged, session: StudentSession, isolation: list[str],
+            seconds: float, spent: dict[str, float]) -> Result:
     score, max_score = scoring.total(functions)
-    notes = list(staged.notes) + isolation_notes(choice, session, secret)
+    notes = list(staged.notes) + isolation
     if session.seccomp is False:
         notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
                      "child processes and the network are only limited by rlimits")
-    duration = time.monotonic() - start
     return Result(
         assignment=a.name, score=score, max_score=max_score, seed=seed,
-        isolation=session.used_isolation, duration_s=round(duration, 3),
+        isolation=session.used_isolation, duration_s=round(seconds, 3),
         grader_version=grader.__version__, functions=functions, notes=notes,
         limits=dict(course.limits.__dict__), modules=list(a.modules),
-        refused=list(staged.refused),
-        # speed: where the time went (student calls, reference calls, the grader's own work)
-        timing=timing.breakdown(duration, session.spent_s, run.reference.stopwatch.seconds))
+        refused=list(staged.refused), language=course.language, timing=spent)

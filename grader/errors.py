@@ -8,6 +8,17 @@ Korean first. None of these carries an object from the worker: only names and st
 
 from __future__ import annotations
 
+from grader import messages
+from grader.messages import Msg
+
+messages.register({
+    "error.raised": ("{function}에서 {kind} 예외 발생{at}: {detail}",
+                     "{function} raised {kind}{at}: {detail}"),
+    "error.not_implemented": (
+        "{function}이(가) 아직 구현되지 않았습니다 (NotImplementedError)",
+        "{function} is not implemented yet (NotImplementedError)"),
+})
+
 
 class GraderError(Exception):
     """A course, usage or setup problem — ``grader`` exits with code 2."""
@@ -18,9 +29,11 @@ class StudentError(Exception):
 
     status = "failed"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Msg | str) -> None:
+        text = messages.render(message)
+        super().__init__(text)
+        self.data = message  # as data (a Msg), until a report renders it; not `msg`, which pytest reads
+        self.message = text
 
 
 class StudentRaised(StudentError):
@@ -39,10 +52,8 @@ class StudentRaised(StudentError):
         self.detail = detail
         self.where = where
         at = f" ({where})" if where else ""
-        super().__init__(
-            f"{function}에서 {type_names[0]} 예외 발생{at}: {detail} / "
-            f"{function} raised {type_names[0]}{at}: {detail}"
-        )
+        super().__init__(Msg("error.raised", function=function, kind=type_names[0], at=at,
+                             detail=detail))
 
     def is_a(self, name: str) -> bool:
         return name in self.type_names
@@ -55,10 +66,8 @@ class StudentNotImplemented(StudentRaised):
 
     def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
         super().__init__(function, type_names, detail, where)
-        self.message = (
-            f"{function}이(가) 아직 구현되지 않았습니다 (NotImplementedError) / "
-            f"{function} is not implemented yet (NotImplementedError)"
-        )
+        self.data = Msg("error.not_implemented", function=function)
+        self.message = self.data.render()
         self.args = (self.message,)
 
 

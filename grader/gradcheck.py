@@ -35,19 +35,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
+from grader import messages
 from grader.compare import (
     Tolerance,
-    _array_like,
-    _describe,
-    _fmt_pair,
-    _index,
-    _mismatch_inexact,
-    _shape,
+    array_like,
+    describe_value,
+    format_pair,
+    index_text,
+    mismatch_inexact,
+    shape_text,
 )
+from grader.messages import Failure, Msg
 
 __all__ = [
     "DEFAULT_STEP",
@@ -70,7 +72,30 @@ MAX_ELEMENTWISE_SIZE = 2000
 
 FBatch = Callable[[list[np.ndarray]], Any]
 
-_NUMERIC = ("유한 차분 값은", "finite difference")
+messages.register({
+    "gradcheck.numeric": ("유한 차분 값은", "finite difference"),
+    "gradcheck.not_a": ("{name}: 수치 미분 중 {label}이(가) {what}여야 하지만 {got}를 반환했습니다",
+                        "{name}: during finite differences {label} must be {article} {what}, "
+                        "returned {got}"),
+    "gradcheck.shape": ("{name}: 수치 미분 중 {label}의 형태(shape)가 {want}여야 하지만 {got}입니다",
+                        "{name}: during finite differences {label} must have shape {want}, "
+                        "returned {got}"),
+    "gradcheck.dtype": ("{name}: 수치 미분 중 {label}이(가) float64여야 하지만 dtype {dtype}입니다",
+                        "{name}: during finite differences {label} must be float64, returned "
+                        "dtype {dtype}"),
+    "gradcheck.not_finite": ("{name}: 수치 미분 중 {label} = {value} — 유한한 값이어야 합니다",
+                             "{name}: during finite differences {label} = {value} — it must be "
+                             "finite"),
+    "gradcheck.batch": ("{name}: 점 {count}개에 대해 값 {count}개의 list를 기대했지만 {got}를 "
+                        "반환했습니다",
+                        "{name}: expected a list of {count} values (one per point), returned "
+                        "{got}"),
+    "gradcheck.direction": (
+        "{name}: 무작위 방향 d[{j}]에서 기울기·d = {claimed}이지만 유한 차분 값은 {numeric}입니다 "
+        "(|차이| {err}, 허용 오차 {allowed}; 방향 {n}개 중 {k}개 불일치)",
+        "{name}: along random direction d[{j}], gradient·d = {claimed}, finite difference "
+        "{numeric} (|difference| {err}, tolerance {allowed}; {k} of {n} directions differ)"),
+})
 
 
 def relative_error(a: Any, b: Any) -> float:
@@ -109,14 +134,14 @@ def central_difference(
         )
     n = x.size
     flat = x.ravel()
-    # All 2n points as rows of one array, built at once (speed: no per-element copies): row i
-    # is x + h·e_i, row n + i is x − h·e_i — the same float64 values as one copy per point.
+    # All 2n points as rows of one array, built at once (no per-element copies): row i is
+    # x + h·e_i, row n + i is x − h·e_i — the same float64 values as one copy per point.
     rows = np.tile(flat, (2 * n, 1))
     diagonal = np.arange(n)
     rows[diagonal, diagonal] += h
     rows[n + diagonal, diagonal] -= h
     values = _scalars(f_batch([row.reshape(x.shape) for row in rows]), 2 * n, name)
-    _require_finite(values, name, lambda k: f"f(x{_index(k % n, x.shape)} {'+-'[k // n]} h)")
+    _require_finite(values, name, lambda k: f"f(x{index_text(k % n, x.shape)} {'+-'[k // n]} h)")
     steps = (flat + h) - (flat - h)
     return ((values[:n] - values[n:]) / steps).reshape(x.shape)
 
@@ -136,11 +161,11 @@ def elementwise_derivative(
     if type(results) is np.ndarray and results.shape[:1] == (2,):
         results = list(results)
     if type(results) not in (list, tuple) or len(results) != 2:
-        raise AssertionError(_bad_batch(name, 2, results))
+        raise Failure(_bad_batch(name, 2, results))
     fp = _float_result(results[0], z.shape, name, "f(z + h)")
     fm = _float_result(results[1], z.shape, name, "f(z - h)")
-    _require_finite(fp, name, lambda k: f"f(z + h){_index(k, z.shape)}")
-    _require_finite(fm, name, lambda k: f"f(z - h){_index(k, z.shape)}")
+    _require_finite(fp, name, lambda k: f"f(z + h){index_text(k, z.shape)}")
+    _require_finite(fm, name, lambda k: f"f(z - h){index_text(k, z.shape)}")
     return (fp - fm) / (zp - zm)
 
 
@@ -186,13 +211,13 @@ def assert_gradient(
     the error of any real mistake).
     """
     want = np.asarray(numeric, dtype=np.float64)
-    got = _array_like(analytic, want, name)
-    if isinstance(got, str):  # our own message, not a value from the worker
-        raise AssertionError(got)
+    got = array_like(analytic, want, name)
+    if isinstance(got, Msg):  # our own message, not a value from the worker
+        raise Failure(got)
     tol = Tolerance(rtol=rtol, atol=atol)
-    message = _mismatch_inexact(got, want, name, tol, expected=_NUMERIC)
+    message = mismatch_inexact(got, want, name, tol, expected=Msg("gradcheck.numeric"))
     if message is not None:
-        raise AssertionError(message)
+        raise Failure(message)
 
 
 def check_gradient(
@@ -250,7 +275,7 @@ def check_directional(
         claimed = d.reshape(n_directions, -1) @ g.ravel()
     message = _directional_failure(claimed, numeric, name, Tolerance(rtol=rtol, atol=atol))
     if message is not None:
-        raise AssertionError(message)
+        raise Failure(message)
     return d
 
 
@@ -285,9 +310,9 @@ def _float_array(x: Any) -> np.ndarray:
 
 def _check_shape(analytic: Any, shape: tuple[int, ...], name: str) -> None:
     """Type, shape and dtype of the claimed gradient, before spending a worker call on f."""
-    checked = _array_like(analytic, np.zeros(shape), name)
-    if isinstance(checked, str):
-        raise AssertionError(checked)
+    checked = array_like(analytic, np.zeros(shape), name)
+    if isinstance(checked, Msg):
+        raise Failure(checked)
 
 
 def _scalars(results: Any, count: int, name: str) -> np.ndarray:
@@ -297,9 +322,9 @@ def _scalars(results: Any, count: int, name: str) -> np.ndarray:
             return results.copy()  # speed: already float64 scalars, as the loop below makes them
         results = list(results)
     if type(results) not in (list, tuple) or len(results) != count:
-        raise AssertionError(_bad_batch(name, count, results))
+        raise Failure(_bad_batch(name, count, results))
     if all(type(v) is float or type(v) is np.float64 for v in results):
-        return np.array(results, dtype=np.float64)  # speed: the common case in one conversion
+        return np.array(results, dtype=np.float64)  # the common case in one conversion
     out = np.empty(count)
     for i, value in enumerate(results):
         out[i] = _float_result(value, (), name, "f(x ± h)")
@@ -315,29 +340,16 @@ def _float_result(value: Any, shape: tuple[int, ...], name: str, label: str) -> 
     if type(value) is not np.ndarray:
         what = "float" if shape == () else "ndarray"
         article = "a" if shape == () else "an"
-        got = _describe(value)
-        return _fail(
-            f"{name}: 수치 미분 중 {label}이(가) {what}여야 하지만 {got}를 반환했습니다 / "
-            f"{name}: during finite differences {label} must be {article} {what}, returned {got}"
-        )
+        got = describe_value(value)
+        raise Failure(Msg("gradcheck.not_a", name=name, label=label, what=what,
+                          article=article, got=got))
     if value.shape != shape:
-        want, got = _shape(shape), _shape(value.shape)
-        return _fail(
-            f"{name}: 수치 미분 중 {label}의 형태(shape)가 {want}여야 하지만 {got}입니다 / "
-            f"{name}: during finite differences {label} must have shape {want}, returned {got}"
-        )
+        want, got = shape_text(shape), shape_text(value.shape)
+        raise Failure(Msg("gradcheck.shape", name=name, label=label, want=want, got=got))
     # float16/float32 round-off (~1e-7·|f|) divided by h would swamp the derivative.
     if not (value.dtype.kind in "iu" or (value.dtype.kind == "f" and value.dtype.itemsize >= 8)):
-        return _fail(
-            f"{name}: 수치 미분 중 {label}이(가) float64여야 하지만 dtype {value.dtype}입니다 / "
-            f"{name}: during finite differences {label} must be float64, "
-            f"returned dtype {value.dtype}"
-        )
+        raise Failure(Msg("gradcheck.dtype", name=name, label=label, dtype=str(value.dtype)))
     return value.astype(np.float64)
-
-
-def _fail(message: str) -> NoReturn:
-    raise AssertionError(message)
 
 
 def _require_finite(values: np.ndarray, name: str, label: Callable[[int], str]) -> None:
@@ -346,25 +358,19 @@ def _require_finite(values: np.ndarray, name: str, label: Callable[[int], str]) 
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         v = f"{float(values.flat[i]):g}"
-        raise AssertionError(
-            f"{name}: 수치 미분 중 {label(i)} = {v} — 유한한 값이어야 합니다 / "
-            f"{name}: during finite differences {label(i)} = {v} — it must be finite"
-        )
+        raise Failure(Msg("gradcheck.not_finite", name=name, label=label(i), value=v))
 
 
-def _bad_batch(name: str, count: int, results: Any) -> str:
-    got = _describe(results)
+def _bad_batch(name: str, count: int, results: Any) -> Msg:
+    got = describe_value(results)
     if type(results) in (list, tuple):
         got += f" of length {len(results)}"
-    return (
-        f"{name}: 점 {count}개에 대해 값 {count}개의 list를 기대했지만 {got}를 반환했습니다 / "
-        f"{name}: expected a list of {count} values (one per point), returned {got}"
-    )
+    return Msg("gradcheck.batch", name=name, count=count, got=got)
 
 
 def _directional_failure(
     claimed: np.ndarray, numeric: np.ndarray, name: str, tol: Tolerance
-) -> str | None:
+) -> Msg | None:
     """Compare ``gradient·d_k`` with the finite differences; the message names the direction."""
     with np.errstate(all="ignore"):
         err = np.abs(claimed - numeric)
@@ -375,11 +381,7 @@ def _directional_failure(
         ratio = np.where(bad, np.where(np.isfinite(err), err / allowed, np.inf), -np.inf)
     j = int(np.argmax(ratio))
     k, n = int(np.count_nonzero(bad)), int(bad.size)
-    c, v = _fmt_pair(claimed[j], numeric[j])
+    c, v = format_pair(claimed[j], numeric[j])
     e, a = f"{err[j]:.6g}", f"{allowed[j]:.6g}"
-    return (
-        f"{name}: 무작위 방향 d[{j}]에서 기울기·d = {c}이지만 유한 차분 값은 {v}입니다 "
-        f"(|차이| {e}, 허용 오차 {a}; 방향 {n}개 중 {k}개 불일치) / "
-        f"{name}: along random direction d[{j}], gradient·d = {c}, finite difference {v} "
-        f"(|difference| {e}, tolerance {a}; {k} of {n} directions differ)"
-    )
+    return Msg("gradcheck.direction", name=name, j=j, claimed=c, numeric=v, err=e, allowed=a,
+               n=n, k=k)

@@ -4,17 +4,21 @@ marker, and the collection of test outcomes into points.
 pytest 플러그인. ``pytest exercises/lec04``로 학생이 공개 테스트를 돌려도, ``grader check``가
 pytest를 프로세스 안에서 돌려도 같은 픽스처와 같은 채점이 쓰인다.
 
-Two ways in: ``grader check`` prepares a ``GradingRun`` (staged submission, suites copied out of
-the course) and sets ``ACTIVE_RUN`` before calling ``pytest.main``; a plain ``pytest`` run builds
-one from the test files' location (``<course>/exercises/<assignment>/tests``) and prints a score
-table at the end.
+The grading run is a plugin object (``RunPlugin``): ``grader check`` builds one and passes it to
+``pytest.main(..., plugins=[run_plugin])``; a plain ``pytest`` run inside a course (a path under
+a folder with ``course.yaml``) registers one built from the suites' location. Fixtures find it
+through the plugin manager, the way ``capsys`` finds its capture manager; each test's outcome
+is kept in its ``item.stash``. In any other pytest session (an unrelated project sharing the
+virtual environment) this module registers nothing and prints nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import secrets
 import zlib
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -23,15 +27,26 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import timing
+from grader import compare, messages, timing
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
+from grader.hints import HintMatcher
+from grader.messages import Msg
 from grader.proxy import Student, StudentSession
-from grader.sandbox import ISOLATIONS, choose_fence
 from grader.scoring import TestOutcome
+from grader.standins import STAND_IN, StandInRecord, rerun
 
-HINT_PREFIX = "힌트 / Hint: "
 MAX_MESSAGE = 1500
+RUN_PLUGIN_NAME = "grader-run"
+
+messages.register({
+    "plugin.skipped": ("건너뜀: {reason}", "skipped: {reason}"),
+    "plugin.unexpected": ("테스트에서 예기치 않은 예외 {kind}: {detail}",
+                          "unexpected exception in the test {kind}: {detail}"),
+    "plugin.not_a_course": (
+        "이 테스트는 과목의 스위트가 아닙니다 (위쪽에 course.yaml이 없음)",
+        "this test is not part of a course's suites (no course.yaml above it)"),
+})
 
 
 class ReferenceModules:
@@ -63,122 +78,46 @@ class ReferenceModules:
 
 @dataclass
 class GradingRun:
-    """Everything one grading needs; shared by the fixtures and the report hook."""
+    """Everything one grading needs; shared by the fixtures and the report hooks."""
 
     course: Course
     assignment: Assignment
     session: StudentSession
     seed: int
     reference_dir: Path
-    outcomes: list[TestOutcome] = field(default_factory=list)
-    _matcher: Any = None
+    _matcher: HintMatcher | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
 
-    def hint_for(self, function: str) -> str:
+    @property
+    def tolerance(self) -> compare.Tolerance:
+        return compare.Tolerance(self.course.tolerances.rtol, self.course.tolerances.atol)
+
+    def hint_for(self, function: str) -> Msg | None:
         """The catalogued mistake that explains the student's output in this test, if any."""
         calls = [c for c in self.session.recorded if c.function == function]
         mistakes_dir = self.reference_dir / "mistakes"
         if not calls or not mistakes_dir.is_dir():
-            return ""
+            return None
         try:
-            from grader import mistakes
+            from grader.mistakes import load_catalogue
 
             if self._matcher is None:
-                self._matcher = mistakes.HintMatcher(
-                    self.reference_dir, mistakes.load_catalogue(mistakes_dir))
+                self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
             found = self._matcher.match(function, calls)
         except Exception:  # a hint is a courtesy; it never costs the student a grade
-            return ""
-        return f"{HINT_PREFIX}{found.hint_ko} / {found.hint_en}" if found else ""
+            return None
+        return found.hint() if found else None
+
+    def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
+        data, computed here on the trusted side."""
+        module, name = function.split(".", 1)
+        return getattr(getattr(self.reference, module), name)(*args, **kwargs)
 
 
-ACTIVE_RUN: GradingRun | None = None
-_RUN_KEY = pytest.StashKey[GradingRun]()
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("grader", "grader: grading student submissions")
-    group.addoption("--grader-submission", default=None,
-                    help="folder with the student's modules (default: the suite's assignment "
-                         "folder, e.g. exercises/lec04)")
-    group.addoption("--grader-seed", type=int, default=None,
-                    help="seed of the random inputs (default: a new one each run)")
-    group.addoption("--grader-isolation", default="auto", choices=list(ISOLATIONS))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "grades(function, weight=1): ties a test to a graded function of course.yaml")
-
-
-def _run(config: pytest.Config, test_path: Path) -> GradingRun:
-    """The active run, or (plain pytest) one built from the suite's location."""
-    if ACTIVE_RUN is not None:
-        return ACTIVE_RUN
-    run = config.stash.get(_RUN_KEY, None)
-    if run is not None:
-        return run
-    course = load_course(find_course(test_path))
-    tests_dir = test_path.parent
-    assignment = course.assignment(tests_dir.parent.name)
-    # Secure by default here too: with the reference beside the course, no readable worker.
-    fence = choose_fence(config.getoption("--grader-isolation"),
-                         secrets_in_play=course.solutions_dir(assignment.name).is_dir())
-    option = config.getoption("--grader-submission")
-    from grader.submission import stage
-
-    staged = stage(Path(option) if option else course.exercises_dir(assignment.name),
-                   course, assignment)
-    seed = config.getoption("--grader-seed")
-    seed = secrets.randbelow(2**31) if seed is None else seed
-    session = StudentSession(staged.folder, assignment.modules, course.limits, fence.name,
-                             protected=[course.root])
-    run = GradingRun(course, assignment, session, seed, course.solutions_dir(assignment.name))
-    config.stash[_RUN_KEY] = run
-    config.add_cleanup(session.close)
-    config.add_cleanup(staged.remove)
-    _set_tolerance(course)
-    return run
-
-
-def _set_tolerance(course: Course) -> None:
-    from grader import compare
-
-    compare.set_default(compare.Tolerance(course.tolerances.rtol, course.tolerances.atol))
-
-
-def _item_run(request: pytest.FixtureRequest) -> GradingRun:
-    return _run(request.config, Path(str(request.node.path)))
-
-
-@pytest.fixture
-def student(request: pytest.FixtureRequest) -> Student:
-    """학생 제출물 프록시 / proxy to the student's submission (calls run in the worker)."""
-    return Student(_item_run(request).session)
-
-
-@pytest.fixture
-def reference(request: pytest.FixtureRequest) -> ReferenceModules:
-    """참조 해답 / the reference solutions (in the trusted process)."""
-    return _item_run(request).reference
-
-
-@pytest.fixture
-def rng(request: pytest.FixtureRequest) -> np.random.Generator:
-    """실행 시드와 테스트 이름으로 정해지는 난수 생성기 / seeded by the run's seed and the test."""
-    run = _item_run(request)
-    key = f"{_visibility(Path(str(request.node.path)))}/{request.node.path.name}::{request.node.name}"
-    return np.random.default_rng([run.seed, zlib.crc32(key.encode())])
-
-
-@pytest.fixture
-def tolerance(request: pytest.FixtureRequest) -> Any:
-    from grader import compare
-
-    t = _item_run(request).course.tolerances
-    return compare.Tolerance(t.rtol, t.atol)
+_OUTCOME = pytest.StashKey[TestOutcome]()
 
 
 def _visibility(path: Path) -> str:
@@ -192,93 +131,276 @@ def _grades(item: pytest.Item) -> tuple[str, float] | None:
     return str(marker.args[0]), float(marker.kwargs.get("weight", 1))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if _grades(item) is not None and "student" in getattr(item, "fixturenames", ()):
-        session = _run(item.config, Path(str(item.path))).session
-        session.recorded.clear()
-        session.output.clear()
-        session.current_test = item.name
+def _graded_with_student(item: pytest.Item) -> tuple[str, float] | None:
+    grades = _grades(item)
+    return grades if grades is not None and "student" in getattr(item, "fixturenames", ()) \
+        else None
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a partial grading (``grade(..., modules=...)``) run only those modules' tests."""
-    if ACTIVE_RUN is None:
-        return
-    graded = ACTIVE_RUN.assignment.functions
-    keep: list[pytest.Item] = []
-    drop: list[pytest.Item] = []
-    for item in items:
-        grades = _grades(item)
-        (drop if grades is not None and grades[0] not in graded else keep).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
-
-
-def _message(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, str]:
+def _message(excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[str, Msg | str]:
     exc = excinfo.value
     if isinstance(exc, StudentError):
-        return exc.status, exc.message
+        return exc.status, exc.data
     if isinstance(exc, AssertionError):
-        text = str(exc) or excinfo.exconly()
-        return "failed", text
+        return "failed", getattr(exc, "data", None) or str(exc) or excinfo.exconly()
     if isinstance(exc, GraderError):
         return "error", str(exc)
     if isinstance(exc, pytest.skip.Exception):
-        return "failed", f"건너뜀 / skipped: {exc}"
-    return "failed", f"{type(exc).__name__}: {exc}"
+        return "failed", Msg("plugin.skipped", reason=str(exc))
+    return "failed", Msg("plugin.unexpected", kind=type(exc).__name__, detail=str(exc))
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    outcome = yield
-    report: pytest.TestReport = outcome.get_result()
-    grades = _grades(item)
-    if grades is None or "student" not in getattr(item, "fixturenames", ()):
-        return
-    run = _run(item.config, Path(str(item.path)))
-    failed_now = report.failed or report.skipped
-    # One outcome per test: the call phase, or the phase that stopped it before the call.
-    if not (report.when == "call" or (failed_now and report.when == "setup")):
-        return
-    function, weight = grades
-    status, message = "passed", ""
-    if failed_now and call.excinfo is not None:
-        status, message = _message(call.excinfo)
-        if status == "failed":
-            hint = run.hint_for(function)
-            if hint:
-                message = f"{message}\n{hint}"
-    output = "".join(run.session.output)[: run.course.limits.output_bytes]
-    run.outcomes.append(TestOutcome(
-        name=item.name, function=function, weight=weight,
-        visibility=_visibility(Path(str(item.path))), passed=not failed_now,
-        status=status, message=message[:MAX_MESSAGE], output=output,
-        duration_s=round(call.duration, 4)))
+def seeded_rng(seed: int, item: pytest.Item) -> np.random.Generator:
+    """The test's generator: the run's seed and the test's place (so a rerun sees the same
+    inputs)."""
+    key = f"{_visibility(Path(str(item.path)))}/{item.path.name}::{item.name}"
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    if ACTIVE_RUN is not None:
-        return []
-    seed = config.getoption("--grader-seed")
-    return [f"grader: seed {'random' if seed is None else seed} (--grader-seed N reproduces a run)"]
+def _run_of(request: pytest.FixtureRequest) -> GradingRun:
+    plugin = _run_plugin(request.config)
+    if plugin is None:
+        lazy = request.config.pluginmanager.get_plugin("grader-course")
+        if not isinstance(lazy, _LazyCourse):
+            raise GraderError(Msg("plugin.not_a_course").render())
+        plugin = lazy.ensure(request.node)
+    return plugin.run
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Plain pytest: a per-function table of what the collected tests earned."""
-    run = config.stash.get(_RUN_KEY, None)
-    if run is None or ACTIVE_RUN is not None or not run.outcomes:
-        return
-    from grader import scoring
+class CourseFixtures:
+    """The suites' fixtures. They exist only in a session that runs a course's suites: the
+    plugin object that carries them is registered only then."""
 
-    seen = {o.function for o in run.outcomes}
-    functions = [f for f in scoring.score(run.assignment, run.outcomes) if f.name in seen]
-    terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
-    for f in functions:
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> Student:
+        """학생 제출물 프록시 / proxy to the student's submission (calls run in the worker)."""
+        return Student(_run_of(request).session)
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> ReferenceModules:
+        """참조 해답 / the reference solutions (in the trusted process)."""
+        return _run_of(request).reference
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """실행 시드와 테스트 이름으로 정해지는 난수 생성기 / seeded by the run's seed and the test."""
+        return seeded_rng(_run_of(request).seed, request.node)
+
+    @pytest.fixture
+    def tolerance(self, request: pytest.FixtureRequest) -> compare.Tolerance:
+        """과목의 허용 오차 / the course's tolerances (course.yaml)."""
+        return _run_of(request).tolerance
+
+
+class RunPlugin(CourseFixtures):
+    """One grading run as a pytest plugin object: per-test set-up, the tolerance in force during
+    each test, the stand-in rerun of a failing test, and each test's outcome in its stash."""
+
+    def __init__(self, run: GradingRun, *, partial: bool = False,
+                 owned: tuple[Any, ...] = ()) -> None:
+        self.run = run
+        self.partial = partial  # only the graded modules' tests (grade(..., modules=...))
+        self.items: list[pytest.Item] = []
+        self._owned = owned  # (plain pytest) what to clean up at the end
+
+    @property
+    def outcomes(self) -> list[TestOutcome]:
+        return [item.stash[_OUTCOME] for item in self.items if _OUTCOME in item.stash]
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        for cleanup in self._owned:
+            cleanup()
+
+    def pytest_collection_modifyitems(self, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        """In a partial grading run only those modules' tests."""
+        if self.partial:
+            graded = self.run.assignment.functions
+            keep: list[pytest.Item] = []
+            drop: list[pytest.Item] = []
+            for item in items:
+                grades = _grades(item)
+                (drop if grades is not None and grades[0] not in graded else keep).append(item)
+            if drop:
+                config.hook.pytest_deselected(items=drop)
+                items[:] = keep
+        self.items = list(items)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if _graded_with_student(item) is not None:
+            self.run.session.start_test(item.name)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        with compare.using(self.run.tolerance):  # the course's tolerance, for this test only
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, Any, None]:
+        outcome = yield
+        grades = _graded_with_student(pyfuncitem)
+        if grades is None or outcome.excinfo is None:
+            return
+        exc = outcome.excinfo[1]
+        if isinstance(exc, StudentError) and exc.status != "failed":
+            return  # not implemented, missing, crashed, timed out: nothing to stand in for
+        record = rerun(self.run, pyfuncitem, grades[0],
+                       lambda: seeded_rng(self.run.seed, pyfuncitem))
+        if record is not None:
+            pyfuncitem.stash[STAND_IN] = record
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item,
+                                  call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        grades = _graded_with_student(item)
+        if grades is None:
+            return
+        failed_now = report.failed or report.skipped
+        # One outcome per test: the call phase, or the phase that stopped it before the call.
+        if not (report.when == "call" or (failed_now and report.when == "setup")):
+            return
+        function, weight = grades
+        status: str = "passed"
+        message: Msg | str = ""
+        hint = None
+        if failed_now and call.excinfo is not None:
+            status, message = _message(call.excinfo)
+            if status == "failed":
+                hint = self.run.hint_for(function)
+        session = self.run.session
+        output = "".join(session.output)[: self.run.course.limits.output_bytes]
+        stand_in: StandInRecord | None = item.stash.get(STAND_IN, None)
+        text = messages.render(message)[:MAX_MESSAGE]
+        if hint is not None:  # for readers of `message` alone; the hint is its own field too
+            text = f"{text}\n{hint.render()}"
+        item.stash[_OUTCOME] = TestOutcome(
+            name=item.name, function=function, weight=weight,
+            visibility=_visibility(Path(str(item.path))), passed=not failed_now,
+            status=status, message=text, output=output,
+            duration_s=round(call.duration, 4), hint=hint,
+            callees=tuple(sorted(session.callees - {function})),
+            stand_in_passed=bool(stand_in and stand_in.passed))
+
+
+# --- the entry-point plugin: inert unless the session runs a course's suites -----------------
+
+
+_FOUND = pytest.StashKey["RunPlugin"]()
+
+
+def _run_plugin(config: pytest.Config) -> RunPlugin | None:
+    """The run's plugin object, found in the plugin manager (then remembered in the config)."""
+    found = config.stash.get(_FOUND, None)
+    if found is not None:
+        return found
+    for plugin in config.pluginmanager.get_plugins():
+        if isinstance(plugin, RunPlugin):
+            config.stash[_FOUND] = plugin
+            return plugin
+    return None
+
+
+def _course_of(config: pytest.Config) -> Path | None:
+    """The ``course.yaml`` of the course whose suites pytest was asked to run: a path at the
+    course's root or under its ``exercises/`` or ``solutions/``; None for anything else."""
+    paths = [a.split("::")[0] for a in config.args] or ["."]
+    for arg in paths:
+        path = Path(config.invocation_params.dir, arg).resolve()
+        try:
+            course_file = find_course(path)
+        except GraderError:
+            continue
+        inside = path.relative_to(course_file.parent).parts
+        if not inside or inside[0] in ("exercises", "solutions"):
+            return course_file
+    return None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Hidden from --help: an unrelated project sharing the virtual environment sees nothing of
+    # grader. The course's README and the report header name them.
+    parser.addoption("--grader-submission", default=None, help=argparse.SUPPRESS)
+    parser.addoption("--grader-seed", type=int, default=None, help=argparse.SUPPRESS)
+    parser.addoption("--grader-isolation", default="auto",
+                     choices=["auto", "bwrap", "landlock", "process"], help=argparse.SUPPRESS)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _run_plugin(config) is None:
+        course_file = _course_of(config)
+        if course_file is None:
+            return  # not a course's suites: stay out of the way
+        config.pluginmanager.register(_LazyCourse(course_file), "grader-course")
+    config.addinivalue_line(
+        "markers", "grades(function, weight=1): ties a test to a graded function of course.yaml")
+
+
+class _LazyCourse(CourseFixtures):
+    """Plain pytest inside a course: the run is built from the first graded test's location
+    (its assignment is the folder above ``tests/``), then registered as the run plugin."""
+
+    def __init__(self, course_file: Path) -> None:
+        self.course = load_course(course_file)
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        seed = config.getoption("--grader-seed")
+        return [f"grader: seed {'random' if seed is None else seed} "
+                "(--grader-seed N reproduces a run)"]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if _run_plugin(item.config) is None and "student" in getattr(item, "fixturenames", ()):
+            plugin = self.ensure(item)
+            plugin.pytest_runtest_setup(item)  # registered after this hook was called
+
+    def ensure(self, item: pytest.Item) -> RunPlugin:
+        """The run plugin, built and registered on first use."""
+        plugin = _run_plugin(item.config)
+        if plugin is None:
+            plugin = self.build(item.config, Path(str(item.path)))
+            item.config.pluginmanager.register(plugin, RUN_PLUGIN_NAME)
+            plugin.items = list(item.session.items)
+        return plugin
+
+    def build(self, config: pytest.Config, test_path: Path) -> RunPlugin:
+        from grader.sandbox import choose_fence
+        from grader.submission import stage
+
+        course = self.course
+        assignment = course.assignment(test_path.parent.parent.name)
+        # Secure by default here too: with the reference beside the course, no readable worker.
+        fence = choose_fence(config.getoption("--grader-isolation"),
+                             secrets_in_play=course.solutions_dir(assignment.name).is_dir())
+        option = config.getoption("--grader-submission")
+        staged = stage(Path(option) if option else course.exercises_dir(assignment.name),
+                       course, assignment)
+        seed = config.getoption("--grader-seed")
+        seed = secrets.randbelow(2**31) if seed is None else seed
+        session = StudentSession(staged.folder, assignment.modules, course.limits, fence.name,
+                                 protected=[course.root], graded=list(assignment.functions))
+        run = GradingRun(course, assignment, session, seed, course.solutions_dir(assignment.name))
+        return RunPlugin(run, owned=(session.close, staged.remove))
+
+    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
+        """A per-function table of what the collected tests earned."""
+        plugin = _run_plugin(config)
+        if plugin is None or not plugin.outcomes:
+            return
+        from grader import scoring
+
+        run = plugin.run
+        seen = {o.function for o in plugin.outcomes}
+        functions = [f for f in scoring.score(run.assignment, plugin.outcomes,
+                                                 run.course.dependency_credit)
+                     if f.name in seen]
+        terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
+        for f in functions:
+            terminalreporter.write_line(
+                f"{f.status:<16} {f.name:<40} {f.score:g}/{f.max_score:g} (이 테스트들 기준 / "
+                f"from these tests)")
         terminalreporter.write_line(
-            f"{f.status:<16} {f.name:<40} {f.score:g}/{f.max_score:g} (이 테스트들 기준 / "
-            f"from these tests)")
-    terminalreporter.write_line(
-        f"격리 / isolation: {run.session.used_isolation}. 숨겨진 테스트는 grader check에서 / "
-        "hidden tests run in grader check.")
+            f"격리 / isolation: {run.session.used_isolation}. 숨겨진 테스트는 grader check에서 / "
+            "hidden tests run in grader check.")

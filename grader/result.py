@@ -25,6 +25,19 @@ class TestResult:
     message: str = ""
     output: str = ""  # what the student's code printed during the test (capped)
     duration_s: float = 0.0  # wall clock of the test (JUnit's time)
+    # The catalogued mistake that explains the failure: {"key", "params", "ko", "en"} (a
+    # ``grader.messages.Msg`` as data); ``message`` also ends with it, rendered, for old readers.
+    hint: dict[str, Any] | None = None
+    # Wrong functions of the student that this (right) function called: it earned its share
+    # through a stand-in rerun (``grader.standins``).
+    culprits: list[str] = field(default_factory=list)
+
+    def hint_text(self, lang: str = "both") -> str:
+        """The hint in ``lang`` ("ko", "en" or "both"), or ""."""
+        if not self.hint:
+            return ""
+        ko, en = str(self.hint.get("ko", "")), str(self.hint.get("en", ""))
+        return ko if lang == "ko" else en if lang == "en" else f"{ko} / {en}"
 
 
 @dataclass
@@ -94,6 +107,7 @@ class Result:
     # (``grader.timing.breakdown``); empty when not measured.
     timing: dict[str, float] = field(default_factory=dict)
     submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
+    language: str = "ko"  # course.language: the language reports render messages in by default
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:

@@ -10,8 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from grader import messages
 from grader.course import Assignment
+from grader.messages import Msg
 from grader.result import FunctionResult, TestResult
+
+messages.register({
+    "scoring.right_but_called_wrong": (
+        "`{function}`은(는) 맞습니다 — 틀린 `{culprits}`을(를) 불렀습니다",
+        "your `{function}` is right; it called your `{culprits}`, which is wrong"),
+    "scoring.share": (
+        "(의존 함수 때문에 배점의 {percent}%를 받습니다)",
+        "(earns {percent}% of its points, as a function depending on a wrong one)"),
+})
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,38 @@ class TestOutcome:
     message: str = ""
     output: str = ""
     duration_s: float = 0.0
+    hint: Msg | None = None  # the catalogued mistake that explains the failure, if any
+    callees: tuple[str, ...] = ()  # graded functions the student's function called
+    stand_in_passed: bool = False  # it passed when those callees stood in (grader.standins)
+
+
+def demonstrably_wrong(outcomes: Iterable[TestOutcome]) -> set[str]:
+    """Functions that failed one of their own tests, not explained by a stand-in rerun."""
+    return {o.function for o in outcomes if not o.passed and not o.stand_in_passed}
+
+
+def culprits(outcome: TestOutcome, wrong: set[str]) -> list[str]:
+    """Why a failing test of a right function failed: the wrong functions it called."""
+    if outcome.passed or not outcome.stand_in_passed:
+        return []
+    return sorted(c for c in outcome.callees if c in wrong and c != outcome.function)
+
+
+def _short(function: str) -> str:
+    return function.split(".", 1)[-1]
+
+
+def rescued_msg(function: str, names: list[str]) -> Msg:
+    """"your f is right; it called your g, which is wrong" for ``function`` and ``names``."""
+    return Msg("scoring.right_but_called_wrong", function=_short(function),
+               culprits="`, `".join(_short(n) for n in names))
+
+
+def _rescued_message(outcome: TestOutcome, names: list[str], credit: Fraction) -> str:
+    text = rescued_msg(outcome.function, names).render()
+    if credit != 1:
+        text += " " + Msg("scoring.share", percent=f"{float(credit) * 100:g}").render()
+    return f"{text}\n{outcome.message}" if outcome.message else text
 
 
 # When a function earned nothing, the status says why; the most specific cause wins.
@@ -55,8 +98,15 @@ def _round(x: Fraction) -> float:
     return round(float(x), 4)
 
 
-def score(assignment: Assignment, outcomes: Iterable[TestOutcome]) -> list[FunctionResult]:
-    """Per-function results in the order of course.yaml; every graded function appears."""
+def score(assignment: Assignment, outcomes: Iterable[TestOutcome],
+          dependency_credit: float = 1.0) -> list[FunctionResult]:
+    """Per-function results in the order of course.yaml; every graded function appears.
+
+    A failing test that passed with stand-ins for demonstrably wrong callees earns
+    ``dependency_credit`` of its share (course.yaml, default 1: full points)."""
+    outcomes = list(outcomes)
+    wrong = demonstrably_wrong(outcomes)
+    credit = Fraction(dependency_credit).limit_denominator(10_000)
     by_function: dict[str, list[TestOutcome]] = {name: [] for name in assignment.functions}
     for o in outcomes:
         if o.function in by_function:
@@ -70,10 +120,14 @@ def score(assignment: Assignment, outcomes: Iterable[TestOutcome]) -> list[Funct
         rows = []
         for t in tests:
             share = total_points * Fraction(t.weight) / weights if weights else Fraction(0)
-            got = share if t.passed else Fraction(0)
+            blamed = culprits(t, wrong)
+            got = share if t.passed else share * credit if blamed else Fraction(0)
             earned += got
-            rows.append(TestResult(t.name, _round(got), _round(share), t.passed, t.visibility,
-                                   t.message, t.output, t.duration_s))
+            message = _rescued_message(t, blamed, credit) if blamed else t.message
+            rows.append(TestResult(
+                t.name, _round(got), _round(share), t.passed or (bool(blamed) and got == share),
+                t.visibility, message, t.output, t.duration_s,
+                hint=t.hint.to_json() if t.hint is not None else None, culprits=blamed))
         status = _status(tests, earned, total_points if tests else Fraction(-1))
         results.append(FunctionResult(name, _round(earned), float(points), status, rows))
     return results

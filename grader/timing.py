@@ -3,7 +3,7 @@
 채점 시간이 어디에 쓰였는지: 학생 함수 호출, 참조 해답 호출, 채점기 자신의 일.
 
 The report's ``timing`` splits ``duration_s`` three ways. Student calls are what the worker
-round trips took (``StudentSession.spent_s``: the calls, imports and the wire, not the worker's
+round trips took (``WorkerPool.spent_s``: the calls, imports and the wire, not the worker's
 start). Reference calls are timed here: the ``reference`` fixture hands out each reference module
 wrapped in a ``TimedModule``, whose functions add their wall time to one ``Stopwatch``. The rest
 — pytest, comparisons, finite-difference bookkeeping, starting workers — is the grader's own.

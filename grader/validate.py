@@ -11,7 +11,7 @@ every grading, so every grading sees the same random inputs):
   ``solutions/`` (``grader.authoring.make_stubs``) into a temporary folder, not the live
   ``exercises/`` folder, where someone may have started working;
 - every catalogued mistake (``solutions/<assignment>/mistakes``), planted into a copy of the
-  reference with ``grader.mistakes.build_variant``, loses points in its own function and in no
+  reference with ``grader.variants.build_variant``, loses points in its own function and in no
   other, and its hint appears in a failing test message of that function;
 - every graded function has at least one public and one hidden test;
 - the points add up (``course.yaml`` total = the graded maximum).
@@ -35,9 +35,10 @@ from grader import authoring, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_check
 from grader.engine import grade
 from grader.errors import GraderError
-from grader.mistakes import HINT_PREFIX, Mistake, build_variant, load_catalogue
+from grader.mistakes import Mistake, load_catalogue
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result
+from grader.variants import build_variant
 
 __all__ = ["Check", "MistakeOutcome", "ValidationReport", "render", "validate"]
 
@@ -348,9 +349,9 @@ def _mistake_outcome(mistake: Mistake, result: Result | str, reference: Result |
         if f.name != mistake.function and f.score < baseline.get(f.name, f.max_score) - _EPS
     }
     hint_shown = any(
-        not t.passed
-        and HINT_PREFIX in t.message
-        and (mistake.hint_ko in t.message or mistake.hint_en in t.message)
+        not t.passed and t.hint is not None
+        and t.hint.get("key") == "mistake.hint"
+        and t.hint.get("params", {}).get("mistake") == mistake.name
         for t in own.tests
     )
     return MistakeOutcome(

@@ -51,7 +51,7 @@ def scale(x, k=2.0):
 PUBLIC = '''
 import numpy as np
 import pytest
-from grader import compare
+from grader.suite import compare
 
 @pytest.mark.grades("calc.add")
 def test_add_example(student):
@@ -61,7 +61,7 @@ def test_add_example(student):
 HIDDEN = '''
 import numpy as np
 import pytest
-from grader import compare
+from grader.suite import compare
 
 @pytest.mark.grades("calc.add", weight=2)
 def test_add_random(student, reference, rng):

@@ -74,7 +74,7 @@ SUITE_ACTIVATIONS = '''
 import numpy as np
 import pytest
 
-from grader import compare
+from grader.suite import compare
 
 ELEMENTWISE = ["sigmoid", "sigmoid_derivative", "relu", "relu_derivative", "tanh",
                "tanh_derivative", "softplus", "softplus_derivative"]
@@ -120,7 +120,7 @@ SUITE_LINEAR = '''
 """Hidden mini-suite of the red-team course / 레드팀 시험용 숨은 스위트."""
 import pytest
 
-from grader import compare
+from grader.suite import compare
 
 
 @pytest.mark.grades("linear_neurons.net_input")

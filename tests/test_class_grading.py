@@ -130,21 +130,24 @@ def test_canvas_assignment_column_must_be_title_and_id():
             gradebook.canvas_column(bad)
 
 
-def test_summary_counts_hints_from_the_hint_field_or_the_message():
+def test_summary_counts_each_students_catalogued_mistakes_once():
     def report(ident: str, tests: list[dict[str, Any]], status: str = "graded") -> dict[str, Any]:
         return {"score": 1.0, "max_score": 2.0, "notes": ["why"],
                 "submission": {"id": ident, "status": status},
                 "functions": [{"name": "m.f", "score": 1.0, "status": "partial", "tests": tests}]}
 
-    hint = "힌트 / Hint: 부호 / sign"
-    reports_ = [report("a", [{"message": f"wrong\n{hint}"}, {"message": f"again\n{hint}"}]),
+    hint = {"key": "mistake.hint", "params": {"mistake": "m_f_sign"}, "ko": "힌트: 부호",
+            "en": "Hint: sign"}
+    # A hint written into the message alone (an old report) is not a catalogued mistake.
+    reports_ = [report("a", [{"message": "wrong", "hint": hint}, {"message": "again", "hint": hint}]),
                 report("b", [{"message": "x", "hint": hint}]),
-                report("c", [{"message": "x"}], status="error")]
+                report("d", [{"message": "x\n힌트 / Hint: 부호 / sign"}]),
+                report("c", [{"message": "x", "hint": hint}], status="error")]
     s = summary.summarise(reports_, {"m.f": 2.0})
-    assert s["mistakes"] == [{"function": "m.f", "hint": "부호 / sign", "students": 2}]
+    assert s["mistakes"] == [{"function": "m.f", "hint": "힌트: 부호 / Hint: sign", "students": 2}]
     assert s["functions"][0]["mean"] == 1.0 and s["functions"][0]["pass_rate"] == 0.0
     assert s["errors"] == [{"id": "c", "reason": "why"}]
-    assert "부호 / sign" in summary.render(s)
+    assert "힌트: 부호 / Hint: sign" in summary.render(s)
 
 
 # ---- the task in process (fast) ----------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import numpy as np
@@ -30,13 +29,6 @@ def passes(got: Any, want: Any, **kwargs: Any) -> None:
     assert values_match(got, want, **kwargs) is True
 
 
-@pytest.fixture
-def restore_default() -> Iterator[None]:
-    saved = compare.DEFAULT
-    yield
-    compare.set_default(saved)
-
-
 # ---- Tolerance ------------------------------------------------------------------------------
 
 
@@ -59,17 +51,19 @@ def test_tolerance_accepts_numpy_and_int() -> None:
     assert Tolerance(np.float64(1e-3), 0).rtol == 1e-3
 
 
-def test_set_default_reaches_helpers(restore_default: None) -> None:
+def test_using_sets_the_tolerance_for_the_block_only() -> None:
     want = np.array([1.0])
     got = np.array([1.001])
     assert not values_match(got, want)
-    compare.set_default(Tolerance(rtol=1e-2, atol=0.0))
-    assert compare.DEFAULT == Tolerance(1e-2, 0.0)
-    passes(got, want)
-    # An explicit tol still wins over the default.
-    assert not values_match(got, want, Tolerance())
+    with compare.using(Tolerance(rtol=1e-2, atol=0.0)):
+        assert compare.in_force() == Tolerance(1e-2, 0.0)
+        passes(got, want)
+        # An explicit tol still wins over the one in force.
+        assert not values_match(got, want, Tolerance())
+    assert compare.in_force() == compare.DEFAULT and not values_match(got, want)
     with pytest.raises(TypeError):
-        compare.set_default((1e-2, 0.0))  # type: ignore[arg-type]
+        with compare.using((1e-2, 0.0)):  # type: ignore[arg-type]
+            pass
 
 
 def test_tolerance_formula_is_atol_plus_rtol_times_want() -> None:

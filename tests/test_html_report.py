@@ -21,10 +21,11 @@ from grader import pictures
 from grader.cli import main
 from grader.course import load_course
 from grader.errors import GraderError, WorkerTimeout
-from grader.mistakes import build_variant, load_mistake
+from grader.mistakes import load_mistake
 from grader.pictures import Picture, PictureFailed, Pictures
 from grader.report import html as html_report
 from grader.result import FunctionResult, Result, TestResult
+from grader.variants import build_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "lec04"

@@ -217,7 +217,7 @@ def test_a_worker_whose_fence_fails_runs_no_student_code(tmp_path: Path) -> None
     (sub / "m.py").write_text("def f():\n    return 1\n")
     session = StudentSession(sub, ["m"], Limits(), "landlock")
     try:
-        session.fence_report = {}
+        session.pool.fence_report = {}
         original = sandbox.plan_landlock
 
         def broken(*args, **kwargs):  # rules the worker cannot apply
@@ -226,9 +226,9 @@ def test_a_worker_whose_fence_fails_runs_no_student_code(tmp_path: Path) -> None
             return plan
 
         sandbox.plan_landlock = broken
-        session._spare.kill()  # type: ignore[union-attr]
-        session._spare = None
-        session._start_spare()
+        session.pool._spare.kill()  # type: ignore[union-attr]
+        session.pool._spare = None
+        session.pool._start_spare()
         with pytest.raises(GraderError, match="could not put up its fence"):
             Student(session).m.f()
     finally:

@@ -14,8 +14,9 @@ import pytest
 
 from grader.course import load_course
 from grader.engine import grade
-from grader.mistakes import build_variant, load_mistake, variant_source
+from grader.mistakes import load_mistake
 from grader.sandbox import bwrap_path
+from grader.variants import build_variant, variant_source
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = load_course(ROOT)

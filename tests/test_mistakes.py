@@ -26,13 +26,9 @@ from grader import compare, wire
 from grader.calls import RecordedCall, WarningRecord
 from grader.course import load_course
 from grader.errors import GraderError, StudentRaised, WorkerCrashed
-from grader.mistakes import (
-    HintMatcher,
-    Mistake,
-    build_variant,
-    load_catalogue,
-    variant_source,
-)
+from grader.hints import HintMatcher
+from grader.mistakes import Mistake, load_catalogue
+from grader.variants import build_variant, variant_source
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "solutions" / "lec04"
@@ -317,7 +313,10 @@ def test_hints_give_no_code(catalogue: list[Mistake]) -> None:
         for hint in (mistake.hint_ko, mistake.hint_en):
             for token in ("np.", "@", "**", "axis=", ".T ", "return w", "setdefault"):
                 assert token not in hint, (mistake.name, token)
-        assert mistake.hint_line().startswith("힌트 / Hint: ")
+        hint = mistake.hint()
+        assert hint.key == "mistake.hint" and hint.params["mistake"] == mistake.name
+        assert hint.render("ko") == f"힌트: {mistake.hint_ko}"
+        assert hint.render("en") == f"Hint: {mistake.hint_en}"
 
 
 def test_each_mistake_is_visible_and_only_in_its_function(catalogue: list[Mistake]) -> None:

@@ -68,7 +68,7 @@ def _test(visibility: str, passed: bool = True, message: str = "") -> TestResult
 PUBLIC_SCALE = '''
 import numpy as np
 import pytest
-from grader import compare
+from grader.suite import compare
 
 @pytest.mark.grades("calc.scale")
 def test_scale_example(student):

@@ -10,19 +10,15 @@ import collections
 from collections.abc import Sequence
 from typing import Any
 
-HINT_PREFIX = "힌트 / Hint: "  # as grader.plugin writes it into a failing test's message
-
 
 def _hint_of(test: dict[str, Any]) -> str:
-    """A test's catalogued-mistake hint: its ``hint`` field when the report has one, else the
-    hint line inside its message."""
+    """A test's catalogued-mistake hint (``grader.result/v1``'s per-test ``hint``: the mistake's
+    key, parameters and both renderings) as one line in both languages, or ""."""
     hint = test.get("hint")
-    if isinstance(hint, str) and hint:
-        return hint.removeprefix(HINT_PREFIX)
-    for line in str(test.get("message", "")).splitlines():
-        if line.startswith(HINT_PREFIX):
-            return line[len(HINT_PREFIX):]
-    return ""
+    if not isinstance(hint, dict):
+        return ""
+    ko, en = str(hint.get("ko", "")).strip(), str(hint.get("en", "")).strip()
+    return f"{ko} / {en}" if ko and en else ko or en
 
 
 def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 
-from grader.plugin import HINT_PREFIX
 from grader.result import Result
+from grader.scoring import rescued_msg
 
 HIDDEN_MESSAGE = ("숨은 테스트: 자세한 내용은 공개하지 않습니다 / hidden test: the details are not "
                   "shown (feedback.hidden_tests: summary)")
@@ -30,6 +30,10 @@ def apply(result: Result, hidden_tests: str) -> Result:
                 continue
             test.output = ""
             if not test.passed:
-                hints = [ln for ln in test.message.splitlines() if ln.startswith(HINT_PREFIX)]
-                test.message = "\n".join([HIDDEN_MESSAGE, *hints])
+                lines = [HIDDEN_MESSAGE]
+                if test.culprits:
+                    lines.append(rescued_msg(function.name, test.culprits).render())
+                if test.hint:
+                    lines.append(test.hint_text())
+                test.message = "\n".join(lines)
     return shown

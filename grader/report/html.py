@@ -19,7 +19,6 @@ from grader import pictures as pictures_module
 from grader.course import Course
 from grader.errors import GraderError
 from grader.pictures import Picture, Pictures
-from grader.plugin import HINT_PREFIX
 from grader.report.text import STATUS_LABEL
 from grader.result import FunctionResult, Result, TestResult
 
@@ -91,16 +90,13 @@ def anchor(function: str) -> str:
 
 
 def split_hint(test: TestResult) -> tuple[str, str]:
-    """(message, hint): the result's own ``hint`` field when it has one, else the hint lines
-    that grading appended to the message."""
-    hint = getattr(test, "hint", "") or ""
-    if hint:
-        return test.message, str(hint)
-    kept: list[str] = []
-    hints: list[str] = []
-    for line in test.message.splitlines():
-        (hints if line.startswith(HINT_PREFIX) else kept).append(line)
-    return "\n".join(kept), "\n".join(hints)
+    """(message, hint): the catalogued hint is the result's own ``hint`` field; ``message`` ends
+    with the same hint rendered (for readers of ``message`` alone), which is taken off here."""
+    hint = test.hint_text()
+    message = test.message
+    if hint and message.endswith(hint):
+        message = message[: -len(hint)].rstrip("\n")
+    return message, hint
 
 
 def _test(test: TestResult) -> str:

@@ -49,7 +49,7 @@ def render(result: Result, *, width: int = 100) -> str:
         reason = _first_line(f.reason, max(20, width - len(row) - 3))
         lines.append(f"{row}   {reason}" if reason else row)
         for t in f.tests:
-            hint = next((ln for ln in t.message.splitlines() if ln.startswith("힌트")), "")
+            hint = t.hint_text(result.language)
             if hint:
                 lines.append(f"{'':<18} {'':<{name_w}}  {'':>9}   {_first_line(hint, width)}")
                 break

@@ -31,6 +31,7 @@ import numpy as np
 
 from grader.worker import landlock, limits, wire
 from grader.worker.protocol import FENCE_FAILED_EXIT, FRAME, error_record
+from grader.worker.standin import GradedCalls
 
 NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 함수에서 input()을 지우세요 / "
             "standard input is empty while grading — remove input() from your function")
@@ -109,6 +110,8 @@ class _Server:
         self.modules: dict[str, Any] = {}
         self.numpy_errors = np.geterr()
         self.inbox = bytearray()  # request bytes read but not yet decoded
+        self.graded_calls = GradedCalls(self.ask_reference)
+        self._request_id: Any = None
 
     def send(self, payload: dict[str, Any]) -> None:
         try:
@@ -148,17 +151,44 @@ class _Server:
                 return
             op = request.get("op")
             if op == "load":
+                loaded = self.load(request["module"])
+                if loaded["ok"]:
+                    self.graded_calls.wrap(self.modules[request["module"]], request["module"],
+                                           list(request.get("graded") or []), self.modules)
                 self.send({"op": "load", "id": request["id"], "module": request["module"],
-                           **self.load(request["module"])})
+                           **loaded})
             elif op == "call":
-                self.send({"op": "call", "id": request["id"], **self.call(request)})
+                self._begin(request)
+                self.send({"op": "call", "id": request["id"], **self.call(request),
+                           **self._callees()})
             elif op == "batch":
+                self._begin(request)
                 results = [
                     self.call({**request, "args": args, "kwargs": request.get("kwargs", {})},
                               check_mutation=False)
                     for args in request["calls"]
                 ]
-                self.send({"op": "batch", "id": request["id"], "results": results})
+                self.send({"op": "batch", "id": request["id"], "results": results,
+                           **self._callees()})
+
+    # --- calls between graded functions, and stand-ins (grader.worker.standin) ----------------
+    def _begin(self, request: dict[str, Any]) -> None:
+        self._request_id = request["id"]
+        self.graded_calls.begin(request)
+
+    def _callees(self) -> dict[str, Any]:
+        names = self.graded_calls.callees
+        return {"callees": sorted(names)} if names else {}
+
+    def ask_reference(self, function: str, args: list[Any], kwargs: dict[str, Any]) \
+            -> dict[str, Any]:
+        """A stand-in's value: ask the trusted side, wait for its answer."""
+        self.send({"op": "reference", "id": self._request_id, "function": function,
+                   "args": args, "kwargs": kwargs})
+        reply = self.read_request()
+        if reply is None:  # the trusted side is gone
+            os._exit(0)
+        return reply if isinstance(reply, dict) else {"error": "malformed answer"}
 
     def load(self, module: str) -> dict[str, Any]:
         out = self._capture_start()

@@ -12,12 +12,11 @@ of the same kind on random inputs.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Student, compare, gradcheck
 
 LN2, LN3 = float(np.log(2.0)), float(np.log(3.0))
 EXACT = compare.Tolerance(rtol=0.0, atol=1e-300)  # limits that float64 gives exactly
@@ -26,7 +25,7 @@ EXACT = compare.Tolerance(rtol=0.0, atol=1e-300)  # limits that float64 gives ex
 # --- sigmoid ------------------------------------------------------------------------------------
 
 @pytest.mark.grades("activations.sigmoid", weight=1)
-def test_sigmoid_known_values(student: Any) -> None:
+def test_sigmoid_known_values(student: Student) -> None:
     """sigmoid(0) = 0.5, sigmoid(ln 3) = 1/(1 + 1/3) = 0.75, sigmoid(−ln 3) = 0.25.
 
     2차원 배열을 넣으면 같은 모양의 float64 배열이 나와야 합니다 (원소별 함수).
@@ -38,7 +37,7 @@ def test_sigmoid_known_values(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.sigmoid", weight=1)
-def test_sigmoid_large_inputs_without_warning(student: Any) -> None:
+def test_sigmoid_large_inputs_without_warning(student: Student) -> None:
     """z = ±1000에서 정확히 0과 1, 그리고 오버플로 경고가 없어야 합니다.
 
     ``1 / (1 + np.exp(-z))``를 그대로 쓰면 z = −1000에서 ``exp(1000)``이 넘쳐(overflow)
@@ -56,7 +55,7 @@ def test_sigmoid_large_inputs_without_warning(student: Any) -> None:
 # --- sigmoid_derivative -------------------------------------------------------------------------
 
 @pytest.mark.grades("activations.sigmoid_derivative", weight=1)
-def test_sigmoid_derivative_known_values(student: Any) -> None:
+def test_sigmoid_derivative_known_values(student: Student) -> None:
     """out(1−out): z = ±ln 3에서 0.75·0.25 = 0.1875, z = 0에서 최댓값 0.25 (그림 9-5).
 
     ``z``는 사전 활성화 값입니다 — 출력 ``out``이 아닙니다. ``z * (1 - z)``가 아니라
@@ -71,14 +70,14 @@ def test_sigmoid_derivative_known_values(student: Any) -> None:
 # --- relu and its derivative --------------------------------------------------------------------
 
 @pytest.mark.grades("activations.relu", weight=1)
-def test_relu_known_values(student: Any) -> None:
+def test_relu_known_values(student: Student) -> None:
     """렐루: 0보다 작으면 0, 크면 그대로 (그림 9-6 ②) / ReLU: 0 below zero, z above."""
     z = np.array([-2.0, 0.0, 3.0])
     compare.assert_close(student.activations.relu(z), np.array([0.0, 0.0, 3.0]), name="relu(z)")
 
 
 @pytest.mark.grades("activations.relu_derivative", weight=1)
-def test_relu_derivative_known_values(student: Any) -> None:
+def test_relu_derivative_known_values(student: Student) -> None:
     """z > 0이면 1.0, 아니면 0.0 — z == 0에서는 0.0으로 정합니다 (계약).
 
     1.0 where z > 0, else 0.0; at exactly z == 0 the contract chooses 0.0. The result is a
@@ -92,14 +91,14 @@ def test_relu_derivative_known_values(student: Any) -> None:
 # --- tanh and its derivative --------------------------------------------------------------------
 
 @pytest.mark.grades("activations.tanh", weight=1)
-def test_tanh_known_values(student: Any) -> None:
+def test_tanh_known_values(student: Student) -> None:
     """tanh(ln 2) = (4 − 1)/(4 + 1) = 0.6, tanh(0) = 0, 홀함수 / an odd function (그림 9-6 ③)."""
     z = np.array([-LN2, 0.0, LN2])
     compare.assert_close(student.activations.tanh(z), np.array([-0.6, 0.0, 0.6]), name="tanh(z)")
 
 
 @pytest.mark.grades("activations.tanh_derivative", weight=1)
-def test_tanh_derivative_known_values(student: Any) -> None:
+def test_tanh_derivative_known_values(student: Student) -> None:
     """1 − tanh(z)²: z = ±ln 2에서 1 − 0.36 = 0.64, z = 0에서 1.
 
     ``1 - z**2``가 아니라 ``1 - tanh(z)**2``입니다 / it is ``1 - tanh(z)**2``, not ``1 - z**2``.
@@ -112,7 +111,7 @@ def test_tanh_derivative_known_values(student: Any) -> None:
 # --- softplus and its derivative ----------------------------------------------------------------
 
 @pytest.mark.grades("activations.softplus", weight=1)
-def test_softplus_known_values(student: Any) -> None:
+def test_softplus_known_values(student: Student) -> None:
     """log(1 + e^z): z = 0 → ln 2, z = ln 3 → ln 4, z = −ln 3 → ln(4/3) (그림 9-6 ④)."""
     z = np.array([-LN3, 0.0, LN3])
     want = np.array([np.log(4.0 / 3.0), LN2, np.log(4.0)])
@@ -120,7 +119,7 @@ def test_softplus_known_values(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.softplus", weight=1)
-def test_softplus_large_inputs_without_warning(student: Any) -> None:
+def test_softplus_large_inputs_without_warning(student: Student) -> None:
     """softplus(1000) == 1000, softplus(−1000) ≈ 0, 그리고 경고 없이.
 
     ``np.log(1 + np.exp(z))``는 z = 1000에서 ``inf``가 됩니다. ``np.logaddexp``나
@@ -134,7 +133,7 @@ def test_softplus_large_inputs_without_warning(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.softplus_derivative", weight=1)
-def test_softplus_derivative_known_values(student: Any) -> None:
+def test_softplus_derivative_known_values(student: Student) -> None:
     """소프트플러스의 미분은 시그모이드: 0.25, 0.5, 0.75 / softplus's derivative is the sigmoid."""
     z = np.array([-LN3, 0.0, LN3])
     compare.assert_close(student.activations.softplus_derivative(z),
@@ -157,7 +156,7 @@ FORWARD: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     pytest.param(n, marks=pytest.mark.grades(f"activations.{n}", weight=1), id=n)
     for n in FORWARD
 ])
-def test_derivative_is_the_slope(student: Any, name: str) -> None:
+def test_derivative_is_the_slope(student: Student, name: str) -> None:
     """미분 = 기울기: ``(f(z + h) − f(z − h)) / 2h``와 비교합니다 (기울기 확인, gradient check).
 
     숨은 테스트는 같은 검사를 무작위 z에서, 여러분 자신의 순전파 함수로 합니다. 렐루는 꺾이는 점
@@ -188,7 +187,7 @@ AT_LARGE: dict[str, tuple[list[float], bool, bool]] = {
     pytest.param(n, marks=pytest.mark.grades(f"activations.{n}", weight=1), id=n)
     for n in AT_LARGE
 ])
-def test_large_inputs(student: Any, name: str) -> None:
+def test_large_inputs(student: Student, name: str) -> None:
     """z = ±1000에서도 NaN/inf 없이 올바른 값 — 계약은 |z| ≤ 1e4까지 요구합니다.
 
     ``np.exp(1000)``은 넘쳐서 ``inf``가 되고, ``inf / inf``는 NaN입니다. ``exp``에 큰 양수가
@@ -210,7 +209,7 @@ def test_large_inputs(student: Any, name: str) -> None:
 # --- gradient_through_layers --------------------------------------------------------------------
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_three_sigmoid_layers(student: Any) -> None:
+def test_gradient_through_three_sigmoid_layers(student: Student) -> None:
     """z = 0인 시그모이드 층 3개: 0.25 × 0.25 × 0.25 = 0.015625 — 기울기 소실 (그림 9-4).
 
     렐루는 양수 구간에서 1을 곱하므로 기울기가 그대로 1.0입니다. 결과는 파이썬 float입니다.
@@ -225,14 +224,14 @@ def test_gradient_through_three_sigmoid_layers(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_no_layers_is_one(student: Any) -> None:
+def test_gradient_through_no_layers_is_one(student: Student) -> None:
     """층이 없으면 빈 곱(empty product) 1.0 / no layers: the empty product, 1.0."""
     compare.assert_close(student.activations.gradient_through_layers(np.array([]), "tanh"), 1.0,
                          name="gradient_through_layers([], 'tanh')", tol=EXACT)
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_layers_unknown_activation(student: Any) -> None:
+def test_gradient_through_layers_unknown_activation(student: Student) -> None:
     """이름은 대소문자를 구분합니다: ``"Sigmoid"``는 ValueError / names are case-sensitive."""
     call = student.activations.gradient_through_layers.call(np.array([0.5]), "Sigmoid")
     compare.assert_raises(call, "ValueError", name="gradient_through_layers(zs, 'Sigmoid')")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Student, compare, gradcheck
 
 LN3 = float(np.log(3.0))  # sigmoid(ln 3) = 1 / (1 + 1/3) = 0.75
 
@@ -91,7 +91,7 @@ def _tiny_network() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
 # --- forward --------------------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.forward", weight=1)
-def test_forward_one_layer_known_values(student: Any) -> None:
+def test_forward_one_layer_known_values(student: Student) -> None:
     """한 층: Z = X @ W + b, y_out = sigmoid(Z); cache 에는 A0 (= X), Z1, A1 (= y_out).
 
     W1 = [[ln 3], [0]], b1 = [−ln 3] 이면 X = [[0, 0], [1, 1]] 에서 Z1 = [[−ln 3], [0]],
@@ -108,7 +108,7 @@ def test_forward_one_layer_known_values(student: Any) -> None:
 
 
 @pytest.mark.grades("backprop.forward", weight=1)
-def test_forward_relu_hidden_sigmoid_output(student: Any) -> None:
+def test_forward_relu_hidden_sigmoid_output(student: Student) -> None:
     """은닉층은 렐루, 출력층은 항상 시그모이드.
 
     Z1 = [3, −3] 이므로 렐루 은닉층의 출력은 A1 = [3, 0] (음수는 0). 출력층 Z2 = 3·(ln 3)/3 = ln 3
@@ -135,7 +135,7 @@ def test_forward_relu_hidden_sigmoid_output(student: Any) -> None:
 
 
 @pytest.mark.grades("backprop.forward", weight=1)
-def test_forward_rejects_unknown_activation(student: Any) -> None:
+def test_forward_rejects_unknown_activation(student: Student) -> None:
     """'sigmoid', 'relu' 외의 이름은 ValueError (대소문자 구분) / others raise ValueError."""
     params, X, _ = _tiny_network()
     for bad in ("Sigmoid", "tanh"):
@@ -146,7 +146,7 @@ def test_forward_rejects_unknown_activation(student: Any) -> None:
 # --- loss -----------------------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.loss", weight=1)
-def test_loss_known_values(student: Any) -> None:
+def test_loss_known_values(student: Student) -> None:
     """E = ½ Σ (y_out − y_true)²: 표본과 출력 전체의 합 (평균이 아님), 파이썬 float.
 
     ½ (0.2² + 0.2²) = 0.04, 그리고 ½ (0.5² + 0.5²) = 0.25.
@@ -161,7 +161,7 @@ def test_loss_known_values(student: Any) -> None:
 # --- backward -------------------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.backward", weight=1)
-def test_backward_one_layer_by_hand(student: Any) -> None:
+def test_backward_one_layer_by_hand(student: Student) -> None:
     """첫 번째 가중치 업데이트 공식: δ = (y_out − y) · y_out(1 − y_out), dW = Xᵀδ, db = Σδ.
 
     W = 0, b = 0 이면 y_out = 0.5 이고, 목표 1 에 대해 δ = (0.5 − 1)·0.5·0.5 = −0.125.
@@ -177,7 +177,7 @@ def test_backward_one_layer_by_hand(student: Any) -> None:
     compare.assert_close(got, want, name="backward")
 
 
-def _check_backward(student: Any, hidden: str) -> None:
+def _check_backward(student: Student, hidden: str) -> None:
     params, X, y = _tiny_network()
     _, cache = _forward_cache(params, X, hidden)
     call = student.backprop.backward.call(params, cache, y, hidden_activation=hidden)
@@ -204,7 +204,7 @@ def _forward_cache(
 
 
 @pytest.mark.grades("backprop.backward", weight=1)
-def test_backward_sigmoid_matches_finite_differences(student: Any) -> None:
+def test_backward_sigmoid_matches_finite_differences(student: Student) -> None:
     """두 층 시그모이드 신경망: 모든 매개변수의 dE/dparam 이 E 의 중앙 차분과 같다.
 
     기울기는 E 의 기울기(경사)입니다: 매개변수 하나를 ±h 만큼 움직였을 때 E 가 변하는 비율
@@ -216,7 +216,7 @@ def test_backward_sigmoid_matches_finite_differences(student: Any) -> None:
 
 
 @pytest.mark.grades("backprop.backward", weight=1)
-def test_backward_relu_matches_finite_differences(student: Any) -> None:
+def test_backward_relu_matches_finite_differences(student: Student) -> None:
     """렐루 은닉층: 렐루의 미분은 Z > 0 이면 1, 아니면 0 (여기서는 어떤 Z 도 0 근처가 아님).
 
     ReLU hidden layer: its derivative is 1 where Z > 0, else 0 (no Z is near the kink here).
@@ -227,7 +227,7 @@ def test_backward_relu_matches_finite_differences(student: Any) -> None:
 # --- train_step -----------------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.train_step", weight=1)
-def test_train_step_one_step_by_hand(student: Any) -> None:
+def test_train_step_one_step_by_hand(student: Student) -> None:
     """한 단계: new = param − lr · dE/dparam, 그리고 업데이트 *전* 의 오차; params 는 그대로.
 
     위의 한 층 예에서 lr = 0.5: W1 = −0.5·[[−0.125], [−0.25]] = [[0.0625], [0.125]],
@@ -246,7 +246,7 @@ def test_train_step_one_step_by_hand(student: Any) -> None:
 # --- train_xor ------------------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.train_xor", weight=1)
-def test_train_xor_learns_xor(student: Any) -> None:
+def test_train_xor_learns_xor(student: Student) -> None:
     """가중치를 미리 넣지 않고 데이터로 학습해 XOR 을 푼다: 출력을 반올림하면 [0, 1, 1, 0].
 
     기본값 (은닉 유닛 4 개, lr = 0.5, 5000 에포크, seed = 0, 시그모이드) 으로 학습합니다.
@@ -267,7 +267,7 @@ def test_train_xor_learns_xor(student: Any) -> None:
 # --- layer_gradient_norms -------------------------------------------------------------------------
 
 @pytest.mark.grades("backprop.layer_gradient_norms", weight=1)
-def test_layer_gradient_norms_one_layer_by_hand(student: Any) -> None:
+def test_layer_gradient_norms_one_layer_by_hand(student: Student) -> None:
     """‖dE/dW1‖ = √(0.125² + 0.25²) = 0.125·√5 ≈ 0.2795 (위의 한 층 예) — float 의 리스트.
 
     For the one-layer example above the list is [0.125·√5]: one Frobenius norm per layer.
@@ -278,7 +278,7 @@ def test_layer_gradient_norms_one_layer_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("backprop.layer_gradient_norms", weight=1)
-def test_layer_gradient_norms_show_vanishing_gradient(student: Any) -> None:
+def test_layer_gradient_norms_show_vanishing_gradient(student: Student) -> None:
     """기울기 소실 (그림 9-4): 시그모이드 8 층에서 첫 층의 기울기가 마지막 층보다 훨씬 작다.
 
     시그모이드의 미분은 최대 0.25 (그림 9-5) 라서 층을 거칠 때마다 곱해져 0 에 가까워집니다.

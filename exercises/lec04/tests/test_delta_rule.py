@@ -11,12 +11,10 @@ tests on random inputs.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Student, compare, gradcheck
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -27,7 +25,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 # --- output_delta -------------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.output_delta", weight=1)
-def test_output_delta_by_hand(student: Any) -> None:
+def test_output_delta_by_hand(student: Student) -> None:
     """첫 번째 가중치 업데이트 공식의 ``(y_o1 − y_실제값) · y_o1(1 − y_o1)``.
 
     샘플 2개, 출력 1개: (0.8 − 1)·0.8·0.2 = −0.032, (0.3 − 0)·0.3·0.7 = 0.063.
@@ -40,7 +38,7 @@ def test_output_delta_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("delta_rule.output_delta", weight=1)
-def test_output_delta_is_slope_of_error(student: Any) -> None:
+def test_output_delta_is_slope_of_error(student: Student) -> None:
     """출력층의 델타는 ``dE/dZ``입니다 (``y_out = sigmoid(Z)``): 중앙 차분과 비교.
 
     The output delta is ``dE/dZ`` for ``y_out = sigmoid(Z)``: compared with central differences
@@ -57,7 +55,7 @@ def test_output_delta_is_slope_of_error(student: Any) -> None:
 # --- hidden_delta -------------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=1)
-def test_hidden_delta_by_hand(student: Any) -> None:
+def test_hidden_delta_by_hand(student: Student) -> None:
     """두 번째 가중치 업데이트 공식 ``(δy_o1 · w_31 + δy_o2 · w_41) · y_h1(1 − y_h1)``.
 
     은닉 유닛 3개, 출력 2개이므로 ``W_next``의 모양은 (3, 2)입니다 — 정사각이 아니라서
@@ -76,7 +74,7 @@ def test_hidden_delta_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=1)
-def test_hidden_delta_is_slope_of_error(student: Any) -> None:
+def test_hidden_delta_is_slope_of_error(student: Student) -> None:
     """은닉층의 델타는 은닉층 사전 활성화 값 ``Z_h``에 대한 ``dE/dZ_h``: 두 층 신경망에서 확인.
 
     The hidden delta is ``dE/dZ_h`` in a two-layer sigmoid network
@@ -101,7 +99,7 @@ def test_hidden_delta_is_slope_of_error(student: Any) -> None:
 # --- layer_gradients ----------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=1)
-def test_layer_gradients_by_hand(student: Any) -> None:
+def test_layer_gradients_by_hand(student: Student) -> None:
     """``dW = a_in.T @ delta``, ``db = delta.sum(axis=0)`` — 샘플에 대해 합(평균이 아님).
 
     dW = [[1·0.1 + 3·(−0.2)], [2·0.1 + 4·(−0.2)]] = [[−0.5], [−0.6]], db = [0.1 − 0.2] = [−0.1].
@@ -115,7 +113,7 @@ def test_layer_gradients_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=1)
-def test_layer_gradients_are_slopes_of_error(student: Any) -> None:
+def test_layer_gradients_are_slopes_of_error(student: Student) -> None:
     """한 층 ``y_out = sigmoid(A @ W + b)``에서 ``(dW, db)``가 ``E``의 중앙 차분과 같습니다.
 
     For one layer ``y_out = sigmoid(A @ W + b)`` the tuple ``(dW, db)`` from

@@ -12,12 +12,10 @@ worked out by hand; grading adds hidden tests on random inputs.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Student, compare, gradcheck
 
 # Two samples, one feature: z = X @ w + b = [1, 2] at w = [1], b = 0, so y - z = [0, -3].
 X_SMALL = np.array([[1.0], [2.0]])
@@ -27,7 +25,7 @@ Y_SMALL = np.array([1, -1])
 # --- net_input and perceptron_predict -----------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.net_input", weight=1)
-def test_net_input_by_hand(student: Any) -> None:
+def test_net_input_by_hand(student: Student) -> None:
     """``z = X @ w + b``: [1·0.5 + 2·(−1) + 0.25, 3·0.5 + 4·(−1) + 0.25] = [−1.25, −2.25]."""
     x = np.array([[1.0, 2.0], [3.0, 4.0]])
     compare.assert_close(student.linear_neurons.net_input(x, np.array([0.5, -1.0]), 0.25),
@@ -35,7 +33,7 @@ def test_net_input_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=1)
-def test_perceptron_predict_by_hand(student: Any) -> None:
+def test_perceptron_predict_by_hand(student: Student) -> None:
     """``z ≥ 0``이면 +1, 아니면 −1 — z가 정확히 0이면 +1입니다. 결과는 정수 배열입니다.
 
     +1 where ``z ≥ 0`` (so exactly ``z == 0`` gives +1), else −1, as an integer array.
@@ -49,7 +47,7 @@ def test_perceptron_predict_by_hand(student: Any) -> None:
 # --- perceptron_update --------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
-def test_perceptron_update_misclassified(student: Any) -> None:
+def test_perceptron_update_misclassified(student: Student) -> None:
     """틀린 샘플: z = 0.5 − 1 = −0.5이므로 ŷ = −1, y = +1 → u = 0.1·(1 − (−1)) = 0.2.
 
     w + u·x = [0.5 + 0.2, −0.5 + 0.4] = [0.7, −0.1], b + u = 0.2. 예측 레이블을 쓰지 않고
@@ -63,7 +61,7 @@ def test_perceptron_update_misclassified(student: Any) -> None:
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
-def test_perceptron_update_correct_sample_changes_nothing(student: Any) -> None:
+def test_perceptron_update_correct_sample_changes_nothing(student: Student) -> None:
     """맞힌 샘플(ŷ = y = −1)이면 ``y − ŷ = 0``이라 w와 b가 그대로입니다.
 
     A correctly classified sample (ŷ = y = −1) gives ``y − ŷ = 0``: ``w`` and ``b`` do not move,
@@ -82,7 +80,7 @@ Y_SEP = np.array([1, 1, -1, -1])
 
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
-def test_train_perceptron_by_hand(student: Any) -> None:
+def test_train_perceptron_by_hand(student: Student) -> None:
     """w = 0, b = 0에서 시작해 샘플 순서대로: 처음 두 샘플은 z = 0 → ŷ = +1 = y (갱신 없음),
     세 번째는 ŷ = +1 ≠ −1이므로 u = 0.1·(−2) = −0.2 → w = [0.2, 0.1], b = −0.2. 그 뒤로는 모두 맞힙니다.
 
@@ -98,7 +96,7 @@ def test_train_perceptron_by_hand(student: Any) -> None:
 # --- adaline_loss and adaline_gradient ----------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.adaline_loss", weight=1)
-def test_adaline_loss_by_hand(student: Any) -> None:
+def test_adaline_loss_by_hand(student: Student) -> None:
     """``(1/(2n)) Σ (y − z)²``: z = [1, 2], y − z = [0, −3] → 9 / 4 = 2.25 (파이썬 float).
 
     w = 0, b = 0이면 z = 0이므로 레이블 ±1에 대해 언제나 1/2입니다.
@@ -112,7 +110,7 @@ def test_adaline_loss_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=1)
-def test_adaline_gradient_by_hand(student: Any) -> None:
+def test_adaline_gradient_by_hand(student: Student) -> None:
     """``dw = −Xᵀ(y − z)/n = −(1·0 + 2·(−3))/2 = 3``, ``db = −Σ(y − z)/n = 1.5``.
 
     The gradient of ``adaline_loss``, with the 1/n and the minus sign; ``db`` is a float.
@@ -122,7 +120,7 @@ def test_adaline_gradient_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=1)
-def test_adaline_gradient_is_slope_of_loss(student: Any) -> None:
+def test_adaline_gradient_is_slope_of_loss(student: Student) -> None:
     """``(dw, db)``가 손실의 중앙 차분과 같습니다 / ``(dw, db)`` matches central differences."""
     x = np.array([[0.5, -1.0], [1.5, 2.0], [-0.3, 0.8]])
     y = np.array([1, -1, 1])
@@ -141,7 +139,7 @@ def test_adaline_gradient_is_slope_of_loss(student: Any) -> None:
 # --- train_adaline ------------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_by_hand(student: Any) -> None:
+def test_train_adaline_by_hand(student: Student) -> None:
     """두 에포크를 손으로: 손실은 각 에포크를 *시작할 때* 기록합니다.
 
     X = [[−1], [1]], y = [−1, 1], eta = 0.1. 에포크 0: 손실 0.5, dw = −1, db = 0 → w = 0.1.
@@ -156,7 +154,7 @@ def test_train_adaline_by_hand(student: Any) -> None:
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_converges_on_standardized_data(student: Any) -> None:
+def test_train_adaline_converges_on_standardized_data(student: Student) -> None:
     """표준화한 데이터에서 작은 학습률(0.01)이면 손실이 매 에포크 줄어듭니다 (수렴).
 
     숨은 테스트는 학습률이 너무 크면 손실이 매 에포크 커지는 것(발산)도 확인합니다.

@@ -19,16 +19,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare
+from grader.suite import Student, compare, pair
 
 
 def _pair(result: Any, name: str) -> tuple[Any, Any]:
     """The result must be the pair (next_w, config) with config a dict."""
-    ok = isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], dict)
-    assert ok, (
+    next_w, config = pair(result, name, ("next_w", "config"))
+    assert isinstance(config, dict), (
         f"{name}: (next_w, config) 튜플을 돌려주어야 합니다 / {name}: must return (next_w, config)"
     )
-    return result[0], result[1]
+    return next_w, config
 
 
 def _step(update: Any, w: np.ndarray, dw: np.ndarray, config: Any, name: str) -> tuple[Any, Any]:
@@ -49,7 +49,7 @@ def _step_count(config: dict[str, Any], name: str) -> float:
 # --- sgd ------------------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.sgd", weight=1)
-def test_sgd_one_step(student: Any) -> None:
+def test_sgd_one_step(student: Student) -> None:
     """경사 하강법 한 단계: w − lr·dw = [1, −2] − 0.1·[0.5, −1] = [0.95, −1.9].
 
     One step of gradient descent: move against the gradient by lr·dw.
@@ -60,7 +60,7 @@ def test_sgd_one_step(student: Any) -> None:
 
 
 @pytest.mark.grades("optimizers.sgd", weight=1)
-def test_sgd_default_learning_rate(student: Any) -> None:
+def test_sgd_default_learning_rate(student: Student) -> None:
     """config=None 이면 learning_rate = 1e-2 를 쓰고, 돌려주는 config 에 넣는다.
 
     With config=None the default learning_rate 1e-2 is used and returned in config.
@@ -74,7 +74,7 @@ def test_sgd_default_learning_rate(student: Any) -> None:
 # --- sgd_momentum ---------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.sgd_momentum", weight=1)
-def test_sgd_momentum_two_steps(student: Any) -> None:
+def test_sgd_momentum_two_steps(student: Student) -> None:
     """모멘텀: v = μ·v − lr·dw, w + v. 앞 수정 값의 방향을 참고해 관성 효과를 낸다 (그림 9-8).
 
     lr = 0.1, μ = 0.9. 1 단계: v = [−0.1, 0.1], w = [0.9, 1.1]. 2 단계 (dw = [1, 1]):
@@ -96,7 +96,7 @@ def test_sgd_momentum_two_steps(student: Any) -> None:
 
 
 @pytest.mark.grades("optimizers.sgd_momentum", weight=1)
-def test_sgd_momentum_does_not_modify_inputs(student: Any) -> None:
+def test_sgd_momentum_does_not_modify_inputs(student: Student) -> None:
     """입력 w 와 config['velocity'] 배열을 제자리에서 바꾸지 않는다 (``v *= μ`` 금지).
 
     새 배열을 만들어 config 에 넣으세요. The input w and the array config['velocity'] are not
@@ -115,7 +115,7 @@ def test_sgd_momentum_does_not_modify_inputs(student: Any) -> None:
 # --- nesterov_momentum ----------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.nesterov_momentum", weight=1)
-def test_nesterov_momentum_two_steps(student: Any) -> None:
+def test_nesterov_momentum_two_steps(student: Student) -> None:
     """네스테로프: v = μ·v − lr·dw, 그리고 *새* v 로 w + μ·v − lr·dw.
 
     lr = 0.1, μ = 0.9, dw = [1, −1] 두 번. 1 단계: v = [−0.1, 0.1],
@@ -136,7 +136,7 @@ def test_nesterov_momentum_two_steps(student: Any) -> None:
 # --- adagrad --------------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.adagrad", weight=1)
-def test_adagrad_two_steps(student: Any) -> None:
+def test_adagrad_two_steps(student: Student) -> None:
     """아다그라드: cache += dw², w − lr·dw / (√cache + ε). 기울기 제곱을 계속 *더한다*.
 
     lr = 0.1. 1 단계 dw = [3, −4]: cache = [9, 16], w = [1, 2] − 0.1·[3/3, −4/4] = [0.9, 2.1].
@@ -158,7 +158,7 @@ def test_adagrad_two_steps(student: Any) -> None:
 # --- rmsprop --------------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.rmsprop", weight=1)
-def test_rmsprop_first_step_with_defaults(student: Any) -> None:
+def test_rmsprop_first_step_with_defaults(student: Student) -> None:
     """알엠에스프롭: cache = ρ·cache + (1−ρ)·dw², 기본값 lr = 0.01, ρ = 0.99.
 
     dw = [2, −0.5]: cache = 0.01·[4, 0.25] = [0.04, 0.0025], √cache = [0.2, 0.05],
@@ -176,7 +176,7 @@ def test_rmsprop_first_step_with_defaults(student: Any) -> None:
 # --- adam -----------------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.adam", weight=1)
-def test_adam_first_steps_are_lr_sized(student: Any) -> None:
+def test_adam_first_steps_are_lr_sized(student: Student) -> None:
     """아담의 편향 보정: 기울기가 일정하면 m̂ = dw, v̂ = dw² 이므로 한 단계는 정확히 lr·부호(dw).
 
     기본값 lr = 1e-3. dw = [0.5, −2] 를 두 번: w = [1, −1] → [0.999, −0.999] → [0.998, −0.998],
@@ -201,7 +201,7 @@ def test_adam_first_steps_are_lr_sized(student: Any) -> None:
 # --- minibatches ----------------------------------------------------------------------------------
 
 @pytest.mark.grades("optimizers.minibatches", weight=1)
-def test_minibatches_seven_samples_in_threes(student: Any) -> None:
+def test_minibatches_seven_samples_in_threes(student: Student) -> None:
     """확률적 경사 하강법은 랜덤하게 추출한 일부 데이터를 쓴다 (그림 9-7).
 
     7 개의 표본, batch_size = 3: 섞은 순서 np.random.default_rng(0).permutation(7) 을 앞에서부터

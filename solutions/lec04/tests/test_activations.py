@@ -21,8 +21,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
-from grader.errors import StudentError
+from grader.suite import Reference, Student, StudentError, compare, gradcheck, random_shape
 
 ELEMENTWISE = [
     "sigmoid", "sigmoid_derivative", "relu", "relu_derivative",
@@ -56,17 +55,13 @@ def _graded(names: Sequence[str], weight: int) -> list[Any]:
     ]
 
 
-def _shape(rng: np.random.Generator) -> tuple[int, ...]:
-    return tuple(int(n) for n in rng.integers(1, 6, size=rng.integers(1, 4)))
-
-
 def _moderate(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """Random signs, magnitudes log-uniform in [0.1, 10] (the course's moderate range)."""
     signs = rng.choice([-1.0, 1.0], size=shape)
     return signs * 10.0 ** rng.uniform(-1.0, 1.0, size=shape)
 
 
-def _forward_slope(student: Any, reference: Any, forward: str) -> Any:
+def _forward_slope(student: Student, reference: Reference, forward: str) -> Any:
     """``f_batch`` for finite differences of the student's own forward function.
 
     학생의 순전파 함수가 틀렸거나 없거나 작업자를 죽이면 참조 해답의 순전파 함수로 차분한다:
@@ -94,18 +89,18 @@ def _forward_slope(student: Any, reference: Any, forward: str) -> Any:
 # --- every elementwise function -----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=2))
-def test_matches_reference_on_random_shapes(student: Any, reference: Any,
+def test_matches_reference_on_random_shapes(student: Student, reference: Reference,
                                             rng: np.random.Generator, name: str) -> None:
     """무작위 모양과 값에서 참조 해답과 같은 값, 모양, float64 / same values, shape, float64."""
     for _ in range(2):
-        z = _moderate(rng, _shape(rng))
+        z = _moderate(rng, random_shape(rng))
         got = getattr(student.activations, name)(z)
         want = np.asarray(getattr(reference.activations, name)(z))
         compare.assert_close(got, want, name=name, tol=_tol(name))
 
 
 @pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
-def test_zero_dimensional_input(student: Any, reference: Any,
+def test_zero_dimensional_input(student: Student, reference: Reference,
                                 rng: np.random.Generator, name: str) -> None:
     """0차원 배열도 받는다 (결과는 0차원 배열 또는 NumPy 스칼라) / a 0-d input works too."""
     z = np.array(_moderate(rng, ()))
@@ -115,7 +110,7 @@ def test_zero_dimensional_input(student: Any, reference: Any,
 
 
 @pytest.mark.parametrize("name", _graded(ELEMENTWISE, weight=1))
-def test_input_not_modified(student: Any, reference: Any,
+def test_input_not_modified(student: Student, reference: Reference,
                             rng: np.random.Generator, name: str) -> None:
     """입력 배열을 제자리에서 바꾸지 않는다 / the input array is not modified in place."""
     # Both signs, so that an in-place clip (z[z < 0] = 0) or exp(z, out=z) changes something.
@@ -129,7 +124,7 @@ def test_input_not_modified(student: Any, reference: Any,
 # --- derivatives: slope of the forward function -------------------------------------------------
 
 @pytest.mark.parametrize("name", _graded(list(DERIVATIVES), weight=2))
-def test_derivative_matches_finite_differences(student: Any, reference: Any,
+def test_derivative_matches_finite_differences(student: Student, reference: Reference,
                                                rng: np.random.Generator, name: str) -> None:
     """미분이 순전파 함수의 중앙 차분 기울기와 같다 / the derivative is the slope of the forward function.
 
@@ -137,7 +132,7 @@ def test_derivative_matches_finite_differences(student: Any, reference: Any,
     0에서 멀리 떨어진 곳에서만). Finite differences of the student's own forward function, all
     points in one batched call (ReLU away from its kink at 0).
     """
-    z = gradcheck.away_from_kinks(_moderate(rng, _shape(rng)))
+    z = gradcheck.away_from_kinks(_moderate(rng, random_shape(rng)))
     analytic = getattr(student.activations, name)(z)
     numeric = gradcheck.elementwise_derivative(
         _forward_slope(student, reference, DERIVATIVES[name]), z
@@ -146,7 +141,7 @@ def test_derivative_matches_finite_differences(student: Any, reference: Any,
 
 
 @pytest.mark.grades("activations.relu_derivative", weight=2)
-def test_relu_derivative_is_zero_at_zero(student: Any) -> None:
+def test_relu_derivative_is_zero_at_zero(student: Student) -> None:
     """렐루의 미분은 ``z == 0``에서 정확히 0.0 (계약) / exactly 0.0 at ``z == 0`` (the contract)."""
     z = np.array([-2.5, -0.0, 0.0, 0.0, 1e-12, 3.0])
     got = student.activations.relu_derivative(z)
@@ -155,7 +150,7 @@ def test_relu_derivative_is_zero_at_zero(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.sigmoid_derivative", weight=1)
-def test_sigmoid_derivative_peaks_at_a_quarter(student: Any, rng: np.random.Generator) -> None:
+def test_sigmoid_derivative_peaks_at_a_quarter(student: Student, rng: np.random.Generator) -> None:
     """시그모이드 미분의 최댓값은 z = 0에서 0.25 (그림 9-5) / its maximum is 0.25 at z = 0."""
     z = np.concatenate([[0.0], _moderate(rng, (7,))])
     got = student.activations.sigmoid_derivative(z)
@@ -166,7 +161,7 @@ def test_sigmoid_derivative_peaks_at_a_quarter(student: Any, rng: np.random.Gene
 # --- numerical stability of sigmoid and softplus ------------------------------------------------
 
 @pytest.mark.parametrize("name", _graded(["sigmoid", "softplus"], weight=1))
-def test_exact_limits_at_large_inputs(student: Any, name: str) -> None:
+def test_exact_limits_at_large_inputs(student: Student, name: str) -> None:
     """±1e3, ±1e4에서 정확한 극한값 (nan/inf 없이) / exact limits at ±1e3 and ±1e4, no nan/inf.
 
     sigmoid → 0, 0, 1, 1; softplus → 0, 0, 1000, 10000 (``softplus(1000) == 1000``).
@@ -179,7 +174,7 @@ def test_exact_limits_at_large_inputs(student: Any, name: str) -> None:
 
 # Weight 2: "numerically stable" is the headline of both rows of the contract.
 @pytest.mark.parametrize("name", _graded(["sigmoid", "softplus"], weight=2))
-def test_no_overflow_warning(student: Any, reference: Any,
+def test_no_overflow_warning(student: Student, reference: Reference,
                              rng: np.random.Generator, name: str) -> None:
     """큰 입력에서도 오버플로 경고(RuntimeWarning)가 없다 / no RuntimeWarning for large inputs."""
     z = np.concatenate([LARGE, _moderate(rng, (4,)), -LARGE * rng.uniform(0.5, 1.0, size=4)])
@@ -206,7 +201,7 @@ EXTREME = [n for n in ELEMENTWISE if n not in ("sigmoid", "softplus")]
 
 
 @pytest.mark.parametrize("name", _graded(EXTREME, weight=1))
-def test_extreme_inputs(student: Any, reference: Any, rng: np.random.Generator,
+def test_extreme_inputs(student: Student, reference: Reference, rng: np.random.Generator,
                         name: str) -> None:
     """|z|가 710에서 1e4까지여도 NaN/inf 없이 참조 해답과 같은 값 (계약의 범위).
 
@@ -240,7 +235,7 @@ PRODUCT = compare.Tolerance(rtol=1e-6, atol=0.0)
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_layers_matches_reference(student: Any, reference: Any,
+def test_gradient_through_layers_matches_reference(student: Student, reference: Reference,
                                                    rng: np.random.Generator,
                                                    activation: str) -> None:
     """층마다의 미분값을 곱한 값이 참조 해답과 같고 파이썬 float이다 / the product, as a float."""
@@ -252,7 +247,7 @@ def test_gradient_through_layers_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_layers_empty_is_one(student: Any) -> None:
+def test_gradient_through_layers_empty_is_one(student: Student) -> None:
     """층이 없으면 빈 곱 1.0 / no layers: the empty product 1.0, for every activation."""
     calls = student.activations.gradient_through_layers.batch(
         [(np.array([]), a) for a in ACTIVATIONS]
@@ -263,7 +258,7 @@ def test_gradient_through_layers_empty_is_one(student: Any) -> None:
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_gradient_through_layers_rejects_unknown_activation(student: Any) -> None:
+def test_gradient_through_layers_rejects_unknown_activation(student: Student) -> None:
     """대소문자가 다르거나 문자열이 아니면 ValueError / ValueError for any other value."""
     zs = np.array([0.5, -1.0])
     for bad in ("Sigmoid", "RELU", None, 3):
@@ -272,7 +267,7 @@ def test_gradient_through_layers_rejects_unknown_activation(student: Any) -> Non
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_sigmoid_gradient_vanishes(student: Any, reference: Any,
+def test_sigmoid_gradient_vanishes(student: Student, reference: Reference,
                                    rng: np.random.Generator) -> None:
     """시그모이드로 n개 층을 지나면 기울기는 0.25**n 이하 (기울기 소실, 그림 9-4).
 
@@ -293,7 +288,7 @@ def test_sigmoid_gradient_vanishes(student: Any, reference: Any,
 
 
 @pytest.mark.grades("activations.gradient_through_layers", weight=1)
-def test_relu_keeps_the_gradient(student: Any, rng: np.random.Generator) -> None:
+def test_relu_keeps_the_gradient(student: Student, rng: np.random.Generator) -> None:
     """렐루는 양수 구간에서 1을 곱해 기울기가 그대로 남고, z == 0인 층이 하나라도 있으면 0.
 
     ReLU multiplies by 1 on positive inputs, so the gradient survives any depth; one layer at

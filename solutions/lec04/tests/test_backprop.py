@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Reference, Student, compare, gradcheck
+from grader.suite import fail as _fail
+from grader.suite import pair as _pair
+from grader.suite import signed as _signed
 
 Params = dict[str, np.ndarray]
 
@@ -41,11 +44,6 @@ def _layer_sizes(rng: np.random.Generator, n_layers: int) -> list[int]:
     return [int(rng.integers(1, 6)), *hidden, int(rng.integers(1, 4))]
 
 
-def _signed(rng: np.random.Generator, low: float, high: float, size: Any) -> np.ndarray:
-    """Moderate magnitudes in [low, high] with random signs."""
-    return rng.uniform(low, high, size=size) * rng.choice([-1.0, 1.0], size=size)
-
-
 def _random_params(rng: np.random.Generator, sizes: Sequence[int]) -> Params:
     params: Params = {}
     for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
@@ -56,7 +54,7 @@ def _random_params(rng: np.random.Generator, sizes: Sequence[int]) -> Params:
 
 
 def _network(
-    rng: np.random.Generator, reference: Any, n_layers: int, hidden_activation: str
+    rng: np.random.Generator, reference: Reference, n_layers: int, hidden_activation: str
 ) -> tuple[Params, np.ndarray, np.ndarray]:
     """Random (params, X, y) with 2..6 samples, valid for finite differences.
 
@@ -79,7 +77,7 @@ def _network(
 
 
 def _numerical_gradient(
-    reference: Any, params: Params, X: np.ndarray, y: np.ndarray, hidden_activation: str
+    reference: Reference, params: Params, X: np.ndarray, y: np.ndarray, hidden_activation: str
 ) -> Params:
     """Central differences of loss(forward(params, X), y) over every parameter at once."""
     keys = list(params)
@@ -109,20 +107,6 @@ def _numerical_gradient(
     return unflatten(gradcheck.central_difference(f_batch, theta0))
 
 
-def _fail(ko: str, en: str) -> NoReturn:
-    raise AssertionError(f"{ko} / {en}")
-
-
-def _pair(result: Any, name: str) -> tuple[Any, Any]:
-    """The two values of a function that must return a pair."""
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        _fail(
-            f"{name}은(는) 값 두 개의 튜플을 돌려주어야 합니다 (받은 값: {type(result).__name__})",
-            f"{name} must return a tuple of two values (got {type(result).__name__})",
-        )
-    return result[0], result[1]
-
-
 def _assert_param_dict(got: Any, keys: Sequence[str], name: str) -> None:
     """``got`` is a dict with exactly ``keys`` (values are checked by the caller)."""
     if not isinstance(got, dict):
@@ -147,8 +131,8 @@ def _assert_forward(got: Any, want: tuple[np.ndarray, dict[str, np.ndarray]], na
 
 
 def _assert_backward_fd(
-    student: Any,
-    reference: Any,
+    student: Student,
+    reference: Reference,
     params: Params,
     X: np.ndarray,
     y: np.ndarray,
@@ -175,7 +159,7 @@ def _assert_backward_fd(
 @pytest.mark.grades("backprop.forward", weight=2)
 @pytest.mark.parametrize("n_layers", [1, 2, 3])
 def test_forward_sigmoid_matches_reference(
-    student: Any, reference: Any, rng: np.random.Generator, n_layers: int
+    student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
     """y_out 과 cache (A0..AL, Z1..ZL) 가 참조 해답과 같다 — 시그모이드 은닉층.
 
@@ -190,7 +174,7 @@ def test_forward_sigmoid_matches_reference(
 @pytest.mark.grades("backprop.forward", weight=2)
 @pytest.mark.parametrize("n_layers", [2, 3])
 def test_forward_relu_hidden_matches_reference(
-    student: Any, reference: Any, rng: np.random.Generator, n_layers: int
+    student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
     """렐루 은닉층, 시그모이드 출력층 / ReLU hidden layers, sigmoid output layer."""
     params, X, _ = _network(rng, reference, n_layers, "relu")
@@ -201,7 +185,7 @@ def test_forward_relu_hidden_matches_reference(
 
 @pytest.mark.grades("backprop.forward", weight=1)
 def test_forward_default_is_sigmoid(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """hidden_activation 을 주지 않으면 시그모이드 / The default hidden activation is sigmoid."""
     params, X, _ = _network(rng, reference, 2, "sigmoid")
@@ -212,7 +196,7 @@ def test_forward_default_is_sigmoid(
 
 @pytest.mark.grades("backprop.forward", weight=1)
 def test_forward_rejects_unknown_activation(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """알 수 없는 활성화 함수 이름은 ValueError (대소문자 구분).
 
@@ -227,7 +211,7 @@ def test_forward_rejects_unknown_activation(
 
 @pytest.mark.grades("backprop.forward", weight=1)
 def test_forward_does_not_mutate_inputs(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """params 와 X 를 제자리에서 바꾸지 않는다 / params and X are not modified in place."""
     params, X, _ = _network(rng, reference, 3, "relu")
@@ -243,7 +227,7 @@ def test_forward_does_not_mutate_inputs(
 @pytest.mark.grades("backprop.loss", weight=3)
 @pytest.mark.parametrize("n_out", [1, 3])
 def test_loss_matches_reference(
-    student: Any, reference: Any, rng: np.random.Generator, n_out: int
+    student: Student, reference: Reference, rng: np.random.Generator, n_out: int
 ) -> None:
     """E = ½ Σ (y_out − y_true)² (표본과 출력 전체의 합, Python float).
 
@@ -258,7 +242,7 @@ def test_loss_matches_reference(
 
 
 @pytest.mark.grades("backprop.loss", weight=1)
-def test_loss_is_zero_for_perfect_output(student: Any, rng: np.random.Generator) -> None:
+def test_loss_is_zero_for_perfect_output(student: Student, rng: np.random.Generator) -> None:
     """출력이 정답과 같으면 오차는 0.0 / No error when the output equals the target."""
     y = rng.uniform(0.0, 1.0, size=(int(rng.integers(1, 6)), 2))
     compare.assert_close(student.backprop.loss(y, y.copy()), 0.0, name="loss(y, y)")
@@ -271,7 +255,7 @@ def test_loss_is_zero_for_perfect_output(student: Any, rng: np.random.Generator)
 @pytest.mark.grades("backprop.backward", weight=3)
 @pytest.mark.parametrize("n_layers", [1, 2, 3])
 def test_backward_sigmoid_finite_differences(
-    student: Any, reference: Any, rng: np.random.Generator, n_layers: int
+    student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
     """모든 매개변수의 기울기 = 중앙 차분 (시그모이드 은닉층), 그리고 참조 해답과 같다.
 
@@ -285,7 +269,7 @@ def test_backward_sigmoid_finite_differences(
 @pytest.mark.grades("backprop.backward", weight=3)
 @pytest.mark.parametrize("n_layers", [2, 3])
 def test_backward_relu_finite_differences(
-    student: Any, reference: Any, rng: np.random.Generator, n_layers: int
+    student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
     """렐루 은닉층의 기울기 (사전 활성화는 0 에서 떨어진 값) / ReLU hidden layers, away from 0."""
     params, X, y = _network(rng, reference, n_layers, "relu")
@@ -294,7 +278,7 @@ def test_backward_relu_finite_differences(
 
 @pytest.mark.grades("backprop.backward", weight=1)
 def test_backward_default_is_sigmoid(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """hidden_activation 기본값은 시그모이드 / The default hidden activation is sigmoid."""
     params, X, y = _network(rng, reference, 2, "sigmoid")
@@ -306,7 +290,7 @@ def test_backward_default_is_sigmoid(
 
 @pytest.mark.grades("backprop.backward", weight=1)
 def test_backward_rejects_unknown_activation(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """알 수 없는 활성화 함수 이름은 ValueError / An unknown hidden_activation raises ValueError."""
     params, X, y = _network(rng, reference, 2, "sigmoid")
@@ -322,8 +306,8 @@ def test_backward_rejects_unknown_activation(
 @pytest.mark.grades("backprop.train_step", weight=2)
 @pytest.mark.parametrize(("n_layers", "hidden_activation"), [(2, "sigmoid"), (3, "relu")])
 def test_train_step_matches_reference(
-    student: Any,
-    reference: Any,
+    student: Student,
+    reference: Reference,
     rng: np.random.Generator,
     n_layers: int,
     hidden_activation: str,
@@ -348,7 +332,7 @@ def test_train_step_matches_reference(
 
 @pytest.mark.grades("backprop.train_step", weight=1)
 def test_train_step_default_is_sigmoid(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """hidden_activation 기본값은 시그모이드 / The default hidden activation is sigmoid."""
     params, X, y = _network(rng, reference, 2, "sigmoid")
@@ -384,7 +368,8 @@ XOR_MARGIN = 0.1
 
 
 @pytest.mark.grades("backprop.train_xor", weight=4)
-def test_train_xor_learns_xor(student: Any, reference: Any, rng: np.random.Generator) -> None:
+def test_train_xor_learns_xor(student: Student, reference: Reference,
+                             rng: np.random.Generator) -> None:
     """기본 설정(시그모이드)으로 학습한 신경망이 XOR 을 맞힌다: 출력이 정답에서 0.1 이내.
 
     With the defaults (sigmoid hidden layer) the trained network solves XOR: every output is
@@ -410,7 +395,7 @@ def test_train_xor_learns_xor(student: Any, reference: Any, rng: np.random.Gener
 
 @pytest.mark.grades("backprop.train_xor", weight=1)
 def test_train_xor_defaults_match_reference(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """기본값 hidden_units=4, lr=0.5, hidden_activation="sigmoid" — 몇 에포크 동안 참조와 같다.
 
@@ -429,7 +414,7 @@ def test_train_xor_defaults_match_reference(
 
 @pytest.mark.grades("backprop.train_xor", weight=2)
 def test_train_xor_matches_reference_for_a_few_epochs(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """init_params([2, hidden_units, 1], seed) 에서 train_step 을 epochs 번 — 참조와 같다.
 
@@ -456,7 +441,7 @@ def test_train_xor_matches_reference_for_a_few_epochs(
 @pytest.mark.grades("backprop.layer_gradient_norms", weight=2)
 @pytest.mark.parametrize("hidden_activation", ["sigmoid", "relu"])
 def test_layer_gradient_norms_match_reference(
-    student: Any, reference: Any, rng: np.random.Generator, hidden_activation: str
+    student: Student, reference: Reference, rng: np.random.Generator, hidden_activation: str
 ) -> None:
     """층마다 ‖dE/dW_l‖ (프로베니우스 노름) 의 리스트 / List of Frobenius norms of dE/dW_l."""
     params, X, y = _network(rng, reference, 3, hidden_activation)
@@ -472,7 +457,7 @@ def test_layer_gradient_norms_match_reference(
 
 @pytest.mark.grades("backprop.layer_gradient_norms", weight=2)
 def test_layer_gradient_norms_show_vanishing_gradient(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """깊은 시그모이드 신경망: 첫 층의 기울기가 마지막 층보다 훨씬 작다 (기울기 소실, 그림 9-4).
 

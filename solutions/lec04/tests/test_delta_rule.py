@@ -19,7 +19,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Reference, Student, compare, gradcheck, pair
+
+
+def _dw_db(got: Any, name: str) -> tuple[Any, Any]:
+    """The ``(dW, db)`` pair of a gradient function."""
+    return pair(got, name, ("dW", "db"))
 
 
 def _sizes(rng: np.random.Generator) -> tuple[int, int, int]:
@@ -44,20 +49,10 @@ def _targets(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return rng.uniform(0.0, 1.0, size=shape)
 
 
-def _pair(got: Any, name: str) -> tuple[Any, Any]:
-    """The ``(dW, db)`` tuple, or a failure that says what came back instead."""
-    if not isinstance(got, tuple | list) or len(got) != 2:
-        raise AssertionError(
-            f"{name}: (dW, db) 두 개짜리 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
-            f"돌려주었습니다 / {name}: expected a tuple (dW, db), got {type(got).__name__}"
-        )
-    return got[0], got[1]
-
-
 # --- output_delta -------------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.output_delta", weight=2)
-def test_output_delta_matches_reference(student: Any, reference: Any,
+def test_output_delta_matches_reference(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
     """무작위 배치에서 참조 해답과 같다 / same as the reference on random batches."""
     for _ in range(2):
@@ -68,7 +63,7 @@ def test_output_delta_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.output_delta", weight=2)
-def test_output_delta_is_slope_of_error(student: Any, reference: Any,
+def test_output_delta_is_slope_of_error(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
     """출력층의 델타는 ``dE/dZ``: 오차의 중앙 차분과 같다 (델타식 ``out(1-out)``이 빠지면 틀린다).
 
@@ -89,7 +84,7 @@ def test_output_delta_is_slope_of_error(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.output_delta", weight=1)
-def test_output_delta_does_not_modify_inputs(student: Any, reference: Any,
+def test_output_delta_does_not_modify_inputs(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     n, _, k = _sizes(rng)
@@ -103,7 +98,7 @@ def test_output_delta_does_not_modify_inputs(student: Any, reference: Any,
 # --- hidden_delta -------------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=2)
-def test_hidden_delta_matches_reference(student: Any, reference: Any,
+def test_hidden_delta_matches_reference(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
     """정사각이 아닌 ``W_next``로 참조 해답과 같다 / same as the reference, non-square ``W_next``.
 
@@ -121,7 +116,7 @@ def test_hidden_delta_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=1)
-def test_hidden_delta_with_square_weights(student: Any, reference: Any,
+def test_hidden_delta_with_square_weights(student: Student, reference: Reference,
                                           rng: np.random.Generator) -> None:
     """정사각 ``W_next``에서도 같다: 전치를 빠뜨리면 오류 대신 틀린 값이 나온다.
 
@@ -136,7 +131,7 @@ def test_hidden_delta_with_square_weights(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=2)
-def test_hidden_delta_is_slope_of_error(student: Any, reference: Any,
+def test_hidden_delta_is_slope_of_error(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
     """은닉층의 델타는 은닉층 사전 활성화 값에 대한 ``dE/dZ_h``: 두 층 신경망 ``E``의 중앙 차분과 같다.
 
@@ -161,7 +156,7 @@ def test_hidden_delta_is_slope_of_error(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.hidden_delta", weight=1)
-def test_hidden_delta_does_not_modify_inputs(student: Any, reference: Any,
+def test_hidden_delta_does_not_modify_inputs(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     n, h, k = _sizes(rng)
@@ -177,7 +172,7 @@ def test_hidden_delta_does_not_modify_inputs(student: Any, reference: Any,
 # --- layer_gradients ----------------------------------------------------------------------------
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=2)
-def test_layer_gradients_match_reference(student: Any, reference: Any,
+def test_layer_gradients_match_reference(student: Student, reference: Reference,
                                          rng: np.random.Generator) -> None:
     """``(dW, db)``의 값과 모양이 참조 해답과 같다 (``db``는 샘플에 대한 합) / same tuple as the reference.
 
@@ -194,7 +189,7 @@ def test_layer_gradients_match_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=2)
-def test_layer_gradients_are_slopes_of_error(student: Any, reference: Any,
+def test_layer_gradients_are_slopes_of_error(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
     """한 시그모이드 층 ``Y = sigmoid(A @ W + b)``에서 ``dW``, ``db``가 ``E``의 중앙 차분과 같다.
 
@@ -212,13 +207,13 @@ def test_layer_gradients_are_slopes_of_error(student: Any, reference: Any,
     numeric_w = gradcheck.central_difference(lambda ws: [error(x, b) for x in ws], w)
     numeric_b = gradcheck.central_difference(lambda bs: [error(w, x) for x in bs], b)
     delta = reference.delta_rule.output_delta(sigmoid(a_in @ w + b), y_true)
-    dw, db = _pair(student.delta_rule.layer_gradients(a_in, delta), "layer_gradients")
+    dw, db = _dw_db(student.delta_rule.layer_gradients(a_in, delta), "layer_gradients")
     gradcheck.assert_gradient(dw, numeric_w, name="layer_gradients: dW")
     gradcheck.assert_gradient(db, numeric_b, name="layer_gradients: db")
 
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=1)
-def test_layer_gradients_do_not_modify_inputs(student: Any, reference: Any,
+def test_layer_gradients_do_not_modify_inputs(student: Student, reference: Reference,
                                               rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     n, m, k = _sizes(rng)

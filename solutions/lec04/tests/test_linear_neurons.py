@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, gradcheck
+from grader.suite import Reference, Student, compare, gradcheck
 
 
 def _data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -39,7 +39,7 @@ def _standardized(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray,
     return x, y
 
 
-def _separable(rng: np.random.Generator, reference: Any, epochs: int) -> tuple[np.ndarray,
+def _separable(rng: np.random.Generator, reference: Reference, epochs: int) -> tuple[np.ndarray,
                                                                                  np.ndarray]:
     """Linearly separable data with a margin, drawn until the reference converges in ``epochs``."""
     for _ in range(100):
@@ -86,7 +86,7 @@ def _expected(result: tuple[Any, ...]) -> tuple[Any, ...]:
 # --- net_input ----------------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.net_input", weight=2)
-def test_net_input_matches_reference(student: Any, reference: Any,
+def test_net_input_matches_reference(student: Student, reference: Reference,
                                      rng: np.random.Generator) -> None:
     """순입력 ``z = X @ w + b`` (모양 ``(n_samples,)``) / the net input, shape ``(n_samples,)``."""
     x, _, w, b = _data(rng)
@@ -95,7 +95,7 @@ def test_net_input_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.net_input", weight=1)
-def test_net_input_does_not_modify_inputs(student: Any, reference: Any,
+def test_net_input_does_not_modify_inputs(student: Student, reference: Reference,
                                           rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     x, _, w, b = _data(rng)
@@ -108,7 +108,7 @@ def test_net_input_does_not_modify_inputs(student: Any, reference: Any,
 # --- perceptron_predict -------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=2)
-def test_perceptron_predict_matches_reference(student: Any, reference: Any,
+def test_perceptron_predict_matches_reference(student: Student, reference: Reference,
                                               rng: np.random.Generator) -> None:
     """예측 클래스 레이블 -1/+1, 정수 배열 / predicted labels -1/+1 as an integer array."""
     x, _, w, b = _data(rng)
@@ -118,7 +118,7 @@ def test_perceptron_predict_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=1)
-def test_perceptron_predict_at_exactly_zero(student: Any, rng: np.random.Generator) -> None:
+def test_perceptron_predict_at_exactly_zero(student: Student, rng: np.random.Generator) -> None:
     """순입력이 정확히 0이면 +1 (``z ≥ 0``) / exactly ``z == 0`` gives +1 (``z ≥ 0``).
 
     정수 값만 써서 ``X @ w + b``가 정확히 0이 되는 행을 만든다. Integer-valued inputs make
@@ -134,7 +134,7 @@ def test_perceptron_predict_at_exactly_zero(student: Any, rng: np.random.Generat
 
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=1)
-def test_perceptron_predict_does_not_modify_inputs(student: Any, reference: Any,
+def test_perceptron_predict_does_not_modify_inputs(student: Student, reference: Reference,
                                                    rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     x, _, w, b = _data(rng)
@@ -170,7 +170,7 @@ def _update_cases(rng: np.random.Generator) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=2)
-def test_perceptron_update_matches_reference(student: Any, reference: Any,
+def test_perceptron_update_matches_reference(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
     """맞힌 샘플과 틀린 샘플 모두에서 참조 해답과 같다 / same as the reference, right and wrong samples."""
     cases = _update_cases(rng)
@@ -182,7 +182,7 @@ def test_perceptron_update_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=2)
-def test_perceptron_update_uses_predicted_label(student: Any, rng: np.random.Generator) -> None:
+def test_perceptron_update_uses_predicted_label(student: Student, rng: np.random.Generator) -> None:
     """퍼셉트론은 예측 클래스 레이블과 비교한다: 맞힌 샘플은 그대로, 틀린 샘플은 ``2·eta·y``만큼.
 
     The perceptron compares the true label with the *predicted class label*: a correctly
@@ -198,7 +198,7 @@ def test_perceptron_update_uses_predicted_label(student: Any, rng: np.random.Gen
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
-def test_perceptron_update_at_zero_net_input(student: Any, rng: np.random.Generator) -> None:
+def test_perceptron_update_at_zero_net_input(student: Student, rng: np.random.Generator) -> None:
     """``w = 0, b = 0``(학습의 첫 단계)에서는 ``z = 0``이므로 예측은 +1: y = +1이면 그대로.
 
     At ``w = 0, b = 0`` (the first step of training) ``z = 0`` is predicted +1, so a +1 sample
@@ -215,7 +215,7 @@ def test_perceptron_update_at_zero_net_input(student: Any, rng: np.random.Genera
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
-def test_perceptron_update_does_not_modify_inputs(student: Any, reference: Any,
+def test_perceptron_update_does_not_modify_inputs(student: Student, reference: Reference,
                                                   rng: np.random.Generator) -> None:
     """``w``와 ``x``를 제자리에서 바꾸지 않는다 (``w += ...`` 금지) / ``w`` and ``x`` stay unchanged."""
     w, b, x, y, eta = _update_cases(rng)[3]  # a misclassified sample: the update is not zero
@@ -228,7 +228,7 @@ def test_perceptron_update_does_not_modify_inputs(student: Any, reference: Any,
 # --- train_perceptron ---------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=2)
-def test_train_perceptron_matches_reference(student: Any, reference: Any,
+def test_train_perceptron_matches_reference(student: Student, reference: Reference,
                                             rng: np.random.Generator) -> None:
     """``(w, b, errors)``가 참조 해답과 같다 (샘플 순서대로, w = 0, b = 0에서 시작).
 
@@ -243,7 +243,7 @@ def test_train_perceptron_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
-def test_train_perceptron_separates_separable_data(student: Any, reference: Any,
+def test_train_perceptron_separates_separable_data(student: Student, reference: Reference,
                                                    rng: np.random.Generator) -> None:
     """선형 분리 가능한 데이터에서 오류가 0이 되고, 학습된 ``(w, b)``가 모든 샘플을 맞힌다.
 
@@ -270,7 +270,7 @@ def test_train_perceptron_separates_separable_data(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
-def test_train_perceptron_defaults_and_inputs(student: Any, reference: Any,
+def test_train_perceptron_defaults_and_inputs(student: Student, reference: Reference,
                                               rng: np.random.Generator) -> None:
     """기본값 ``eta=0.1, epochs=10``으로 참조 해답과 같고 ``X``, ``y``를 바꾸지 않는다.
 
@@ -287,7 +287,7 @@ def test_train_perceptron_defaults_and_inputs(student: Any, reference: Any,
 # --- adaline_loss -------------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.adaline_loss", weight=2)
-def test_adaline_loss_matches_reference(student: Any, reference: Any,
+def test_adaline_loss_matches_reference(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
     """``(1/(2n)) Σ (y − z)²``, 파이썬 float / the Adaline loss as a Python float."""
     for _ in range(2):
@@ -298,7 +298,7 @@ def test_adaline_loss_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.adaline_loss", weight=1)
-def test_adaline_loss_does_not_modify_inputs(student: Any, reference: Any,
+def test_adaline_loss_does_not_modify_inputs(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     x, y, w, b = _data(rng)
@@ -311,7 +311,7 @@ def test_adaline_loss_does_not_modify_inputs(student: Any, reference: Any,
 # --- adaline_gradient ---------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=2)
-def test_adaline_gradient_matches_reference(student: Any, reference: Any,
+def test_adaline_gradient_matches_reference(student: Student, reference: Reference,
                                             rng: np.random.Generator) -> None:
     """``(dw, db)``가 참조 해답과 같다 (``db``는 파이썬 float) / same ``(dw, db)``, float ``db``."""
     for _ in range(2):
@@ -322,7 +322,7 @@ def test_adaline_gradient_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=2)
-def test_adaline_gradient_is_slope_of_loss(student: Any, reference: Any,
+def test_adaline_gradient_is_slope_of_loss(student: Student, reference: Reference,
                                            rng: np.random.Generator) -> None:
     """``(dw, db)``가 ``adaline_loss``의 중앙 차분과 같다 (1/n과 부호까지) / central differences.
 
@@ -350,7 +350,7 @@ def test_adaline_gradient_is_slope_of_loss(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=1)
-def test_adaline_gradient_does_not_modify_inputs(student: Any, reference: Any,
+def test_adaline_gradient_does_not_modify_inputs(student: Student, reference: Reference,
                                                  rng: np.random.Generator) -> None:
     """입력 배열을 바꾸지 않는다 / the inputs are not modified in place."""
     x, y, w, b = _data(rng)
@@ -363,7 +363,7 @@ def test_adaline_gradient_does_not_modify_inputs(student: Any, reference: Any,
 # --- train_adaline ------------------------------------------------------------------------------
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=2)
-def test_train_adaline_matches_reference(student: Any, reference: Any,
+def test_train_adaline_matches_reference(student: Student, reference: Reference,
                                          rng: np.random.Generator) -> None:
     """``(w, b, losses)``가 참조 해답과 같다 / same ``(w, b, losses)`` as the reference."""
     x, y = _standardized(rng, int(rng.integers(10, 40)), int(rng.integers(2, 5)))
@@ -374,7 +374,7 @@ def test_train_adaline_matches_reference(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_records_loss_at_start_of_epoch(student: Any, reference: Any,
+def test_train_adaline_records_loss_at_start_of_epoch(student: Student, reference: Reference,
                                                       rng: np.random.Generator) -> None:
     """``losses[i]``는 에포크 ``i``를 시작할 때의 손실: ``losses[0]``은 ``w = 0, b = 0``에서의 손실.
 
@@ -390,7 +390,7 @@ def test_train_adaline_records_loss_at_start_of_epoch(student: Any, reference: A
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_converges_with_small_eta(student: Any, reference: Any,
+def test_train_adaline_converges_with_small_eta(student: Student, reference: Reference,
                                                 rng: np.random.Generator) -> None:
     """표준화한 데이터에서 작은 학습률(0.01)이면 손실이 매 에포크 줄어든다 (수렴).
 
@@ -410,7 +410,7 @@ def test_train_adaline_converges_with_small_eta(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_diverges_with_large_eta(student: Any, reference: Any,
+def test_train_adaline_diverges_with_large_eta(student: Student, reference: Reference,
                                                rng: np.random.Generator) -> None:
     """학습률이 너무 크면 매 단계 최솟값을 지나쳐 손실이 매 에포크 커진다 (발산).
 
@@ -434,7 +434,7 @@ def test_train_adaline_diverges_with_large_eta(student: Any, reference: Any,
 
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
-def test_train_adaline_defaults_and_inputs(student: Any, reference: Any,
+def test_train_adaline_defaults_and_inputs(student: Student, reference: Reference,
                                            rng: np.random.Generator) -> None:
     """기본값 ``eta=0.01, epochs=20``으로 참조 해답과 같고 ``X``, ``y``를 바꾸지 않는다.
 

@@ -19,12 +19,12 @@ Magnitudes: |w| in [1, 10], |dw| in [0.5, 5]; there the placement of ε (√cach
 from __future__ import annotations
 
 import copy
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 import pytest
 
-from grader import compare
+from grader.suite import Reference, Student, compare, fail, pair, random_shape, signed
 
 # Defaults and state of every rule (EXERCISES.md §4).
 DEFAULTS: dict[str, dict[str, float]] = {
@@ -58,27 +58,12 @@ def _rules(weights: dict[str, int]) -> list[Any]:
 # helpers (no conftest: suites are collected with --noconftest)
 
 
-def _fail(ko: str, en: str) -> NoReturn:
-    raise AssertionError(f"{ko} / {en}")
-
-
-def _shape(rng: np.random.Generator) -> tuple[int, ...]:
-    return tuple(int(n) for n in rng.integers(1, 6, size=int(rng.integers(1, 4))))
-
-
-def _signed(
-    rng: np.random.Generator, low: float, high: float, shape: tuple[int, ...]
-) -> np.ndarray:
-    """Moderate magnitudes in [low, high] with random signs."""
-    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
-
-
 def _weights(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return _signed(rng, 1.0, 10.0, shape)
+    return signed(rng, 1.0, 10.0, shape)
 
 
 def _gradient(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return _signed(rng, 0.5, 5.0, shape)
+    return signed(rng, 0.5, 5.0, shape)
 
 
 def _custom_hyperparameters(rule: str, rng: np.random.Generator) -> dict[str, float]:
@@ -99,14 +84,9 @@ def _custom_hyperparameters(rule: str, rng: np.random.Generator) -> dict[str, fl
     return config
 
 
-def _pair(result: Any, name: str) -> tuple[Any, Any]:
-    if not isinstance(result, tuple | list) or len(result) != 2:
-        _fail(
-            f"{name}은(는) (next_w, config) 튜플을 돌려주어야 합니다 "
-            f"(받은 값: {type(result).__name__})",
-            f"{name} must return a tuple (next_w, config) (got {type(result).__name__})",
-        )
-    return result[0], result[1]
+def _next_w_config(result: Any, name: str) -> tuple[Any, Any]:
+    """The ``(next_w, config)`` pair of an update rule."""
+    return pair(result, name, ("next_w", "config"))
 
 
 def _is_number(value: Any) -> bool:
@@ -122,13 +102,13 @@ def _assert_config(got: Any, want: dict[str, Any], name: str) -> None:
     type; arrays follow the usual rules (float64, same shape, within tolerance).
     """
     if not isinstance(got, dict):
-        _fail(
+        fail(
             f"{name}: 반환한 config 는 dict 이어야 합니다 (받은 값: {type(got).__name__})",
             f"{name}: the returned config must be a dict (got {type(got).__name__})",
         )
     for key, want_value in want.items():
         if key not in got:
-            _fail(
+            fail(
                 f"{name}: 반환한 config 에 '{key}' 가 없습니다 (기본값과 상태를 config 에 "
                 "넣어 돌려주어야 합니다)",
                 f"{name}: the returned config has no '{key}' (defaults and state must be "
@@ -142,15 +122,15 @@ def _assert_config(got: Any, want: dict[str, Any], name: str) -> None:
 
 
 def _run_steps(
-    student: Any,
-    reference: Any,
+    student: Student,
+    reference: Reference,
     rng: np.random.Generator,
     rule: str,
     config: dict[str, Any] | None,
     n_steps: int = N_STEPS,
 ) -> None:
     """n_steps steps from the same w, with the state carried in each side's returned config."""
-    shape = _shape(rng)
+    shape = random_shape(rng)
     got_w = _weights(rng, shape)
     want_w = got_w.copy()
     got_config = copy.deepcopy(config)
@@ -162,7 +142,7 @@ def _run_steps(
         name = f"{rule}, step {step}/{n_steps} (w.shape={shape})"
         # The reference runs in this process and fills in its config: give it its own copies.
         call = student_rule.call(got_w, dw, config=got_config)
-        got_w, got_config = _pair(call.value, name)
+        got_w, got_config = _next_w_config(call.value, name)
         want_w, want_config = reference_rule(want_w.copy(), dw.copy(), config=want_config)
         compare.assert_close(got_w, want_w, name=f"{name}: next_w")
         _assert_config(got_config, want_config, name)
@@ -182,7 +162,7 @@ def _run_steps(
     ),
 )
 def test_update_matches_reference_step_by_step(
-    student: Any, reference: Any, rng: np.random.Generator, rule: str
+    student: Student, reference: Reference, rng: np.random.Generator, rule: str
 ) -> None:
     """config=None 에서 시작해 5 단계: 단계마다 next_w 와 config (기본값, 상태) 가 참조와 같다.
 
@@ -200,7 +180,7 @@ def test_update_matches_reference_step_by_step(
     ),
 )
 def test_update_respects_custom_hyperparameters(
-    student: Any, reference: Any, rng: np.random.Generator, rule: str
+    student: Student, reference: Reference, rng: np.random.Generator, rule: str
 ) -> None:
     """config 에 준 하이퍼파라미터 (학습률, 모멘텀, ρ, β1, β2) 를 그대로 쓴다 (5 단계).
 
@@ -218,28 +198,28 @@ def test_update_respects_custom_hyperparameters(
     ),
 )
 def test_update_defaults_when_config_is_omitted(
-    student: Any, reference: Any, rng: np.random.Generator, rule: str
+    student: Student, reference: Reference, rng: np.random.Generator, rule: str
 ) -> None:
     """config 없이 호출하면 기본값을 쓰고, 반환한 config 에 기본값과 상태 (0 에서 시작) 가 있다.
 
     Called without config, the rule uses the defaults and returns them in config together with
     its state (started from zeros shaped like w).
     """
-    shape = _shape(rng)
+    shape = random_shape(rng)
     w, dw = _weights(rng, shape), _gradient(rng, shape)
     name = f"{rule}(w, dw)"
-    got_w, got_config = _pair(getattr(student.optimizers, rule)(w, dw), name)
+    got_w, got_config = _next_w_config(getattr(student.optimizers, rule)(w, dw), name)
     want_w, want_config = getattr(reference.optimizers, rule)(w.copy(), dw.copy())
     if isinstance(got_config, dict):
         for key, default in DEFAULTS[rule].items():
             if key not in got_config:
-                _fail(
+                fail(
                     f"{name}: 반환한 config 에 기본값 {key}={default} 가 없습니다",
                     f"{name}: the returned config lacks the default {key}={default}",
                 )
         for key in STATE[rule]:
             if key not in got_config:
-                _fail(
+                fail(
                     f"{name}: 반환한 config 에 상태 '{key}' 가 없습니다",
                     f"{name}: the returned config lacks the state '{key}'",
                 )
@@ -255,23 +235,23 @@ def test_update_defaults_when_config_is_omitted(
     ),
 )
 def test_update_does_not_modify_inputs(
-    student: Any, reference: Any, rng: np.random.Generator, rule: str
+    student: Student, reference: Reference, rng: np.random.Generator, rule: str
 ) -> None:
     """입력 w 와 입력 config 안의 상태 배열을 제자리에서 바꾸지 않는다.
 
     The input w and the state arrays inside the input config (here already non-zero, as after a
     few steps) are not modified in place; the result still matches the reference.
     """
-    shape = _shape(rng)
+    shape = random_shape(rng)
     w = _weights(rng, shape)
     config: dict[str, Any] = dict(DEFAULTS[rule])
     # A state as after a few steps: velocity of either sign, positive squared-gradient caches.
     if rule in ("sgd_momentum", "nesterov_momentum"):
-        config["velocity"] = _signed(rng, 0.01, 0.1, shape)
+        config["velocity"] = signed(rng, 0.01, 0.1, shape)
     if rule in ("adagrad", "rmsprop"):
         config["cache"] = rng.uniform(0.5, 20.0, size=shape)
     if rule == "adam":
-        config["m"] = _signed(rng, 0.1, 2.0, shape)
+        config["m"] = signed(rng, 0.1, 2.0, shape)
         config["v"] = rng.uniform(0.5, 5.0, size=shape)
         config["t"] = int(rng.integers(1, 20))
     dw = _gradient(rng, shape)
@@ -279,7 +259,7 @@ def test_update_does_not_modify_inputs(
     w_before, config_before = w.copy(), copy.deepcopy(config)
     name = f"{rule}(w, dw, config)"
     call = getattr(student.optimizers, rule).call(w, dw, config=config)
-    got_w, got_config = _pair(call.value, name)
+    got_w, got_config = _next_w_config(call.value, name)
     compare.assert_not_mutated(call, name=name)
     want_w, want_config = getattr(reference.optimizers, rule)(
         w.copy(), dw.copy(), config=copy.deepcopy(config)
@@ -292,18 +272,18 @@ def test_update_does_not_modify_inputs(
 
 @pytest.mark.grades("optimizers.adam", weight=1)
 def test_adam_time_step_advances(
-    student: Any, reference: Any, rng: np.random.Generator
+    student: Student, reference: Reference, rng: np.random.Generator
 ) -> None:
     """아담의 t 는 호출마다 1 씩 늘고, 편향 보정 1/(1−βᵗ) 은 그 t 로 계산한다.
 
     Adam's t grows by one per call (returned in config) and the bias corrections 1/(1−β1ᵗ),
     1/(1−β2ᵗ) use the new t — checked from a state with t already > 0.
     """
-    shape = _shape(rng)
+    shape = random_shape(rng)
     t0 = int(rng.integers(1, 8))
     config: dict[str, Any] = {
         "learning_rate": 1e-2,
-        "m": _signed(rng, 0.1, 2.0, shape),
+        "m": signed(rng, 0.1, 2.0, shape),
         "v": rng.uniform(0.5, 5.0, size=shape),
         "t": t0,
     }
@@ -311,15 +291,15 @@ def test_adam_time_step_advances(
     for step in range(1, 3):
         dw = _gradient(rng, shape)
         name = f"adam(w, dw, config with t={t0 + step - 1})"
-        got_w, got_config = _pair(student.optimizers.adam(w, dw, config=config), name)
+        got_w, got_config = _next_w_config(student.optimizers.adam(w, dw, config=config), name)
         want_w, want_config = reference.optimizers.adam(w.copy(), dw, config=copy.deepcopy(config))
         if not isinstance(got_config, dict) or not _is_number(got_config.get("t")):
-            _fail(
+            fail(
                 f"{name}: 반환한 config 에 정수 t 가 있어야 합니다",
                 f"{name}: the returned config must hold the integer t",
             )
         if float(got_config["t"]) != t0 + step:
-            _fail(
+            fail(
                 f"{name}: 반환한 t 는 {t0 + step} 이어야 합니다 (받은 값: {got_config['t']})",
                 f"{name}: the returned t must be {t0 + step} (got {got_config['t']})",
             )
@@ -341,7 +321,7 @@ def _contract_batches(n_samples: int, batch_size: int, seed: int) -> list[np.nda
 def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
     """A list (or tuple) of 1-D integer arrays."""
     if not isinstance(got, list | tuple):
-        _fail(
+        fail(
             f"{name}은(는) 인덱스 배열의 리스트를 돌려주어야 합니다 "
             f"(받은 값: {type(got).__name__})",
             f"{name} must return a list of index arrays (got {type(got).__name__})",
@@ -353,7 +333,7 @@ def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
                 if isinstance(batch, np.ndarray)
                 else type(batch).__name__
             )
-            _fail(
+            fail(
                 f"{name}[{i}]은(는) 1차원 정수 배열이어야 합니다 (받은 값: {what})",
                 f"{name}[{i}] must be a 1-D integer array (got {what})",
             )
@@ -361,7 +341,7 @@ def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
 
 
 @pytest.mark.grades("optimizers.minibatches", weight=3)
-def test_minibatches_follow_the_contract(student: Any, rng: np.random.Generator) -> None:
+def test_minibatches_follow_the_contract(student: Student, rng: np.random.Generator) -> None:
     """np.random.default_rng(seed).permutation(n) 을 batch_size 씩 차례로 자른 것과 같다.
 
     Equal to np.random.default_rng(seed).permutation(n_samples) cut into consecutive batches of
@@ -378,7 +358,7 @@ def test_minibatches_follow_the_contract(student: Any, rng: np.random.Generator)
 
 
 @pytest.mark.grades("optimizers.minibatches", weight=2)
-def test_minibatches_are_a_shuffled_partition(student: Any, rng: np.random.Generator) -> None:
+def test_minibatches_are_a_shuffled_partition(student: Student, rng: np.random.Generator) -> None:
     """모든 표본이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
 
     Every sample exactly once, in a shuffled order; batch_size samples per batch, only the last
@@ -393,25 +373,25 @@ def test_minibatches_are_a_shuffled_partition(student: Any, rng: np.random.Gener
     sizes = [len(b) for b in batches]
     want_sizes = [batch_size] * (n_samples // batch_size) + [n_samples % batch_size]
     if sizes != want_sizes:
-        _fail(
+        fail(
             f"{name}: 배치 크기는 {want_sizes} 이어야 합니다 (받은 값: {sizes})",
             f"{name}: the batch sizes must be {want_sizes} (got {sizes})",
         )
     order = np.concatenate(batches)
     if not np.array_equal(np.sort(order), np.arange(n_samples)):
-        _fail(
+        fail(
             f"{name}: 0..{n_samples - 1} 의 모든 인덱스가 정확히 한 번씩 나와야 합니다",
             f"{name}: every index 0..{n_samples - 1} must appear exactly once",
         )
     if np.array_equal(order, np.arange(n_samples)):
-        _fail(
+        fail(
             f"{name}: 인덱스가 섞이지 않았습니다 (확률적 경사 하강법은 무작위로 뽑은 데이터를 씀)",
             f"{name}: the indices are not shuffled (SGD uses randomly drawn samples)",
         )
 
 
 @pytest.mark.grades("optimizers.minibatches", weight=1)
-def test_minibatches_depend_on_the_seed_only(student: Any, rng: np.random.Generator) -> None:
+def test_minibatches_depend_on_the_seed_only(student: Student, rng: np.random.Generator) -> None:
     """같은 seed 는 같은 순서, 다른 seed 는 다른 순서 / same seed same order, other seed other.
 
     n_samples ≥ 20, so that two seeds giving the same permutation is practically impossible.
@@ -426,12 +406,12 @@ def test_minibatches_depend_on_the_seed_only(student: Any, rng: np.random.Genera
         for b, args in zip(student.optimizers.minibatches.batch(calls), calls, strict=True)
     )
     if not np.array_equal(first, again):
-        _fail(
+        fail(
             f"minibatches: 같은 seed={seed_a} 로 두 번 부르면 같은 순서여야 합니다",
             f"minibatches: two calls with the same seed={seed_a} must give the same order",
         )
     if np.array_equal(first, other):
-        _fail(
+        fail(
             f"minibatches: seed={seed_a} 와 seed={seed_b} 가 같은 순서를 주었습니다",
             f"minibatches: seed={seed_a} and seed={seed_b} gave the same order",
         )
@@ -439,7 +419,7 @@ def test_minibatches_depend_on_the_seed_only(student: Any, rng: np.random.Genera
 
 @pytest.mark.grades("optimizers.minibatches", weight=1)
 def test_minibatches_single_batch_when_batch_is_larger(
-    student: Any, rng: np.random.Generator
+    student: Student, rng: np.random.Generator
 ) -> None:
     """batch_size > n_samples 이면 섞인 배치 하나 / One shuffled batch when batch_size > n.
 

@@ -1,0 +1,257 @@
+"""Hint matching: which catalogued mistake explains a student's outputs.
+
+힌트 찾기: 학생이 낸 결과를 그대로 재현하는 목록의 실수를 찾는다.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import types
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader import compare
+from grader.calls import RecordedCall
+from grader.errors import StudentError
+from grader.mistakes import Mistake
+from grader.variants import module_source, variant_source
+
+# Matching a student's outputs to a catalogued mistake
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What running a trusted function on a copy of one recorded call produced."""
+
+    value: Any = None
+    raised: tuple[str, ...] = ()  # the exception's class and bases by name, when it raised
+    warned: bool = False  # emitted a RuntimeWarning (overflow in exp, invalid value in sqrt)
+    mutated: bool = False  # changed one of its input arrays in place
+
+
+def _arrays(value: Any, found: list[np.ndarray]) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        found.append(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _arrays(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _arrays(item, found)
+    return found
+
+
+def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
+    """Runs ``fn`` on deep copies of the call's inputs; never raises, never lets a warning out."""
+    try:
+        args, kwargs = copy.deepcopy((tuple(call.args), dict(call.kwargs)))
+    except Exception:
+        return _Outcome(raised=("<uncopyable input>",))
+    inputs = _arrays((args, kwargs), [])
+    before = [a.copy() for a in inputs]
+    # Warnings are recorded, not shown: a mistake that only differs by an overflow warning
+    # (a naive sigmoid) is recognised by it. NumPy's default error state (underflow is silent,
+    # as in the student's worker), set explicitly so the caller's state does not matter.
+    with warnings.catch_warnings(record=True) as caught, np.errstate(
+        over="warn", divide="warn", invalid="warn", under="ignore"
+    ):
+        warnings.simplefilter("always")
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:
+            return _Outcome(raised=tuple(k.__name__ for k in type(exc).__mro__))
+    warned = any(issubclass(w.category, RuntimeWarning) for w in caught)
+    mutated = any(
+        a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        for a, b in zip(inputs, before, strict=True)
+    )
+    return _Outcome(value=value, warned=warned, mutated=mutated)
+
+
+def _student_raised(result: Any) -> tuple[str, ...] | None:
+    """The exception a recorded call raised, by class names (most derived first), or None.
+
+    ``grader.errors.StudentRaised`` carries the names of the student's exception class and its
+    bases; any other ``StudentError`` (crash, timeout, missing function) says nothing about
+    the student's code and is reported as ``("<no result>",)``, which no mistake reproduces.
+    """
+    if not isinstance(result, BaseException):
+        return None
+    names = getattr(result, "type_names", None)
+    if isinstance(names, list | tuple) and names:
+        return tuple(str(n) for n in names)
+    if isinstance(result, StudentError):
+        return ("<no result>",)
+    return tuple(k.__name__ for k in type(result).__mro__)
+
+
+def _student_warned(call: RecordedCall) -> bool:
+    # WarningRecord(category, message) as in grader.calls.Call, or bare category names.
+    records = getattr(call, "warnings", None) or ()
+    return any(getattr(r, "category", r) == "RuntimeWarning" for r in records)
+
+
+def _student_mutated(call: RecordedCall) -> bool:
+    return bool(getattr(call, "mutated", None) or ())
+
+
+def _load_module(name: str, source: str, filename: str) -> types.ModuleType:
+    """Executes trusted instructor source as a private module, never entered in sys.modules."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    exec(compile(source, filename, "exec"), module.__dict__)
+    return module
+
+
+class HintMatcher:
+    """학생의 출력을 재현하는 알려진 실수를 찾는다 / finds the catalogued mistake behind outputs.
+
+    ``match(function, calls)`` re-runs each catalogued mistake of ``function`` (in catalogue
+    order) on deep copies of the recorded inputs and returns the first that
+
+    - reproduces the student's result on every recorded call of ``function``
+      (``grader.compare.values_match``; where the student's call raised, the same exception
+      class), and
+    - is told apart from the reference on at least one of them: another value, or a
+      RuntimeWarning or an in-place change of an input that the reference does not make *and*
+      that the student's call showed too (``RecordedCall.warnings`` / ``.mutated`` when the
+      proxy records them) — so a correct output never gets a hint.
+
+    Calls that crashed or timed out are ignored. Mistakes and the reference run in-process
+    (trusted instructor code) inside ``warnings.catch_warnings`` with NumPy's default error
+    state, so nothing leaks. Variant modules are built once and cached under unique private
+    names; nothing is left in ``sys.modules``. Thread-safe.
+    """
+
+    _ids = itertools.count()
+
+    def __init__(self, reference_dir: Path, mistakes: Iterable[Mistake]) -> None:
+        self.reference_dir = Path(reference_dir)
+        self.mistakes = list(mistakes)
+        #: ``mistake name -> reason`` for variants that could not be built (shown by validate).
+        self.errors: dict[str, str] = {}
+        self._by_function: dict[str, list[Mistake]] = {}
+        for mistake in self.mistakes:
+            self._by_function.setdefault(mistake.function, []).append(mistake)
+        self._variants: dict[str, types.ModuleType | None] = {}
+        self._references: dict[str, types.ModuleType | None] = {}
+        # Outcomes per (mistake name or "", id(call)): a grading asks again for every failing
+        # test with the calls recorded so far. The call is kept so that its id is not reused.
+        self._outcomes: dict[tuple[str, int], tuple[RecordedCall, _Outcome]] = {}
+        self._lock = threading.Lock()
+
+    def mistakes_for(self, function: str) -> list[Mistake]:
+        """The catalogued mistakes of ``"module.function"``, in catalogue order."""
+        return list(self._by_function.get(function, []))
+
+    def _reference(self, module: str) -> types.ModuleType | None:
+        with self._lock:
+            if module not in self._references:
+                try:
+                    source = module_source(self.reference_dir, module)
+                    self._references[module] = _load_module(
+                        f"_grader_hint_reference_{next(self._ids)}_{module}",
+                        source, str(self.reference_dir / f"{module}.py"))
+                except Exception as exc:
+                    self.errors[f"reference {module}"] = f"{type(exc).__name__}: {exc}"
+                    self._references[module] = None
+            return self._references[module]
+
+    def _variant(self, mistake: Mistake) -> types.ModuleType | None:
+        with self._lock:
+            if mistake.name not in self._variants:
+                try:
+                    source = variant_source(
+                        module_source(self.reference_dir, mistake.module),
+                        mistake.function, mistake.source)
+                    self._variants[mistake.name] = _load_module(
+                        f"_grader_hint_variant_{next(self._ids)}_{mistake.name}",
+                        source, f"<variant {mistake.name}>")
+                except Exception as exc:
+                    self.errors[mistake.name] = f"{type(exc).__name__}: {exc}"
+                    self._variants[mistake.name] = None
+            return self._variants[mistake.name]
+
+    def match(self, function: str, calls: Sequence[RecordedCall]) -> Mistake | None:
+        """``calls``의 모든 결과를 재현하는 첫 실수, 없으면 None / the first matching mistake."""
+        candidates = self._by_function.get(function)
+        if not candidates:
+            return None
+        mine = [
+            c for c in calls
+            if c.function == function and _student_raised(c.result) != ("<no result>",)
+        ]
+        if not mine:
+            return None
+        module, name = function.split(".", 1)
+
+        def reference_outcome(i: int) -> _Outcome:
+            ref = self._reference(module)
+            fn = getattr(ref, name, None) if ref is not None else None
+            return self._outcome("", fn, mine[i])
+
+        for mistake in candidates:
+            variant = self._variant(mistake)
+            wrong = getattr(variant, name, None) if variant is not None else None
+            if not callable(wrong):
+                continue
+            outcomes = []
+            for call in mine:
+                outcome = self._outcome(mistake.name, wrong, call)
+                if not self._same(call, outcome):
+                    break
+                outcomes.append(outcome)
+            else:
+                if any(
+                    self._differs(o, reference_outcome(i), mine[i])
+                    for i, o in enumerate(outcomes)
+                ):
+                    return mistake
+        return None
+
+    def _outcome(self, key: str, fn: Any, call: RecordedCall) -> _Outcome:
+        cached = self._outcomes.get((key, id(call)))
+        if cached is not None and cached[0] is call:
+            return cached[1]
+        outcome = _run(fn, call) if callable(fn) else _Outcome(raised=("<no function>",))
+        with self._lock:
+            self._outcomes[(key, id(call))] = (call, outcome)
+        return outcome
+
+    @staticmethod
+    def _same(student: RecordedCall, wrong: _Outcome) -> bool:
+        """Does the mistake reproduce this call: the same value, or the same exception class?
+
+        A shape error is a mistake's whole symptom when the suites use non-square matrices
+        (``W_next`` instead of ``W_next.T``): both raise ``ValueError`` on the same inputs.
+        """
+        raised = _student_raised(student.result)
+        if raised is None:
+            return not wrong.raised and compare.values_match(student.result, wrong.value)
+        return bool(wrong.raised) and (raised[0] in wrong.raised or wrong.raised[0] in raised)
+
+    @staticmethod
+    def _differs(wrong: _Outcome, reference: _Outcome, student: RecordedCall) -> bool:
+        """Is there evidence that the student made *this* mistake rather than none?
+
+        Another value than the reference's is evidence. A mistake that only differs by a
+        warning (naive sigmoid) or an in-place change (ReLU overwriting ``z``) counts only when
+        the student's call showed the same symptom; a recorded call that does not carry
+        ``warnings``/``mutated`` never does, so a correct output never gets such a hint.
+        """
+        if bool(wrong.raised) != bool(reference.raised):
+            return True
+        if wrong.raised:
+            return False  # both raise: the exception is no evidence
+        if wrong.warned and not reference.warned and _student_warned(student):
+            return True
+        if wrong.mutated and not reference.mutated and _student_mutated(student):
+            return True
+        return not compare.values_match(wrong.value, reference.value)
