@@ -53,9 +53,11 @@ def _path(svg: str, gid: str) -> str:
 
 # ---- the page, without a browser -----------------------------------------------------------
 def _result() -> Result:
+    hint = {"key": "mistake.hint", "params": {}, "ko": "힌트: 편향 보정",
+            "en": "Hint: bias correction"}
     hinted = TestResult("test_adam_steps", 0, 2, False, "public",
-                        message=f"adam: wrong value {SCRIPT}\n힌트 / Hint: 편향 보정 / bias correction",
-                        output=f"print {SCRIPT}")
+                        message=f"adam: wrong value {SCRIPT}\n힌트: 편향 보정 / Hint: bias correction",
+                        output=f"print {SCRIPT}", hint=hint)
     return Result(
         assignment="lec04", score=3, max_score=5, seed=7, isolation="process", duration_s=1.0,
         grader_version="0", notes=[f"note {SCRIPT}"], modules=["optimizers"],
@@ -79,17 +81,21 @@ def test_page_escapes_everything_from_the_student_and_fetches_nothing() -> None:
     for name in ("optimizers.sgd", "optimizers.adam"):
         assert f'id="{html_report.anchor(name)}"' in page
     # the hint sits in its own box, out of the message
-    assert '<div class="hint">힌트 / Hint: 편향 보정 / bias correction</div>' in page
+    assert '<div class="hint">힌트: 편향 보정 / Hint: bias correction</div>' in page
+    assert "bias correction</pre>" not in page  # taken off the message, not shown twice
     assert "no picture: raised &lt;script&gt;" in page
 
 
-def test_page_uses_the_results_own_hint_field_when_it_has_one() -> None:
-    test = TestResult("t", 0, 1, False, "public", message="wrong value")
-    test.hint = "check <the> sign"  # type: ignore[attr-defined]  # added by another change
-    assert html_report.split_hint(test) == ("wrong value", "check <the> sign")
+def test_page_shows_the_hint_field_apart_from_the_message() -> None:
+    hint = {"key": "mistake.hint", "params": {}, "ko": "부호 <확인>", "en": "check <the> sign"}
+    test = TestResult("t", 0, 1, False, "public",
+                      message="wrong value\n부호 <확인> / check <the> sign", hint=hint)
+    assert html_report.split_hint(test) == ("wrong value", "부호 <확인> / check <the> sign")
     page = html_report.render(Result("a", 0, 1, 1, "process", 0, "0", functions=[
         FunctionResult("m.f", 0, 1, "failed", [test])]))
-    assert '<div class="hint">check &lt;the&gt; sign</div>' in page
+    assert '<div class="hint">부호 &lt;확인&gt; / check &lt;the&gt; sign</div>' in page
+    plain = TestResult("t", 0, 1, False, "public", message="wrong value")
+    assert html_report.split_hint(plain) == ("wrong value", "")
 
 
 def test_a_picture_is_placed_in_the_section_of_its_function() -> None:

@@ -34,25 +34,25 @@ TESTS = {
     "calc": '''
 import numpy as np
 import pytest
-from grader import compare
+from grader.suite import Reference, Student, compare
 
 @pytest.mark.grades("calc.add")
-def test_add(student, reference, rng):
+def test_add(student: Student, reference: Reference, rng: np.random.Generator) -> None:
     a, b = rng.normal(size=(2, 4))
     compare.assert_close(student.calc.add(a, b), reference.calc.add(a, b), name="add")
 
 @pytest.mark.grades("calc.scale")
-def test_scale(student, reference, rng):
+def test_scale(student: Student, reference: Reference, rng: np.random.Generator) -> None:
     x = rng.normal(size=4)
     compare.assert_close(student.calc.scale(x, 3.0), reference.calc.scale(x, 3.0), name="scale")
 ''',
     "stats": '''
 import numpy as np
 import pytest
-from grader import compare
+from grader.suite import Reference, Student, compare
 
 @pytest.mark.grades("stats.mean")
-def test_mean(student, reference, rng):
+def test_mean(student: Student, reference: Reference, rng: np.random.Generator) -> None:
     x = rng.normal(size=6)
     compare.assert_close(student.stats.mean(x), reference.stats.mean(x), name="mean")
 ''',
