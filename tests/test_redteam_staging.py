@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import redteam_support as rs
+from archive_support import make_tar, make_zip
 
 from grader.report import json as json_report
 from grader.report import text as text_report
@@ -318,42 +319,15 @@ def test_file_unreadable_by_the_grader_as_an_unprivileged_user(course: Any, tmp_
 
 # --- archives -----------------------------------------------------------------------------------
 
-def zip_submission(path: Path, members: dict[str, str | tuple[int, str]]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            if isinstance(data, tuple):
-                info = zipfile.ZipInfo(name)
-                info.create_system = 3
-                info.external_attr = data[0] << 16
-                zf.writestr(info, data[1])
-            else:
-                zf.writestr(name, data)
-    return path
-
-
-def tar_submission(path: Path, members: dict[str, str | tuple[bytes, str]]) -> Path:
-    with tarfile.open(path, "w:gz") as tf:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            if isinstance(data, tuple):
-                info.type, info.linkname = data
-                tf.addfile(info)
-            else:
-                raw = data.encode()
-                info.size = len(raw)
-                tf.addfile(info, io.BytesIO(raw))
-    return path
-
-
 @FENCE
 @pytest.mark.parametrize("kind", ["zip", "tar.gz"])
 def test_archives_are_graded(course: Any, tmp_path: Path, isolation: str, kind: str) -> None:
     """A zip of a single top folder, a tar.gz of a checkout: full marks, nothing refused."""
     if kind == "zip":
-        path = zip_submission(tmp_path / "s.zip", {"student1/activations.py": rs.ACTIVATIONS,
+        path = make_zip(tmp_path / "s.zip", {"student1/activations.py": rs.ACTIVATIONS,
                                                    "student1/linear_neurons.py": rs.LINEAR_NEURONS})
     else:
-        path = tar_submission(tmp_path / "s.tar.gz", {
+        path = make_tar(tmp_path / "s.tar.gz", {
             "repo/README.md": "x", "repo/exercises/lec04/activations.py": rs.ACTIVATIONS,
             "repo/exercises/lec04/linear_neurons.py": rs.LINEAR_NEURONS})
     result, _ = graded(course, path, isolation, tmp_path)
@@ -380,12 +354,12 @@ def test_archive_entries_that_leave_the_submission(course: Any, tmp_path: Path, 
     if kind == "zip":
         value: Any = {"symlink": (stat.S_IFLNK | 0o777, target),
                       "special": (stat.S_IFCHR | 0o666, "")}.get(reason, rs.ACTIVATIONS)
-        path = zip_submission(tmp_path / "s.zip", {"linear_neurons.py": rs.LINEAR_NEURONS,
+        path = make_zip(tmp_path / "s.zip", {"linear_neurons.py": rs.LINEAR_NEURONS,
                                                    entry: value})
     else:
         value = {"symlink": (tarfile.SYMTYPE, target), "hardlink": (tarfile.LNKTYPE, target),
                  "special": (tarfile.CHRTYPE, "")}.get(reason, rs.ACTIVATIONS)
-        path = tar_submission(tmp_path / "s.tar.gz", {"linear_neurons.py": rs.LINEAR_NEURONS,
+        path = make_tar(tmp_path / "s.tar.gz", {"linear_neurons.py": rs.LINEAR_NEURONS,
                                                       entry: value})
     result, report = graded(course, path, isolation, tmp_path)
     rs.check_scores(result, missing(ACTIVATIONS))

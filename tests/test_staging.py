@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from archive_support import make_tar, make_zip
 
 from grader import intake
 from grader.intake import Intake, read_submission
@@ -283,34 +284,6 @@ def test_a_single_module_file(tmp_path: Path) -> None:
 
 
 # --- archives -----------------------------------------------------------------------------------
-
-def make_zip(path: Path, members: dict[str, bytes | tuple[int, bytes]]) -> Path:
-    """``members``: name -> contents, or (unix mode, contents) for a link or a device."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            if isinstance(data, tuple):
-                info = zipfile.ZipInfo(name)
-                info.create_system = 3
-                info.external_attr = data[0] << 16
-                zf.writestr(info, data[1])
-            else:
-                zf.writestr(name, data)
-    return path
-
-
-def make_tar(path: Path, members: dict[str, bytes | tuple[bytes, str]], mode: str = "w:gz") -> Path:
-    """``members``: name -> contents, or (type, link name) for links and special members."""
-    with tarfile.open(path, mode) as tf:  # type: ignore[call-overload]
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            if isinstance(data, tuple):
-                info.type, info.linkname = data
-                tf.addfile(info)
-            else:
-                info.size = len(data)
-                tf.addfile(info, io.BytesIO(data))
-    return path
-
 
 def test_zip_and_tar_layouts_are_found(tmp_path: Path) -> None:
     zipped = make_zip(tmp_path / "s.zip", {"student1/activations.py": CODE,
