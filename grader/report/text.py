@@ -139,8 +139,9 @@ def hidden_ran(result: Result) -> bool:
 
 
 def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str | None = None,
-           color: bool = False) -> str:
-    """The report as text of at most ``width`` display columns per line."""
+           color: bool = False, header: bool = True) -> str:
+    """The report as text of at most ``width`` display columns per line (``header=False``:
+    without the run's first line, for plain pytest's summary)."""
     lang = lang or result.language or "both"
     style: Callable[..., str]
     if color:
@@ -154,12 +155,14 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
     lines: list[str] = []
     head = (f"{result.assignment} — seed {result.seed}, {_t('isolation', lang)}: "
             f"{result.isolation}, {result.duration_s:.2f} s")
-    lines += [style(ln, bold=True) for ln in wrap(head, width)]
+    if header:
+        lines += [style(ln, bold=True) for ln in wrap(head, width)]
     modules: dict[str, list[FunctionResult]] = {}
     for f in result.functions:
         modules.setdefault(f.name.split(".", 1)[0], []).append(f)
     for module, functions in modules.items():
-        lines += ["", style(f"{module}.py", bold=True)]
+        lines += [""] if lines else []
+        lines.append(style(f"{module}.py", bold=True))
         names = [f.name.split(".", 1)[-1] for f in functions]
         points = [f"{f.score:g}/{f.max_score:g}" for f in functions]
         point_w = max(display_width(p) for p in points)
@@ -185,13 +188,22 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                                   f"    {tmark} ")
                     if not t.passed:
                         lines += _reason_lines(t, lang, width, "      ", style)
-        lost = [f for f in functions if f.score < f.max_score]
+        # Not implemented: its row says all there is (one line per function).
+        lost = [f for f in functions if f.score < f.max_score and f.status != "not_implemented"]
         if lost and not verbose:
             lines.append("")
             for f in lost:
                 t = _first_failing(f)
-                lines.append(style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
-                             + (f"  ({t.name})" if t is not None else ""))
+                name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
+                if f.status == "missing":  # one line: nothing more to explain
+                    why = message_in(t, lang) if t is not None else ""
+                    first = f"{f.name.split('.', 1)[-1]}: "
+                    wrapped = wrap(why.splitlines()[0] if why else status_word(f.status, lang),
+                                   width, "    ", first)
+                    lines += [name + ln[len(first) - 2:] if i == 0 else ln
+                              for i, ln in enumerate(wrapped)]
+                    continue
+                lines.append(name + (f"  ({t.name})" if t is not None else ""))
                 if t is not None:
                     lines += _reason_lines(t, lang, width, "    ", style)
     lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
