@@ -193,19 +193,23 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
         if lost and not verbose:
             lines.append("")
             for f in lost:
-                t = _first_failing(f)
+                ft = _first_failing(f)
                 name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
                 if f.status == "missing":  # one line: nothing more to explain
-                    why = message_in(t, lang) if t is not None else ""
+                    why = message_in(ft, lang) if ft is not None else ""
                     first = f"{f.name.split('.', 1)[-1]}: "
-                    wrapped = wrap(why.splitlines()[0] if why else status_word(f.status, lang),
+                    wrapped = wrap(why or status_word(f.status, lang),
                                    width, "    ", first)
                     lines += [name + ln[len(first) - 2:] if i == 0 else ln
                               for i, ln in enumerate(wrapped)]
                     continue
-                lines.append(name + (f"  ({t.name})" if t is not None else ""))
-                if t is not None:
-                    lines += _reason_lines(t, lang, width, "    ", style)
+                plain = f.name.split(".", 1)[-1]
+                heading = wrap(plain + (f"  ({ft.name})" if ft is not None else ""), width, "    ",
+                               "")
+                lines += [name + ln[len(plain):] if i == 0 else ln
+                          for i, ln in enumerate(heading)]
+                if ft is not None:
+                    lines += _reason_lines(ft, lang, width, "    ", style)
     lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
                         bold=True)]
     if result.refused:
