@@ -410,8 +410,12 @@ class _LazyCourse(CourseFixtures):
         message = found.message.splitlines()
         hint = found.hint.render(lang) if found.hint is not None else ""
         both = found.hint.render("both") if found.hint is not None else ""
-        lines = [ln for ln in message if ln.strip() not in (hint, both)]
-        report.longrepr = "\n".join([*lines, *([f"→ {hint}"] if hint else [])])
+        from grader.report.text import wrap
+
+        width = max(40, item.config.get_terminal_writer().fullwidth)
+        lines = [w for ln in message if ln.strip() not in (hint, both) for w in wrap(ln, width)]
+        lines += wrap(hint, width, "  ", "→ ") if hint else []
+        report.longrepr = "\n".join(lines)
 
     @pytest.hookimpl(hookwrapper=True, tryfirst=True)
     def pytest_terminal_summary(self, terminalreporter: Any,
