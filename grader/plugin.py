@@ -453,7 +453,7 @@ class _LazyCourse(CourseFixtures):
                         sum(f.max_score for f in functions), run.seed,
                         run.session.used_isolation, 0.0, "", functions,
                         language=self.course.language)
-        terminalreporter.section(f"grader — {run.assignment.name}")
+        terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
         width = max(40, terminalreporter._tw.fullwidth)
         terminalreporter.write(text.render(result, width=width, lang=self.course.language,
                                            color=terminalreporter.hasmarkup, header=False))
