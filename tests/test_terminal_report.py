@@ -265,3 +265,38 @@ def test_plain_pytest_shows_the_catalogued_hint_of_a_buggy_submission(tmp_path: 
     assert "proxy.py" not in out and "def assert_close" not in out
     assert len(out.splitlines()) < 150
     assert "총점" in "\n".join(out.splitlines()[-8:])
+
+
+def test_both_languages_side_by_side_still_fit_80_columns() -> None:
+    report = text.render(_result("both"), width=80, verbose=True)
+    _fits(report)
+    assert _squash(LONG_KO) in _squash(report) and _squash(LONG_EN) in _squash(report)
+    assert "통과 passed" in report and "총점 / total: 5.5 / 9" in report
+
+
+def test_watch_sees_an_edit_of_the_submission_but_not_of_caches(tmp_path: Path) -> None:
+    import threading
+
+    from grader import watch
+
+    (tmp_path / "activations.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "notes.txt").write_text("n", encoding="utf-8")
+    before = watch.snapshot(tmp_path)
+    assert list(before) == [str(tmp_path / "activations.py")]
+    (tmp_path / "__pycache__" / "a.py").write_text("y", encoding="utf-8")
+    (tmp_path / ".git" / "b.py").write_text("y", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("changed", encoding="utf-8")
+    assert watch.snapshot(tmp_path) == before
+    runs: list[float] = []
+
+    def edit() -> None:
+        time.sleep(0.3)
+        (tmp_path / "activations.py").write_text("x = 22\n", encoding="utf-8")
+
+    threading.Thread(target=edit).start()
+    started = time.monotonic()
+    watch.watch(tmp_path, lambda: runs.append(time.monotonic()), interval=0.05, settle=0.05,
+                rounds=2)
+    assert len(runs) == 2 and time.monotonic() - started < 10
