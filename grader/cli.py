@@ -93,11 +93,59 @@ FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
                    "comes from it, only the assignment's modules from PATH")
 @click.option("--bundle-sha256", default=None,
               help="refuse the bundle unless its SHA-256 is this")
+@click.option("--verbose", "-v", is_flag=True, help="text report: list every test")
+@click.option("--watch", is_flag=True,
+              help="grade again whenever a .py/.ipynb file of the submission changes (Ctrl-C "
+                   "stops)")
 def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
           output: Path | None, json_report: Path | None, seed: int | None,
           fail_under: float | None, isolation: str, suites: tuple[Path, ...],
-          bundle_path: Path | None, bundle_sha256: str | None) -> None:
+          bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
+          watch: bool) -> None:
     """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
+    args = (path, course_opt, assignment, fmt, output, json_report, seed, fail_under, isolation,
+            suites, bundle_path, bundle_sha256, verbose)
+    if not watch:
+        _check_once(*args)
+        return
+    from grader import watch as watching
+
+    try:
+        if path is not None or bundle_path is not None:
+            target = path if path is not None else Path.cwd()
+        else:
+            course = _course(course_opt, path)
+            target = course.exercises_dir(course.assignment(assignment).name)
+    except GraderError as exc:
+        _fail(exc)
+        return
+    tty = sys.stdout.isatty()
+
+    def once() -> None:
+        if tty:
+            click.clear()
+        try:
+            _check_once(*args)
+        except SystemExit as exc:  # a usage error or --fail-under: keep watching
+            if exc.code == 130:
+                raise
+        sys.stdout.flush()
+
+    def waiting() -> None:
+        click.echo(f"grader: {target} 감시 중, Ctrl-C로 끝냅니다 / watching {target} for "
+                   "changes, Ctrl-C stops", err=True)
+
+    try:
+        watching.watch(target, once, on_wait=waiting)
+    except KeyboardInterrupt:
+        click.echo("grader: 감시를 끝냅니다 / stopped watching", err=True)
+        sys.exit(0)
+
+
+def _check_once(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
+                output: Path | None, json_report: Path | None, seed: int | None,
+                fail_under: float | None, isolation: str, suites: tuple[Path, ...],
+                bundle_path: Path | None, bundle_sha256: str | None, verbose: bool) -> None:
     from grader.engine import REDUCED_ISOLATION, grade
     from grader.report import feedback, write_atomically
 
@@ -167,7 +215,8 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
             _fail(exc)
             return
     else:
-        rendered = _render(fmt, shown, target, course, a.name)
+        rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
+                           terminal=output is None)
     if json_report is not None:
         from grader.report import json as json_report_module
 
@@ -197,7 +246,8 @@ def _check_threshold(fail_under: float | None, max_score: float) -> None:
             f"maximum score {max_score:g}; it would {'always fail' if above else 'never fail'}")
 
 
-def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str) -> str:
+def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,
+            verbose: bool = False, terminal: bool = False) -> str:
     from grader.report import github, junit, markdown
     from grader.report import json as json_report
     from grader.report import text as text_report
@@ -211,7 +261,10 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
 
         return gradescope.render(result, course.feedback.hidden_tests)
     if fmt == "text":
-        return text_report.render(result)
+        if not terminal:  # to a file: plain text at the usual width
+            return text_report.render(result, verbose=verbose)
+        return text_report.render(result, verbose=verbose, width=text_report.terminal_width(),
+                                  color=text_report.use_colour())
     from grader.intake import read_submission
 
     a = course.assignment(assignment)

@@ -384,23 +384,83 @@ class _LazyCourse(CourseFixtures):
         run = GradingRun(course, assignment, session, seed, course.solutions_dir(assignment.name))
         return RunPlugin(run, owned=(session.close, staged.remove))
 
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
-        """A per-function table of what the collected tests earned."""
+    # --- plain pytest's terminal output (concise: the reason and the hint, the table last) ---
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        """The per-function table replaces the ``FAILED ...`` lines (unless ``-r`` was given)."""
+        if config.option.reportchars == "fE" and not _given(config, "-r"):
+            config.option.reportchars = "E"
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item,
+                                  call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+        """A graded test's failure as its reason and hint in a few lines, not a traceback
+        through the grader's proxy and ``assert_close``'s docstring (``--tb`` given keeps
+        pytest's own)."""
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        found = item.stash.get(_OUTCOME, None)
+        if found is None or found.passed or not (report.failed or report.skipped) \
+                or item.config.option.tbstyle != "auto":
+            return
+        if found.status in ("not_implemented", "missing"):
+            item.stash[_QUIET] = True  # one line per function in the summary instead
+        lang = self.course.language
+        message = found.message.splitlines()
+        hint = found.hint.render(lang) if found.hint is not None else ""
+        both = found.hint.render("both") if found.hint is not None else ""
+        from grader.report.text import wrap
+
+        width = max(40, item.config.get_terminal_writer().fullwidth)
+        lines = [w for ln in message if ln.strip() not in (hint, both) for w in wrap(ln, width)]
+        lines += wrap(hint, width, "  ", "→ ") if hint else []
+        report.longrepr = "\n".join(lines)
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_terminal_summary(self, terminalreporter: Any,
+                                config: pytest.Config) -> Generator[None, None, None]:
+        """Unimplemented functions' failures leave the FAILURES section (the table says it once
+        per function); the table is written last, after pytest's own summary."""
+        failed = terminalreporter.stats.get("failed", [])
+        plugin = _run_plugin(config)
+        quiet = {id(i) for i in plugin.items if i.stash.get(_QUIET, False)} if plugin else set()
+        quiet_ids = {i.nodeid for i in plugin.items if id(i) in quiet} if plugin else set()
+        terminalreporter.stats["failed"] = [r for r in failed
+                                            if getattr(r, "nodeid", None) not in quiet_ids]
+        try:
+            yield
+        finally:
+            terminalreporter.stats["failed"] = failed
+        self._table(terminalreporter, config)
+
+    def _table(self, terminalreporter: Any, config: pytest.Config) -> None:
+        """The report of ``grader check`` for the tests that ran: the same table and hints."""
         plugin = _run_plugin(config)
         if plugin is None or not plugin.outcomes:
             return
         from grader import scoring
+        from grader.report import text
+        from grader.result import Result
 
         run = plugin.run
-        seen = {o.function for o in plugin.outcomes}
-        functions = [f for f in scoring.score(run.assignment, plugin.outcomes,
+        outcomes = plugin.outcomes
+        seen = {o.function for o in outcomes}
+        functions = [f for f in scoring.score(run.assignment, outcomes,
                                                  run.course.dependency_credit)
                      if f.name in seen]
+        result = Result(run.assignment.name, sum(f.score for f in functions),
+                        sum(f.max_score for f in functions), run.seed,
+                        run.session.used_isolation, 0.0, "", functions,
+                        language=self.course.language)
         terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
-        for f in functions:
-            terminalreporter.write_line(
-                f"{f.status:<16} {f.name:<40} {f.score:g}/{f.max_score:g} (이 테스트들 기준 / "
-                f"from these tests)")
-        terminalreporter.write_line(
-            f"격리 / isolation: {run.session.used_isolation}. 숨겨진 테스트는 grader check에서 / "
-            "hidden tests run in grader check.")
+        width = max(40, terminalreporter._tw.fullwidth)
+        terminalreporter.write(text.render(result, width=width, lang=self.course.language,
+                                           color=terminalreporter.hasmarkup, header=False))
+
+
+_QUIET = pytest.StashKey[bool]()
+
+
+def _given(config: pytest.Config, option: str) -> bool:
+    return any(a.startswith(option) for a in config.invocation_params.args)

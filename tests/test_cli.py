@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +30,9 @@ def run(*args: str, cwd: Path | None = None):
 def test_check_stubs_from_inside_the_course_prints_the_table(tiny_course):
     result = run("check", "--isolation", "process", cwd=tiny_course)
     assert result.exit_code == 0, result.output
-    assert "calc.add" in result.output and "calc.scale" in result.output
-    assert "not_impl" in result.output and "0 / 5" in result.output
+    # the terminal report: the module's table, one row per function, in the course's language
+    assert re.search(r"calc\.py\n· add +0/2 +미구현\n· scale +0/3 +미구현", result.output)
+    assert "0 / 5" in result.output
 
 
 def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
@@ -104,7 +106,7 @@ def test_real_subprocess_exit_codes(tiny_course):
     ok = subprocess.run([sys.executable, "-m", "grader", "check", "--isolation", "process"],
                         cwd=tiny_course, capture_output=True, text=True, env=env, timeout=120)
     assert ok.returncode == 0, ok.stderr
-    assert "calc.add" in ok.stdout
+    assert "calc.py" in ok.stdout and "· add" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "grader", "check", "--assignment", "zz"],
                          cwd=tiny_course, capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "zz" in bad.stderr

@@ -89,7 +89,8 @@ def _student_pytest(*extra: str) -> subprocess.CompletedProcess[str]:
 def test_a_student_runs_the_public_checks_with_plain_pytest():
     stubs = _student_pytest()
     assert stubs.returncode == 1, stubs.stdout[-2000:]
-    assert "grader — lec04" in stubs.stdout and "not_implemented" in stubs.stdout
+    table = stubs.stdout.split("grader — lec04")[-1]
+    assert "grader — lec04" in stubs.stdout and "· sigmoid" in table and "미구현" in table
     solved = _student_pytest("--grader-submission", "solutions/lec04")
     assert solved.returncode == 0, solved.stdout[-3000:]
     assert "passed" in solved.stdout and "failed" not in solved.stdout.split("grader — ")[-1]

@@ -488,7 +488,7 @@ def test_a_single_module_file_grades_that_module_only(two_module_course: object,
     assert report["score"] == report["max_score"] == sum(rs.ACTIVATION_POINTS.values())
     assert report["refused"] == []
     code, output = _check(two_module_course, str(target))
-    assert "채점한 모듈 / graded modules: activations\n" in output
+    assert "채점한 모듈: activations\n" in output
     assert "linear_neurons" not in output
 
 
@@ -511,7 +511,7 @@ def test_a_whole_folder_lists_every_module_and_refused_files(two_module_course: 
     (sub / "linear_neurons.py").symlink_to(sub / "activations.py")
     code, output = _check(two_module_course, str(sub))
     assert code == 0, output
-    assert "채점한 모듈 / graded modules: activations, linear_neurons\n" in output
-    assert "읽지 않은 파일 (없는 것으로 채점) / refused files (graded as missing):" in output
+    assert "채점한 모듈: activations, linear_neurons\n" in output
+    assert "읽지 않은 파일 (없는 것으로 채점):" in output
     assert "✗ linear_neurons.py: 심볼릭 링크입니다" in output
-    assert f"총점 / total: {sum(rs.ACTIVATION_POINTS.values()):g} / " in output
+    assert f"총점: {sum(rs.ACTIVATION_POINTS.values()):g} / " in output

@@ -1,13 +1,23 @@
-"""The terminal report: one row per graded function, the total and the refused files.
+"""The terminal report: per module a table of functions (mark, points, status), then for each
+function that lost points its first reason and hint, whole and wrapped; the total, refused
+files and notes.
 
-터미널 보고서: 채점한 모듈, 함수마다 한 줄(상태, 점수, 점수를 잃은 첫 번째 이유), 총점, 읽지 않은 파일.
+터미널 보고서: 모듈마다 함수 표(표시, 점수, 상태), 그 아래 점수를 잃은 함수마다 첫 번째 이유와
+힌트를 자르지 않고 줄바꿈하여 보여 준다. 폭은 표시 폭(한글은 두 칸)으로 잰다.
+
+Colour comes from ``click.style`` (click is already a dependency; ``click.echo`` drops the
+escapes when the output is not a terminal); ``color=False`` gives plain text.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import unicodedata
+from collections.abc import Callable
 
-from grader.result import Result
+from grader.result import FunctionResult, Result, TestResult
 
 STATUS_LABEL = {
     "passed": "통과 passed",
@@ -19,10 +29,37 @@ STATUS_LABEL = {
     "missing": "없음 missing",
 }
 
+# One language at a time (``Result.language`` or ``--lang``); "both" keeps STATUS_LABEL.
+_STATUS_WORD = {
+    "ko": {"passed": "통과", "partial": "부분 점수", "failed": "실패", "error": "오류",
+           "timeout": "시간 초과", "not_implemented": "미구현", "missing": "없음"},
+    "en": {"passed": "passed", "partial": "partial", "failed": "failed", "error": "error",
+           "timeout": "timed out", "not_implemented": "not implemented", "missing": "missing"},
+}
+MARK = {"passed": "✓", "partial": "◐", "failed": "✗", "error": "!", "timeout": "⏱",
+        "not_implemented": "·", "missing": "?"}
+_COLOUR = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red",
+           "timeout": "red", "not_implemented": "bright_black", "missing": "bright_black"}
+
+# Bilingual texts of this report: (ko, en).
+_TEXT = {
+    "graded": ("채점한 모듈", "graded modules"),
+    "isolation": ("격리", "isolation"),
+    "function": ("함수", "function"),
+    "points": ("점수", "points"),
+    "status": ("상태", "status"),
+    "total": ("총점", "total"),
+    "refused": ("읽지 않은 파일 (없는 것으로 채점)", "refused files (graded as missing)"),
+    "hidden": ("이 점수는 공개 테스트만의 결과입니다. 성적은 숨겨진 테스트가 정합니다.",
+               "This score is from the public tests only: hidden tests decide the grade."),
+    "lost": ("점수를 잃은 이유", "why points were lost"),
+}
+
 
 def display_width(text: str) -> int:
     """터미널에서 차지하는 칸 수 / terminal columns: a Korean character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0
+               if unicodedata.combining(c) else 1 for c in text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -30,32 +67,169 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def _first_line(text: str, width: int) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
+def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` wrapped to ``width`` display columns (words kept whole where they fit, a word
+    longer than a line broken by characters); every line of the text is kept, nothing cut."""
+    first = indent if first is None else first
+    out: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        prefix = first if not out else indent
+        line, used = prefix, display_width(prefix)
+        for word in paragraph.split(" "):
+            w = display_width(word)
+            if used + (1 if line.strip() else 0) + w <= width or not word:
+                sep = " " if line.strip() and line != prefix else ""
+                line, used = line + sep + word, used + len(sep) + w
+                continue
+            if line.strip():
+                out.append(line.rstrip())
+                line, used = indent, display_width(indent)
+            for ch in word:  # longer than a line: broken by characters
+                cw = display_width(ch)
+                if used + cw > width and line.strip():
+                    out.append(line)
+                    line, used = indent, display_width(indent)
+                line, used = line + ch, used + cw
+        out.append(line.rstrip())
+    return out
 
 
-def render(result: Result, *, width: int = 100) -> str:
-    name_w = max(len(f.name) for f in result.functions) if result.functions else 10
-    lines = [f"{result.assignment} — seed {result.seed}, 격리 isolation: {result.isolation}, "
-             f"{result.duration_s:.2f} s"]
-    if result.modules:
-        lines.append(f"채점한 모듈 / graded modules: {', '.join(result.modules)}")
-    lines.append("")
+def terminal_width(default: int = 100) -> int:
+    """The terminal's columns (``COLUMNS`` first), else ``default``; never under 40."""
+    return max(40, shutil.get_terminal_size((default, 24)).columns)
+
+
+def use_colour(stream: object = None) -> bool:
+    """Colour only on a terminal and never under ``NO_COLOR`` (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def message_in(test: TestResult, lang: str) -> str:
+    """The test's message in ``lang``, without the hint (shown on its own line).
+
+    Uses ``TestResult.message_in(lang)`` when results carry it (messages as data); else the
+    rendered text, from which the appended "both" hint is taken off."""
+    helper = getattr(test, "message_in", None)
+    text = helper(lang) if callable(helper) else test.message
+    hint_both = test.hint_text("both")
+    lines = [ln for ln in text.splitlines()
+             if not hint_both or ln.strip() not in (hint_both, test.hint_text(lang))]
+    return "\n".join(lines).strip()
+
+
+def _t(key: str, lang: str) -> str:
+    ko, en = _TEXT[key]
+    return ko if lang == "ko" else en if lang == "en" else f"{ko} / {en}"
+
+
+def status_word(status: str, lang: str) -> str:
+    return _STATUS_WORD.get(lang, {}).get(status) or STATUS_LABEL.get(status, status)
+
+
+def _first_failing(f: FunctionResult) -> TestResult | None:
+    return next((t for t in f.tests if not t.passed), None)
+
+
+def hidden_ran(result: Result) -> bool:
+    return any(t.visibility == "hidden" for f in result.functions for t in f.tests)
+
+
+def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str | None = None,
+           color: bool = False, header: bool = True) -> str:
+    """The report as text of at most ``width`` display columns per line (``header=False``:
+    without the run's first line, for plain pytest's summary)."""
+    lang = lang or result.language or "both"
+    style: Callable[..., str]
+    if color:
+        import click
+
+        style = click.style
+    else:
+        def style(text: str, **_: object) -> str:
+            return text
+
+    lines: list[str] = []
+    head = (f"{result.assignment} — seed {result.seed}, {_t('isolation', lang)}: "
+            f"{result.isolation}, {result.duration_s:.2f} s")
+    if header:
+        lines += [style(ln, bold=True) for ln in wrap(head, width)]
+        if result.modules:
+            lines += wrap(f"{_t('graded', lang)}: {', '.join(result.modules)}", width, "  ")
+    modules: dict[str, list[FunctionResult]] = {}
     for f in result.functions:
-        label = STATUS_LABEL.get(f.status, f.status)
-        points = f"{f.score:g}/{f.max_score:g}"
-        row = f"{_pad(label, 18)} {f.name:<{name_w}}  {points:>9}"
-        reason = _first_line(f.reason, max(20, width - len(row) - 3))
-        lines.append(f"{row}   {reason}" if reason else row)
-        for t in f.tests:
-            hint = t.hint_text(result.language)
-            if hint:
-                lines.append(f"{'':<18} {'':<{name_w}}  {'':>9}   {_first_line(hint, width)}")
-                break
-    lines += ["", f"총점 / total: {result.score:g} / {result.max_score:g}"]
+        modules.setdefault(f.name.split(".", 1)[0], []).append(f)
+    for module, functions in modules.items():
+        lines += [""] if lines else []
+        lines.append(style(f"{module}.py", bold=True))
+        names = [f.name.split(".", 1)[-1] for f in functions]
+        points = [f"{f.score:g}/{f.max_score:g}" for f in functions]
+        point_w = max(display_width(p) for p in points)
+        status_w = max(display_width(status_word(f.status, lang)) for f in functions)
+        # "✓ name  points  status": the name column takes what the others leave.
+        name_w = max(1, min(max(display_width(n) for n in names),
+                            width - 2 - 2 - point_w - 2 - status_w))
+        for f, name, pts in zip(functions, names, points, strict=True):
+            colour = _COLOUR.get(f.status)
+            mark = style(MARK.get(f.status, "?"), fg=colour)
+            word = status_word(f.status, lang)
+            row = (f"{_pad(name, name_w)}  {' ' * (point_w - len(pts))}{pts}  "
+                   f"{word}")
+            if display_width(row) + 2 <= width:
+                lines.append(f"{mark} {row[: len(row) - len(word)]}{style(word, fg=colour)}")
+            else:  # a very long name: the row wraps, nothing is cut
+                lines += [f"{mark} {ln}" if i == 0 else ln
+                          for i, ln in enumerate(wrap(row, width, "  ", ""))]
+            if verbose:
+                for t in f.tests:
+                    tmark = style("✓" if t.passed else "✗", fg="green" if t.passed else "red")
+                    lines += wrap(f"{t.name}  {t.score:g}/{t.max_score:g}", width, "      ",
+                                  f"    {tmark} ")
+                    if not t.passed:
+                        lines += _reason_lines(t, lang, width, "      ", style)
+        # Not implemented: its row says all there is (one line per function).
+        lost = [f for f in functions if f.score < f.max_score and f.status != "not_implemented"]
+        if lost and not verbose:
+            lines.append("")
+            for f in lost:
+                ft = _first_failing(f)
+                name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
+                if f.status == "missing":  # one line: nothing more to explain
+                    why = message_in(ft, lang) if ft is not None else ""
+                    first = f"{f.name.split('.', 1)[-1]}: "
+                    wrapped = wrap(why or status_word(f.status, lang),
+                                   width, "    ", first)
+                    lines += [name + ln[len(first) - 2:] if i == 0 else ln
+                              for i, ln in enumerate(wrapped)]
+                    continue
+                plain = f.name.split(".", 1)[-1]
+                heading = wrap(plain + (f"  ({ft.name})" if ft is not None else ""), width, "    ",
+                               "")
+                lines += [name + ln[len(plain):] if i == 0 else ln
+                          for i, ln in enumerate(heading)]
+                if ft is not None:
+                    lines += _reason_lines(ft, lang, width, "    ", style)
+    lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
+                        bold=True)]
     if result.refused:
-        lines += ["", "읽지 않은 파일 (없는 것으로 채점) / refused files (graded as missing):"]
-        lines += [f"  ✗ {r.path}: {r.message}" for r in result.refused]
-    lines += [f"※ {note}" for note in result.notes]
+        lines += ["", *wrap(_t("refused", lang) + ":", width)]
+        for r in result.refused:
+            lines += wrap(f"{r.path}: {r.message}", width, "    ", "  ✗ ")
+    for note in result.notes:
+        lines += wrap(note, width, "  ", "※ ")
+    if result.functions and not hidden_ran(result):
+        lines += ["", *[style(ln, fg="yellow") for ln in wrap(_t("hidden", lang), width, "  ",
+                                                               "※ ")]]
     return "\n".join(lines) + "\n"
+
+
+def _reason_lines(t: TestResult, lang: str, width: int, indent: str,
+                  style: Callable[..., str]) -> list[str]:
+    out = wrap(message_in(t, lang), width, indent) if message_in(t, lang) else []
+    hint = t.hint_text(lang)
+    if hint:
+        out += [style(ln, fg="cyan") for ln in wrap(hint, width, indent + "  ", indent + "→ ")]
+    return out
