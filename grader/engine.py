@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import plugin, sandbox, scoring, scratch, timing
+from grader import messages, plugin, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
@@ -246,4 +246,4 @@ def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionRe
         isolation=session.used_isolation, duration_s=round(seconds, 3),
         grader_version=grader.__version__, functions=functions, notes=notes,
         limits=dict(course.limits.__dict__), modules=list(a.modules),
-        refused=list(staged.refused), language=course.language, timing=spent)
+        refused=list(staged.refused), language=messages.choose_language(None, course.language), timing=spent)

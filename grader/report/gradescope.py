@@ -42,7 +42,7 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
             })
             continue
         for j, test in enumerate(function.tests, start=1):
-            output = test.message
+            output = test.message_in(shown.language)
             if test.output:
                 output += ("\n\n" if output else "") + "출력 / printed output:\n" + test.output
             tests.append({

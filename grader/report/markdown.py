@@ -55,15 +55,16 @@ def table(result: Result) -> list[str]:
     return rows
 
 
-def _details(f: FunctionResult) -> list[str]:
+def _details(f: FunctionResult, lang: str = "both") -> list[str]:
     lines = [f"#### `{f.name}` — {points(f.score, f.max_score)}", ""]
     for t in f.tests:
         if t.passed:
             continue
         lines.append(f"- ❌ `{_cell(t.name, 200)}` ({t.visibility}) "
                      f"{points(t.score, t.max_score)}")
-        if t.message:
-            lines += ["", _pre(t.message)]
+        message = t.message_in(lang)
+        if message:
+            lines += ["", _pre(message)]
         if t.output:
             lines += ["", "출력 / output:", "", _pre(t.output)]
         lines.append("")
@@ -82,7 +83,7 @@ def render(result: Result, *, heading_level: int = 2) -> str:
         details: list[str] = []
         size = 0
         for f in lost:
-            block = _details(f)
+            block = _details(f, result.language)
             size += sum(len(line.encode()) + 1 for line in block)
             if size > MAX_BYTES:
                 details.append(f"… {len(lost) - lost.index(f)}개 함수 생략 / "
