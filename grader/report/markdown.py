@@ -44,6 +44,11 @@ def points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
+def _first_reason(f: FunctionResult, lang: str) -> str:
+    first = f.first_failure
+    return first.message_in(lang) if first else ""
+
+
 def table(result: Result) -> list[str]:
     """The per-function table (shared by ``markdown`` and the ``github`` job summary)."""
     rows = ["| | 함수 / function | 상태 / status | 점수 / points | 첫 감점 이유 / first reason |",
@@ -51,7 +56,7 @@ def table(result: Result) -> list[str]:
     for f in result.functions:
         label = STATUS_LABEL.get(f.status, f.status)
         rows.append(f"| {icon(f.status)} | `{f.name}` | {_cell(label)} | "
-                    f"{points(f.score, f.max_score)} | {_cell(f.reason)} |")
+                    f"{points(f.score, f.max_score)} | {_cell(_first_reason(f, result.language))} |")
     return rows
 
 
