@@ -159,7 +159,7 @@ class Result:
     submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
     # The language reports render messages in: "ko", "en" or "both" (``--lang``, else
     # course.language, else the locale; see ``grader.messages.choose_language``).
-    language: str = "ko"
+    language: str = "both"
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:
