@@ -117,6 +117,11 @@ class RefusedFile:
     path: str  # inside the submission, '/'-separated ("exercises/lec04/activations.py")
     reason: str  # a code of ``grader.intake.REASONS`` ("symlink", "special", "too_large", ...)
     message: str  # "한국어 / English"
+    data: dict[str, Any] | None = None  # the message as data: {"key", "params", "ko", "en"}
+
+    def message_in(self, lang: str = "both") -> str:
+        """Why the file was not read, in ``lang`` ("ko", "en" or "both")."""
+        return _in_lang(self.data, lang) if self.data else self.message
 
 
 @dataclass
@@ -160,6 +165,26 @@ class Result:
     # The language reports render messages in: "ko", "en" or "both" (``--lang``, else
     # course.language, else the locale; see ``grader.messages.choose_language``).
     language: str = "both"
+    # The notes that are catalogued messages, as data: a note's text ("ko / en") -> {"key",
+    # "params", "ko", "en"}. ``notes`` stays the list of texts for old readers.
+    note_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
+        """Add a note (its "ko / en" text, and its message as data when it has one)."""
+        self.notes.append(text)
+        if data:
+            self.note_data[text] = data
+
+    def notes_in(self, lang: str | None = None) -> list[str]:
+        """The notes in ``lang`` (default: the result's language); a note that is not data yet
+        stays as written ("ko / en")."""
+        lang = lang or self.language
+        return [_in_lang(self.note_data[n], lang) if n in self.note_data else n for n in self.notes]
+
+    def refused_in(self, lang: str | None = None) -> list[str]:
+        """"path: why" for each refused file, in ``lang`` (default: the result's language)."""
+        lang = lang or self.language
+        return [f"{r.path}: {r.message_in(lang)}" for r in self.refused]
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:

@@ -174,9 +174,9 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
             f"{_points(f.score, f.max_score)}</a></li>" for f in result.functions) + "</ul></nav>",
         "</header>",
     ]
-    notes = list(result.notes) + list(pictures.notes)
+    notes = result.notes_in() + list(pictures.notes)
     if result.refused:
-        notes += [f"{r.path}: {r.message}" for r in result.refused]
+        notes += result.refused_in()
     if notes:
         body.append('<ul class="notes">' + "".join(f"<li>※ {_e(n)}</li>" for n in notes)
                     + "</ul>")

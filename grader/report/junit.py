@@ -76,7 +76,7 @@ def render(result: Result, locations: Locations | None = None) -> str:
                 grader_version=result.grader_version)
     props = root.find("properties")
     assert props is not None
-    for note in result.notes:  # e.g. the bundle's hash, reduced isolation
+    for note in result.notes_in():  # e.g. the bundle's hash, reduced isolation
         ET.SubElement(props, "property", name="note", value=_text(note))
     total_tests = total_failures = 0
     for f in result.functions:

@@ -100,6 +100,6 @@ def render(result: Result, *, heading_level: int = 2) -> str:
     meta = (f"seed {result.seed} · 격리 / isolation: {_cell(result.isolation)} · "
             f"grader {_cell(result.grader_version)} · {result.duration_s:.1f} s")
     lines += [meta, ""]
-    for note in result.notes:  # one quote each: consecutive quote lines would merge
+    for note in result.notes_in():  # one quote each: consecutive quote lines would merge
         lines += [f"> ※ {_cell(note, 600)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
