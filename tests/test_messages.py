@@ -304,3 +304,25 @@ def test_grader_check_lang_option(tiny_course, tmp_path) -> None:
     out = CliRunner().invoke(main, [*base, "--format", "markdown", "--lang", "ko"])
     assert out.exit_code == 0, out.output
     assert "반환값" in out.stdout and "got " not in out.stdout
+
+
+def test_notes_and_refusals_render_in_the_chosen_language() -> None:
+    from grader.intake import Refused
+
+    result = _with_reason("en")
+    note = Msg("engine.reduced_isolation")
+    result.add_note(note.render(), note.to_json())
+    result.add_note("bundle abc / 묶음 abc")  # a note that is not data yet stays as written
+    assert result.notes == [note.render(), "bundle abc / 묶음 abc"]  # old readers
+    assert result.notes_in("en")[0].startswith("reduced isolation: graded with process")
+    assert result.notes_in("ko")[0].startswith("격리 수준 낮음: ") and result.notes_in()[1] == \
+        "bundle abc / 묶음 abc"
+    refused = Refused("special", what=Msg("intake.kind.fifo")).refusal("a/pipe")
+    assert refused.message == refused.message_in("both") and "FIFO" in refused.message
+    result.refused = [refused]
+    assert result.refused_in("en") == ["a/pipe: not a regular file (a FIFO): not read"]
+    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다(이름 있는 파이프(FIFO)) — 읽지 않습니다"]
+    from grader.report import markdown
+
+    page = markdown.render(result)
+    assert "reduced isolation" in page and "격리 수준 낮음" not in page
