@@ -124,7 +124,7 @@ def test_list_or_python_scalar_instead_of_an_array(course: Any, tmp_path: Path) 
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, {RELU: (0.0, "failed"), TANH: (0.0, "failed")})
     says(result, RELU, "종류가 다릅니다 — 기대 ndarray, 반환 list", "expected ndarray, returned list")
-    says(result, TANH, "float를 반환했습니다", "expected ndarray, returned float")
+    says(result, TANH, "반환 float", "expected ndarray, returned float")
 
 
 def test_wrong_shape(course: Any, tmp_path: Path) -> None:
@@ -150,7 +150,7 @@ def test_wrong_dtype(course: Any, tmp_path: Path) -> None:
          "expected dtype float64, returned dtype float32")
     says(result, derivative, "dtype int64", "expected dtype float64, returned dtype int64")
     # An object array cannot cross the wire at all.
-    says(result, TANH, "ndarray[object]를 반환했습니다", "returned ndarray[object]")
+    says(result, TANH, "반환 ndarray[object]", "returned ndarray[object]")
 
 
 def test_in_place_mutation_costs_the_mutation_test_only(course: Any, tmp_path: Path) -> None:

@@ -145,7 +145,8 @@ def test_every_message_exists_in_both_languages_with_the_same_fields() -> None:
         # a course's own text comes in both languages (mistake.hint: hint_ko, hint_en)
         assert ({f.removesuffix("_ko") for f in _fields(ko[key])}
                 == {f.removesuffix("_en") for f in _fields(en[key])} - ENGLISH_GRAMMAR_FIELDS), key
-        if ko[key] != en[key]:
+        words = re.sub(r"\{\w+\}", "", ko[key])  # "{text_ko}": the words come from the caller
+        if ko[key] != en[key] and re.search(r"[^\W\d_]", words):
             assert HANGUL.search(ko[key]), f"{key}: the Korean template is not Korean"
             assert not HANGUL.search(en[key]), f"{key}: the English template has Korean"
 
