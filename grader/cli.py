@@ -68,6 +68,11 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
 
+lang_option = click.option(
+    "--lang", type=click.Choice(["ko", "en", "both"]), default=None,
+    help="보고서 언어 / language of the report: ko, en or both (side by side); default: "
+         "course.yaml's course.language, else the locale (LANG/LC_ALL starting with 'ko': ko)")
+
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
@@ -97,14 +102,15 @@ FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
 @click.option("--watch", is_flag=True,
               help="grade again whenever a .py/.ipynb file of the submission changes (Ctrl-C "
                    "stops)")
+@lang_option
 def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
           output: Path | None, json_report: Path | None, seed: int | None,
           fail_under: float | None, isolation: str, suites: tuple[Path, ...],
           bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
-          watch: bool) -> None:
+          watch: bool, lang: str | None) -> None:
     """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
     args = (path, course_opt, assignment, fmt, output, json_report, seed, fail_under, isolation,
-            suites, bundle_path, bundle_sha256, verbose)
+            suites, bundle_path, bundle_sha256, verbose, lang)
     if not watch:
         _check_once(*args)
         return
@@ -145,7 +151,8 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
 def _check_once(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
                 output: Path | None, json_report: Path | None, seed: int | None,
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
-                bundle_path: Path | None, bundle_sha256: str | None, verbose: bool) -> None:
+                bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
+                lang: str | None) -> None:
     from grader.engine import REDUCED_ISOLATION, grade
     from grader.report import feedback, write_atomically
 
@@ -174,6 +181,8 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                        suites=list(suites) or None)
         if opened is not None:
             result.notes.append(opened.note)
+        if lang is not None:
+            result.language = lang
     except KeyboardInterrupt:
         click.echo("grader: 중단됨 / interrupted", err=True)
         sys.exit(130)

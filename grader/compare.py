@@ -25,49 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from grader import messages
 from grader.calls import Call
 from grader.errors import StudentNotImplemented, StudentRaised
 from grader.messages import Failure, Msg, paren
 from grader.wire import Unsupported
 
-messages.register({
-    "compare.type": ("{path}: {expected}를 기대했지만 {returned}를 반환했습니다",
-                     "{path}: expected {expected}, returned {returned}"),
-    "compare.dtype": ("{path}: {what}을 기대했지만 dtype {got}을 반환했습니다",
-                      "{path}: expected {what}, returned dtype {got}"),
-    "compare.integer_dtype": ("정수 dtype", "an integer dtype"),
-    "compare.named_dtype": ("dtype {dtype}", "dtype {dtype}"),
-    "compare.shape": ("{path}: 형태(shape) {want}를 기대했지만 {got}를 반환했습니다",
-                      "{path}: expected shape {want}, returned shape {got}"),
-    "compare.value": ("{where}: {got}를 반환했지만 {expected} {want}입니다{paren}",
-                      "{where}: got {got}, {expected} {want}{paren}"),
-    "compare.not_finite": ("{where}: {got}를 반환했지만 {expected} 유한한 값 {want}입니다{paren}",
-                           "{where}: got {got}, {expected} finite {want}{paren}"),
-    "compare.expected": ("기대값은", "expected"),
-    "compare.count": ("{n}개 중 {k}개 원소 불일치", "{k} of {n} elements differ"),
-    "compare.difference": ("|차이| {err}, 허용 오차 {allowed}",
-                           "|difference| {err}, tolerance {allowed}"),
-    "compare.length": ("{path}: 길이 {want}인 {kind}를 기대했지만 길이 {got}를 반환했습니다",
-                       "{path}: expected a {kind} of length {want}, returned length {got}"),
-    "compare.missing_keys": ("{path}: 키 {keys}가 없습니다", "{path}: missing key{s} {keys}"),
-    "compare.extra_keys": ("{path}: 예상하지 않은 키 {keys}가 있습니다",
-                           "{path}: unexpected key{s} {keys}"),
-    "compare.mutated": (
-        "{name}: 입력 {which}를 제자리에서(in place) 변경했습니다 — 입력 배열은 수정하지 말고 새 "
-        "배열을 반환하세요",
-        "{name}: modified {inputs} {which} in place — return a new array instead"),
-    "compare.warning": (
-        "{name}: {category} 경고 발생 ({text}){more} — 경고 없이 계산되도록 수치적으로 안정한 "
-        "식을 사용하세요",
-        "{name}: emitted {category} ({text}){more} — use a numerically stable formula that "
-        "computes without warnings"),
-    "compare.more_warnings": (" 외 {n}건", " and {n} more"),
-    "compare.should_raise": ("{name}: {exc} 예외를 발생시켜야 하지만 값을 반환했습니다",
-                             "{name}: should raise {exc}, but returned a value"),
-    "compare.raised_other": ("{name}: {exc} 예외를 기대했지만 {raised}가 발생했습니다{detail}",
-                             "{name}: expected {exc}, raised {raised}{detail}"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 __all__ = [
     "DEFAULT",

@@ -105,7 +105,7 @@ class WorkerOptions:
 class Course:
     path: Path
     title: dict[str, str]
-    language: str
+    language: str  # "ko", "en", or "" when course.yaml does not say
     limits: Limits
     tolerances: Tolerances
     assignments: dict[str, Assignment] = field(default_factory=dict)
@@ -270,8 +270,8 @@ def parse_course(data: Any, path: Path) -> Course:
                     {"course", "assignments"})
     info = c.mapping(top["course"], "course", {"title", "language"}, {"title"})
     title = c.bilingual(info["title"], "course.title")
-    language = info.get("language", "ko")
-    if language not in LANGUAGES:
+    language = info.get("language", "")  # "": not said, the locale decides (messages.choose_language)
+    if language and language not in LANGUAGES:
         raise c.fail("course.language", "'ko' or 'en'", language)
 
     limits = Limits()

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import plugin, sandbox, scoring, scratch, timing
+from grader import messages, plugin, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
@@ -91,10 +91,10 @@ def hidden_in_play(found: dict[str, Path], reference_dir: Path) -> bool:
 
 
 def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret: bool) \
-        -> list[str]:
+        -> list[messages.Msg | str]:
     """What the report says about the fence: which one, why not a stronger one, what it could
     not enforce."""
-    notes = list(choice.notes)
+    notes: list[messages.Msg | str] = list(choice.notes)
     if session.used_isolation == "landlock":
         report = session.fence_report
         abi = int(report["abi"]) if isinstance(report.get("abi"), int) else 0
@@ -102,15 +102,11 @@ def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret
             (", signals, abstract sockets" if abi >= 6 else "")
         gaps = [str(g) for g in report.get("not_applied") or []]
         gaps += [f"{p} (protected, not granted)" for p in report.get("refused") or []]
-        notes.append(
-            f"Landlock ABI {abi}로 격리했습니다 / fenced with Landlock ABI {abi} ({fenced})"
-            + (f"; 적용하지 못한 규칙 / rules not applied: {'; '.join(gaps)}" if gaps else ""))
+        notes.append(messages.Msg(
+            "engine.landlock", abi=abi, fenced=fenced,
+            gaps=messages.Msg("engine.landlock_gaps", rules="; ".join(gaps)) if gaps else ""))
     elif session.used_isolation == "process" and secret:
-        notes.append(
-            f"{REDUCED_ISOLATION}: 프로세스 격리로 채점했습니다 — 학생 코드가 파일 시스템을 읽고 쓸 수 "
-            "있습니다 / reduced isolation: graded with process isolation (asked for with "
-            "--isolation process); student code could read and write the filesystem, the "
-            "course's hidden suites and reference included")
+        notes.append(messages.Msg("engine.reduced_isolation"))
     return notes
 
 
@@ -234,16 +230,22 @@ def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
 
 
 def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionResult],
-            staged: Staged, session: StudentSession, isolation: list[str],
+            staged: Staged, session: StudentSession, isolation: list[messages.Msg | str],
             seconds: float, spent: dict[str, float]) -> Result:
     score, max_score = scoring.total(functions)
-    notes = list(staged.notes) + isolation
+    notes: list[messages.Msg | str] = [*staged.notes, *isolation]
     if session.seccomp is False:
-        notes.append("seccomp 필터 없음: 자식 프로세스·네트워크 차단이 약합니다 / no seccomp filter: "
-                     "child processes and the network are only limited by rlimits")
-    return Result(
+        notes.append(messages.Msg("engine.no_seccomp"))
+    result = Result(
         assignment=a.name, score=score, max_score=max_score, seed=seed,
         isolation=session.used_isolation, duration_s=round(seconds, 3),
-        grader_version=grader.__version__, functions=functions, notes=notes,
+        grader_version=grader.__version__, functions=functions,
         limits=dict(course.limits.__dict__), modules=list(a.modules),
-        refused=list(staged.refused), language=course.language, timing=spent)
+        refused=list(staged.refused), language=messages.choose_language(None, course.language),
+        timing=spent)
+    for note in notes:
+        if isinstance(note, messages.Msg):
+            result.add_note(note.render(), note.to_json())
+        else:
+            result.add_note(note)
+    return result

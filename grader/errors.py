@@ -11,13 +11,7 @@ from __future__ import annotations
 from grader import messages
 from grader.messages import Msg
 
-messages.register({
-    "error.raised": ("{function}에서 {kind} 예외 발생{at}: {detail}",
-                     "{function} raised {kind}{at}: {detail}"),
-    "error.not_implemented": (
-        "{function}이(가) 아직 구현되지 않았습니다 (NotImplementedError)",
-        "{function} is not implemented yet (NotImplementedError)"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
 class GraderError(Exception):

@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 
-from grader import messages
 from grader.compare import (
     Tolerance,
     array_like,
@@ -72,30 +71,7 @@ MAX_ELEMENTWISE_SIZE = 2000
 
 FBatch = Callable[[list[np.ndarray]], Any]
 
-messages.register({
-    "gradcheck.numeric": ("유한 차분 값은", "finite difference"),
-    "gradcheck.not_a": ("{name}: 수치 미분 중 {label}이(가) {what}여야 하지만 {got}를 반환했습니다",
-                        "{name}: during finite differences {label} must be {article} {what}, "
-                        "returned {got}"),
-    "gradcheck.shape": ("{name}: 수치 미분 중 {label}의 형태(shape)가 {want}여야 하지만 {got}입니다",
-                        "{name}: during finite differences {label} must have shape {want}, "
-                        "returned {got}"),
-    "gradcheck.dtype": ("{name}: 수치 미분 중 {label}이(가) float64여야 하지만 dtype {dtype}입니다",
-                        "{name}: during finite differences {label} must be float64, returned "
-                        "dtype {dtype}"),
-    "gradcheck.not_finite": ("{name}: 수치 미분 중 {label} = {value} — 유한한 값이어야 합니다",
-                             "{name}: during finite differences {label} = {value} — it must be "
-                             "finite"),
-    "gradcheck.batch": ("{name}: 점 {count}개에 대해 값 {count}개의 list를 기대했지만 {got}를 "
-                        "반환했습니다",
-                        "{name}: expected a list of {count} values (one per point), returned "
-                        "{got}"),
-    "gradcheck.direction": (
-        "{name}: 무작위 방향 d[{j}]에서 기울기·d = {claimed}이지만 유한 차분 값은 {numeric}입니다 "
-        "(|차이| {err}, 허용 오차 {allowed}; 방향 {n}개 중 {k}개 불일치)",
-        "{name}: along random direction d[{j}], gradient·d = {claimed}, finite difference "
-        "{numeric} (|difference| {err}, tolerance {allowed}; {k} of {n} directions differ)"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
 def relative_error(a: Any, b: Any) -> float:

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.result import RefusedFile
 
 MODULE_SUFFIXES = (".py", ".ipynb")
@@ -65,45 +66,13 @@ MAX_RATIO = 100  # unpacked / compressed, for a member (zip) or the stream (tar)
 RATIO_FLOOR = 1 << 20  # ... once it unpacks to more than this
 MAX_REFUSALS = 100  # refusals listed in a report (a count of the rest is a note)
 
-# code -> (Korean, English); {placeholders} are filled from the refusal's details.
-REASONS: dict[str, tuple[str, str]] = {
-    "symlink": ("심볼릭 링크입니다 — 링크는 따라가지 않으며 이 파일은 없는 것으로 채점합니다",
-                "a symbolic link: links are never followed, the file is graded as missing"),
-    "special": ("일반 파일이 아닙니다({what_ko}) — 읽지 않습니다",
-                "not a regular file ({what_en}): not read"),
-    "too_large": ("파일이 너무 큽니다(최대 {limit}) — 읽지 않습니다",
-                  "file too large (limit {limit}): not read"),
-    "too_many_files": ("폴더에 항목이 너무 많습니다(최대 {limit}개) — 폴더를 읽지 않습니다",
-                       "folder has too many entries (limit {limit}): not read"),
-    "total_too_large": ("제출물 전체가 너무 큽니다(최대 {limit}) — 이 파일은 읽지 않습니다",
-                        "the submission is too large in total (limit {limit}): file not read"),
-    "unreadable": ("읽을 수 없습니다({detail})", "cannot be read ({detail})"),
-    "absolute_path": ("압축 파일 안의 절대 경로입니다 — 풀지 않습니다",
-                      "an absolute path in the archive: not unpacked"),
-    "parent_path": ("압축 파일 안에서 '..'로 밖을 가리키는 경로입니다 — 풀지 않습니다",
-                    "a '..' path in the archive: not unpacked"),
-    "hardlink": ("압축 파일 안의 하드 링크입니다 — 링크는 따라가지 않습니다",
-                 "a hard link entry in the archive: links are never followed"),
-    "duplicate": ("압축 파일 안에 같은 경로가 여러 번 있습니다 — 어느 것도 읽지 않습니다",
-                  "the same path appears more than once in the archive: none is read"),
-    "bomb": ("압축률이 비정상적으로 높습니다(압축 폭탄, 최대 {limit}배) — 풀지 않습니다",
-             "compression ratio too high (a zip bomb, limit {limit}x): not unpacked"),
-    "archive_too_large": ("압축 파일이 너무 큽니다(최대 {limit}) — 읽지 않습니다",
-                          "archive too large (limit {limit}): not read"),
-    "too_many_members": ("압축 파일의 항목이 너무 많습니다(최대 {limit}개) — 읽지 않습니다",
-                         "archive has too many members (limit {limit}): not read"),
-    "corrupt": ("압축 파일이 손상되었거나 형식을 알 수 없습니다({detail})",
-                "the archive is damaged or of an unknown format ({detail})"),
-}
-
-_SPECIAL = {  # kind -> (Korean, English)
-    "fifo": ("FIFO", "a FIFO"),
-    "socket": ("소켓", "a socket"),
-    "device": ("장치 파일", "a device"),
-    "dir": ("폴더", "a folder"),
-    "file": ("파일", "a file"),
-    "other": ("알 수 없는 종류", "of an unknown kind"),
-}
+# The codes of a refusal; the messages are the catalogue's "intake.<code>" (grader/locale), their
+# {fields} filled from the refusal's details.
+REASONS = ("symlink", "special", "too_large", "too_many_files", "total_too_large", "unreadable",
+           "absolute_path", "parent_path", "hardlink", "duplicate", "bomb", "archive_too_large",
+           "too_many_members", "corrupt")
+# What a special file is: the catalogue's "intake.kind.<kind>".
+_SPECIAL_KINDS = ("fifo", "socket", "device", "dir", "file", "other")
 
 
 class Refused(Exception):
@@ -115,16 +84,15 @@ class Refused(Exception):
         self.details = details
 
     def refusal(self, path: str) -> RefusedFile:
-        ko, en = REASONS[self.reason]
-        values = {"limit": "", "detail": "", "what_ko": "", "what_en": "", **self.details}
-        return RefusedFile(path, self.reason, f"{ko.format(**values)} / {en.format(**values)}")
+        values = {"limit": "", "detail": "", "what": "", **self.details}
+        msg = Msg(f"intake.{self.reason}", **values)
+        return RefusedFile(path, self.reason, msg.render(), data=msg.to_json())
 
 
 def _special(kind: str) -> Refused:
     if kind == "symlink":
         return Refused("symlink")
-    ko, en = _SPECIAL.get(kind, _SPECIAL["other"])
-    return Refused("special", what_ko=ko, what_en=en)
+    return Refused("special", what=Msg(f"intake.kind.{kind if kind in _SPECIAL_KINDS else 'other'}"))
 
 
 def _not_read(kind: str) -> Refused:

@@ -3,25 +3,73 @@
 학생에게 보이는 메시지를 데이터로 둔다: 고정된 키, 이름 붙은 매개변수, 두 언어의 틀.
 
 A ``Msg`` stays data (``key`` + ``params``) until a renderer prints it with ``render(lang)``,
-``lang`` being ``"ko"``, ``"en"`` or ``"both"`` (``"한국어 / English"``). Each module that speaks
-to students registers its templates in one table (``register``); the keys are stable and the
-parameters are named, so a later step can move the templates into gettext catalogues (Babel:
-the key becomes the ``msgctxt``/``msgid``, the templates the translations) without touching a
-call site. A parameter that is itself a ``Msg`` is rendered in the same language, so rendered
-halves are never glued together by hand.
+``lang`` being ``"ko"``, ``"en"`` or ``"both"`` (``"한국어 / English"``). The templates live in
+gettext catalogues, ``grader/locale/{ko,en}/LC_MESSAGES/grader.po``: the msgid is the key
+(``compare.shape``), the msgstr the template with named ``{fields}``. At run time only the
+standard library's ``gettext`` reads the compiled ``grader.mo`` files shipped with the package.
+After editing a ``.po`` file, rebuild them (Babel, from the ``authoring``/``test`` extras)::
+
+    python -m grader.messages compile      # or: pybabel compile -d grader/locale -D grader
+
+``register`` still adds a table at run time (tests, a course's own messages). A parameter that
+is itself a ``Msg`` is rendered in the same language, so rendered halves are never glued
+together by hand.
 """
 
 from __future__ import annotations
 
+import gettext
+import os
 import string
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 LANGS = ("ko", "en", "both")
+DOMAIN = "grader"
+LOCALE_DIR = Path(__file__).parent / "locale"
 
 # key -> (Korean template, English template); ``str.format`` fields name the parameters.
 _CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    """The compiled catalogue of ``lang``: key -> template (the .mo header excluded)."""
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as mo:
+        translations = gettext.GNUTranslations(mo)
+    # GNUTranslations keeps the messages in ``_catalog``; gettext has no public way to list them.
+    catalog: dict[Any, str] = getattr(translations, "_catalog", {})
+    return {k: v for k, v in catalog.items() if isinstance(k, str) and k}
+
+
+def _load() -> None:
+    ko, en = _catalogue("ko"), _catalogue("en")
+    for key in sorted(set(ko) | set(en)):
+        # A key missing in one language falls back to the other (a test forbids it).
+        _CATALOGUE[key] = (ko.get(key) or en[key], en.get(key) or ko[key])
+
+
+def choose_language(option: str | None = None, course: str | None = None,
+                    environ: Mapping[str, str] | None = None) -> str:
+    """The language of the reports: ``--lang``, else course.yaml's ``course.language``, else
+    the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set, starting with "ko" ->
+    Korean, anything else -> English).
+
+    보고서 언어: --lang, 그다음 course.yaml, 그다음 로캘 / --lang, then the course, then the locale.
+    """
+    for chosen in (option, course):
+        if chosen:
+            if chosen not in LANGS:
+                raise ValueError(f"lang must be one of {LANGS}, got {chosen!r}")
+            return chosen
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
 
 
 def register(table: Mapping[str, tuple[str, str]]) -> None:
@@ -87,11 +135,7 @@ class Failure(AssertionError):
         self.data = msg
 
 
-register({
-    # Pieces other messages are made of (a parameter may be a Msg, rendered in the same language).
-    "messages.paren": (" ({inner})", " ({inner})"),
-    "messages.semicolon": ("{first}; {second}", "{first}; {second}"),
-})
+_load()
 
 
 def paren(*parts: Msg | str) -> Msg | str:
@@ -110,3 +154,50 @@ def render(message: Msg | str, lang: str = "both") -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     return message.render(lang) if isinstance(message, Msg) else message
+
+
+# --- authoring: compiling and checking the catalogues (Babel; not needed at run time) --------
+
+
+def compile_catalogues(check: bool = False) -> list[str]:
+    """Compile every ``.po`` into its ``.mo`` (Babel). With ``check``, write nothing and return
+    the catalogues whose ``.mo`` is stale (its messages differ from the ``.po``'s)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    stale = []
+    for po_path in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        with open(po_path, "rb") as f:
+            catalog = read_po(f, locale=po_path.parent.parent.name, domain=DOMAIN)
+        mo_path = po_path.with_suffix(".mo")
+        if check:
+            wanted = {m.id: m.string for m in catalog if m.id}
+            try:
+                with open(mo_path, "rb") as mo:
+                    have = dict(getattr(gettext.GNUTranslations(mo), "_catalog", {}))
+            except OSError:
+                have = {}
+            have.pop("", None)
+            if have != wanted:
+                stale.append(str(mo_path))
+            continue
+        with open(mo_path, "wb") as mo:
+            write_mo(mo, catalog)
+    return stale
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["compile"]:
+        compile_catalogues()
+        return 0
+    if argv[:1] == ["check"]:
+        stale = compile_catalogues(check=True)
+        for path in stale:
+            print(f"stale: {path} (run python -m grader.messages compile)", file=sys.stderr)
+        return 1 if stale else 0
+    print("usage: python -m grader.messages compile|check", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

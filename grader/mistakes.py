@@ -35,15 +35,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import messages
 from grader.errors import GraderError
 from grader.messages import Msg
 
 __all__ = ["Mistake", "load_catalogue", "load_mistake"]
 
-messages.register({
-    "mistake.hint": ("힌트: {hint_ko}", "Hint: {hint_en}"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 #: How a hint is shown to a student: a line of a failing test's message.
 #: The metadata every mistake file assigns at module level (string literals).

@@ -39,14 +39,7 @@ from grader.standins import STAND_IN, StandInRecord, rerun
 MAX_MESSAGE = 1500
 RUN_PLUGIN_NAME = "grader-run"
 
-messages.register({
-    "plugin.skipped": ("건너뜀: {reason}", "skipped: {reason}"),
-    "plugin.unexpected": ("테스트에서 예기치 않은 예외 {kind}: {detail}",
-                          "unexpected exception in the test {kind}: {detail}"),
-    "plugin.not_a_course": (
-        "이 테스트는 과목의 스위트가 아닙니다 (위쪽에 course.yaml이 없음)",
-        "this test is not part of a course's suites (no course.yaml above it)"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
 class ReferenceModules:
@@ -274,13 +267,14 @@ class RunPlugin(CourseFixtures):
         output = "".join(session.output)[: self.run.course.limits.output_bytes]
         stand_in: StandInRecord | None = item.stash.get(STAND_IN, None)
         text = messages.render(message)[:MAX_MESSAGE]
+        reason = message if isinstance(message, Msg) else None
         if hint is not None:  # for readers of `message` alone; the hint is its own field too
             text = f"{text}\n{hint.render()}"
         item.stash[_OUTCOME] = TestOutcome(
             name=item.name, function=function, weight=weight,
             visibility=_visibility(Path(str(item.path))), passed=not failed_now,
             status=status, message=text, output=output,
-            duration_s=round(call.duration, 4), hint=hint,
+            duration_s=round(call.duration, 4), hint=hint, reason=reason,
             callees=tuple(sorted(session.callees - {function})),
             stand_in_passed=bool(stand_in and stand_in.passed))
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import messages
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -37,26 +36,7 @@ from grader.messages import Msg
 from grader.worker.protocol import ErrorRecord
 from grader.workers import Answer, WorkerPool
 
-messages.register({
-    "session.no_module": ("모듈 {module}.py가 제출물에 없습니다{suggest}",
-                          "module {module}.py is not in the submission{suggest}"),
-    "session.no_function": ("{module}.py에 함수 {function}이(가) 없습니다{suggest}",
-                            "{module}.py has no function {function}{suggest}"),
-    "session.suggest": (" — '{found}'이(가) 있습니다. 이름을 '{name}'(으)로 바꾸세요",
-                        " — found '{found}': rename it to '{name}'"),
-    "session.while_importing": ("{module}.py를 불러오는 중: {error}",
-                                "while importing {module}.py: {error}"),
-    "session.import_failed": ("{module}.py를 불러올 수 없습니다 — {kind}{at}: {detail}",
-                              "{module}.py does not import — {kind}{at}: {detail}"),
-    "session.timed_out_before": (
-        "{function}: 앞선 테스트 {test}에서 제한 시간 {seconds}초를 넘겨 다시 실행하지 않습니다",
-        "{function}: timed out ({seconds} s) in the earlier test {test}, so it is not run "
-        "again (limits.call_timeout_s)"),
-    "session.memory": (" — 메모리 제한 {mb} MB 초과",
-                       " — over the memory limit of {mb} MB (limits.memory_mb)"),
-    "session.file_size": (" — 파일 크기 제한 {mb} MB 초과",
-                          " — over the file size limit of {mb} MB (limits.file_size_mb)"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
 @dataclass

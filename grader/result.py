@@ -31,13 +31,48 @@ class TestResult:
     # Wrong functions of the student that this (right) function called: it earned its share
     # through a stand-in rerun (``grader.standins``).
     culprits: list[str] = field(default_factory=list)
+    # Why it failed, as data: {"key", "params", "ko", "en"} (``ko``/``en``: the whole reason in
+    # that language, without the hint). None when it passed or the reason is plain text (then
+    # ``message`` is all there is). ``message`` stays the "ko / en" text for old readers.
+    reason: dict[str, Any] | None = None
 
     def hint_text(self, lang: str = "both") -> str:
         """The hint in ``lang`` ("ko", "en" or "both"), or ""."""
-        if not self.hint:
-            return ""
-        ko, en = str(self.hint.get("ko", "")), str(self.hint.get("en", ""))
-        return ko if lang == "ko" else en if lang == "en" else f"{ko} / {en}"
+        return _in_lang(self.hint, lang)
+
+    def reason_in(self, lang: str = "both") -> str:
+        """Why it failed, in ``lang``, without the hint ("" when it passed).
+
+        실패 이유를 한 언어로 (힌트 제외) / the failure reason in one language, hint excluded."""
+        if self.reason:
+            return _in_lang(self.reason, lang)
+        hint = self.hint_text("both")
+        text = self.message
+        if hint and text.endswith("\n" + hint):  # old results: the hint is the last line
+            text = text[: -len(hint) - 1]
+        return text
+
+    def message_in(self, lang: str = "both") -> str:
+        """The whole message in ``lang``: the reason, then the hint on its own line.
+
+        ``message`` when the reason is not data (results written before reasons were)."""
+        if not self.reason:
+            return self.message
+        hint = self.hint_text(lang)
+        text = self.reason_in(lang)
+        return f"{text}\n{hint}" if hint and text else hint or text
+
+
+def _in_lang(data: dict[str, Any] | None, lang: str) -> str:
+    """A message stored as data ({"ko", "en", ...}) in ``lang``; "both" is "ko / en"."""
+    if not data:
+        return ""
+    ko, en = str(data.get("ko", "")), str(data.get("en", ""))
+    if lang == "ko":
+        return ko or en
+    if lang == "en":
+        return en or ko
+    return f"{ko} / {en}" if ko != en else ko
 
 
 @dataclass
@@ -56,6 +91,21 @@ class FunctionResult:
                 return t.message
         return ""
 
+    @property
+    def first_failure(self) -> TestResult | None:
+        """The first test that lost points (None when none did)."""
+        return next((t for t in self.tests if not t.passed and (t.message or t.reason)), None)
+
+    def reason_in(self, lang: str = "both") -> str:
+        """The first reason it lost points, in ``lang``, without the hint ("" when none)."""
+        first = self.first_failure
+        return first.reason_in(lang) if first else ""
+
+    def hint_in(self, lang: str = "both") -> str:
+        """The hint of the first test that lost points, in ``lang`` ("" when none)."""
+        first = self.first_failure
+        return first.hint_text(lang) if first else ""
+
 
 @dataclass(frozen=True)
 class RefusedFile:
@@ -67,6 +117,11 @@ class RefusedFile:
     path: str  # inside the submission, '/'-separated ("exercises/lec04/activations.py")
     reason: str  # a code of ``grader.intake.REASONS`` ("symlink", "special", "too_large", ...)
     message: str  # "한국어 / English"
+    data: dict[str, Any] | None = None  # the message as data: {"key", "params", "ko", "en"}
+
+    def message_in(self, lang: str = "both") -> str:
+        """Why the file was not read, in ``lang`` ("ko", "en" or "both")."""
+        return _in_lang(self.data, lang) if self.data else self.message
 
 
 @dataclass
@@ -107,7 +162,29 @@ class Result:
     # (``grader.timing.breakdown``); empty when not measured.
     timing: dict[str, float] = field(default_factory=dict)
     submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
-    language: str = "ko"  # course.language: the language reports render messages in by default
+    # The language reports render messages in: "ko", "en" or "both" (``--lang``, else
+    # course.language, else the locale; see ``grader.messages.choose_language``).
+    language: str = "both"
+    # The notes that are catalogued messages, as data: a note's text ("ko / en") -> {"key",
+    # "params", "ko", "en"}. ``notes`` stays the list of texts for old readers.
+    note_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
+        """Add a note (its "ko / en" text, and its message as data when it has one)."""
+        self.notes.append(text)
+        if data:
+            self.note_data[text] = data
+
+    def notes_in(self, lang: str | None = None) -> list[str]:
+        """The notes in ``lang`` (default: the result's language); a note that is not data yet
+        stays as written ("ko / en")."""
+        lang = lang or self.language
+        return [_in_lang(self.note_data[n], lang) if n in self.note_data else n for n in self.notes]
+
+    def refused_in(self, lang: str | None = None) -> list[str]:
+        """"path: why" for each refused file, in ``lang`` (default: the result's language)."""
+        lang = lang or self.language
+        return [f"{r.path}: {r.message_in(lang)}" for r in self.refused]
 
     def function(self, name: str) -> FunctionResult:
         for f in self.functions:

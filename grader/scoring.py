@@ -9,20 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
-from grader import messages
 from grader.course import Assignment
 from grader.messages import Msg
 from grader.result import FunctionResult, TestResult
 
-messages.register({
-    "scoring.right_but_called_wrong": (
-        "`{function}`은(는) 맞습니다 — 틀린 `{culprits}`을(를) 불렀습니다",
-        "your `{function}` is right; it called your `{culprits}`, which is wrong"),
-    "scoring.share": (
-        "(의존 함수 때문에 배점의 {percent}%를 받습니다)",
-        "(earns {percent}% of its points, as a function depending on a wrong one)"),
-})
+MAX_REASON = 1500  # characters of a reason kept per language (as the plugin's MAX_MESSAGE)
+
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
 @dataclass(frozen=True)
@@ -41,6 +36,7 @@ class TestOutcome:
     output: str = ""
     duration_s: float = 0.0
     hint: Msg | None = None  # the catalogued mistake that explains the failure, if any
+    reason: Msg | None = None  # why it failed, as data (``message`` is it rendered, "ko / en")
     callees: tuple[str, ...] = ()  # graded functions the student's function called
     stand_in_passed: bool = False  # it passed when those callees stood in (grader.standins)
 
@@ -72,6 +68,33 @@ def _rescued_message(outcome: TestOutcome, names: list[str], credit: Fraction) -
     if credit != 1:
         text += " " + Msg("scoring.share", percent=f"{float(credit) * 100:g}").render()
     return f"{text}\n{outcome.message}" if outcome.message else text
+
+
+def _reason(outcome: TestOutcome, names: list[str], credit: Fraction) -> dict[str, Any] | None:
+    """The failure's reason as data (``TestResult.reason``): ``ko``/``en`` are the whole reason in
+    that language (for a rescued test: whose fault it was, then the original reason)."""
+    if outcome.passed and not names:
+        return None
+    if not names:
+        return _clipped(outcome.reason.to_json()) if outcome.reason is not None else None
+    rescued = rescued_msg(outcome.function, names)
+    data = rescued.to_json()
+    for lang in ("ko", "en"):
+        text = rescued.render(lang)
+        if credit != 1:
+            text += " " + Msg("scoring.share", percent=f"{float(credit) * 100:g}").render(lang)
+        if outcome.reason is not None:
+            text += "\n" + outcome.reason.render(lang)
+        elif outcome.message:
+            text += "\n" + outcome.message
+        data[lang] = text
+    return _clipped(data)
+
+
+def _clipped(data: dict[str, Any]) -> dict[str, Any]:
+    for lang in ("ko", "en"):
+        data[lang] = str(data.get(lang, ""))[:MAX_REASON]
+    return data
 
 
 # When a function earned nothing, the status says why; the most specific cause wins.
@@ -127,7 +150,8 @@ def score(assignment: Assignment, outcomes: Iterable[TestOutcome],
             rows.append(TestResult(
                 t.name, _round(got), _round(share), t.passed or (bool(blamed) and got == share),
                 t.visibility, message, t.output, t.duration_s,
-                hint=t.hint.to_json() if t.hint is not None else None, culprits=blamed))
+                hint=t.hint.to_json() if t.hint is not None else None, culprits=blamed,
+                reason=_reason(t, blamed, credit)))
         status = _status(tests, earned, total_points if tests else Fraction(-1))
         results.append(FunctionResult(name, _round(earned), float(points), status, rows))
     return results

@@ -49,6 +49,7 @@ from grader.gradcheck import (
     directional_difference,
     elementwise_derivative,
 )
+from grader.messages import Failure, Msg
 from grader.plugin import ReferenceModules as Reference
 from grader.proxy import Student
 
@@ -82,8 +83,9 @@ __all__ = [
 
 
 def fail(ko: str, en: str) -> NoReturn:
-    """테스트를 실패시킨다 / fail the test with a message in both languages ("ko / en")."""
-    raise AssertionError(f"{ko} / {en}")
+    """테스트를 실패시킨다 / fail the test with a message in both languages; the report shows the
+    one of its language (``str()`` of the failure is "ko / en")."""
+    raise Failure(Msg("suite.fail", text_ko=ko, text_en=en))
 
 
 def pair(result: Any, name: str, parts: Sequence[str] = ()) -> tuple[Any, Any]:
@@ -97,7 +99,7 @@ def pair(result: Any, name: str, parts: Sequence[str] = ()) -> tuple[Any, Any]:
         got = type(result).__name__
         if isinstance(result, tuple | list):
             got += f" of length {len(result)}"
-        fail(f"{name}은(는) {what} 튜플을 돌려주어야 합니다 (받은 값: {got})",
+        fail(f"{name}: {what} 튜플을 돌려주어야 합니다 (받은 값: {got})",
              f"{name} must return a tuple {what_en} (got {got})")
     return result[0], result[1]
 

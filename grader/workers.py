@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import messages, sandbox, scratch
+from grader import sandbox, scratch
 from grader.course import Limits
 from grader.errors import GraderError, ProtocolViolation, StudentError, WorkerCrashed, WorkerTimeout
 from grader.messages import Msg
@@ -34,19 +34,7 @@ from grader.worker.protocol import FRAME, MAX_MESSAGE_BYTES
 #: Answers a worker's callback (op "reference", see ``grader.standins``) with a reply message.
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
-messages.register({
-    "worker.timeout": ("{what}: 제한 시간 {seconds}초를 넘겼습니다 (무한 루프?)",
-                       "{what}: took longer than the {seconds} s limit (an endless loop?) "
-                       "(limits.call_timeout_s)"),
-    "worker.budget": ("{what}: 제출물 전체의 실행 시간 예산 {seconds}초를 다 썼습니다",
-                      "{what}: the submission's time budget of {seconds} s is used up "
-                      "(limits.submission_budget_s)"),
-    "worker.crashed": ("{what}: 학생 코드 실행 중 작업자 프로세스가 종료되었습니다 ({reason}){hint}",
-                       "{what}: the worker process died while running student code "
-                       "({reason}){hint}{said}"),
-    "worker.protocol": ("작업자가 잘못된 응답을 보냈습니다: {detail}",
-                        "the worker sent an invalid reply: {detail}"),
-})
+# The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 STARTUP_TIMEOUT_S = 20.0
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages

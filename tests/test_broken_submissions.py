@@ -65,7 +65,7 @@ def test_syntax_error_names_file_and_line(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, whole_module(0.0, "error"))
     for name in ACTIVATIONS:
-        says(result, name, "activations.py를 불러올 수 없습니다", "activations.py does not import",
+        says(result, name, "activations.py 파일을 불러올 수 없습니다", "activations.py does not import",
              "SyntaxError", f"activations.py, line {line}")
 
 
@@ -88,7 +88,7 @@ def test_import_error_names_the_missing_name(course: Any, tmp_path: Path) -> Non
 def test_missing_module(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=None)
     rs.check_scores(result, whole_module(0.0, "missing"))
-    says(result, RELU, "모듈 activations.py가 제출물에 없습니다",
+    says(result, RELU, "제출물에 activations.py 파일이 없습니다",
          "module activations.py is not in the submission")
 
 
@@ -96,14 +96,14 @@ def test_misnamed_module_suggests_the_closest_name(course: Any, tmp_path: Path) 
     result = graded(course, tmp_path, activations=None, extra={"activation.py": rs.ACTIVATIONS})
     rs.check_scores(result, whole_module(0.0, "missing"))
     says(result, RELU, "module activations.py is not in the submission",
-         "'activation'이(가) 있습니다. 이름을 'activations'(으)로 바꾸세요",
+         "비슷한 이름 'activation' 발견. 이름을 바꾸세요: 'activation' → 'activations'",
          "found 'activation': rename it to 'activations'")
 
 
 def test_misnamed_function_suggests_the_closest_name(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=rs.ACTIVATIONS.replace("def tanh(", "def tahn("))
     rs.check_scores(result, {TANH: (0.0, "missing")})
-    says(result, TANH, "activations.py에 함수 tanh이(가) 없습니다",
+    says(result, TANH, "activations.py 파일에 tanh 함수가 없습니다",
          "activations.py has no function tanh", "found 'tahn': rename it to 'tanh'")
 
 
@@ -123,15 +123,15 @@ def test_list_or_python_scalar_instead_of_an_array(course: Any, tmp_path: Path) 
                                  "def tanh(z):\n    return float(np.tanh(z).sum())\n")
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, {RELU: (0.0, "failed"), TANH: (0.0, "failed")})
-    says(result, RELU, "ndarray를 기대했지만 list를 반환했습니다", "expected ndarray, returned list")
-    says(result, TANH, "float를 반환했습니다", "expected ndarray, returned float")
+    says(result, RELU, "종류가 다릅니다 — 기대 ndarray, 반환 list", "expected ndarray, returned list")
+    says(result, TANH, "반환 float", "expected ndarray, returned float")
 
 
 def test_wrong_shape(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z):\n    return np.maximum(z, 0.0).ravel()\n"))
     rs.check_scores(result, {RELU: (0.0, "failed")})
-    says(result, RELU, "형태(shape) (3, 4)를 기대했지만 (12,)를 반환했습니다",
+    says(result, RELU, "형태(shape)가 다릅니다 — 기대 (3, 4), 반환 (12,)",
          "expected shape (3, 4), returned shape (12,)")
 
 
@@ -146,11 +146,11 @@ def test_wrong_dtype(course: Any, tmp_path: Path) -> None:
     derivative = "activations.relu_derivative"
     rs.check_scores(result, {RELU: (0.0, "failed"), derivative: (0.0, "failed"),
                              TANH: (0.0, "failed")})
-    says(result, RELU, "dtype float64을 기대했지만 dtype float32을 반환했습니다",
+    says(result, RELU, "자료형이 다릅니다 — 기대: dtype float64, 반환: dtype float32",
          "expected dtype float64, returned dtype float32")
     says(result, derivative, "dtype int64", "expected dtype float64, returned dtype int64")
     # An object array cannot cross the wire at all.
-    says(result, TANH, "ndarray[object]를 반환했습니다", "returned ndarray[object]")
+    says(result, TANH, "반환 ndarray[object]", "returned ndarray[object]")
 
 
 def test_in_place_mutation_costs_the_mutation_test_only(course: Any, tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_in_place_mutation_costs_the_mutation_test_only(course: Any, tmp_path: P
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z):\n    np.maximum(z, 0.0, out=z)\n    return z\n"))
     rs.check_scores(result, {RELU: (rs.share(RELU, 1), "partial")})
-    says(result, RELU, "입력 z를 제자리에서(in place) 변경했습니다",
+    says(result, RELU, "입력 배열 z 값을 제자리에서(in place) 바꿨습니다",
          "modified its input z in place")
 
 
@@ -203,7 +203,7 @@ def test_empty_submission_folder(course: Any, tmp_path: Path) -> None:
     empty.mkdir()
     result, _ = rs.run_grading(course, empty, ISOLATION)
     assert result.score == 0 and {f.status for f in result.functions} == {"missing"}
-    says(result, RELU, "모듈 activations.py가 제출물에 없습니다")
+    says(result, RELU, "제출물에 activations.py 파일이 없습니다")
     assert any("과제 lec04의 모듈" in n and "none of the assignment's modules were found" in n
                for n in result.notes), result.notes
 

@@ -81,7 +81,7 @@ def test_zero_tolerance_means_exact() -> None:
     exact = Tolerance(rtol=0.0, atol=0.0)
     passes(np.array([0.5, 0.0]), np.array([0.5, 0.0]), tol=exact)
     message = fails(np.array([0.5, 1e-300]), np.array([0.5, 0.0]), tol=exact)
-    assert "sigmoid(z)[1]: 1e-300를 반환했지만 기대값은 0입니다" in message
+    assert "sigmoid(z)[1]: 반환값 1e-300, 기대값 0" in message
 
 
 # ---- ndarray want: values and messages -------------------------------------------------------
@@ -101,8 +101,8 @@ def test_array_mismatch_names_worst_element_exactly() -> None:
     got[3, 1] = 0.19
     got[0, 0] = 0.25 + 1e-3  # also wrong, but less so
     assert fails(got, want) == (
-        "sigmoid(z)[3, 1]: 0.19를 반환했지만 기대값은 0.25입니다 "
-        "(|차이| 0.06, 허용 오차 2.51e-07; 8개 중 2개 원소 불일치) / "
+        "sigmoid(z)[3, 1]: 반환값 0.19, 기대값 0.25 "
+        "(|차이| 0.06, 허용 오차 2.51e-07; 원소 8개 중 2개가 다름) / "
         "sigmoid(z)[3, 1]: got 0.19, expected 0.25 "
         "(|difference| 0.06, tolerance 2.51e-07; 2 of 8 elements differ)"
     )
@@ -112,18 +112,18 @@ def test_worst_element_is_measured_in_tolerances_not_absolute_error() -> None:
     # [0] is off by 1e-3 on a value of 1000 (within ~1 tolerance); [1] by 1e-4 on 1e-3.
     want = np.array([1000.0, 1e-3])
     got = np.array([1000.0015, 1.1e-3])
-    assert fails(got, want).startswith("sigmoid(z)[1]: 0.0011를 반환했지만 기대값은 0.001입니다")
+    assert fails(got, want).startswith("sigmoid(z)[1]: 반환값 0.0011, 기대값 0.001")
 
 
 def test_tiny_differences_are_shown_with_all_digits() -> None:
     message = fails(np.array([1.0 + 1e-9]), np.array([1.0]), tol=Tolerance(0.0, 0.0))
-    assert "1.000000001를 반환했지만 기대값은 1.0입니다" in message
+    assert "반환값 1.000000001, 기대값 1.0" in message
     assert "got 1.000000001, expected 1.0" in message
 
 
 def test_one_element_array_has_no_count() -> None:
     message = fails(np.array([2.0]), np.array([1.0]))
-    assert "원소 불일치" not in message and "elements differ" not in message
+    assert "개가 다름" not in message and "elements differ" not in message
 
 
 def test_large_array_message_stays_short() -> None:
@@ -137,7 +137,7 @@ def test_large_array_message_stays_short() -> None:
 def test_message_is_korean_first_then_english() -> None:
     message = fails(np.array([1.0, 2.0]), np.array([1.0, 3.0]))
     ko, en = message.split(" / ")
-    assert "반환했지만" in ko and "기대값" in ko
+    assert "반환값" in ko and "기대값" in ko
     assert en == (
         "sigmoid(z)[1]: got 2, expected 3 "
         "(|difference| 1, tolerance 3.001e-06; 1 of 2 elements differ)"
@@ -149,7 +149,7 @@ def test_message_is_korean_first_then_english() -> None:
 
 def test_list_instead_of_array() -> None:
     assert fails([0.5, 0.5], np.array([0.5, 0.5])) == (
-        "sigmoid(z): ndarray를 기대했지만 list를 반환했습니다 / "
+        "sigmoid(z): 반환값의 종류가 다릅니다 — 기대 ndarray, 반환 list / "
         "sigmoid(z): expected ndarray, returned list"
     )
 
@@ -169,7 +169,7 @@ def test_list_instead_of_array() -> None:
 def test_wrong_type_for_array(got: Any, returned: str) -> None:
     message = fails(got, np.array([0.5]))
     assert message.endswith(f"sigmoid(z): expected ndarray, {returned}")
-    assert "ndarray를 기대했지만" in message
+    assert "기대 ndarray" in message
 
 
 def test_unsupported_from_the_wire() -> None:
@@ -183,7 +183,7 @@ def test_unsupported_from_the_wire() -> None:
 
 def test_shape_mismatch() -> None:
     assert fails(np.zeros((2, 3)), np.zeros((3, 2))) == (
-        "sigmoid(z): 형태(shape) (3, 2)를 기대했지만 (2, 3)를 반환했습니다 / "
+        "sigmoid(z): 형태(shape)가 다릅니다 — 기대 (3, 2), 반환 (2, 3) / "
         "sigmoid(z): expected shape (3, 2), returned shape (2, 3)"
     )
     assert "expected shape (3,), returned shape (3, 1)" in fails(np.zeros((3, 1)), np.zeros(3))
@@ -201,7 +201,7 @@ def test_zero_d_want_accepts_numpy_scalar_but_not_python_float() -> None:
     passes(np.array(0.5), want)
     assert "expected ndarray, returned float" in fails(0.5, want)
     assert "expected dtype float64, returned dtype float32" in fails(np.float32(0.5), want)
-    assert "0.6를 반환했지만 기대값은 0.5입니다" in fails(np.float64(0.6), want)
+    assert "반환값 0.6, 기대값 0.5" in fails(np.float64(0.6), want)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +217,7 @@ def test_zero_d_want_accepts_numpy_scalar_but_not_python_float() -> None:
 )
 def test_float64_want_needs_float64(got: np.ndarray, dtype: str) -> None:
     assert fails(got, np.zeros(3)) == (
-        f"sigmoid(z): dtype float64을 기대했지만 dtype {dtype}을 반환했습니다 / "
+        f"sigmoid(z): 자료형이 다릅니다 — 기대: dtype float64, 반환: dtype {dtype} / "
         f"sigmoid(z): expected dtype float64, returned dtype {dtype}"
     )
 
@@ -229,7 +229,7 @@ def test_integer_want_accepts_any_integer_dtype_and_is_exact() -> None:
     passes(np.array([1, 2], dtype=np.uint8), np.array([1, 2]))
     message = fails(np.array([1, 1, 1], dtype=np.int32), want)
     assert message == (
-        "sigmoid(z)[1]: 1를 반환했지만 기대값은 -1입니다 (3개 중 1개 원소 불일치) / "
+        "sigmoid(z)[1]: 반환값 1, 기대값 -1 (원소 3개 중 1개가 다름) / "
         "sigmoid(z)[1]: got 1, expected -1 (1 of 3 elements differ)"
     )
     # Exact even where a tolerance would have let it through.
@@ -242,7 +242,7 @@ def test_integer_want_accepts_any_integer_dtype_and_is_exact() -> None:
 def test_integer_want_rejects_floats_and_bools() -> None:
     want = np.array([1, -1])
     assert "expected an integer dtype, returned dtype float64" in fails(np.array([1.0, -1.0]), want)
-    assert "정수 dtype을 기대했지만" in fails(np.array([1.0, -1.0]), want)
+    assert "기대: 정수 dtype" in fails(np.array([1.0, -1.0]), want)
     assert "expected an integer dtype, returned dtype bool" in fails(np.array([True, False]), want)
 
 
@@ -276,8 +276,8 @@ def test_nan_where_finite_expected_names_the_element() -> None:
     got = want.copy()
     got[1, 0] = np.nan
     assert fails(got, want) == (
-        "sigmoid(z)[1, 0]: nan를 반환했지만 기대값은 유한한 값 0.3입니다 "
-        "(4개 중 1개 원소 불일치) / "
+        "sigmoid(z)[1, 0]: 반환값 nan, 기대값 유한한 값 0.3 "
+        "(원소 4개 중 1개가 다름) / "
         "sigmoid(z)[1, 0]: got nan, expected finite 0.3 (1 of 4 elements differ)"
     )
 
@@ -290,7 +290,7 @@ def test_inf_where_finite_expected() -> None:
 
 def test_nan_reported_before_large_finite_errors() -> None:
     got = np.array([100.0, np.nan])
-    assert fails(got, np.array([0.0, 0.0])).startswith("sigmoid(z)[1]: nan를")
+    assert fails(got, np.array([0.0, 0.0])).startswith("sigmoid(z)[1]: 반환값 nan")
 
 
 def test_non_finite_want_needs_the_same_value() -> None:
@@ -338,13 +338,13 @@ def test_float_want_accepts_floats(got: Any) -> None:
 )
 def test_float_want_rejects_other_types(got: Any, returned: str) -> None:
     message = fails(got, 1.0, name="loss")
-    assert message.startswith("loss: float를 기대했지만 ")
+    assert message.startswith("loss: 반환값의 종류가 다릅니다 — 기대 float, ")
     assert message.endswith(f"loss: expected float, {returned}")
 
 
 def test_float_want_values() -> None:
     assert fails(0.19, 0.25, name="loss") == (
-        "loss: 0.19를 반환했지만 기대값은 0.25입니다 (|차이| 0.06, 허용 오차 2.51e-07) / "
+        "loss: 반환값 0.19, 기대값 0.25 (|차이| 0.06, 허용 오차 2.51e-07) / "
         "loss: got 0.19, expected 0.25 (|difference| 0.06, tolerance 2.51e-07)"
     )
     assert "loss: got nan, expected finite 0.25" in fails(float("nan"), 0.25, name="loss")
@@ -363,7 +363,7 @@ def test_int_want() -> None:
     passes(3, 3)
     passes(np.int32(3), 3)
     passes(np.uint8(3), np.int64(3))
-    assert fails(4, 3, name="n") == "n: 4를 반환했지만 기대값은 3입니다 / n: got 4, expected 3"
+    assert fails(4, 3, name="n") == "n: 반환값 4, 기대값 3 / n: got 4, expected 3"
     assert "n: expected int, returned float" in fails(3.0, 3, name="n")
     assert "n: expected int, returned bool" in fails(True, 1, name="n")
     assert "n: expected int, returned NumPy float64" in fails(np.float64(3), 3, name="n")
@@ -399,17 +399,17 @@ def test_tuple_is_compared_item_by_item() -> None:
     want = (np.ones(2), 0.5)
     passes((np.ones(2), 0.5), want)
     message = fails((np.ones(2), 0.6), want, name="train_step")
-    assert message.startswith("train_step[1]: 0.6를 반환했지만 기대값은 0.5입니다")
+    assert message.startswith("train_step[1]: 반환값 0.6, 기대값 0.5")
     assert "train_step[1]: got 0.6, expected 0.5" in message
 
 
 def test_tuple_needs_a_tuple_of_the_same_length() -> None:
     want = (np.ones(2), 0.5)
     assert fails([np.ones(2), 0.5], want, name="f") == (
-        "f: tuple를 기대했지만 list를 반환했습니다 / f: expected tuple, returned list"
+        "f: 반환값의 종류가 다릅니다 — 기대 tuple, 반환 list / f: expected tuple, returned list"
     )
     assert fails((np.ones(2),), want, name="f") == (
-        "f: 길이 2인 tuple를 기대했지만 길이 1를 반환했습니다 / "
+        "f: 길이가 다른 tuple — 기대 길이 2, 반환 길이 1 / "
         "f: expected a tuple of length 2, returned length 1"
     )
 
@@ -442,7 +442,7 @@ def test_dict_paths_and_keys() -> None:
     got = {"W1": np.ones((2, 2)), "b1": np.array([0.0, 0.5])}
     assert "grads['b1'][1]: got 0.5, expected 0" in fails(got, want, name="grads")
     assert fails({"W1": np.ones((2, 2))}, want, name="grads") == (
-        "grads: 키 'b1'가 없습니다 / grads: missing key 'b1'"
+        "grads: 빠진 키: 'b1' / grads: missing key 'b1'"
     )
     assert "grads: missing keys 'W1', 'b1'" in fails({}, want, name="grads")
     assert "grads: expected dict, returned list" in fails([], want, name="grads")
@@ -452,7 +452,7 @@ def test_dict_extra_keys() -> None:
     want = {"learning_rate": 0.01}
     got = {"learning_rate": 0.01, "velocity": np.zeros(2)}
     assert fails(got, want, name="config") == (
-        "config: 예상하지 않은 키 'velocity'가 있습니다 / config: unexpected key 'velocity'"
+        "config: 예상하지 않은 키가 있습니다: 'velocity' / config: unexpected key 'velocity'"
     )
     passes(got, want, extra_keys_ok=True)
     many = {f"k{i}": 0 for i in range(6)}
@@ -567,7 +567,7 @@ def test_assert_not_mutated() -> None:
     with pytest.raises(AssertionError) as info:
         compare.assert_not_mutated(Call("sigmoid", mutated=["z"]), name="sigmoid(z)")
     assert str(info.value) == (
-        "sigmoid(z): 입력 z를 제자리에서(in place) 변경했습니다 — 입력 배열은 수정하지 말고 "
+        "sigmoid(z): 입력 배열 z 값을 제자리에서(in place) 바꿨습니다 — 입력 배열은 그대로 두고 "
         "새 배열을 반환하세요 / sigmoid(z): modified its input z in place — "
         "return a new array instead"
     )
@@ -626,7 +626,7 @@ def test_assert_raises_with_the_wrong_exception() -> None:
         compare.assert_raises(raised("KeyError", "LookupError", "Exception"), "ValueError",
                               name="forward")
     assert str(info.value) == (
-        "forward: ValueError 예외를 기대했지만 KeyError가 발생했습니다: bad activation / "
+        "forward: 기대한 예외는 ValueError인데 KeyError 예외가 발생했습니다: bad activation / "
         "forward: expected ValueError, raised KeyError: bad activation"
     )
 

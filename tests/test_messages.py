@@ -30,7 +30,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 def test_render_in_one_language_or_both() -> None:
     msg = Msg("compare.shape", path="dW", want="(2, 3)", got="(3, 2)")
-    assert msg.render("ko") == "dW: 형태(shape) (2, 3)를 기대했지만 (3, 2)를 반환했습니다"
+    assert msg.render("ko") == "dW: 형태(shape)가 다릅니다 — 기대 (2, 3), 반환 (3, 2)"
     assert msg.render("en") == "dW: expected shape (2, 3), returned shape (3, 2)"
     assert msg.render("both") == f"{msg.render('ko')} / {msg.render('en')}" == str(msg)
     with pytest.raises(ValueError):
@@ -41,7 +41,7 @@ def test_a_message_inside_a_message_is_rendered_in_the_same_language() -> None:
     msg = Msg("compare.value", where="y[0]", got="1", want="2",
               expected=Msg("compare.expected"),
               paren=paren(Msg("compare.count", k=1, n=4), ""))
-    assert msg.render("ko") == "y[0]: 1를 반환했지만 기대값은 2입니다 (4개 중 1개 원소 불일치)"
+    assert msg.render("ko") == "y[0]: 반환값 1, 기대값 2 (원소 4개 중 1개가 다름)"
     assert msg.render("en") == "y[0]: got 1, expected 2 (1 of 4 elements differ)"
     assert paren() == "" and paren("", "") == ""
 
@@ -113,3 +113,217 @@ def test_hidden_feedback_keeps_the_hint_from_its_field_not_from_the_text() -> No
     assert message.startswith(HIDDEN_MESSAGE)
     assert "힌트: 부호를 확인하세요. / Hint: Check the sign." in message
     assert "expected -1" not in message
+
+
+# --- the gettext catalogues (grader/locale/{ko,en}/LC_MESSAGES/grader.po) --------------------
+
+# English-only grammar: "a"/"an" before a noun, the plural "s", "its input(s)". Korean needs none.
+ENGLISH_GRAMMAR_FIELDS = {"article", "s", "inputs"}
+# A Korean particle right after a placeholder (or after ".py" or "%" that ends one) reads as
+# machine-made: "sigmoid이(가)", "-2.30556를". A placeholder is followed by a noun or punctuation.
+PARTICLE_AFTER_FIELD = re.compile(r"\}(?:\.py|%)?(?:으로|이|가|을|를|은|는|와|과|의|로|에)")
+ALTERNATION = re.compile(r"\((?:이|가|을|를|은|는|와|과|으|이\)가|으\)로)\)")
+
+
+def _po(lang: str) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    with open(messages.LOCALE_DIR / lang / "LC_MESSAGES" / "grader.po", "rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id}
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def test_every_message_exists_in_both_languages_with_the_same_fields() -> None:
+    ko, en = _po("ko"), _po("en")
+    assert len(ko) >= 45
+    assert set(ko) == set(en), f"only in one language: {sorted(set(ko) ^ set(en))}"
+    for key in ko:
+        assert ko[key].strip() and en[key].strip(), f"{key}: empty translation"
+        # a course's own text comes in both languages (mistake.hint: hint_ko, hint_en)
+        assert ({f.removesuffix("_ko") for f in _fields(ko[key])}
+                == {f.removesuffix("_en") for f in _fields(en[key])} - ENGLISH_GRAMMAR_FIELDS), key
+        words = re.sub(r"\{\w+\}", "", ko[key])  # "{text_ko}": the words come from the caller
+        if ko[key] != en[key] and re.search(r"[^\W\d_]", words):
+            assert HANGUL.search(ko[key]), f"{key}: the Korean template is not Korean"
+            assert not HANGUL.search(en[key]), f"{key}: the English template has Korean"
+
+
+def test_the_compiled_catalogues_are_not_stale() -> None:
+    """The .mo files shipped are compiled from the .po files as they are now."""
+    assert messages.compile_catalogues(check=True) == [], \
+        "run: python -m grader.messages compile"
+    assert set(messages.keys()) >= set(_po("ko"))
+
+
+def test_a_stale_catalogue_is_detected(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    for lang in ("ko", "en"):
+        shutil.copytree(messages.LOCALE_DIR / lang, tmp_path / lang)
+    po = tmp_path / "ko" / "LC_MESSAGES" / "grader.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("빠진 키", "없는 키"), encoding="utf-8")
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    assert messages.compile_catalogues(check=True) == [str(po.with_suffix(".mo"))]
+    messages.compile_catalogues()
+    assert messages.compile_catalogues(check=True) == []
+
+
+def test_the_korean_never_puts_a_particle_after_a_placeholder() -> None:
+    for key, template in _po("ko").items():
+        assert not PARTICLE_AFTER_FIELD.search(template), f"{key}: {template}"
+        assert not ALTERNATION.search(template), f"{key}: {template}"
+    # the scan itself catches what the issue quoted
+    assert PARTICLE_AFTER_FIELD.search("{name}이 틀렸습니다")
+    assert PARTICLE_AFTER_FIELD.search("{module}.py를 불러올 수 없습니다")
+    assert ALTERNATION.search("{x}이(가) 없습니다") and ALTERNATION.search("'{n}'(으)로")
+
+
+def test_every_catalogued_message_renders_in_each_language() -> None:
+    samples: dict[str, object] = {"n": 4, "k": 1, "count": 3, "seconds": 2.5, "mb": 512,
+                                  "percent": "50", "s": "s", "article": "a"}
+    for key in _po("ko"):
+        ko, en = messages.templates(key)
+        params = {f: samples.get(f, f"<{f}>") for f in _fields(ko) | _fields(en)}
+        msg = Msg(key, **params)
+        for lang in ("ko", "en"):
+            text = msg.render(lang)
+            assert text.strip() and "{" not in text.replace("{{", ""), (key, lang, text)
+        assert not HANGUL.search(msg.render("en")), key
+        assert msg.render("both") == f"{msg.render('ko')} / {msg.render('en')}"
+
+
+def test_a_table_registered_at_run_time_still_works() -> None:
+    messages.register({"test.runtime": ("값 {x}", "value {x}")})
+    assert Msg("test.runtime", x=3).render("ko") == "값 3"
+
+
+def test_the_catalogues_are_package_data() -> None:
+    """A non-editable install needs the .mo files: pyproject ships them."""
+    import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    package_data = text.split("[tool.setuptools.package-data]", 1)[1].split("\n[", 1)[0]
+    globs = re.findall(r'"([^"]+)"', package_data)
+    for mo in messages.LOCALE_DIR.glob("*/LC_MESSAGES/*.mo"):
+        rel = mo.relative_to(messages.LOCALE_DIR.parent).as_posix()
+        assert any(fnmatch.fnmatch(rel, g) for g in globs), rel
+
+
+# --- which language, and reports in it ----------------------------------------------------------
+
+
+def test_the_language_is_the_option_then_the_course_then_the_locale() -> None:
+    assert messages.choose_language("en", "ko", {"LANG": "ko_KR.UTF-8"}) == "en"
+    assert messages.choose_language("both", "en", {}) == "both"
+    assert messages.choose_language(None, "en", {"LANG": "ko_KR.UTF-8"}) == "en"
+    assert messages.choose_language(None, "", {"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert messages.choose_language(None, "", {"LC_ALL": "C.UTF-8", "LANG": "ko_KR"}) == "en"
+    assert messages.choose_language(None, "", {"LC_MESSAGES": "ko"}) == "ko"
+    assert messages.choose_language(None, "", {}) == "en"
+    with pytest.raises(ValueError):
+        messages.choose_language("fr")
+
+
+def _with_reason(language: str) -> Result:
+    from grader.scoring import TestOutcome, _reason
+
+    reason = Msg("compare.value", where="f(x)[0]", got="1", want="-1",
+                 expected=Msg("compare.expected"), paren="")
+    outcome = TestOutcome("test_f", "m.f", 1.0, "public", False, message=reason.render(),
+                          reason=reason)
+    result = _result(language)
+    test = result.functions[0].tests[0]
+    test.visibility, test.reason = "public", _reason(outcome, [], 1)
+    test.message = f"{reason.render()}\n{test.hint_text()}"  # as the plugin writes it
+    return result
+
+
+def test_a_reason_is_data_and_renders_in_one_language() -> None:
+    test = _with_reason("en").functions[0].tests[0]
+    assert test.reason is not None and test.reason["key"] == "compare.value"
+    assert test.reason_in("ko") == "f(x)[0]: 반환값 1, 기대값 -1"
+    assert test.message_in("en") == "f(x)[0]: got 1, expected -1\nHint: Check the sign."
+    assert test.message_in("both") == test.message
+    data = json.loads(json_report.render(_with_reason("en")))["functions"][0]
+    assert data["tests"][0]["reason"]["en"] == "f(x)[0]: got 1, expected -1"
+    function = _with_reason("ko").functions[0]
+    assert function.reason_in("ko") == "f(x)[0]: 반환값 1, 기대값 -1"
+    assert function.hint_in("en") == "Hint: Check the sign."
+
+
+def test_old_results_without_reason_data_fall_back_to_the_message() -> None:
+    test = _result("en").functions[0].tests[0]
+    assert test.reason is None and test.message_in("en") == "f: got 1, expected -1"
+
+
+def test_every_report_format_renders_in_the_chosen_language() -> None:
+    from grader.report import github, gradescope, junit, markdown
+    from grader.report import html as html_report
+
+    for render in (markdown.render, junit.render, html_report.render,
+                   lambda r: gradescope.render(r, "full"),
+                   lambda r: "\n".join(github.error_annotations(r))):
+        en = render(_with_reason("en"))
+        assert "got 1, expected -1" in en and "반환값 1" not in en and "부호를" not in en, render
+        ko = render(_with_reason("ko"))
+        assert "반환값 1" in ko and "got 1" not in ko, render
+        both = render(_with_reason("both"))
+        assert "반환값 1" in both and "got 1" in both, render
+
+
+def test_hidden_feedback_hides_the_reason_data_too() -> None:
+    result = _with_reason("en")
+    result.functions[0].tests[0].visibility = "hidden"
+    test = apply(result, "summary").functions[0].tests[0]
+    assert test.reason is not None and "-1" not in json.dumps(test.reason)
+    assert test.message_in("en").startswith("hidden test: the details are not shown")
+    assert test.message_in("ko").startswith("숨은 테스트") and "Hint" not in test.message_in("ko")
+
+
+def test_grader_check_lang_option(tiny_course, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "calc.py").write_text("def add(a, b):\n    return a - b\n\ndef scale(x, k=2.0):\n"
+                                 "    return k * x\n", encoding="utf-8")
+    base = ["check", str(sub), "--course", str(tiny_course), "--seed", "1",
+            "--isolation", "process"]
+    out = CliRunner().invoke(main, [*base, "--format", "json", "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["language"] == "en"
+    failed = [t for t in report["functions"][0]["tests"] if not t["passed"]]
+    assert failed and all(t["reason"] and not HANGUL.search(t["reason"]["en"]) for t in failed)
+    out = CliRunner().invoke(main, [*base, "--format", "markdown", "--lang", "ko"])
+    assert out.exit_code == 0, out.output
+    assert "반환값" in out.stdout and "got " not in out.stdout
+
+
+def test_notes_and_refusals_render_in_the_chosen_language() -> None:
+    from grader.intake import Refused
+
+    result = _with_reason("en")
+    note = Msg("engine.reduced_isolation")
+    result.add_note(note.render(), note.to_json())
+    result.add_note("bundle abc / 묶음 abc")  # a note that is not data yet stays as written
+    assert result.notes == [note.render(), "bundle abc / 묶음 abc"]  # old readers
+    assert result.notes_in("en")[0].startswith("reduced isolation: graded with process")
+    assert result.notes_in("ko")[0].startswith("격리 수준 낮음: ") and result.notes_in()[1] == \
+        "bundle abc / 묶음 abc"
+    refused = Refused("special", what=Msg("intake.kind.fifo")).refusal("a/pipe")
+    assert refused.message == refused.message_in("both") and "FIFO" in refused.message
+    result.refused = [refused]
+    assert result.refused_in("en") == ["a/pipe: not a regular file (a FIFO): not read"]
+    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다(이름 있는 파이프(FIFO)) — 읽지 않습니다"]
+    from grader.report import markdown
+
+    page = markdown.render(result)
+    assert "reduced isolation" in page and "격리 수준 낮음" not in page

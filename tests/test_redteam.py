@@ -175,7 +175,7 @@ ATTACK_TABLE = [
            {RELU: ["File too large", "file size limit of 4 MB"]}, QUICK_S,
            "RLIMIT_FSIZE (limits.file_size_mb); Python ignores SIGXFSZ so it is an OSError"),
     Attack("lying_eq", {RELU: (0.0, "failed")},
-           {RELU: ["returned _Liar", "_Liar를 반환"]}, QUICK_S,
+           {RELU: ["returned _Liar", "반환 _Liar"]}, QUICK_S,
            "the wire: only plain data crosses; anything else is Unsupported"),
     Attack("lying_array", {TANH: (0.0, "failed")},
            {TANH: ["returned _ArrayLike", "expected ndarray"]}, QUICK_S, "the wire"),

@@ -75,8 +75,10 @@ def assert_refused(result: Result, report: str, path: str, reason: str) -> None:
     found = [r for r in result.refused if r.path == path]
     assert [r.reason for r in found] == [reason], result.refused
     assert f"{path}: {found[0].message}" in report  # named, with the reason, in the text report
+    data = found[0].data  # the message as data, for a report in one language
+    assert data is not None and data["key"] == f"intake.{reason}"
     assert json.loads(json_report.render(result))["refused"][result.refused.index(found[0])] == {
-        "path": path, "reason": reason, "message": found[0].message}
+        "path": path, "reason": reason, "message": found[0].message, "data": data}
 
 
 def assert_explained(result: Result, functions: list[str], path: str) -> None:

@@ -149,7 +149,8 @@ def test_a_wrong_callee_costs_only_its_own_points(tmp_path: Path) -> None:
         assert test.culprits == ["inner.square"]
         assert f"your `{function}` is right; it called your `square`, which is wrong" \
             in test.message
-        assert f"`{function}`은(는) 맞습니다 — 틀린 `square`을(를) 불렀습니다" in test.message
+        assert (f"`{function}` 함수 자체는 맞습니다 — 이 함수가 호출하는 `square` 함수가 "
+                "틀렸습니다") in test.message
     # the culprit's own failure is a plain failure, naming nobody
     assert result.function("inner.square").tests[0].culprits == []
 
@@ -304,7 +305,8 @@ def test_lec04_only_mistake_in_sigmoid_derivative_costs_only_its_points(tmp_path
             assert t.culprits == ["activations.sigmoid_derivative"]
             assert f"your `{name}` is right; it called your `sigmoid_derivative`, which is " \
                    "wrong" in t.message
-            assert f"`{name}`은(는) 맞습니다 — 틀린 `sigmoid_derivative`을(를) 불렀습니다" in t.message
+            assert (f"`{name}` 함수 자체는 맞습니다 — 이 함수가 호출하는 `sigmoid_derivative` "
+                    "함수가 틀렸습니다") in t.message
     # the culprit's own failure carries the catalogued hint as data
     hints = [t.hint for t in wrong.function("activations.sigmoid_derivative").tests if t.hint]
     assert hints and hints[0]["params"]["mistake"] == "activations_sigmoid_derivative_z_as_out"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 
+from grader.messages import Msg
 from grader.result import Result
 from grader.scoring import rescued_msg
 
-HIDDEN_MESSAGE = ("숨은 테스트: 자세한 내용은 공개하지 않습니다 / hidden test: the details are not "
-                  "shown (feedback.hidden_tests: summary)")
+HIDDEN = Msg("feedback.hidden")
+HIDDEN_MESSAGE = HIDDEN.render()
 
 
 def apply(result: Result, hidden_tests: str) -> Result:
@@ -29,11 +30,17 @@ def apply(result: Result, hidden_tests: str) -> Result:
             if test.visibility == "public":
                 continue
             test.output = ""
+            test.reason = None  # it may hold the inputs and expected values
             if not test.passed:
                 lines = [HIDDEN_MESSAGE]
+                reason = HIDDEN.to_json()
                 if test.culprits:
-                    lines.append(rescued_msg(function.name, test.culprits).render())
+                    rescued = rescued_msg(function.name, test.culprits)
+                    lines.append(rescued.render())
+                    for lang in ("ko", "en"):
+                        reason[lang] += "\n" + rescued.render(lang)
                 if test.hint:
                     lines.append(test.hint_text())
                 test.message = "\n".join(lines)
+                test.reason = reason
     return shown

@@ -103,7 +103,8 @@ def error_annotations(result: Result, locations: Locations | None = None) -> lis
     for f in lost[:MAX_ANNOTATIONS]:
         file, line = locations.get(f.name, (None, None))
         label = STATUS_LABEL.get(f.status, f.status)
-        message = f.reason.strip() or label
+        first = f.first_failure
+        message = (first.message_in(result.language) if first else "").strip() or label
         if len(message) > MESSAGE_CHARS:
             message = message[: MESSAGE_CHARS - 1] + "…"
         title = f"{f.name}: {markdown.points(f.score, f.max_score)} ({label})"

@@ -42,7 +42,7 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
             })
             continue
         for j, test in enumerate(function.tests, start=1):
-            output = test.message
+            output = test.message_in(shown.language)
             if test.output:
                 output += ("\n\n" if output else "") + "출력 / printed output:\n" + test.output
             tests.append({
@@ -57,8 +57,8 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
     summary = [f"{shown.assignment}: {shown.score:g} / {shown.max_score:g}"]
     summary += [f"{STATUS_LABEL.get(f.status, f.status)}  {f.name}  {f.score:g}/{f.max_score:g}"
                 for f in shown.functions]
-    summary += [f"읽지 않은 파일 / refused: {r.path}: {r.message}" for r in shown.refused]
-    summary += [f"※ {note}" for note in shown.notes]
+    summary += [f"읽지 않은 파일 / refused: {r}" for r in shown.refused_in()]
+    summary += [f"※ {note}" for note in shown.notes_in()]
     return {
         "score": shown.score,
         "execution_time": round(shown.duration_s),  # whole seconds, as in the spec's example

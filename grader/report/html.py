@@ -89,23 +89,26 @@ def anchor(function: str) -> str:
     return "fn-" + "".join(c if c.isalnum() or c in "_-" else "-" for c in function)
 
 
-def split_hint(test: TestResult) -> tuple[str, str]:
-    """(message, hint): the catalogued hint is the result's own ``hint`` field; ``message`` ends
-    with the same hint rendered (for readers of ``message`` alone), which is taken off here."""
-    hint = test.hint_text()
+def split_hint(test: TestResult, lang: str = "both") -> tuple[str, str]:
+    """(message, hint) in ``lang``: the catalogued hint is the result's own ``hint`` field;
+    ``message`` ends with the same hint rendered (for readers of ``message`` alone), which is
+    taken off here."""
+    hint = test.hint_text(lang)
+    if test.reason:
+        return test.reason_in(lang), hint
     message = test.message
     if hint and message.endswith(hint):
         message = message[: -len(hint)].rstrip("\n")
     return message, hint
 
 
-def _test(test: TestResult) -> str:
+def _test(test: TestResult, lang: str = "both") -> str:
     mark = '<span class="pass">✓</span>' if test.passed else '<span class="fail">✗</span>'
     parts = [f'<li class="test {"passed" if test.passed else "failed"}">{mark} '
              f'<span class="test-name">{_e(test.name)}</span> '
              f'<span class="muted">({_e(test.visibility)}) {_points(test.score, test.max_score)}'
              "</span>"]
-    message, hint = split_hint(test)
+    message, hint = split_hint(test, lang)
     if message:
         parts.append(f'<pre class="message">{_e(message)}</pre>')
     if hint:
@@ -130,7 +133,7 @@ def _picture(picture: Picture) -> str:
             f'<div class="panels">{images}</div>{caption}</figure>')
 
 
-def _function(f: FunctionResult, pictures: Iterable[Picture]) -> str:
+def _function(f: FunctionResult, pictures: Iterable[Picture], lang: str = "both") -> str:
     status = f.status if f.status in ("passed", "partial") else "failed"
     label = STATUS_LABEL.get(f.status, f.status)
     out = [f'<section class="function {status}" id="{anchor(f.name)}">',
@@ -141,7 +144,7 @@ def _function(f: FunctionResult, pictures: Iterable[Picture]) -> str:
         lost = sum(not t.passed for t in f.tests)
         out.append(f'<details class="tests"{" open" if lost else ""}><summary>테스트 {len(f.tests)}개'
                    f', 실패 {lost}개 / {len(f.tests)} tests, {lost} failed</summary>'
-                   '<ul class="tests">' + "".join(_test(t) for t in f.tests) + "</ul></details>")
+                   '<ul class="tests">' + "".join(_test(t, lang) for t in f.tests) + "</ul></details>")
     out += [_picture(p) for p in pictures]
     out.append("</section>")
     return "\n".join(out)
@@ -171,9 +174,9 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
             f"{_points(f.score, f.max_score)}</a></li>" for f in result.functions) + "</ul></nav>",
         "</header>",
     ]
-    notes = list(result.notes) + list(pictures.notes)
+    notes = result.notes_in() + list(pictures.notes)
     if result.refused:
-        notes += [f"{r.path}: {r.message}" for r in result.refused]
+        notes += result.refused_in()
     if notes:
         body.append('<ul class="notes">' + "".join(f"<li>※ {_e(n)}</li>" for n in notes)
                     + "</ul>")
@@ -183,7 +186,7 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
         if this != module:
             module = this
             body.append(f'<h2 id="module-{_e(module)}">{_e(module)}.py</h2>')
-        body.append(_function(f, placed[f.name]))
+        body.append(_function(f, placed[f.name], result.language))
     if unplaced:
         body.append("<h2>그 밖의 그림 / other pictures</h2>")
         body += [_picture(p) for p in unplaced]

@@ -58,9 +58,10 @@ def _testcase(suite: ET.Element, result: Result, f: FunctionResult, t: TestResul
     _properties(case, points=_points(t.score), max_points=_points(t.max_score),
                 visibility=t.visibility)
     if not t.passed:
-        failure = ET.SubElement(case, "failure", message=_text(_first_line(t.message) or f.status),
+        message = t.message_in(result.language)
+        failure = ET.SubElement(case, "failure", message=_text(_first_line(message) or f.status),
                                 type=f.status)
-        failure.text = _text(t.message)
+        failure.text = _text(message)
     if t.output:
         ET.SubElement(case, "system-out").text = _text(t.output)
     return case
@@ -75,7 +76,7 @@ def render(result: Result, locations: Locations | None = None) -> str:
                 grader_version=result.grader_version)
     props = root.find("properties")
     assert props is not None
-    for note in result.notes:  # e.g. the bundle's hash, reduced isolation
+    for note in result.notes_in():  # e.g. the bundle's hash, reduced isolation
         ET.SubElement(props, "property", name="note", value=_text(note))
     total_tests = total_failures = 0
     for f in result.functions:

@@ -44,6 +44,11 @@ def points(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
+def _first_reason(f: FunctionResult, lang: str) -> str:
+    first = f.first_failure
+    return first.message_in(lang) if first else ""
+
+
 def table(result: Result) -> list[str]:
     """The per-function table (shared by ``markdown`` and the ``github`` job summary)."""
     rows = ["| | 함수 / function | 상태 / status | 점수 / points | 첫 감점 이유 / first reason |",
@@ -51,19 +56,20 @@ def table(result: Result) -> list[str]:
     for f in result.functions:
         label = STATUS_LABEL.get(f.status, f.status)
         rows.append(f"| {icon(f.status)} | `{f.name}` | {_cell(label)} | "
-                    f"{points(f.score, f.max_score)} | {_cell(f.reason)} |")
+                    f"{points(f.score, f.max_score)} | {_cell(_first_reason(f, result.language))} |")
     return rows
 
 
-def _details(f: FunctionResult) -> list[str]:
+def _details(f: FunctionResult, lang: str = "both") -> list[str]:
     lines = [f"#### `{f.name}` — {points(f.score, f.max_score)}", ""]
     for t in f.tests:
         if t.passed:
             continue
         lines.append(f"- ❌ `{_cell(t.name, 200)}` ({t.visibility}) "
                      f"{points(t.score, t.max_score)}")
-        if t.message:
-            lines += ["", _pre(t.message)]
+        message = t.message_in(lang)
+        if message:
+            lines += ["", _pre(message)]
         if t.output:
             lines += ["", "출력 / output:", "", _pre(t.output)]
         lines.append("")
@@ -82,7 +88,7 @@ def render(result: Result, *, heading_level: int = 2) -> str:
         details: list[str] = []
         size = 0
         for f in lost:
-            block = _details(f)
+            block = _details(f, result.language)
             size += sum(len(line.encode()) + 1 for line in block)
             if size > MAX_BYTES:
                 details.append(f"… {len(lost) - lost.index(f)}개 함수 생략 / "
@@ -94,6 +100,6 @@ def render(result: Result, *, heading_level: int = 2) -> str:
     meta = (f"seed {result.seed} · 격리 / isolation: {_cell(result.isolation)} · "
             f"grader {_cell(result.grader_version)} · {result.duration_s:.1f} s")
     lines += [meta, ""]
-    for note in result.notes:  # one quote each: consecutive quote lines would merge
+    for note in result.notes_in():  # one quote each: consecutive quote lines would merge
         lines += [f"> ※ {_cell(note, 600)}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

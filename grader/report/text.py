@@ -109,16 +109,8 @@ def use_colour(stream: object = None) -> bool:
 
 
 def message_in(test: TestResult, lang: str) -> str:
-    """The test's message in ``lang``, without the hint (shown on its own line).
-
-    Uses ``TestResult.message_in(lang)`` when results carry it (messages as data); else the
-    rendered text, from which the appended "both" hint is taken off."""
-    helper = getattr(test, "message_in", None)
-    text = helper(lang) if callable(helper) else test.message
-    hint_both = test.hint_text("both")
-    lines = [ln for ln in text.splitlines()
-             if not hint_both or ln.strip() not in (hint_both, test.hint_text(lang))]
-    return "\n".join(lines).strip()
+    """The test's reason in ``lang``, without the hint (the report shows it on its own line)."""
+    return test.reason_in(lang).strip()
 
 
 def _t(key: str, lang: str) -> str:
@@ -216,9 +208,9 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                         bold=True)]
     if result.refused:
         lines += ["", *wrap(_t("refused", lang) + ":", width)]
-        for r in result.refused:
-            lines += wrap(f"{r.path}: {r.message}", width, "    ", "  ✗ ")
-    for note in result.notes:
+        for refused in result.refused_in(lang):
+            lines += wrap(refused, width, "    ", "  ✗ ")
+    for note in result.notes_in(lang):
         lines += wrap(note, width, "  ", "※ ")
     if result.functions and not hidden_ran(result):
         lines += ["", *[style(ln, fg="yellow") for ln in wrap(_t("hidden", lang), width, "  ",
