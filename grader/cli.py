@@ -156,13 +156,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     from grader.engine import REDUCED_ISOLATION, grade
     from grader.report import feedback, write_atomically
 
-    if bundle_path is not None and (suites or course_opt):
-        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle "
-                          "takes the suites and the course from the bundle: drop --suites and "
-                          "--course"))
-    if bundle_sha256 and bundle_path is None:
-        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs "
-                          "--bundle"))
+    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt)
     opened = None
     try:
         if bundle_path is not None:
@@ -242,6 +236,16 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                    f"낮아 종료 코드 1 / score {result.score:g}/{result.max_score:g} is below "
                    f"--fail-under {fail_under:g}: exit code 1", err=True)
         sys.exit(EXIT_BELOW)
+
+
+def _check_bundle_options(bundle_path: Path | None, bundle_sha256: str | None,
+                          suites: tuple[Path, ...], course_opt: str | None) -> None:
+    """A bundle brings its own course and suites; its hash pin needs a bundle."""
+    if bundle_path is not None and (suites or course_opt):
+        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle takes the "
+                          "suites and the course from the bundle: drop --suites and --course"))
+    if bundle_sha256 and bundle_path is None:
+        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs --bundle"))
 
 
 def _check_threshold(fail_under: float | None, max_score: float) -> None:
@@ -463,11 +467,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     from grader.classroom.run import batch_seed, grade_class
     from grader.classroom.task import CourseRef, course_hash
 
-    if bundle_path is not None and (suites or course_opt):
-        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle takes the "
-                          "suites and the course from the bundle: drop --suites and --course"))
-    if bundle_sha256 and bundle_path is None:
-        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs --bundle"))
+    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt)
     opened = None
     try:
         if bundle_path is not None:

@@ -27,12 +27,18 @@ def run(*args: str, cwd: Path | None = None):
         os.chdir(old)
 
 
-def test_check_stubs_from_inside_the_course_prints_the_table(tiny_course):
+def test_check_stubs_from_inside_the_course_prints_the_table(tiny_course, monkeypatch):
+    # The tiny course sets no language: the locale decides (Korean here, English in C).
+    monkeypatch.setenv("LC_ALL", "ko_KR.UTF-8")
     result = run("check", "--isolation", "process", cwd=tiny_course)
     assert result.exit_code == 0, result.output
-    # the terminal report: the module's table, one row per function, in the course's language
+    # the terminal report: the module's table, one row per function, in the locale's language
     assert re.search(r"calc\.py\n· add +0/2 +미구현\n· scale +0/3 +미구현", result.output)
     assert "0 / 5" in result.output
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    result = run("check", "--isolation", "process", cwd=tiny_course)
+    assert re.search(r"calc\.py\n· add +0/2 +not implemented\n· scale +0/3 +not implemented",
+                     result.output), result.output
 
 
 def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
