@@ -68,7 +68,7 @@ def graded(course: Any, submission: Path, isolation: str, base: Path) -> tuple[R
     with rs.watched(base):
         result, elapsed = rs.run_grading(course, submission, isolation)
     assert elapsed < QUICK_S, f"grading took {elapsed:.1f} s"
-    return result, json_report.render(result) + text_report.render(result)
+    return result, json_report.render(result) + text_report.render(result, lang="both", width=1000)
 
 
 def assert_refused(result: Result, report: str, path: str, reason: str) -> None:

@@ -458,7 +458,7 @@ def _check(course: object, *args: str) -> tuple[int, str]:
 
     root = str(course.root)  # type: ignore[attr-defined]
     out = CliRunner().invoke(main, ["check", *args, "--course", root, "--seed", "1",
-                                    "--isolation", "process"])
+                                    "--isolation", "process", "--lang", "ko"])
     return out.exit_code, out.stdout if out.exit_code == 0 else out.output
 
 
