@@ -196,7 +196,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     said = result.language
     none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
                                                   strict=True)
-                       if _note_key(result, note) == NONE_FOUND or note.startswith(NONE_FOUND)),
+                       if _note_key(result, note) == NONE_FOUND),
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
