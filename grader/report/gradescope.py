@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from grader.report import feedback
-from grader.report.text import status_word
+from grader.report.text import report_word, status_word
 from grader.result import Result
 
 # Gradescope's visibility values, from most to least visible.
@@ -38,13 +38,14 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
                 "name": f"{function.name} — {label}", "number": f"{i}",
                 "score": function.score, "max_score": function.max_score,
                 "status": "failed", "visibility": "visible",
-                "output": "함수를 찾지 못했습니다 / the function was not found",
+                "output": report_word("not_found", shown.language),
             })
             continue
         for j, test in enumerate(function.tests, start=1):
             output = test.message_in(shown.language)
             if test.output:
-                output += ("\n\n" if output else "") + "출력 / printed output:\n" + test.output
+                output += (("\n\n" if output else "") + report_word("printed", shown.language) + ":\n"
+                           + test.output)
             tests.append({
                 "name": f"{function.name}: {test.name}",
                 "number": f"{i}.{j}",
@@ -57,7 +58,8 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
     summary = [f"{shown.assignment}: {shown.score:g} / {shown.max_score:g}"]
     summary += [f"{status_word(f.status, shown.language)}  {f.name}  {f.score:g}/{f.max_score:g}"
                 for f in shown.functions]
-    summary += [f"읽지 않은 파일 / refused: {r}" for r in shown.refused_in()]
+    refused = report_word("refused_short", shown.language)
+    summary += [f"{refused}: {r}" for r in shown.refused_in()]
     summary += [f"※ {note}" for note in shown.notes_in()]
     return {
         "score": shown.score,

@@ -83,9 +83,12 @@ def message_in(test: TestResult, lang: str) -> str:
     return test.reason_in(lang).strip()
 
 
-def _t(key: str, lang: str) -> str:
-    """This report's own words (``report.<key>`` in the catalogues) in ``lang``."""
+def report_word(key: str, lang: str) -> str:
+    """A report's own words (``report.<key>`` in the catalogues) in ``lang``."""
     return Msg(f"report.{key}").render(lang)
+
+
+_t = report_word
 
 
 def status_word(status: str, lang: str) -> str:
