@@ -16,6 +16,7 @@ import click
 import grader
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
+from grader.messages import Msg, choose_language
 from grader.result import Result
 
 EXIT_BELOW = 1
@@ -156,8 +157,10 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     from grader.engine import REDUCED_ISOLATION, grade
     from grader.report import feedback, write_atomically
 
-    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt)
+    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
+    # The language of this command's own lines: --lang, the course once it is known, the locale.
+    said = choose_language(lang)
     try:
         if bundle_path is not None:
             from grader.bundle import open_bundle
@@ -170,7 +173,8 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
             course = _course(course_opt, path)
             a = course.assignment(assignment)
             target = path if path is not None else course.exercises_dir(a.name)
-        _check_threshold(fail_under, a.max_score)
+        said = choose_language(lang, course.language)
+        _check_threshold(fail_under, a.max_score, said)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
         if opened is not None:
@@ -178,7 +182,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         if lang is not None:
             result.language = lang
     except KeyboardInterrupt:
-        click.echo("grader: 중단됨 / interrupted", err=True)
+        click.echo(f"grader: {Msg('cli.interrupted').render(said)}", err=True)
         sys.exit(130)
     except GraderError as exc:
         _fail(exc)
@@ -189,15 +193,16 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # ---- no module found (issue 10): the reason first, the report still written, exit 2 ----
     from grader.submission import NONE_FOUND
 
-    none_found = next((n for n in result.notes if n.startswith(NONE_FOUND)), None)
+    said = result.language
+    none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
+                                                  strict=True)
+                       if _note_key(result, note) == NONE_FOUND),
+                      None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
-    if any(note.startswith(REDUCED_ISOLATION) for note in result.notes):
-        click.secho("경고 / WARNING: 격리 수준 낮음 — 숨겨진 테스트를 프로세스 격리로 채점했습니다. 학생 "
-                    "코드가 참조 해답과 숨겨진 테스트를 읽을 수 있었습니다 / reduced isolation: hidden "
-                    "suites were graded with --isolation process; student code could read the "
-                    "reference and the hidden tests (see the report's notes)",
-                    err=True, fg="yellow")
+    if any(_note_key(result, note) == "engine.reduced_isolation"
+           or note.startswith(REDUCED_ISOLATION) for note in result.notes):
+        click.secho(Msg("cli.reduced_isolation").render(said), err=True, fg="yellow")
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
@@ -212,7 +217,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                                                         isolation=isolation,
                                                         suites=list(suites) or None)
         except KeyboardInterrupt:
-            click.echo("grader: 중단됨 / interrupted", err=True)
+            click.echo(f"grader: {Msg('cli.interrupted').render(said)}", err=True)
             sys.exit(130)
         except GraderError as exc:
             _fail(exc)
@@ -232,31 +237,35 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     if none_found is not None:
         sys.exit(EXIT_USAGE)
     if fail_under is not None and result.score < fail_under:
-        click.echo(f"grader: 점수 {result.score:g}/{result.max_score:g}이(가) 기준 {fail_under:g}보다 "
-                   f"낮아 종료 코드 1 / score {result.score:g}/{result.max_score:g} is below "
-                   f"--fail-under {fail_under:g}: exit code 1", err=True)
+        below = Msg("cli.below_threshold", score=f"{result.score:g}",
+                    max_score=f"{result.max_score:g}", threshold=f"{fail_under:g}")
+        click.echo(f"grader: {below.render(said)}", err=True)
         sys.exit(EXIT_BELOW)
 
 
+def _note_key(result: Result, note: str) -> str:
+    """The catalogue key of a note stored as data, else ""."""
+    return str(result.note_data.get(note, {}).get("key", ""))
+
+
 def _check_bundle_options(bundle_path: Path | None, bundle_sha256: str | None,
-                          suites: tuple[Path, ...], course_opt: str | None) -> None:
-    """A bundle brings its own course and suites; its hash pin needs a bundle."""
+                          suites: tuple[Path, ...], course_opt: str | None,
+                          lang: str | None = None) -> None:
+    """A bundle brings its own course and suites; its hash pin needs a bundle (said in the
+    language of --lang, else the locale: the course is not known yet)."""
     if bundle_path is not None and (suites or course_opt):
-        _fail(GraderError("--bundle에는 --suites, --course를 함께 쓸 수 없습니다 / --bundle takes the "
-                          "suites and the course from the bundle: drop --suites and --course"))
+        _fail(GraderError(Msg("cli.bundle_alone").render(choose_language(lang))))
     if bundle_sha256 and bundle_path is None:
-        _fail(GraderError("--bundle-sha256에는 --bundle이 필요합니다 / --bundle-sha256 needs --bundle"))
+        _fail(GraderError(Msg("cli.sha256_needs_bundle").render(choose_language(lang))))
 
 
-def _check_threshold(fail_under: float | None, max_score: float) -> None:
+def _check_threshold(fail_under: float | None, max_score: float, lang: str = "both") -> None:
     if fail_under is None:
         return
     if not 0 <= fail_under <= max_score:
-        above = fail_under > max_score
-        raise GraderError(
-            f"--fail-under {fail_under:g}: 0과 만점 {max_score:g} 사이여야 합니다 (이 기준이면 "
-            f"{'항상 실패합니다' if above else '절대 실패하지 않습니다'}) / must be between 0 and the "
-            f"maximum score {max_score:g}; it would {'always fail' if above else 'never fail'}")
+        key = "cli.threshold_above" if fail_under > max_score else "cli.threshold_below"
+        raise GraderError(Msg(key, threshold=f"{fail_under:g}",
+                              max_score=f"{max_score:g}").render(lang))
 
 
 def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,

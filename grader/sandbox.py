@@ -44,6 +44,7 @@ import numpy
 import grader
 import grader.worker
 from grader.errors import GraderError
+from grader.messages import Msg
 
 FENCES = ("bwrap", "landlock", "process")
 ISOLATIONS = ("auto", *FENCES)
@@ -92,7 +93,7 @@ class FenceChoice:
     """The fence a grading uses, and why a stronger one was not used (for the report)."""
 
     name: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg | str] = field(default_factory=list)  # messages as data, for the report
 
 
 @dataclass(frozen=True)
@@ -196,17 +197,14 @@ def choose_fence(requested: str, *, secrets_in_play: bool) -> FenceChoice:
         return FenceChoice("bwrap")
     landlock = probe_landlock()
     if landlock.ok:
-        return FenceChoice("landlock", [
-            f"bubblewrap 대신 Landlock으로 격리했습니다 / fenced with Landlock, not bubblewrap: "
-            f"{bwrap.reason}"])
+        return FenceChoice("landlock", [Msg("sandbox.landlock_not_bwrap", reason=bwrap.reason)])
     if secrets_in_play:
         raise NoFence(
             "숨겨진 테스트나 참조 해답이 있는데 학생 코드를 그것들로부터 막을 격리 수단이 없습니다 / the "
             "hidden suites or the reference are in play, but nothing here can fence student code "
             f"off them — bubblewrap: {bwrap.reason}; Landlock: {landlock.reason}. {FIXES}")
-    return FenceChoice("process", [
-        f"프로세스 격리 (숨겨진 테스트 없음) / process isolation, no hidden suites in play — "
-        f"bubblewrap: {bwrap.reason}; Landlock: {landlock.reason}"])
+    return FenceChoice("process", [Msg("sandbox.process_no_secrets", bwrap=bwrap.reason,
+                                       landlock=landlock.reason)])
 
 
 def resolve_isolation(requested: str) -> str:

@@ -22,18 +22,20 @@ from grader import notebook_code, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
+from grader.messages import Msg
 from grader.result import FunctionResult, RefusedFile
 
-# The first note of a grading that found none of the assignment's modules (``grader check``
-# then exits 2 with it at the top).
-NONE_FOUND = "채점할 모듈 없음 / no module found"
+# The catalogue key of the first note of a grading that found none of the assignment's modules
+# (``grader check`` then exits 2 with it at the top).
+NONE_FOUND = "submission.none_found"
 
 
 @dataclass
 class Staged:
     folder: Path
     source: Path  # what the user pointed at
-    notes: list[str] = field(default_factory=list)  # bilingual remarks for the report
+    # Remarks for the report: messages as data (rendered in the report's language), or text.
+    notes: list[Msg | str] = field(default_factory=list)
     refused: list[RefusedFile] = field(default_factory=list)  # files not read, with the reason
     # The modules to grade: one when a single module file (or notebook) was given, else all.
     modules: list[str] = field(default_factory=list)
@@ -134,20 +136,15 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                     name, code.source,
                     notebook_code.implemented(code.source, assignment.exercises[m]), code))
             if taken and (taken != [stem]):
-                staged.notes.append(
-                    f"{name}: 코드로 찾은 모듈 {', '.join(taken)}(으)로 채점했습니다 / taken as "
-                    f"module(s) {', '.join(taken)} by the functions it defines")
+                staged.notes.append(Msg("submission.taken_as", name=name,
+                                        modules=", ".join(taken)))
             if not taken:
                 if stem.isidentifier():  # still importable by the student's modules; a .py of
                     helpers.setdefault(stem, code.source)  # the same name wins (sorted first)
-                staged.notes.append(
-                    f"{name}: 과제의 함수를 하나도 정의하지 않아 쓰지 않았습니다 / defines none of "
-                    f"the assignment's functions: not used")
+                staged.notes.append(Msg("submission.unused_notebook", name=name))
             if code.neutralised:
-                staged.notes.append(
-                    f"{name}: 그림·표시용 import는 아무것도 하지 않게 바꿨습니다(점수와 무관) / display "
-                    f"imports made no-ops (they cost no points): "
-                    + "; ".join(code.neutralised[:5]))
+                staged.notes.append(Msg("submission.neutralised", name=name,
+                                        imports="; ".join(code.neutralised[:5])))
             continue
         try:
             text = _module_source(name, intake.files[name])
@@ -166,10 +163,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
         best = max(found, key=lambda c: len(c.implemented))
         if len(found) > 1:
             others = ", ".join(f"{c.name} ({len(c.implemented)})" for c in found if c is not best)
-            staged.notes.append(
-                f"모듈 {module}: {best.name}을(를) 채점했습니다(구현한 함수 {len(best.implemented)}개), "
-                f"쓰지 않은 파일 / graded {best.name} ({len(best.implemented)} functions "
-                f"implemented) for module {module}; not used: {others}")
+            staged.notes.append(Msg("submission.chosen", module=module, chosen=best.name,
+                                    count=len(best.implemented), others=others))
         (folder / f"{module}.py").write_text(best.text, encoding="utf-8")
         if best.notebook is not None:
             staged.cells[module] = best.notebook
@@ -178,11 +173,9 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             ([intake.single] if intake.single in assignment.modules else [])
         staged.modules = modules = modules or list(assignment.modules)
     if not any((folder / f"{m}.py").exists() for m in modules):
-        staged.notes.insert(0, NONE_FOUND + (
-            f": {intake.source}: 과제 {assignment.name}의 모듈"
-            f"({', '.join(m + '.py' for m in modules)})이 하나도 없습니다 / none of the "
-            f"assignment's modules were found ({', '.join(m + '.py' for m in modules)}; a "
-            f"notebook counts when it defines their functions)"))
+        staged.notes.insert(0, Msg(NONE_FOUND, source=str(intake.source),
+                                   assignment=assignment.name,
+                                   modules=", ".join(m + ".py" for m in modules)))
     return staged
 
 

@@ -204,8 +204,9 @@ def test_empty_submission_folder(course: Any, tmp_path: Path) -> None:
     result, _ = rs.run_grading(course, empty, ISOLATION)
     assert result.score == 0 and {f.status for f in result.functions} == {"missing"}
     says(result, RELU, "제출물에 activations.py 파일이 없습니다")
-    assert any("과제 lec04의 모듈" in n and "none of the assignment's modules were found" in n
+    assert any("이 과제(lec04)의 모듈" in n and "none of the modules of assignment lec04" in n
                for n in result.notes), result.notes
+    assert result.notes_in("en")[0].startswith("no module found: ")
 
 
 def test_path_that_does_not_exist(course: Any, tmp_path: Path) -> None:

@@ -330,3 +330,20 @@ def test_a_refused_bundle_leaves_no_temporary_folder(bundle, tmp_path):
     with pytest.raises(BundleError):
         open_bundle(bad)
     assert mine() == before
+
+
+def test_fail_under_speaks_one_language(bundle, tmp_path):
+    (tmp_path / "calc.py").write_text(ADD_ONLY, encoding="utf-8")
+    result = invoke("check", str(tmp_path), "--bundle", str(bundle), "--fail-under", "4.5",
+                    "--isolation", "process", "--seed", "1", "--lang", "ko")
+    assert result.exit_code == 1
+    said = [ln for ln in result.output.splitlines() if "--fail-under" in ln]
+    assert said == ["grader: 점수가 --fail-under 기준보다 낮습니다 (점수 2/5, 기준 4.5). 종료 코드: 1"]
+    refused = invoke("check", str(tmp_path), "--bundle", str(bundle), "--fail-under", "6",
+                     "--lang", "ko")
+    assert refused.exit_code == 2 and "항상 실패합니다" in refused.output
+    assert "always fail" not in refused.output
+    alone = invoke("check", str(tmp_path), "--bundle", str(bundle), "--suites", str(tmp_path),
+                   "--lang", "en")
+    assert alone.exit_code == 2 and "drop --suites and --course" in alone.output
+    assert "함께" not in alone.output

@@ -163,3 +163,21 @@ def test_gradescope_needs_a_pinned_requirement(tiny_course: Path, tmp_path: Path
                                   str(tiny_course), "--grader-requirement", "grader"])
     assert r.exit_code == 2
     assert not (tmp_path / "a.zip").exists()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_results_speak_the_results_language(lang: str) -> None:
+    from grader.result import FunctionResult, RefusedFile, Result
+
+    result = Result(assignment="a", score=0, max_score=2, seed=1, isolation="process",
+                    duration_s=0.1, grader_version="x", language=lang,
+                    functions=[FunctionResult(name="m.f", score=0, max_score=2,
+                                              status="missing", tests=[])],
+                    refused=[RefusedFile(path="x.bin", reason="binary", message="binary")])
+    data = gradescope.results(result)
+    _check_spec(data)
+    row = data["tests"][0]
+    assert row["output"] == {"ko": "함수를 찾지 못했습니다.", "en": "the function was not found"}[lang]
+    assert row["name"] == "m.f — " + {"ko": "없음", "en": "missing"}[lang]
+    refused = {"ko": "읽지 않은 파일: x.bin", "en": "refused: x.bin"}[lang]
+    assert any(line.startswith(refused) for line in data["output"].splitlines())

@@ -180,11 +180,18 @@ def test_nothing_found_exits_non_zero_with_the_reason_first(course: Path, tmp_pa
     sub.mkdir()
     (sub / "메모.ipynb").write_text(notebook("print('hello')"), encoding="utf-8")
     (sub / "notes.txt").write_text("x", encoding="utf-8")
-    r = CliRunner().invoke(main, ["check", str(sub), "--course", str(course)])
+    r = CliRunner().invoke(main, ["check", str(sub), "--course", str(course), "--lang", "en"])
     assert r.exit_code == 2
-    assert r.stderr.splitlines()[0].startswith("grader: 채점할 모듈 없음 / no module found")
+    assert r.stderr.splitlines()[0].startswith("grader: no module found: ")
     # the note, whole, wrapped to the terminal
     assert "defines none of the assignment's functions" in " ".join(r.stdout.split())
+    # one language at a time: the same run in Korean says it all in Korean
+    r = CliRunner().invoke(main, ["check", str(sub), "--course", str(course), "--lang", "ko"])
+    assert r.exit_code == 2
+    first = r.stderr.splitlines()[0]
+    assert first.startswith("grader: 채점할 모듈 없음: ") and "no module found" not in first
+    assert "과제의 함수를 하나도 정의하지 않아 쓰지 않았습니다" in " ".join(r.stdout.split())
+    assert "defines none" not in r.stdout
 
 
 def test_display_imports_become_no_ops_without_moving_lines() -> None:

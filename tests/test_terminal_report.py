@@ -300,3 +300,15 @@ def test_watch_sees_an_edit_of_the_submission_but_not_of_caches(tmp_path: Path) 
     watch.watch(tmp_path, lambda: runs.append(time.monotonic()), interval=0.05, settle=0.05,
                 rounds=2)
     assert len(runs) == 2 and time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_status_words_and_report_words_come_from_the_catalogues(lang: str) -> None:
+    from grader.messages import Msg
+    from grader.report.text import STATUSES, status_word
+
+    words = {s: status_word(s, lang) for s in STATUSES}
+    assert words == {s: Msg(f"status.{s}").render(lang) for s in STATUSES}
+    assert words["timeout"] == {"ko": "시간 초과", "en": "timed out"}[lang]
+    assert status_word("passed", "both") == "통과 passed"
+    assert status_word("odd", lang) == "odd"

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from grader.report import markdown
-from grader.report.text import STATUS_LABEL
+from grader.report.text import status_word
 from grader.result import Result
 
 MAX_ANNOTATIONS = 10
@@ -102,7 +102,7 @@ def error_annotations(result: Result, locations: Locations | None = None) -> lis
     lines = []
     for f in lost[:MAX_ANNOTATIONS]:
         file, line = locations.get(f.name, (None, None))
-        label = STATUS_LABEL.get(f.status, f.status)
+        label = status_word(f.status, result.language)
         first = f.first_failure
         message = (first.message_in(result.language) if first else "").strip() or label
         if len(message) > MESSAGE_CHARS:

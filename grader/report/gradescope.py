@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from grader.report import feedback
-from grader.report.text import STATUS_LABEL
+from grader.report.text import report_word, status_word
 from grader.result import Result
 
 # Gradescope's visibility values, from most to least visible.
@@ -32,19 +32,20 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
     hidden_visibility = "visible" if hidden_tests == "full" else "after_published"
     tests: list[dict[str, Any]] = []
     for i, function in enumerate(shown.functions, start=1):
-        label = STATUS_LABEL.get(function.status, function.status)
+        label = status_word(function.status, shown.language)
         if not function.tests:  # nothing ran for it (a missing module): one row says so
             tests.append({
                 "name": f"{function.name} — {label}", "number": f"{i}",
                 "score": function.score, "max_score": function.max_score,
                 "status": "failed", "visibility": "visible",
-                "output": "함수를 찾지 못했습니다 / the function was not found",
+                "output": report_word("not_found", shown.language),
             })
             continue
         for j, test in enumerate(function.tests, start=1):
             output = test.message_in(shown.language)
             if test.output:
-                output += ("\n\n" if output else "") + "출력 / printed output:\n" + test.output
+                output += (("\n\n" if output else "") + report_word("printed", shown.language) + ":\n"
+                           + test.output)
             tests.append({
                 "name": f"{function.name}: {test.name}",
                 "number": f"{i}.{j}",
@@ -55,9 +56,10 @@ def results(result: Result, hidden_tests: str = "summary") -> dict[str, Any]:
                 "output": _cap(output),
             })
     summary = [f"{shown.assignment}: {shown.score:g} / {shown.max_score:g}"]
-    summary += [f"{STATUS_LABEL.get(f.status, f.status)}  {f.name}  {f.score:g}/{f.max_score:g}"
+    summary += [f"{status_word(f.status, shown.language)}  {f.name}  {f.score:g}/{f.max_score:g}"
                 for f in shown.functions]
-    summary += [f"읽지 않은 파일 / refused: {r}" for r in shown.refused_in()]
+    refused = report_word("refused_short", shown.language)
+    summary += [f"{refused}: {r}" for r in shown.refused_in()]
     summary += [f"※ {note}" for note in shown.notes_in()]
     return {
         "score": shown.score,

@@ -19,7 +19,7 @@ from grader import pictures as pictures_module
 from grader.course import Course
 from grader.errors import GraderError
 from grader.pictures import Picture, Pictures
-from grader.report.text import STATUS_LABEL
+from grader.report.text import status_word
 from grader.result import FunctionResult, Result, TestResult
 
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -135,7 +135,7 @@ def _picture(picture: Picture) -> str:
 
 def _function(f: FunctionResult, pictures: Iterable[Picture], lang: str = "both") -> str:
     status = f.status if f.status in ("passed", "partial") else "failed"
-    label = STATUS_LABEL.get(f.status, f.status)
+    label = status_word(f.status, lang)
     out = [f'<section class="function {status}" id="{anchor(f.name)}">',
            f'<h3><span>{STATUS_MARK.get(f.status, "✗")}</span> <code>{_e(f.name)}</code> '
            f'<span class="badge {status}">{_e(label)}</span>'

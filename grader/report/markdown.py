@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from grader.report.text import STATUS_LABEL
+from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result
 
 STATUS_ICON = {"passed": "✅", "partial": "🟡", "not_implemented": "⬜"}
@@ -51,10 +51,11 @@ def _first_reason(f: FunctionResult, lang: str) -> str:
 
 def table(result: Result) -> list[str]:
     """The per-function table (shared by ``markdown`` and the ``github`` job summary)."""
-    rows = ["| | 함수 / function | 상태 / status | 점수 / points | 첫 감점 이유 / first reason |",
+    head = [report_word(w, result.language) for w in ("function", "status", "points", "first_reason")]
+    rows = ["| | " + " | ".join(head) + " |",
             "| --- | --- | --- | ---: | --- |"]
     for f in result.functions:
-        label = STATUS_LABEL.get(f.status, f.status)
+        label = status_word(f.status, result.language)
         rows.append(f"| {icon(f.status)} | `{f.name}` | {_cell(label)} | "
                     f"{points(f.score, f.max_score)} | {_cell(_first_reason(f, result.language))} |")
     return rows

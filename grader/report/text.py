@@ -17,44 +17,14 @@ import sys
 import unicodedata
 from collections.abc import Callable
 
+from grader.messages import Msg
 from grader.result import FunctionResult, Result, TestResult
 
-STATUS_LABEL = {
-    "passed": "통과 passed",
-    "partial": "부분 partial",
-    "failed": "실패 failed",
-    "error": "오류 error",
-    "timeout": "시간초과 timeout",
-    "not_implemented": "미구현 not_impl",
-    "missing": "없음 missing",
-}
-
-# One language at a time (``Result.language`` or ``--lang``); "both" keeps STATUS_LABEL.
-_STATUS_WORD = {
-    "ko": {"passed": "통과", "partial": "부분 점수", "failed": "실패", "error": "오류",
-           "timeout": "시간 초과", "not_implemented": "미구현", "missing": "없음"},
-    "en": {"passed": "passed", "partial": "partial", "failed": "failed", "error": "error",
-           "timeout": "timed out", "not_implemented": "not implemented", "missing": "missing"},
-}
+STATUSES = ("passed", "partial", "failed", "error", "timeout", "not_implemented", "missing")
 MARK = {"passed": "✓", "partial": "◐", "failed": "✗", "error": "!", "timeout": "⏱",
         "not_implemented": "·", "missing": "?"}
 _COLOUR = {"passed": "green", "partial": "yellow", "failed": "red", "error": "red",
            "timeout": "red", "not_implemented": "bright_black", "missing": "bright_black"}
-
-# Bilingual texts of this report: (ko, en).
-_TEXT = {
-    "graded": ("채점한 모듈", "graded modules"),
-    "isolation": ("격리", "isolation"),
-    "function": ("함수", "function"),
-    "points": ("점수", "points"),
-    "status": ("상태", "status"),
-    "total": ("총점", "total"),
-    "refused": ("읽지 않은 파일 (없는 것으로 채점)", "refused files (graded as missing)"),
-    "hidden": ("이 점수는 공개 테스트만의 결과입니다. 성적은 숨겨진 테스트가 정합니다.",
-               "This score is from the public tests only: hidden tests decide the grade."),
-    "lost": ("점수를 잃은 이유", "why points were lost"),
-}
-
 
 def display_width(text: str) -> int:
     """터미널에서 차지하는 칸 수 / terminal columns: a Korean character takes two."""
@@ -113,13 +83,25 @@ def message_in(test: TestResult, lang: str) -> str:
     return test.reason_in(lang).strip()
 
 
-def _t(key: str, lang: str) -> str:
-    ko, en = _TEXT[key]
-    return ko if lang == "ko" else en if lang == "en" else f"{ko} / {en}"
+def report_word(key: str, lang: str) -> str:
+    """A report's own words (``report.<key>`` in the catalogues) in ``lang``."""
+    return Msg(f"report.{key}").render(lang)
+
+
+_t = report_word
 
 
 def status_word(status: str, lang: str) -> str:
-    return _STATUS_WORD.get(lang, {}).get(status) or STATUS_LABEL.get(status, status)
+    """A function's status in ``lang`` (``status.<status>`` in the catalogues); "both" is the
+    compact "통과 passed" of a table cell. An unknown status is shown as it is."""
+    if status not in STATUSES:
+        return status
+    msg = Msg(f"status.{status}")
+    return f"{msg.render('ko')} {msg.render('en')}" if lang == "both" else msg.render(lang)
+
+
+# Every status in both languages, for readers that have no language (kept for old callers).
+STATUS_LABEL = {status: status_word(status, "both") for status in STATUSES}
 
 
 def _first_failing(f: FunctionResult) -> TestResult | None:
