@@ -267,6 +267,8 @@ def _closure(names: Sequence[str]) -> list[importlib.metadata.Distribution]:
     (extras left out)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
+    if not names:  # the usual course: skip scanning every installed distribution (~0.3 s)
+        return []
     provided = importlib.metadata.packages_distributions()
     todo: list[str] = []
     for name in names:
