@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -182,8 +183,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         if lang is not None:
             result.language = lang
     except KeyboardInterrupt:
-        click.echo(f"grader: {Msg('cli.interrupted').render(said)}", err=True)
-        sys.exit(130)
+        _interrupted(said)
     except GraderError as exc:
         _fail(exc)
         return
@@ -217,8 +217,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                                                         isolation=isolation,
                                                         suites=list(suites) or None)
         except KeyboardInterrupt:
-            click.echo(f"grader: {Msg('cli.interrupted').render(said)}", err=True)
-            sys.exit(130)
+            _interrupted(said)
         except GraderError as exc:
             _fail(exc)
             return
@@ -246,6 +245,12 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
 def _note_key(result: Result, note: str) -> str:
     """The catalogue key of a note stored as data, else ""."""
     return str(result.note_data.get(note, {}).get("key", ""))
+
+
+def _interrupted(lang: str) -> NoReturn:
+    """Ctrl-C or SIGTERM during a grading: say so, exit 130 (the shell's code for SIGINT)."""
+    click.echo(f"grader: {Msg('cli.interrupted').render(lang)}", err=True)
+    sys.exit(130)
 
 
 def _check_bundle_options(bundle_path: Path | None, bundle_sha256: str | None,
