@@ -213,24 +213,26 @@ def _failed_axis(ax: Any, side: str) -> None:
 
 
 class _Figure:
-    """Runs a figure's computation on both sides, then draws what could be computed."""
+    """Runs a figure's computation on both sides; the student's failure becomes the picture's
+    message (``pic.error``) instead of a drawing."""
 
-    def __init__(self, student: Caller, reference: Caller | None) -> None:
-        self.student, self.reference = student, reference
+    def __init__(self, pic: Picture, student: Caller, reference: Caller | None) -> None:
+        self.pic, self.student, self.reference = pic, student, reference
 
-    def both(self, compute: Callable[[Caller], Any]) -> tuple[Any, Any, str]:
-        """(student value, reference value or None, student's error message)."""
+    def both(self, compute: Callable[[Caller], Any]) -> tuple[Any, Any]:
+        """(student value or None when it failed, reference value or None)."""
         try:
-            mine, error = compute(self.student), ""
+            mine = compute(self.student)
         except PictureFailed as exc:
-            mine, error = None, str(exc)
+            self.pic.error = str(exc)
+            return None, None
         ref = None
         if self.reference is not None:
             try:
                 ref = compute(self.reference)
             except (PictureFailed, Exception):  # a broken reference costs its curve only
                 ref = None
-        return mine, ref, error
+        return mine, ref
 
 
 # ---- the figures -----------------------------------------------------------------------------
@@ -249,9 +251,8 @@ def activation_figure(student: Caller, reference: Caller | None, name: str) -> P
                    GRID.shape)
         return f, d
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.2))
@@ -293,9 +294,8 @@ def derivative_check_figure(student: Caller, reference: Caller | None, name: str
         minus = _array(side("activations", name, z - h), name, z.shape)
         return analytic, _central_difference(plus, minus, h)
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.0))
@@ -366,9 +366,8 @@ def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
                 names.append(key)
         return np.array(analytic), np.array(numerical), names
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(4.6, 4.0))
@@ -462,9 +461,8 @@ def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Pi
     def compute(side: Caller) -> list[np.ndarray]:
         return [trajectory(side, rule, s) for s in SURFACES]
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     figs = [plt.subplots(figsize=(4.8, 3.6)) for _ in range(3)]
@@ -527,9 +525,8 @@ def gradient_norms_figure(student: Caller, reference: Caller | None) -> Picture:
                                "layer_gradient_norms", layers)
                 for act in ("sigmoid", "relu")}
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.2))
@@ -610,9 +607,8 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
                 out[eta] = _weights(value, "train_adaline", epochs)
         return out
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     (fig, ax), (fig2, bx) = plt.subplots(figsize=(4.8, 3.6)), plt.subplots(figsize=(4.8, 3.6))
@@ -662,9 +658,8 @@ def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
         return _weights(side("linear_neurons", "train_perceptron", X.copy(), y.copy(), eta=0.1,
                              epochs=epochs), "train_perceptron", epochs)
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     (fig, ax), (fig2, bx) = plt.subplots(figsize=(4.8, 3.6)), plt.subplots(figsize=(4.8, 3.6))
@@ -708,9 +703,8 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
         out = _forward_output(side("backprop", "forward", params, grid.copy()), len(grid), 1)
         return out.reshape(gx.shape)
 
-    mine, ref, error = _Figure(student, reference).both(compute)
+    mine, ref = _Figure(pic, student, reference).both(compute)
     if mine is None:
-        pic.error = error
         return pic
     plt = _pyplot()
     panels = [("yours", mine)] + ([("reference", ref)] if ref is not None else [])
