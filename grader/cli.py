@@ -35,8 +35,11 @@ def _course(course_opt: str | None, near: Path | None) -> Course:
         return load_course(find_course(near))
 
 
-def _fail(exc: Exception) -> None:
-    click.echo(f"grader: {exc}", err=True)
+def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
+    """Exit 2 with the error in ``lang`` (``--lang``, else the locale: the course may be what
+    failed to load)."""
+    text = exc.in_language(choose_language(lang)) if isinstance(exc, GraderError) else str(exc)
+    click.echo(f"grader: {text}", err=True)
     sys.exit(EXIT_USAGE)
 
 

@@ -15,7 +15,18 @@ from grader.messages import Msg
 
 
 class GraderError(Exception):
-    """A course, usage or setup problem — ``grader`` exits with code 2."""
+    """A course, usage or setup problem — ``grader`` exits with code 2.
+
+    Carries its message as data (``.data``, a ``Msg`` or, for old callers, a plain string) so
+    the command line renders it in the chosen language (``in_language``); ``str()`` gives both.
+    """
+
+    def __init__(self, message: Msg | str) -> None:
+        super().__init__(messages.render(message))
+        self.data = message
+
+    def in_language(self, lang: str) -> str:
+        return messages.render(self.data, lang)
 
 
 class StudentError(Exception):
