@@ -230,7 +230,8 @@ def validate(
     report.checks.append(_check_tests(reference, points))
     report.checks.append(_check_points(reference, points))
     if a.total is not None:
-        report.checks.append(Check(Msg("validate.check_total"), *total_check(course.path, a)))
+        ok, detail, problems = total_check(course.path, a)
+        report.checks.append(Check(Msg("validate.check_total"), ok, detail, list(problems)))
     report.mistakes = [
         _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
     ]

@@ -35,7 +35,8 @@ class Progress:
         except ImportError:  # the light install: no bar
             return
         self._bar = RichProgress(
-            TextColumn(Msg("progress.grading").render(lang)), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            TextColumn(Msg("progress.grading").render(lang)), BarColumn(), MofNCompleteColumn(),
+            TaskProgressColumn(),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
             TimeRemainingColumn(), console=Console(stderr=True), transient=False)
 

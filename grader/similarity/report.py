@@ -13,7 +13,6 @@ import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-
 from typing import Any
 
 from grader import messages
