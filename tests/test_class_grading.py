@@ -116,6 +116,24 @@ def test_roster_errors_name_the_row_and_column(tmp_path, text, where):
     assert where in str(info.value) and str(path) in str(info.value)
 
 
+def test_a_roster_error_speaks_one_language(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER_HEADER + "alice,1,A,1,2,a\nbob,1,B,1,3,b\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        load_roster(path)
+    assert info.value.in_language("ko") == (
+        f"{path}: 3행, 열 'student_id': 같은 학번이 2행에도 있습니다: '1'")
+    assert info.value.in_language("en") == (
+        f"{path}: row 3, column 'student_id': student id '1' is also on row 2")
+    path.write_text("submission,name\nalice,A\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        load_roster(path)
+    assert info.value.in_language("ko") == (
+        f"{path}: 1행, 열 'student_id': 필수 열이 없습니다 (필수: submission, student_id; "
+        f"있는 열: submission, name)")
+    assert "required column missing" in info.value.in_language("en")
+
+
 def test_roster_reads_excel_utf8_with_bom(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes(("\ufeff" + ROSTER_HEADER + "alice,2026001,김앨리스,A,11,alice@x\n").encode())
