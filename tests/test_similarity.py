@@ -285,6 +285,14 @@ def test_zip_entries_are_read_in_memory_and_hostile_members_refused(tmp_path):
     assert found.texts == {"activations": "def relu(z):\n    return z\n"}
     assert any("symbolic link" in n for n in map(str, found.notes))
     assert any("zip bomb" in n or "too large" in n for n in map(str, found.notes))
+    # a refused file is named in one language when the report is in one language
+    from grader import messages
+
+    refused = next(n for n in found.notes if "symbolic link" in str(n))
+    en = messages.render(refused, "en")
+    assert en.startswith("lee.zip: lee/exercises/lec04/optimizers.py: ") and not re.search(
+        r"[\uac00-\ud7a3]", en), en
+    assert "symbolic link" not in messages.render(refused, "ko")
     assert not list(tmp_path.glob("*.py")) and not (tmp_path / "lee").exists()  # nothing extracted
     (tmp_path / "junk.zip").write_bytes(b"PK not really")
     assert "zip" in str(sources_of(tmp_path / "junk.zip", MODULES).notes[0])

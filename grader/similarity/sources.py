@@ -61,7 +61,9 @@ def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = Non
         found.notes.append(exc.data)
         return found
     found.notes += [n.replace(str(intake.source), shown(entry.name)) for n in intake.notes]
-    found.notes += [f"{entry.name}: {r.path}: {r.message}" for r in intake.refused]
+    found.notes += [Msg("similarity.refused", entry=entry.name, path=r.path,
+                        why_ko=r.message_in("ko"), why_en=r.message_in("en"))
+                    for r in intake.refused]
     if intake.single is not None:
         text = _text(intake.single, next(iter(intake.files.items()))[1], found.notes,
                      notebook=next(iter(intake.files)).endswith(".ipynb")) \
