@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.errors import GraderError
+from grader.messages import Msg
 
 BEGIN_SOLUTION = "BEGIN SOLUTION"
 END_SOLUTION = "END SOLUTION"
@@ -59,11 +60,7 @@ def _nbgrader() -> tuple[Any, Any]:
         import nbformat
         from nbgrader.preprocessors import ClearSolutions
     except ImportError as exc:
-        raise GraderError(
-            "스텁을 만들려면 nbgrader가 필요합니다: pip install 'grader[authoring]' 를 실행하세요"
-            f" ({exc}). / Generating stubs needs nbgrader: run pip install 'grader[authoring]'"
-            f" ({exc})."
-        ) from exc
+        raise GraderError(Msg("authoring.no_nbgrader", error=str(exc))) from exc
     return nbformat, ClearSolutions
 
 
@@ -75,12 +72,7 @@ def make_stub(source: str, *, name: str = "<source>") -> str:
     would replace the whole module), or when a region is nested or not closed.
     """
     if BEGIN_SOLUTION not in source:
-        raise GraderError(
-            f"{name}: '### {BEGIN_SOLUTION}' 구역이 없습니다 — 채점 대상 함수의 본문을"
-            f" '### {BEGIN_SOLUTION}' / '### {END_SOLUTION}'로 감싸세요. / {name}: no"
-            f" '### {BEGIN_SOLUTION}' region — wrap the body of every graded function in"
-            f" '### {BEGIN_SOLUTION}' / '### {END_SOLUTION}'."
-        )
+        raise GraderError(Msg("authoring.no_region", name=name))
     nbformat, clear_solutions = _nbgrader()
     cell = nbformat.v4.new_code_cell(
         source,
@@ -104,28 +96,23 @@ def make_stub(source: str, *, name: str = "<source>") -> str:
     try:
         notebook, _ = clear_solutions().preprocess(notebook, {})
     except RuntimeError as exc:  # nested or unterminated region
-        raise GraderError(
-            f"{name}: 해답 구역 표시가 잘못되었습니다 ({exc}). / {name}: malformed solution"
-            f" region ({exc})."
-        ) from exc
+        raise GraderError(Msg("authoring.malformed", name=name, error=str(exc))) from exc
     stub: str = notebook.cells[0].source
     if BEGIN_SOLUTION in stub or END_SOLUTION in stub:  # cannot happen with nbgrader's rules
-        raise GraderError(f"{name}: 해답 구역이 남았습니다 / a solution region is left over")
+        raise GraderError(Msg("authoring.left_over", name=name))
     return stub
 
 
 def _module_path(folder: Path, module: str) -> Path:
     if not module.isidentifier():
-        raise GraderError(
-            f"모듈 이름이 올바르지 않습니다: {module!r} / not a valid module name: {module!r}"
-        )
+        raise GraderError(Msg("authoring.bad_module", module=repr(module)))
     return folder / f"{module}.py"
 
 
 def _read_solution(solutions_dir: Path, module: str) -> tuple[Path, str]:
     path = _module_path(solutions_dir, module)
     if not path.is_file():
-        raise GraderError(f"해답 파일이 없습니다: {path} / solution file not found: {path}")
+        raise GraderError(Msg("authoring.no_solution", path=str(path)))
     # Universal newlines: a CRLF checkout on Windows gives the same stub as on Linux.
     return path, path.read_text(encoding="utf-8")
 
@@ -180,21 +167,13 @@ class StubsEdited(GraderError):
 
     def __init__(self, edited: list[EditedStub]) -> None:
         self.edited = edited
-        parts = [
-            "생성된 뒤 수정된 스텁은 덮어쓰지 않습니다 — 아무 파일도 쓰지 않았습니다. 수정 내용을 옮기거나 "
-            "버려도 되면 --force로 덮어쓰세요 / refusing to overwrite stubs edited since "
-            "`grader stubs` generated them; nothing was written. Move the edits elsewhere, or "
-            "pass --force to overwrite them:"
-        ]
-        for e in edited:
-            why = (
-                "기록된 해시와 다름 / differs from the hash recorded at generation"
-                if e.recorded
-                else f"{MANIFEST}에 기록 없음 — 생성된 파일인지 알 수 없음 / no hash in "
-                f"{MANIFEST}: cannot tell it from an edit"
-            )
-            parts.append(f"\n{e.path}: {why}\n{e.diff}")
-        super().__init__("\n".join(parts))
+        stubs: Msg | str = ""
+        for e in edited:  # one block per stub: its path, why it counts as edited, the diff
+            why = (Msg("authoring.hash_differs") if e.recorded
+                   else Msg("authoring.no_hash", manifest=MANIFEST))
+            stubs = Msg("authoring.edited_stub", first=stubs, path=str(e.path), why=why,
+                        diff=e.diff)
+        super().__init__(Msg("authoring.stubs_edited", stubs=stubs))
 
 
 def _digest(text: str) -> str:

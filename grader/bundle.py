@@ -31,6 +31,9 @@ import grader
 from grader import scratch
 from grader.course import COURSE_FILE, Course, load_course, total_problem
 from grader.errors import GraderError
+from grader.messages import Msg
+
+# The templates of this module's Msg keys (bundle.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 SCHEMA = "grader.bundle/v1"
 MANIFEST = "manifest.json"
@@ -65,14 +68,18 @@ class OpenedBundle:
         shutil.rmtree(self.root.parent, ignore_errors=True)
 
     @property
-    def note(self) -> str:
-        """The report's record of which bundle graded the submission."""
-        note = (f"번들 / bundle: sha256 {self.sha256} ({self.kind}, {self.assignment}, made with "
-                f"grader {self.grader_version})")
+    def message(self) -> Msg:
+        """The report's record of which bundle graded the submission, as data."""
+        mismatch: Msg | str = ""
         if self.grader_version != grader.__version__:
-            note += (f"; 채점기 버전이 다릅니다 / graded with grader {grader.__version__}, "
-                     f"not the bundle's")
-        return note
+            mismatch = Msg("bundle.version_differs", version=grader.__version__)
+        return Msg("bundle.note", sha256=self.sha256, kind=self.kind, assignment=self.assignment,
+                   made_with=self.grader_version, mismatch=mismatch)
+
+    @property
+    def note(self) -> str:
+        """``message`` in both languages (``result.add_note(b.note, b.message.to_json())``)."""
+        return self.message.render()
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,8 +94,7 @@ def _files_under(folder: Path, prefix: str) -> Iterator[tuple[str, Path]]:
         if _SKIP_DIRS & set(rel.parts) or path.suffix == ".pyc":
             continue
         if path.is_symlink():
-            raise BundleError(f"{path}: 링크는 번들에 넣지 않습니다 / links are not bundled; "
-                              f"replace it with the file")
+            raise BundleError(Msg("bundle.link", path=str(path)))
         if path.is_file():
             yield f"{prefix}/{rel.as_posix()}", path
 
@@ -98,7 +104,7 @@ def bundle_files(course: Course, assignment: str, kind: str = "full") -> dict[st
     only (what students already have); ``full``: also the hidden suites, the reference
     solutions and the mistake catalogue."""
     if kind not in KINDS:
-        raise BundleError(f"bundle kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise BundleError(Msg("bundle.kind", kinds=", ".join(KINDS), kind=repr(kind)))
     a = course.assignment(assignment)
     files: dict[str, Path] = {COURSE_FILE: course.path}
     public = course.exercises_dir(a.name) / "tests"
@@ -108,17 +114,16 @@ def bundle_files(course: Course, assignment: str, kind: str = "full") -> dict[st
         for module in a.modules:
             path = solutions / f"{module}.py"
             if not path.is_file():
-                raise BundleError(f"{path}: 참조 해답이 없습니다 / reference solution not found")
+                raise BundleError(Msg("bundle.no_solution", path=str(path)))
             files[f"solutions/{a.name}/{module}.py"] = path
         hidden = dict(_files_under(solutions / "tests", f"solutions/{a.name}/tests"))
         if not hidden:
-            raise BundleError(f"{solutions / 'tests'}: 숨은 테스트가 없습니다 / no hidden suites "
-                              f"to bundle")
+            raise BundleError(Msg("bundle.no_hidden", path=str(solutions / "tests")))
         files.update(hidden)
         files.update(_files_under(solutions / "mistakes", f"solutions/{a.name}/mistakes"))
     if not any(name.startswith(("exercises/", "solutions/")) and name.endswith(".py")
                for name in files):
-        raise BundleError(f"{public}: 번들에 넣을 테스트가 없습니다 / no suites to bundle")
+        raise BundleError(Msg("bundle.no_suites", path=str(public)))
     return files
 
 
@@ -169,8 +174,8 @@ def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "
 # Reading
 
 
-def _refuse(path: Path, ko: str, en: str) -> BundleError:
-    return BundleError(f"{path}: 번들을 쓸 수 없습니다: {ko} / bundle refused: {en}")
+def _refuse(path: Path, why: Msg | str) -> BundleError:
+    return BundleError(Msg("bundle.refused", path=str(path), why=why))
 
 
 def _check_name(path: Path, name: str) -> None:
@@ -178,16 +183,15 @@ def _check_name(path: Path, name: str) -> None:
     parts = PurePosixPath(name).parts
     if ("\\" in name or name.startswith("/") or not parts
             or not all(_SAFE_PART.match(p) and p not in (".", "..") for p in parts)):
-        raise _refuse(path, f"허용되지 않는 이름 {name!r}", f"unsafe member name {name!r}")
+        raise _refuse(path, Msg("bundle.unsafe_name", name=repr(name)))
     if name not in (COURSE_FILE, MANIFEST) and parts[0] not in ("exercises", "solutions"):
-        raise _refuse(path, f"번들에 있을 수 없는 파일 {name!r}",
-                      f"{name!r} is not a course file, suite or solution")
+        raise _refuse(path, Msg("bundle.foreign_file", name=repr(name)))
 
 
 def _members(path: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise _refuse(path, "파일이 너무 많습니다", f"more than {MAX_MEMBERS} members")
+        raise _refuse(path, Msg("bundle.too_many", limit=MAX_MEMBERS))
     members: dict[str, zipfile.ZipInfo] = {}
     total = 0
     for info in infos:
@@ -196,17 +200,15 @@ def _members(path: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         # Unix mode in the high bits; no file type (zip tools on other systems) means a file.
         kind = stat.S_IFMT(info.external_attr >> 16)
         if kind not in (0, stat.S_IFREG):
-            raise _refuse(path, f"일반 파일이 아닙니다 (링크 등): {info.filename!r}",
-                          f"{info.filename!r} is not a regular file (a link?)")
+            raise _refuse(path, Msg("bundle.not_regular", name=repr(info.filename)))
         _check_name(path, info.filename)
         if info.filename in members:
-            raise _refuse(path, f"같은 이름이 두 번 있습니다: {info.filename!r}",
-                          f"duplicate member {info.filename!r}")
+            raise _refuse(path, Msg("bundle.duplicate", name=repr(info.filename)))
         if info.flag_bits & 0x1:
-            raise _refuse(path, "암호화된 파일", f"{info.filename!r} is encrypted")
+            raise _refuse(path, Msg("bundle.encrypted", name=repr(info.filename)))
         total += info.file_size
         if info.file_size > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
-            raise _refuse(path, "파일이 너무 큽니다", "members are too large")
+            raise _refuse(path, Msg("bundle.members_too_large"))
         members[info.filename] = info
     return members
 
@@ -218,11 +220,10 @@ def _read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> byte
         with zf.open(info) as f:
             data = f.read(min(info.file_size, MAX_FILE_BYTES) + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
-        raise _refuse(path, f"{info.filename!r}을(를) 읽을 수 없습니다",
-                      f"{info.filename!r} cannot be read: {exc}") from None
+        raise _refuse(path, Msg("bundle.member_unreadable", name=repr(info.filename),
+                                error=str(exc))) from None
     if len(data) != info.file_size:
-        raise _refuse(path, f"{info.filename!r}의 크기가 맞지 않습니다",
-                      f"{info.filename!r} does not have its declared size")
+        raise _refuse(path, Msg("bundle.wrong_size", name=repr(info.filename)))
     return data
 
 
@@ -230,18 +231,16 @@ def _manifest(path: Path, raw: bytes) -> dict[str, object]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _refuse(path, "manifest.json을 읽을 수 없습니다", "manifest.json is not JSON") \
-            from None
+        raise _refuse(path, Msg("bundle.manifest_not_json")) from None
     if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
-        raise _refuse(path, f"manifest.json의 schema가 {SCHEMA}이(가) 아닙니다",
-                      f"manifest.json is not {SCHEMA}")
+        raise _refuse(path, Msg("bundle.manifest_schema", schema=SCHEMA))
     files = manifest.get("files")
     if (not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                for k, v in files.items())
             or not isinstance(manifest.get("assignment"), str)
             or manifest.get("kind") not in KINDS
             or not isinstance(manifest.get("grader_version"), str)):
-        raise _refuse(path, "manifest.json의 형식이 잘못되었습니다", "manifest.json is malformed")
+        raise _refuse(path, Msg("bundle.manifest_malformed"))
     return manifest
 
 
@@ -253,51 +252,47 @@ def open_bundle(path: Path, expected_sha256: str | None = None) -> OpenedBundle:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BUNDLE_BYTES:
-            raise _refuse(path, "파일이 너무 큽니다", f"larger than {MAX_BUNDLE_BYTES} bytes")
+            raise _refuse(path, Msg("bundle.file_too_large", limit=MAX_BUNDLE_BYTES))
         data = path.read_bytes()
     except OSError as exc:
-        raise BundleError(f"{path}: 번들을 읽을 수 없습니다 / cannot read the bundle: "
-                          f"{exc.strerror or exc}") from None
+        raise BundleError(Msg("bundle.unreadable", path=str(path),
+                              error=exc.strerror or str(exc))) from None
     digest = _sha256(data)
     if expected_sha256 and digest != expected_sha256.strip().lower():
-        raise _refuse(path, f"SHA-256 {digest}이(가) 기대한 {expected_sha256}과 다릅니다",
-                      f"its SHA-256 is {digest}, expected {expected_sha256}")
+        raise _refuse(path, Msg("bundle.sha256_differs", digest=digest, expected=expected_sha256))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise _refuse(path, "zip 파일이 아닙니다", "not a zip file") from None
+        raise _refuse(path, Msg("bundle.not_zip")) from None
     root = scratch.make_dir("bundle") / "course"
     try:
         with zf:
             members = _members(path, zf)
             if MANIFEST not in members:
-                raise _refuse(path, "manifest.json이 없습니다", "no manifest.json")
+                raise _refuse(path, Msg("bundle.no_manifest"))
             manifest = _manifest(path, _read_member(path, zf, members[MANIFEST]))
             listed: dict[str, str] = manifest["files"]  # type: ignore[assignment]
             extra = sorted(set(members) - set(listed) - {MANIFEST})
             missing = sorted(set(listed) - set(members))
             if extra or missing:
-                raise _refuse(
-                    path, f"목록에 없는 파일 {extra}, 빠진 파일 {missing}",
-                    f"files not in the manifest: {extra}; listed but missing: {missing}")
+                raise _refuse(path, Msg("bundle.manifest_mismatch", extra=str(extra),
+                                        missing=str(missing)))
             for name in sorted(listed):
                 _check_name(path, name)
                 content = _read_member(path, zf, members[name])
                 if _sha256(content) != listed[name].lower():
-                    raise _refuse(path, f"{name}의 SHA-256이 manifest와 다릅니다 (변조?)",
-                                  f"{name} does not match its SHA-256 in the manifest "
-                                  f"(tampered?)")
+                    raise _refuse(path, Msg("bundle.tampered", name=name))
                 target = root.joinpath(*PurePosixPath(name).parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
         if COURSE_FILE not in listed:
-            raise _refuse(path, "course.yaml이 없습니다", "no course.yaml")
+            raise _refuse(path, Msg("bundle.no_course"))
         course = load_course(root / COURSE_FILE)
         assignment = str(manifest["assignment"])
         a = course.assignment(assignment)
         problem = total_problem(course.path, a)
         if problem:
-            raise BundleError(f"{path}: 번들을 쓸 수 없습니다 / bundle refused: {problem}")
+            raise _refuse(path, problem)
     except BaseException:
         shutil.rmtree(root.parent, ignore_errors=True)
         raise

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.result import SCHEMA
 
 MAX_REPORT_BYTES = 16 << 20
@@ -62,19 +63,22 @@ class Batch:
     skipped: list[GradedSubmission] = field(default_factory=list)
 
 
-def _bad(path: Path, what: str) -> GraderError:
-    return GraderError(f"{path}: 채점 결과 형식이 아닙니다 — {what} / not a grader result: {what}")
+# The templates of this module's Msg keys (export.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
+
+
+def _bad(path: Path, why: Msg) -> GraderError:
+    return GraderError(Msg("export.bad_report", path=str(path), why=why))
 
 
 def _number(value: Any, path: Path, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _bad(path, f"'{key}'는 숫자여야 합니다 / '{key}' must be a number, not {value!r}")
+        raise _bad(path, Msg("export.number", key=key, value=repr(value)))
     return float(value)
 
 
 def _text(value: Any, path: Path, key: str) -> str:
     if not isinstance(value, str) or not value:
-        raise _bad(path, f"'{key}'는 문자열이어야 합니다 / '{key}' must be a non-empty string")
+        raise _bad(path, Msg("export.text", key=key))
     return value
 
 
@@ -85,8 +89,7 @@ def _timestamp(value: Any, path: Path) -> dt.datetime | None:
         when = dt.datetime.fromisoformat(_text(value, path, "submission.graded_at")
                                          .replace("Z", "+00:00"))
     except ValueError:
-        raise _bad(path, f"'submission.graded_at'은 ISO 8601 시각이어야 합니다 / must be an ISO 8601 "
-                         f"time, not {value!r}") from None
+        raise _bad(path, Msg("export.timestamp", value=repr(value))) from None
     # nbgrader stores naive UTC times.
     return when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
 
@@ -94,33 +97,32 @@ def _timestamp(value: Any, path: Path) -> dt.datetime | None:
 def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
     """One result file: (assignment, the submission, max points per function)."""
     if path.stat().st_size > MAX_REPORT_BYTES:
-        raise _bad(path, "파일이 너무 큽니다 / file too large")
+        raise _bad(path, Msg("export.too_large", mb=MAX_REPORT_BYTES >> 20))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"JSON이 아닙니다 / not JSON ({exc})") from None
+        raise _bad(path, Msg("export.not_json", error=str(exc))) from None
     if not isinstance(data, dict):
-        raise _bad(path, "JSON 객체가 아닙니다 / not a JSON object")
+        raise _bad(path, Msg("export.not_object"))
     if data.get("schema") != SCHEMA:
-        raise _bad(path, f"'schema'가 {SCHEMA!r}가 아닙니다 / 'schema' is not {SCHEMA!r}")
+        raise _bad(path, Msg("export.schema", schema=repr(SCHEMA), value=repr(data.get("schema"))))
     assignment = _text(data.get("assignment"), path, "assignment")
     functions = data.get("functions")
     if not isinstance(functions, list):
-        raise _bad(path, "'functions'는 목록이어야 합니다 / 'functions' must be a list")
+        raise _bad(path, Msg("export.functions_list"))
     scores: dict[str, float] = {}
     maxima: dict[str, float] = {}
     for i, f in enumerate(functions):
         if not isinstance(f, dict):
-            raise _bad(path, f"functions[{i}] is not an object")
+            raise _bad(path, Msg("export.function_object", index=i))
         name = _text(f.get("name"), path, f"functions[{i}].name")
         if not re.fullmatch(r"[A-Za-z_]\w*\.[A-Za-z_]\w*", name):
-            raise _bad(path, f"functions[{i}].name {name!r}는 'module.function'이 아닙니다 / is "
-                             f"not 'module.function'")
+            raise _bad(path, Msg("export.function_name", index=i, name=repr(name)))
         score = _number(f.get("score"), path, f"functions[{i}].score")
         maximum = _number(f.get("max_score"), path, f"functions[{i}].max_score")
         if not 0 <= score <= maximum:
-            raise _bad(path, f"functions[{i}]: 0 <= score <= max_score가 아닙니다 / score "
-                             f"{score:g} is not between 0 and max_score {maximum:g}")
+            raise _bad(path, Msg("export.score_range", index=i, score=f"{score:g}",
+                                 maximum=f"{maximum:g}"))
         scores[name], maxima[name] = score, maximum
     submission = data.get("submission")
     failed = False
@@ -133,13 +135,12 @@ def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
         failed = submission.get("status") == "error"
         name = submission.get("name") or ""
         if not isinstance(name, str):
-            raise _bad(path, "'submission.name' must be a string")
+            raise _bad(path, Msg("export.name_string"))
         when = _timestamp(submission.get("graded_at"), path)
     else:
-        raise _bad(path, "'submission'은 객체여야 합니다 / 'submission' must be an object")
+        raise _bad(path, Msg("export.submission_object"))
     if not _STUDENT_ID.match(student_id):
-        raise _bad(path, f"학생 ID {student_id!r}에 공백이나 '/'가 있습니다 / student id "
-                         f"{student_id!r} has spaces or slashes (or is too long)")
+        raise _bad(path, Msg("export.student_id", student_id=repr(student_id)))
     return (assignment, GradedSubmission(student_id, name.strip(), when, scores, path, failed),
             maxima)
 
@@ -148,13 +149,13 @@ def read_batch(folder: Path) -> Batch:
     """Every report of a batch folder (``folder/reports/*.json``, else ``folder/*.json``)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise GraderError(f"{folder}: 폴더가 없습니다 / no such folder")
+        raise GraderError(Msg("export.no_folder", folder=str(folder)))
     reports = folder / "reports"
     files = sorted((reports if reports.is_dir() else folder).glob("*.json"))
     files = [f for f in files if f.is_file() and not f.is_symlink()]
     if not files:
-        raise GraderError(f"{folder}: 채점 결과(JSON)가 없습니다 / no result JSON files (expected "
-                          f"{folder}/reports/<id>.json from `grader grade`, or result files)")
+        raise GraderError(Msg("export.no_reports", folder=str(folder),
+                              expected=f"{folder}/reports/<id>.json"))
     batch: Batch | None = None
     seen: dict[str, Path] = {}
     for path in files:
@@ -162,17 +163,15 @@ def read_batch(folder: Path) -> Batch:
         if batch is None:
             batch = Batch(assignment)
         if assignment != batch.assignment:
-            raise _bad(path, f"과제 {assignment!r}가 다른 결과({batch.assignment!r})와 다릅니다 / "
-                             f"assignment {assignment!r} differs from {batch.assignment!r}")
+            raise _bad(path, Msg("export.assignment_differs", assignment=repr(assignment),
+                                 other=repr(batch.assignment)))
         for name, maximum in maxima.items():
             if batch.max_scores.setdefault(name, maximum) != maximum:
-                raise _bad(path, f"{name}의 배점 {maximum:g}이(가) 다른 결과와 다릅니다 / max_score "
-                                 f"{maximum:g} of {name} differs from other reports "
-                                 f"({batch.max_scores[name]:g})")
+                raise _bad(path, Msg("export.max_differs", name=name, maximum=f"{maximum:g}",
+                                     other=f"{batch.max_scores[name]:g}"))
         if submission.student_id in seen:
-            raise _bad(path, f"학생 {submission.student_id}의 결과가 {seen[submission.student_id]}"
-                             f"에도 있습니다 / student {submission.student_id} also in "
-                             f"{seen[submission.student_id]}")
+            raise _bad(path, Msg("export.duplicate_student", student_id=submission.student_id,
+                                 other=str(seen[submission.student_id])))
         seen[submission.student_id] = path
         (batch.skipped if submission.failed else batch.submissions).append(submission)
     assert batch is not None
@@ -198,8 +197,7 @@ def _gradebook_class() -> Any:
     try:
         from nbgrader.api import Gradebook
     except ImportError:
-        raise GraderError("nbgrader가 없습니다: pip install 'grader[authoring]' / nbgrader is not "
-                          "installed: install the 'authoring' extra") from None
+        raise GraderError(Msg("export.no_nbgrader")) from None
     return Gradebook
 
 
@@ -230,8 +228,8 @@ def write_gradebook(batch: Batch, db_url: str) -> int:
         with _scripts_on_path():
             gb_context = Gradebook(db_url)
     except Exception as exc:  # sqlalchemy's errors: a bad URL, an unreachable server
-        raise GraderError(f"--nbgrader-db {db_url}: 성적부를 열 수 없습니다 / cannot open the "
-                          f"gradebook ({type(exc).__name__}: {exc})") from None
+        raise GraderError(Msg("export.cannot_open", url=db_url,
+                              error=f"{type(exc).__name__}: {exc}")) from None
     with gb_context as gb:
         gb.update_or_create_assignment(batch.assignment)
         for module, functions in modules.items():
@@ -250,12 +248,10 @@ def write_gradebook(batch: Batch, db_url: str) -> int:
                                           sub.student_id)
                 except Exception as exc:  # nbgrader's MissingEntry: a cell added after the
                     # submission was first written; nbgrader creates grades with submissions only
-                    raise GraderError(
-                        f"{sub.source}: 성적부에 {module}/{grade_cell(function)} 성적이 없습니다 — "
-                        f"이 과제를 성적부에서 지우고 다시 내보내세요 / the gradebook has no grade "
-                        f"for {module}/{grade_cell(function)} of {sub.student_id} (the cell is "
-                        f"newer than the submission): remove the assignment from the gradebook "
-                        f"and export again ({type(exc).__name__})") from None
+                    raise GraderError(Msg(
+                        "export.missing_grade", source=str(sub.source),
+                        cell=f"{module}/{grade_cell(function)}", student_id=sub.student_id,
+                        error=type(exc).__name__)) from None
                 # A function the report did not grade (one module checked) earned nothing.
                 grade.auto_score = sub.scores.get(name, 0.0)
         gb.db.commit()

@@ -16,6 +16,7 @@ the reason, so the student sees why instead of Gradescope's generic error.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shlex
 import shutil
@@ -27,6 +28,7 @@ from pathlib import Path
 from grader import scratch
 from grader.bundle import make_bundle
 from grader.course import Course
+from grader.messages import Msg
 from grader.release import check_requirement
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -64,12 +66,19 @@ if [ ! -s "$RESULTS" ]; then
 import json, sys
 reason = open(sys.argv[2], encoding="utf-8", errors="replace").read()[-8000:]
 json.dump({{"score": 0, "visibility": "visible", "stdout_visibility": "hidden",
-           "output": "채점하지 못했습니다 / could not grade (exit " + sys.argv[3] + "):\\n" + reason,
+           "output": {could_not_grade} + " (exit " + sys.argv[3] + "):\\n" + reason,
            "tests": []}}, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
 EOF
 fi
 exit 0
 """
+
+
+def _could_not_grade(course: Course) -> str:
+    """The first words of the page when the grader could not grade, in the course's language (both
+    when course.yaml does not say), as a Python string literal for the script."""
+    return json.dumps(Msg("gradescope.could_not_grade").render(course.language or "both"),
+                      ensure_ascii=False)
 
 
 def autograder_files(course: Course, assignment: str, requirement: str) -> dict[str, bytes]:
@@ -85,7 +94,8 @@ def autograder_files(course: Course, assignment: str, requirement: str) -> dict[
     return {
         "bundle.zip": bundle,
         "setup.sh": SETUP.format(requirement=shlex.quote(requirement)).encode(),
-        "run_autograder": RUN.format(sha256=digest, assignment=shlex.quote(a.name)).encode(),
+        "run_autograder": RUN.format(sha256=digest, assignment=shlex.quote(a.name),
+                                     could_not_grade=_could_not_grade(course)).encode(),
     }
 
 

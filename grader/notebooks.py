@@ -31,6 +31,7 @@ from typing import Any
 from grader.authoring import BEGIN_SOLUTION, END_SOLUTION
 from grader.course import Course
 from grader.errors import GraderError
+from grader.messages import Msg
 
 FOLDER = "notebooks"
 SCHEMA_VERSION = 3
@@ -41,9 +42,7 @@ def _nbgrader() -> tuple[Any, Any]:
         import nbformat
         from nbgrader import preprocessors
     except ImportError as exc:
-        raise GraderError("노트북을 만들려면 nbgrader가 필요합니다: pip install 'grader[authoring]' / "
-                          f"release --notebooks needs nbgrader: install the 'authoring' extra "
-                          f"({exc})") from None
+        raise GraderError(Msg("notebooks.no_nbgrader", error=str(exc))) from None
     return nbformat, preprocessors
 
 
@@ -96,19 +95,24 @@ def _segments(source: str, graded: dict[str, float]) -> list[tuple[str, str | No
     return segments
 
 
+def _langs(lang: str) -> tuple[str, ...]:
+    """A notebook for a mixed class ("both") says each thing in Korean, then in English."""
+    return ("ko", "en") if lang == "both" else (lang,)
+
+
 def build_notebook(reference: str, module: str, assignment: str,
-                   graded: dict[str, float]) -> Any:
-    """The student notebook of one module (an ``nbformat`` node), solutions cleared."""
+                   graded: dict[str, float], lang: str = "both") -> Any:
+    """The student notebook of one module (an ``nbformat`` node), solutions cleared; its own
+    words in ``lang`` ("ko", "en" or "both")."""
     nbformat, pp = _nbgrader()
     cells = []
     given = 0
     for kind, function, text in _segments(reference, graded):
         if kind == "doc":
+            how = Msg("notebooks.intro",
+                      command=f"grader check {FOLDER}/{assignment}/{module}.ipynb")
             intro = (f"# {assignment} · `{module}`\n\n{text.strip()}\n\n---\n"
-                     f"각 함수의 `# YOUR CODE HERE` 부분을 채우세요. 잠긴 셀은 바꾸지 마세요. "
-                     f"채점: `grader check {FOLDER}/{assignment}/{module}.ipynb`\n\n"
-                     f"Fill in each function's `# YOUR CODE HERE`; do not change the locked cells. "
-                     f"Grade it with `grader check {FOLDER}/{assignment}/{module}.ipynb`.")
+                     + "\n\n".join(how.render(one) for one in _langs(lang)))
             cells.append(nbformat.v4.new_markdown_cell(intro))
         elif kind == "given":
             given += 1
@@ -118,10 +122,10 @@ def build_notebook(reference: str, module: str, assignment: str,
         else:
             assert function is not None
             cells.append(nbformat.v4.new_code_cell(text, metadata=_meta(function, solution=True)))
+            graded_cell = Msg("notebooks.graded_cell", points=f"{graded[function]:g}")
             cells.append(nbformat.v4.new_code_cell(
-                f"# 자동 채점 셀 ({graded[function]:g}점): grader check가 숨은 테스트로 채점합니다\n"
-                f"# Autograded ({graded[function]:g} points) by grader check with the hidden "
-                f"suites\nassert callable({function})",
+                "".join(f"# {graded_cell.render(one)}\n" for one in _langs(lang))
+                + f"assert callable({function})",
                 metadata=_meta(f"test_{function}", grade=True, locked=True,
                                points=graded[function])))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
@@ -134,8 +138,8 @@ def build_notebook(reference: str, module: str, assignment: str,
         try:
             nb, resources = step.preprocess(nb, resources)
         except RuntimeError as exc:  # a nested or unterminated solution region
-            raise GraderError(f"{module}: 해답 구역 표시가 잘못되었습니다 / malformed solution "
-                              f"region ({exc})") from None
+            raise GraderError(Msg("notebooks.malformed", module=module, error=str(exc))) \
+                from None
     validate(nb)
     return nb
 
@@ -147,8 +151,7 @@ def validate(nb: Any) -> None:
     try:
         MetadataValidator().validate_nb(nb)
     except ValidationError as exc:
-        raise GraderError(f"nbgrader 메타데이터가 올바르지 않습니다 / invalid nbgrader metadata: "
-                          f"{exc}") from None
+        raise GraderError(Msg("notebooks.invalid_metadata", error=str(exc))) from None
 
 
 def code_of(nb_text: str) -> str:
@@ -158,7 +161,7 @@ def code_of(nb_text: str) -> str:
                      for c in nb["cells"] if c.get("cell_type") == "code")
 
 
-def write_notebooks(course: Course, assignment: str, out: Path) -> list[Path]:
+def write_notebooks(course: Course, assignment: str, out: Path, lang: str = "both") -> list[Path]:
     """``out/notebooks/<assignment>/<module>.ipynb`` for every module of the assignment."""
     nbformat, _ = _nbgrader()
     a = course.assignment(assignment)
@@ -168,11 +171,11 @@ def write_notebooks(course: Course, assignment: str, out: Path) -> list[Path]:
     for module in a.modules:
         path = course.solutions_dir(a.name) / f"{module}.py"
         if not path.is_file():
-            raise GraderError(f"{path}: 참조 해답이 없습니다 / reference solution not found")
+            raise GraderError(Msg("notebooks.no_solution", path=str(path)))
         source = path.read_text(encoding="utf-8")
         if BEGIN_SOLUTION not in source or END_SOLUTION not in source:
-            raise GraderError(f"{path}: '### {BEGIN_SOLUTION}' 구역이 없습니다 / no solution region")
-        nb = build_notebook(source, module, a.name, a.exercises[module])
+            raise GraderError(Msg("notebooks.no_region", path=str(path)))
+        nb = build_notebook(source, module, a.name, a.exercises[module], lang)
         target = folder / f"{module}.ipynb"
         target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         written.append(target)

@@ -22,6 +22,7 @@ from grader import scratch
 from grader.bundle import make_bundle, open_bundle
 from grader.course import Course, total_problem
 from grader.errors import GraderError
+from grader.messages import Msg
 
 PUBLIC_BUNDLE = ".grader/public.zip"
 # Where each template goes in the release.
@@ -74,7 +75,7 @@ def solution_bodies(solutions: Path, modules: list[str]) -> dict[str, str]:
     return bodies
 
 
-def leaks(out: Path, course: Course, assignment: str) -> list[str]:
+def leaks(out: Path, course: Course, assignment: str) -> list[Msg]:
     """What of ``solutions/`` reached ``out``: markers, hidden suites, mistake files, reference
     bodies (empty when nothing did)."""
     solutions = course.solutions_dir(assignment)
@@ -90,31 +91,31 @@ def leaks(out: Path, course: Course, assignment: str) -> list[str]:
     # Only graded functions: a helper the stub provides on purpose is not a solution.
     bodies = {name: body for name, body in solution_bodies(solutions, a.modules).items()
               if name in a.functions and body.count("\n") >= 1 and len(body) >= 40}
-    found: list[str] = []
+    found: list[Msg] = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() in secret_files:
-            found.append(f"{rel}: {secret_files[hashlib.sha256(data).hexdigest()]}의 사본 / a copy "
-                         f"of {secret_files[hashlib.sha256(data).hexdigest()]}")
+            found.append(Msg("release.leak_copy", file=rel,
+                             secret=str(secret_files[hashlib.sha256(data).hexdigest()])))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             continue  # the public bundle: its files are checked one by one before zipping
         for marker in SOLUTION_MARKERS:
             if marker in text:
-                found.append(f"{rel}: 해답 표시 {marker!r} / solution marker {marker!r}")
+                found.append(Msg("release.leak_marker", file=rel, marker=repr(marker)))
         if rel.endswith(".ipynb"):  # the code cells, as the source they hold (not JSON-escaped)
             from grader.notebooks import code_of
 
             try:
                 text = code_of(text)
             except (ValueError, KeyError, TypeError):
-                found.append(f"{rel}: 노트북 형식이 아닙니다 / not a notebook")
+                found.append(Msg("release.leak_notebook", file=rel))
         normalized = _normalized(text)
         for name, body in bodies.items():
             if body in normalized:
-                found.append(f"{rel}: {name}의 참조 해답 본문 / the reference body of {name}")
+                found.append(Msg("release.leak_body", file=rel, function=name))
     return found
 
 
@@ -132,8 +133,8 @@ def check_requirement(spec: str) -> str:
     try:
         req = Requirement(spec)
     except InvalidRequirement as exc:
-        raise GraderError(f"--grader-requirement {spec!r}: 요구 사항 형식이 아닙니다 / not a pip "
-                          f"requirement: {exc}") from None
+        raise GraderError(Msg("release.bad_requirement", spec=repr(spec), error=str(exc))) \
+            from None
     if req.url:
         if "#sha256=" in req.url or _GIT_COMMIT.search(req.url):
             return spec
@@ -141,42 +142,39 @@ def check_requirement(spec: str) -> str:
         pins = [sp for sp in req.specifier if sp.operator in ("==", "===") and "*" not in sp.version]
         if pins and len(req.specifier) == 1 and req.name.lower() != "grader":
             return spec
-    raise GraderError(
-        f"--grader-requirement {spec!r}: 빌드 하나를 고정해야 합니다 / must pin one build: "
-        f"'grader @ https://…/grader-{grader.__version__}-py3-none-any.whl#sha256=…', "
-        f"'grader @ git+https://…/grader.git@<full commit hash>' or 'NAME==VERSION' of your own "
-        f"index (PyPI's 'grader' is an unrelated project)")
+    raise GraderError(Msg(
+        "release.unpinned", spec=repr(spec),
+        wheel=f"grader @ https://…/grader-{grader.__version__}-py3-none-any.whl#sha256=…",
+        git="grader @ git+https://…/grader.git@<full commit hash>"))
 
 
 def _modules_list(course: Course, assignment: str) -> str:
     a = course.assignment(assignment)
-    rows = ["| 모듈 / module | 함수 (배점) / functions (points) |", "| --- | --- |"]
+    # The student README is written in both languages: so is its table.
+    rows = [f"| {Msg('release.col_module')} | {Msg('release.col_functions')} |", "| --- | --- |"]
     for module, functions in a.exercises.items():
         listed = ", ".join(f"`{fn}` ({pts:g})" for fn, pts in functions.items())
         rows.append(f"| `exercises/{assignment}/{module}.py` | {listed} |")
-    rows.append(f"| 총점 / total | {a.max_score:g} |")
+    rows.append(f"| {Msg('release.total')} | {a.max_score:g} |")
     return "\n".join(rows)
 
 
 def _prepare_out(out: Path, course: Course, force: bool) -> None:
     resolved = out.resolve()
     if resolved == course.root or resolved in course.root.parents:
-        raise GraderError(f"{out}: 과목 폴더(또는 그 위)에는 쓸 수 없습니다 / cannot release into "
-                          f"the course folder or above it")
+        raise GraderError(Msg("release.into_course", out=str(out)))
     if out.exists() and any(out.iterdir()):
         if not force or not (out / PUBLIC_BUNDLE).is_file():
-            raise GraderError(
-                f"{out}: 비어 있지 않습니다 / is not empty"
-                + ("" if force else "; pass --force to replace an earlier release")
-                + (f"; --force only replaces an earlier release (with {PUBLIC_BUNDLE})"
-                   if force else ""))
+            raise GraderError(Msg("release.not_a_release", out=str(out), bundle=PUBLIC_BUNDLE)
+                              if force else Msg("release.not_empty", out=str(out)))
         shutil.rmtree(out)
 
 
 def write_release(course: Course, assignment: str | None, out: Path, *,
                   grader_requirement: str, hidden_bundle: Path | None = None,
-                  force: bool = False, notebooks: bool = False) -> list[Path]:
-    """Write the student tree to ``out``; return the files written."""
+                  force: bool = False, notebooks: bool = False, lang: str = "both") -> list[Path]:
+    """Write the student tree to ``out``; return the files written. ``lang``: the language of
+    the notebooks' own words ("both" for a mixed class; the README is always in both)."""
     a = course.assignment(assignment)
     problem = total_problem(course.path, a)
     if problem:
@@ -189,8 +187,8 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
         opened = open_bundle(hidden_bundle)
         opened.remove()
         if opened.kind != "full" or opened.assignment != a.name:
-            raise GraderError(f"{hidden_bundle}: {a.name}의 전체 번들이 아닙니다 / not the full "
-                              f"bundle of {a.name} (made with `grader bundle` without --public)")
+            raise GraderError(Msg("release.not_full_bundle", bundle=str(hidden_bundle),
+                                  assignment=a.name))
         bundle_sha256 = opened.sha256
     values = {
         "GRADER_REQUIREMENT": grader_requirement,
@@ -209,8 +207,7 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
         for module in a.modules:
             stub = exercises / f"{module}.py"
             if not stub.is_file():
-                raise GraderError(f"{stub}: 스텁이 없습니다 (grader stubs) / stub not found "
-                                  f"(run grader stubs)")
+                raise GraderError(Msg("release.no_stub", stub=str(stub)))
             shutil.copyfile(stub, dest / stub.name)
         if (exercises / "tests").is_dir():
             shutil.copytree(exercises / "tests", dest / "tests", ignore=_SKIP)
@@ -223,11 +220,13 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
         if notebooks:  # one per module, through nbgrader (grader.notebooks)
             from grader.notebooks import write_notebooks
 
-            write_notebooks(course, a.name, work)
+            write_notebooks(course, a.name, work, lang)
         found = leaks(work, course, a.name)
         if found:
-            raise GraderError("릴리스에 해답이 들어갑니다 / the release would contain solutions:\n  "
-                              + "\n  ".join(found))
+            listed: Msg | str = ""
+            for leak in found:  # one per line, each in the chosen language
+                listed = Msg("release.line", first=listed, second=leak)
+            raise GraderError(Msg("release.leaks", found=listed))
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():
             out.rmdir()  # empty (checked above)

@@ -31,10 +31,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import authoring, scratch
+from grader import authoring, messages, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_check
 from grader.engine import grade
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.mistakes import Mistake, load_catalogue
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result
@@ -42,6 +43,7 @@ from grader.variants import build_variant
 
 __all__ = ["Check", "MistakeOutcome", "ValidationReport", "render", "validate"]
 
+# The templates of this module's Msg keys (validate.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 _EPS = 1e-9  # scores are sums of float fractions of points
 _REASON_CHARS = 160
 
@@ -50,10 +52,13 @@ _REASON_CHARS = 160
 class Check:
     """검사 한 줄 / one check of the report: its name, whether it passed and why."""
 
-    name: str
+    name: Msg | str
     ok: bool
-    detail: str = ""
-    problems: list[str] = field(default_factory=list)
+    detail: Msg | str = ""
+    problems: list[Msg | str] = field(default_factory=list)
+
+    def name_in(self, lang: str = "both") -> str:
+        return messages.render(self.name, lang)
 
 
 @dataclass
@@ -71,38 +76,25 @@ class MistakeOutcome:
     points: float = 0.0
     collateral: dict[str, float] = field(default_factory=dict)
     hint_shown: bool = False
-    error: str = ""
+    error: Msg | str = ""
 
     @property
     def ok(self) -> bool:
         return not self.error and self.lost > _EPS and not self.collateral and self.hint_shown
 
     @property
-    def problems(self) -> list[str]:
-        """What is wrong, bilingual, one item per problem (empty when ``ok``)."""
+    def problems(self) -> list[Msg | str]:
+        """What is wrong, one message per problem (empty when ``ok``)."""
         if self.error:
             return [self.error]
-        found = []
+        found: list[Msg | str] = []
         if self.lost <= _EPS:
-            found.append(
-                f"{self.mistake.function}에서 감점되지 않았습니다 — 이 실수를 잡는 숨은 테스트를 "
-                f"추가하세요 / loses no points in {self.mistake.function} — add a hidden test "
-                f"that catches it"
-            )
+            found.append(Msg("validate.no_loss", function=self.mistake.function))
         if self.collateral:
             others = ", ".join(f"{k} (-{_num(v)})" for k, v in sorted(self.collateral.items()))
-            found.append(
-                f"다른 함수에서도 감점됩니다: {others} — 실수는 자기 함수에만 영향을 주어야 합니다 / "
-                f"also loses points in {others} — a mistake must only affect its own function"
-            )
+            found.append(Msg("validate.collateral", others=others))
         if self.lost > _EPS and not self.hint_shown:
-            found.append(
-                f"{self.mistake.function}의 실패한 테스트 메시지에 힌트가 없습니다 — 기록된 호출로 "
-                f"이 실수를 재현하지 못했습니다 / its hint is in no failing test message of "
-                f"{self.mistake.function}: the recorded calls of the failing tests were not "
-                f"reproduced by this mistake (calls through .batch are not recorded; a mistake "
-                f"that only warns or changes an input needs that symptom recorded with the call)"
-            )
+            found.append(Msg("validate.no_hint", function=self.mistake.function))
         return found
 
 
@@ -146,7 +138,7 @@ def _copy_modules(source: Path, modules: list[str], dest: Path) -> Path:
     for module in modules:
         path = source / f"{module}.py"
         if not path.is_file():
-            raise GraderError(f"{path}이(가) 없습니다 / {path} not found")
+            raise GraderError(Msg("validate.not_found", path=str(path)))
         shutil.copy2(path, dest / f"{module}.py")
     return dest
 
@@ -177,12 +169,12 @@ def _grade_all(jobs: list[_Job]) -> list[Result | str]:
         return list(pool.map(_grade_one, jobs))
 
 
-def _write_generated_stubs(solutions: Path, modules: list[str], dest: Path) -> Path | str:
+def _write_generated_stubs(solutions: Path, modules: list[str], dest: Path) -> Path | Msg:
     """The stubs made from ``solutions`` now, written to ``dest``; or why they could not be."""
     try:
         stubs = authoring.make_stubs(solutions, modules)
     except GraderError as exc:  # nbgrader missing, a malformed solution region
-        return f"스텁을 만들지 못했습니다 / could not generate the stubs: {exc}"
+        return Msg("validate.no_stubs", error=exc.data)
     dest.mkdir(parents=True, exist_ok=True)
     for module, text in stubs.items():
         (dest / f"{module}.py").write_text(text, encoding="utf-8")
@@ -224,7 +216,7 @@ def validate(
             # can change: grading just those keeps validate fast.
             jobs[f"mistake:{mistake.name}"] = (dest, [mistake.module])
         args = [(course, a.name, path, only, seed, isolation) for path, only in jobs.values()]
-        results: dict[str, Result | str] = dict(zip(jobs, _grade_all(args), strict=True))
+        results: dict[str, Result | Msg | str] = dict(zip(jobs, _grade_all(args), strict=True))
         if not isinstance(stubs, Path):
             results["stubs"] = stubs
     finally:
@@ -238,7 +230,8 @@ def validate(
     report.checks.append(_check_tests(reference, points))
     report.checks.append(_check_points(reference, points))
     if a.total is not None:
-        report.checks.append(Check("과목 총점 / points add up to the total", *total_check(course.path, a)))
+        ok, detail, problems = total_check(course.path, a)
+        report.checks.append(Check(Msg("validate.check_total"), ok, detail, list(problems)))
     report.mistakes = [
         _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
     ]
@@ -254,11 +247,11 @@ def _lost_points(result: Result) -> list[FunctionResult]:
     return [f for f in result.functions if f.score < f.max_score - _EPS]
 
 
-def _check_reference(result: Result | str) -> Check:
-    name = "참조 해답 만점 / reference scores full marks"
-    if isinstance(result, str):
-        return Check(name, False, "채점 실패 / grading failed", [result])
-    problems = [
+def _check_reference(result: Result | Msg | str) -> Check:
+    name = Msg("validate.check_reference")
+    if not isinstance(result, Result):
+        return Check(name, False, Msg("validate.grading_failed"), [result])
+    problems: list[Msg | str] = [
         f"{f.name}: {_num(f.score)}/{_num(f.max_score)} ({f.status}): {_short(f.reason)}"
         for f in _lost_points(result)
     ]
@@ -266,11 +259,11 @@ def _check_reference(result: Result | str) -> Check:
     return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
 
 
-def _check_stubs(result: Result | str) -> Check:
-    name = "스텁 0점, 모두 미구현 / stubs score zero, all not_implemented"
-    if isinstance(result, str):
-        return Check(name, False, "채점 실패 / grading failed", [result])
-    problems = [
+def _check_stubs(result: Result | Msg | str) -> Check:
+    name = Msg("validate.check_stubs")
+    if not isinstance(result, Result):
+        return Check(name, False, Msg("validate.grading_failed"), [result])
+    problems: list[Msg | str] = [
         f"{f.name}: {_num(f.score)}/{_num(f.max_score)} ({f.status})"
         for f in result.functions
         if f.score > _EPS or f.status != "not_implemented"
@@ -279,10 +272,10 @@ def _check_stubs(result: Result | str) -> Check:
     return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
 
 
-def _check_tests(result: Result | str, points: dict[str, float]) -> Check:
-    name = "함수마다 공개·숨은 테스트 / every graded function has public and hidden tests"
-    if isinstance(result, str):
-        return Check(name, False, "참조 채점 실패 / reference grading failed", [])
+def _check_tests(result: Result | Msg | str, points: dict[str, float]) -> Check:
+    name = Msg("validate.check_tests")
+    if not isinstance(result, Result):
+        return Check(name, False, Msg("validate.reference_failed"), [])
     counts: dict[str, dict[str, int]] = {}
     for f in result.functions:
         for t in f.tests:
@@ -291,53 +284,50 @@ def _check_tests(result: Result | str, points: dict[str, float]) -> Check:
             counts[f.name][kind] += 1
     folders = {"public": f"exercises/{result.assignment}/tests",
                "hidden": f"solutions/{result.assignment}/tests"}
-    labels = {"public": "공개 / public", "hidden": "숨은 / hidden"}
-    problems = [
-        f"{fn}: {labels[kind]} 테스트가 없습니다 / no {kind} test "
-        f"({folders[kind]}에 @pytest.mark.grades(\"{fn}\") 테스트를 추가하세요 / "
-        f"add a test marked @pytest.mark.grades(\"{fn}\") to {folders[kind]})"
+    problems: list[Msg | str] = [
+        Msg(f"validate.no_{kind}_test", function=fn, folder=folders[kind])
         for fn in points
         for kind in ("public", "hidden")
         if counts.get(fn, {}).get(kind, 0) == 0
     ]
     public = sum(c.get("public", 0) for c in counts.values())
     hidden = sum(c.get("hidden", 0) for c in counts.values())
-    return Check(name, not problems, f"{public} public, {hidden} hidden tests", problems)
+    return Check(name, not problems, Msg("validate.tests_detail", public=public, hidden=hidden),
+                 problems)
 
 
-def _check_points(result: Result | str, points: dict[str, float]) -> Check:
+def _check_points(result: Result | Msg | str, points: dict[str, float]) -> Check:
     total = sum(points.values())
-    name = "배점 합계 / points add up"
-    detail = f"{_num(total)} points, {len(points)} functions"
-    if isinstance(result, str):
+    name = Msg("validate.check_points")
+    detail = Msg("validate.points_detail", points=_num(total), functions=len(points))
+    if not isinstance(result, Result):
         return Check(name, False, detail, [])
-    problems = []
+    problems: list[Msg | str] = []
     if abs(result.max_score - total) > _EPS:
-        problems.append(
-            f"채점 만점 {_num(result.max_score)} ≠ course.yaml 합계 {_num(total)} / "
-            f"graded maximum {_num(result.max_score)} ≠ course.yaml total {_num(total)}"
-        )
+        problems.append(Msg("validate.max_differs", graded=_num(result.max_score),
+                            total=_num(total)))
     graded = {f.name: f.max_score for f in result.functions}
     for fn, pts in points.items():
         if fn not in graded:
-            problems.append(f"{fn}: 결과에 없습니다 / not in the result")
+            problems.append(Msg("validate.not_in_result", function=fn))
         elif abs(graded[fn] - pts) > _EPS:
-            problems.append(f"{fn}: {_num(graded[fn])} ≠ {_num(pts)} (course.yaml)")
+            problems.append(Msg("validate.points_differ", function=fn, graded=_num(graded[fn]),
+                                points=_num(pts)))
     for fn in graded:
         if fn not in points:
-            problems.append(f"{fn}: course.yaml에 없습니다 / not in course.yaml")
+            problems.append(Msg("validate.not_in_course", function=fn))
     return Check(name, not problems, detail, problems)
 
 
-def _mistake_outcome(mistake: Mistake, result: Result | str, reference: Result | str) \
-        -> MistakeOutcome:
-    if isinstance(result, str):
+def _mistake_outcome(mistake: Mistake, result: Result | Msg | str,
+                     reference: Result | Msg | str) -> MistakeOutcome:
+    if not isinstance(result, Result):
         return MistakeOutcome(mistake, error=result)
     try:
         own = result.function(mistake.function)
     except KeyError:
         return MistakeOutcome(
-            mistake, error=f"{mistake.function}: 결과에 없습니다 / not in the result")
+            mistake, error=Msg("validate.not_in_result", function=mistake.function))
     baseline = (
         {f.name: f.score for f in reference.functions}
         if isinstance(reference, Result)
@@ -379,25 +369,33 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def render(report: ValidationReport) -> str:
-    """보고서를 표로 / the report as plain-text tables (checks, then one row per mistake)."""
+def render(report: ValidationReport, lang: str = "both") -> str:
+    """보고서를 표로 / the report as plain-text tables (checks, then one row per mistake), in
+    ``lang`` ("ko", "en" or "both")."""
+    def say(message: Msg | str) -> str:
+        return messages.render(message, lang)
+
+    def col(name: str) -> str:
+        return say(Msg(f"validate.col_{name}"))
+
     out = [
-        f"grader validate — {report.assignment}: seed {report.seed}, isolation "
-        f"{report.isolation}, {len(report.points)} functions, {_num(report.total_points)} points, "
-        f"{len(report.mistakes)} mistakes, {report.duration_s:g} s",
+        say(Msg("validate.header", assignment=report.assignment, seed=report.seed,
+                isolation=report.isolation, functions=len(report.points),
+                points=_num(report.total_points), mistakes=len(report.mistakes),
+                seconds=f"{report.duration_s:g}")),
         "",
     ]
-    rows = [["검사 / check", "결과 / result", "세부 / detail"]]
+    rows = [[col("check"), col("result"), col("detail")]]
     for c in report.checks:
-        rows.append([c.name, "ok" if c.ok else "FAIL", c.detail])
+        rows.append([say(c.name), "ok" if c.ok else "FAIL", say(c.detail)])
     out += _table(rows)
     for c in report.checks:
-        out += [f"  ✗ {c.name}: {p}" for p in c.problems]
+        out += [f"  ✗ {say(c.name)}: {say(p)}" for p in c.problems]
 
     if report.mistakes:
         out.append("")
-        rows = [["실수 / mistake", "함수 / function", "감점 / lost", "다른 함수 / others",
-                 "힌트 / hint", "결과 / result"]]
+        rows = [[col("mistake"), col("function"), col("lost"), col("others"), col("hint"),
+                 col("result")]]
         for m in report.mistakes:
             if m.error:
                 rows.append([m.mistake.name, m.mistake.function, "-", "-", "-", "ERROR"])
@@ -408,17 +406,13 @@ def render(report: ValidationReport) -> str:
                 m.mistake.function,
                 f"{_num(m.lost)}/{_num(m.points)}",
                 others,
-                "yes" if m.hint_shown else "no",
+                say(Msg("validate.yes" if m.hint_shown else "validate.no")),
                 "ok" if m.ok else "FAIL",
             ])
         out += _table(rows)
         for m in report.mistakes:
-            out += [f"  ✗ {m.mistake.name}: {p}" for p in m.problems]
+            out += [f"  ✗ {m.mistake.name}: {say(p)}" for p in m.problems]
 
     bad = sum(not c.ok for c in report.checks) + sum(not m.ok for m in report.mistakes)
-    out += [
-        "",
-        "검증 통과 / validation passed" if report.ok
-        else f"검증 실패: 문제 {bad}건 / validation failed: {bad} problem(s)",
-    ]
+    out += ["", say(Msg("validate.passed") if report.ok else Msg("validate.failed", count=bad))]
     return "\n".join(out)

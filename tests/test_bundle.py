@@ -4,6 +4,7 @@ but the modules from the submission. Also the course's ``total:`` and ``--fail-u
 from __future__ import annotations
 
 import json
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -150,7 +151,16 @@ def test_cli_refuses_a_tampered_bundle_with_exit_2(bundle, tmp_path):
     (sub / "calc.py").write_text(ADD_ONLY, encoding="utf-8")
     result = invoke("check", str(sub), "--bundle", str(bad), "--isolation", "process")
     assert result.exit_code == 2
-    assert "번들을 쓸 수 없습니다" in result.output and "bundle refused" in result.output
+    assert str(bad) in result.output and "course.yaml" in result.output
+    # each language alone, naming the bundle, the tampered file and the fix
+    with pytest.raises(BundleError) as refused:
+        open_bundle(bad)
+    ko, en = refused.value.in_language("ko"), refused.value.in_language("en")
+    assert ko.startswith(f"{bad}: 번들을 쓸 수 없습니다 — course.yaml: SHA-256 값이 목록(manifest)과 "
+                         f"다릅니다(변조되었을 수 있음). grader bundle 명령으로 번들을 다시 만드세요."), ko
+    assert en == (f"{bad}: bundle refused: course.yaml does not match its SHA-256 in the manifest "
+                  f"(tampered?); make the bundle again with grader bundle")
+    assert not re.search(r"[\uac00-\ud7a3]", en) and "bundle refused" not in ko
 
 
 # --- points add up to the course's total ------------------------------------------------------

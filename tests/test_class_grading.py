@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from grader.classroom.roster import RosterError, load_roster
 from grader.classroom.task import CourseRef, course_hash, grade_job, read_job
 from grader.course import load_course
 from grader.errors import GraderError
+from grader.messages import Msg
 
 SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed", "status",
                      "course_sha256", "student_id", "section"}
@@ -85,8 +87,10 @@ def test_class_entries_ids_are_safe_unique_and_links_skipped(tmp_path):
     entries, notes = class_entries(tmp_path)
     assert [(e.id, e.name) for e in entries] == [
         ("a", "a.py"), ("a-2", "a.zip"), ("b", "b.tar.gz"), ("홍길동_2", "홍길동 (2).zip")]
-    assert any("link" in n and "symbolic" in n for n in notes)
-    assert any("notes.txt" in n for n in notes)
+    said = [n.render("en") for n in notes]
+    assert "link: symbolic link skipped" in said
+    assert any("notes.txt" in n and "not a submission" in n for n in said)
+    assert "link: 심볼릭 링크는 읽지 않습니다" in [n.render("ko") for n in notes]
     assert entry_id("../..") == "entry" and "/" not in entry_id("a/b")
     with pytest.raises(GraderError):
         class_entries(tmp_path / "a.py")
@@ -110,6 +114,24 @@ def test_roster_errors_name_the_row_and_column(tmp_path, text, where):
     with pytest.raises(RosterError) as info:
         load_roster(path)
     assert where in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_roster_error_speaks_one_language(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER_HEADER + "alice,1,A,1,2,a\nbob,1,B,1,3,b\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        load_roster(path)
+    assert info.value.in_language("ko") == (
+        f"{path}: 3행, 열 'student_id': 같은 학번이 2행에도 있습니다: '1'")
+    assert info.value.in_language("en") == (
+        f"{path}: row 3, column 'student_id': student id '1' is also on row 2")
+    path.write_text("submission,name\nalice,A\n", encoding="utf-8")
+    with pytest.raises(RosterError) as info:
+        load_roster(path)
+    assert info.value.in_language("ko") == (
+        f"{path}: 1행, 열 'student_id': 필수 열이 없습니다 (필수: submission, student_id; "
+        f"있는 열: submission, name)")
+    assert "required column missing" in info.value.in_language("en")
 
 
 def test_roster_reads_excel_utf8_with_bom(tmp_path):
@@ -144,10 +166,36 @@ def test_summary_counts_each_students_catalogued_mistakes_once():
                 report("d", [{"message": "x\n힌트 / Hint: 부호 / sign"}]),
                 report("c", [{"message": "x", "hint": hint}], status="error")]
     s = summary.summarise(reports_, {"m.f": 2.0})
-    assert s["mistakes"] == [{"function": "m.f", "hint": "힌트: 부호 / Hint: sign", "students": 2}]
+    assert s["mistakes"] == [{"function": "m.f", "hint": "힌트: 부호 / Hint: sign",
+                              "hint_ko": "힌트: 부호", "hint_en": "Hint: sign", "students": 2}]
     assert s["functions"][0]["mean"] == 1.0 and s["functions"][0]["pass_rate"] == 0.0
     assert s["errors"] == [{"id": "c", "reason": "why"}]
     assert "힌트: 부호 / Hint: sign" in summary.render(s)
+
+
+def test_the_summary_is_written_in_one_language():
+    from grader.report.text import display_width
+
+    hint = {"key": "mistake.hint", "ko": "힌트: 부호", "en": "Hint: sign"}
+    failed = Msg("task.grader_failed", reason="boom")
+    reports_ = [{"score": 1.0, "max_score": 2.0, "notes": [],
+                 "submission": {"id": "a", "status": "graded"},
+                 "functions": [{"name": "m.f", "score": 1.0, "status": "partial",
+                                "tests": [{"message": "x", "hint": hint}]}]},
+                {"score": 0.0, "max_score": 2.0, "notes": [failed.render()],
+                 "note_data": {failed.render(): failed.to_json()},
+                 "submission": {"id": "b", "status": "error"}, "functions": []}]
+    s = summary.summarise(reports_, {"m.f": 2.0}, not_graded=1)
+    ko, en = summary.render(s, "ko"), summary.render(s, "en")
+    assert "힌트: 부호" in ko and "Hint" not in ko and "rerun" not in ko
+    assert "채점기 오류: 이 제출물을 채점하지 못했습니다: boom" in ko
+    assert "다시 실행하면 이어서 채점합니다" in ko
+    assert "Hint: sign" in en and "the grader failed on this submission: boom" in en
+    assert not re.search(r"[\uac00-\ud7a3]", en), en
+    # the table's columns line up by display width, Korean headers included
+    head = next(line for line in ko.splitlines() if line.startswith("함수"))
+    row = next(line for line in ko.splitlines() if line.startswith("m.f"))
+    assert display_width(head) == display_width(row)
 
 
 # ---- the task in process (fast) ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,3 +159,32 @@ def test_roster_ids_are_used_and_grader_errors_are_not_exported(batch: Path,
     assert "skipped s002" in r.output and "status error" in r.output
     rows = {row["student_id"]: row for row in _nbgrader_export(course_dir, db)}
     assert set(rows) == {"20261234"} and float(rows["20261234"]["score"]) == 5
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_export_errors_speak_one_language_and_name_the_fix(batch: Path, tmp_path: Path) -> None:
+    from grader.errors import GraderError
+    from grader.export import read_batch, write_gradebook
+
+    # A database in a folder that does not exist: the URL, the cause and what to check.
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'g.db'}"
+    with pytest.raises(GraderError) as cannot:
+        write_gradebook(read_batch(batch), url)
+    ko, en = cannot.value.in_language("ko"), cannot.value.in_language("en")
+    assert ko.startswith(f"--nbgrader-db {url}: 성적부를 열 수 없습니다 (")
+    assert ko.endswith("데이터베이스 주소와 그 폴더가 있는지 확인하세요.") and "cannot" not in ko
+    assert en.startswith(f"--nbgrader-db {url}: cannot open the gradebook (")
+    assert en.endswith("check the database URL and that its folder exists") and not HANGUL.search(en)
+    # A bad report: the file and the key.
+    path = batch / "reports" / "s002.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["functions"][0]["score"] = "5"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(GraderError) as bad:
+        read_batch(batch)
+    assert bad.value.in_language("ko") == (f"{path}: 채점 결과 파일이 아닙니다 — 키 "
+                                           f"`functions[0].score`: 숫자여야 합니다 (받은 값: '5')")
+    assert bad.value.in_language("en") == (f"{path}: not a grader result: 'functions[0].score' "
+                                           f"must be a number, not '5'")

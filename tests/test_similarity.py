@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -259,7 +260,7 @@ def test_notebook_entries_give_their_code_cells(tmp_path):
     assert found.texts["kim"] == "# %timeit 1\ndef relu(z):\n    return z\n"
     (tmp_path / "bad.ipynb").write_text("{not json")
     bad = sources_of(tmp_path / "bad.ipynb", MODULES)
-    assert not bad.texts and "notebook" in bad.notes[0]
+    assert not bad.texts and "notebook" in str(bad.notes[0])
 
 
 def test_a_folder_with_only_a_notebook_of_another_name_is_read(tmp_path):
@@ -282,11 +283,19 @@ def test_zip_entries_are_read_in_memory_and_hostile_members_refused(tmp_path):
         z.writestr("lee/exercises/lec04/optimizers.ipynb", "#" * (MAX_FILE_BYTES * 8 + 10))
     found = sources_of(path, MODULES, "lec04")
     assert found.texts == {"activations": "def relu(z):\n    return z\n"}
-    assert any("symbolic link" in n for n in found.notes)
-    assert any("zip bomb" in n or "too large" in n for n in found.notes)
+    assert any("symbolic link" in n for n in map(str, found.notes))
+    assert any("zip bomb" in n or "too large" in n for n in map(str, found.notes))
+    # a refused file is named in one language when the report is in one language
+    from grader import messages
+
+    refused = next(n for n in found.notes if "symbolic link" in str(n))
+    en = messages.render(refused, "en")
+    assert en.startswith("lee.zip: lee/exercises/lec04/optimizers.py: ") and not re.search(
+        r"[\uac00-\ud7a3]", en), en
+    assert "symbolic link" not in messages.render(refused, "ko")
     assert not list(tmp_path.glob("*.py")) and not (tmp_path / "lee").exists()  # nothing extracted
     (tmp_path / "junk.zip").write_bytes(b"PK not really")
-    assert "zip" in sources_of(tmp_path / "junk.zip", MODULES).notes[0]
+    assert "zip" in str(sources_of(tmp_path / "junk.zip", MODULES).notes[0])
 
 
 def test_symlinks_and_special_files_are_never_followed(tmp_path):
@@ -300,8 +309,8 @@ def test_symlinks_and_special_files_are_never_followed(tmp_path):
     assert sources_of(student, MODULES).texts == {}
     (tmp_path / "class" / "choi.py").symlink_to(secret)
     entries, notes = class_entries(tmp_path / "class")
-    assert [e.name for e in entries] == ["park"] and "choi.py" in notes[0]
-    assert "symbolic" in sources_of(tmp_path / "class" / "choi.py", MODULES).notes[0]
+    assert [e.name for e in entries] == ["park"] and "choi.py" in str(notes[0])
+    assert "symbolic" in str(sources_of(tmp_path / "class" / "choi.py", MODULES).notes[0])
 
 
 def test_a_checkout_prefers_its_assignment_folder_and_skips_tests(tmp_path):
@@ -317,7 +326,7 @@ def test_unparsable_code_is_reported_not_compared(tmp_path):
     (tmp_path / "jung").mkdir()
     (tmp_path / "jung" / "activations.py").write_text("def relu(z)\n    return z\n")
     analysis = _analyse(tmp_path)
-    assert "not valid Python" in analysis.submissions[0].notes[0]
+    assert "not valid Python" in str(analysis.submissions[0].notes[0])
 
 
 # ---- reports -----------------------------------------------------------------------------------
@@ -403,6 +412,22 @@ def test_terminal_report_fits_the_width_and_names_the_copies(klass):
     text = render_text(analysis, top=5, width=100)
     assert "not proof" in text and "증거가 아닙니다" in text
     assert "z01_stub" not in text
+
+
+def test_the_reports_speak_one_language_when_asked(klass):
+    _, _, analysis = klass
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    ko = render_text(analysis, top=5, width=100, lang="ko")
+    assert "증거가 아닙니다" in ko and "전체 상위 쌍" in ko and "함수별 상위 쌍" in ko
+    assert "not proof" not in ko and "top pairs" not in ko and "submissions" not in ko
+    en = render_text(analysis, top=5, width=100, lang="en")
+    assert "not proof" in en and "top pairs overall" in en and not hangul.search(en), en
+    page = render_html(analysis, lang="en")
+    assert '<html lang="en">' in page and "Matching passages" in page
+    # the students' own code may be commented in Korean: only the report's words are checked
+    assert not hangul.search(re.sub(r"<pre>.*?</pre>", "", page, flags=re.S))
+    page = render_html(analysis, lang="ko")
+    assert "일치 구간" in page and "Matching passages" not in page and "not proof" not in page
 
 
 def test_cli_similarity_writes_html_and_csv(klass, tmp_path):

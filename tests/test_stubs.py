@@ -337,3 +337,24 @@ def test_the_stubs_command_refuses_then_forces(tiny_course: Path) -> None:
     assert f"overwritten {stub}" in result.output
     result = runner.invoke(main, ["stubs", "--course", course])
     assert result.exit_code == 0 and f"unchanged   {stub}" in result.output
+
+
+def test_the_edited_stubs_refusal_speaks_one_language(tmp_path: Path) -> None:
+    import re
+
+    _need_nbgrader()
+    solutions_dir, exercises_dir = _sample_course(tmp_path)
+    exercises_dir.mkdir()
+    path = exercises_dir / "sample.py"
+    path.write_text("def graded(x):\n    return x\n", encoding="utf-8")
+    with pytest.raises(authoring.StubsEdited) as refused:
+        authoring.write_stubs(solutions_dir, exercises_dir, ["sample"])
+    ko, en = refused.value.in_language("ko"), refused.value.in_language("en")
+    assert ko.startswith("생성된 뒤 수정된 스텁은 덮어쓰지 않습니다. 아무 파일도 쓰지 않았습니다.")
+    assert "--force 옵션으로 덮어쓰세요" in ko
+    assert f"\n\n{path}: 기록된 해시가 없어({authoring.MANIFEST}) 생성된 파일인지" in ko
+    assert "nothing was written" not in ko and refused.value.edited[0].diff in ko
+    assert en.startswith("refusing to overwrite stubs edited since `grader stubs` generated them")
+    assert f"\n\n{path}: no hash in {authoring.MANIFEST}: cannot tell it from an edit\n" in en
+    # the diff shows the files themselves (a docstring may be Korean): the words around it are not
+    assert not re.search(r"[\uac00-\ud7a3]", en.replace(refused.value.edited[0].diff, "")), en

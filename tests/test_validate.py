@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from grader import messages
+from grader.messages import Msg
 from grader.mistakes import Mistake
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result, TestResult
@@ -47,6 +49,10 @@ HINT_EN = "This hint must never show."
 def scale(x, k=2.0):
     return x * k
 '''
+
+
+def en(message: Msg | str) -> str:
+    return messages.render(message, "en")
 
 
 def _mistake(name: str, function: str) -> Mistake:
@@ -97,7 +103,7 @@ def test_validate_tiny_course(tiny_course: Path) -> None:
     assert minus.ok and minus.lost == pytest.approx(2.0) and minus.hint_shown
     same = by_name["calc_scale_same"]
     assert not same.ok and same.lost == 0.0 and not same.collateral
-    assert "loses no points in calc.scale" in same.problems[0]
+    assert "loses no points in calc.scale" in en(same.problems[0])
     assert not report.ok
     text = render(report)
     assert "calc_add_minus" in text and "FAIL" in text and "validation failed: 1 problem" in text
@@ -125,7 +131,7 @@ def test_checks_on_synthetic_results() -> None:
     assert not _check_tests(ok, points).ok  # m.g has no public test
     ok.functions[1].tests.append(_test("public"))
     assert _check_tests(ok, points).ok and _check_points(ok, points).ok
-    assert _check_tests(ok, points).detail == "2 public, 2 hidden tests"
+    assert en(_check_tests(ok, points).detail) == "2 public, 2 hidden tests"
 
     no_hidden = _result([
         FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public")]),
@@ -133,13 +139,13 @@ def test_checks_on_synthetic_results() -> None:
     ])
     check = _check_tests(no_hidden, points)
     assert not check.ok and len(check.problems) == 1
-    assert check.problems[0].startswith("m.f:") and "no hidden test" in check.problems[0]
+    assert en(check.problems[0]).startswith("m.f:") and "no hidden test" in en(check.problems[0])
 
     no_tests = _result([FunctionResult("m.f", 2.0, 2.0, "passed", [_test("public")])])
     problems = _check_tests(no_tests, points).problems
-    assert [p.split(":")[0] for p in problems] == ["m.f", "m.g", "m.g"]
-    assert "no public test" in problems[1] and "exercises/a1/tests" in problems[1]
-    assert "no hidden test" in problems[2] and "solutions/a1/tests" in problems[2]
+    assert [en(p).split(":")[0] for p in problems] == ["m.f", "m.g", "m.g"]
+    assert "no public test" in en(problems[1]) and "exercises/a1/tests" in en(problems[1])
+    assert "no hidden test" in en(problems[2]) and "solutions/a1/tests" in en(problems[2])
     assert not _check_tests("GraderError: boom", points).ok
 
     wrong_points = _result([
@@ -147,7 +153,7 @@ def test_checks_on_synthetic_results() -> None:
         FunctionResult("m.g", 4.0, 4.0, "passed", [_test("hidden")]),
     ])
     check = _check_points(wrong_points, points)
-    assert not check.ok and any("m.g: 4 ≠ 3" in p for p in check.problems)
+    assert not check.ok and any("m.g: 4 ≠ 3" in en(p) for p in check.problems)
 
     stubs = _result([
         FunctionResult("m.f", 0.0, 2.0, "not_implemented"),
@@ -204,7 +210,7 @@ def test_validate_grades_stubs_generated_from_solutions_not_the_live_exercises(
 
     assert report.ok, render(report)
     stubs = report.checks[1]
-    assert stubs.name.startswith("스텁") and stubs.ok and stubs.detail == "0/5"
+    assert stubs.name_in("ko").startswith("스텁") and stubs.ok and stubs.detail == "0/5"
     assert live.read_text(encoding="utf-8") == solution  # exercises/ untouched
 
 
@@ -218,7 +224,7 @@ def test_validate_without_nbgrader_fails_the_stub_check_only(
     monkeypatch.setitem(sys.modules, "nbgrader.preprocessors", None)
     report = validate(tiny_course, "a1", seed=5, isolation="process")
     stubs = report.checks[1]
-    assert not stubs.ok and "grader[authoring]" in stubs.problems[0]
+    assert not stubs.ok and "grader[authoring]" in en(stubs.problems[0])
     assert report.checks[0].ok and report.checks[2].ok
 
 
@@ -240,3 +246,30 @@ def test_tables_align_korean_by_display_width() -> None:
     head, row = lines[mistake_header], lines[mistake_header + 2]
     assert display_width(head[: head.index("함수 / function")]) == display_width(
         row[: row.index("m.f")])
+
+
+def test_the_report_renders_in_one_language_and_names_the_fix() -> None:
+    import re
+
+    points = {"m.f": 1.0, "m.g": 1.0}
+    check = _check_tests(_result([FunctionResult("m.f", 1.0, 1.0, "passed", [
+        TestResult("t", 1.0, 1.0, True, "public", "")])]), points)
+    outcome = MistakeOutcome(_mistake("m_g_sign", "m.g"), lost=0.0, points=1.0)
+    report = ValidationReport(assignment="a1", seed=3, isolation="process", points=points,
+                              checks=[check], mistakes=[outcome])
+    ko, en_text = render(report, "ko"), render(report, "en")
+    # Korean: the folder and the marker to add, nothing in English but code
+    assert "m.g: 숨은 테스트가 없습니다. solutions/a1/tests 폴더에 " \
+           '@pytest.mark.grades("m.g") 표시를 한 테스트를 추가하세요.' in ko
+    assert "`m.g` 함수에서 감점되지 않았습니다. 이 실수를 잡는 숨은 테스트를 추가하세요." in ko
+    assert ko.splitlines()[0].startswith("grader validate — 과제 a1: 시드 3")
+    assert "검증 실패: 문제 2건" in ko and "no hidden test" not in ko and "validation" not in ko
+    assert "m.g: no hidden test; add a test marked @pytest.mark.grades(\"m.g\") to " \
+           "solutions/a1/tests" in en_text
+    assert "validation failed: 2 problem(s)" in en_text
+    assert not re.search(r"[\uac00-\ud7a3]", en_text), en_text
+    # the Korean header cells are two columns wide: the table still lines up
+    lines = ko.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("검사"))
+    assert display_width(lines[header][: lines[header].index("결과")]) == display_width(
+        lines[header + 2][: lines[header + 2].index("FAIL")])

@@ -20,19 +20,18 @@ from typing import Any
 from grader.classroom.task import CourseRef, Job, grade_job
 from grader.course import Course
 from grader.errors import GraderError
+from grader.messages import Msg
 
 
 def _client(address: str) -> Any:
     try:
         from distributed import Client
     except ImportError:
-        raise GraderError("--dask에는 dask 추가 패키지가 필요합니다: pip install 'grader[dask]' / "
-                          "--dask needs the dask extra: pip install 'grader[dask]'") from None
+        raise GraderError(Msg("dask.no_extra")) from None
     try:
         return Client(address, timeout="20s")
     except OSError as exc:
-        raise GraderError(f"--dask {address}: 스케줄러에 연결할 수 없습니다 / cannot reach the "
-                          f"scheduler ({exc})") from None
+        raise GraderError(Msg("dask.unreachable", address=address, error=str(exc))) from None
 
 
 def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
@@ -41,9 +40,7 @@ def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
     if ref.bundle is not None:
         return ref
     if ref.suites:
-        raise GraderError("--dask와 --suites는 함께 쓸 수 없습니다: grader bundle로 번들을 만들어 "
-                          "--bundle로 주세요 / --dask cannot send --suites: make a bundle with "
-                          "`grader bundle` and pass --bundle")
+        raise GraderError(Msg("dask.no_suites"))
     from grader.bundle import make_bundle
 
     with tempfile.TemporaryDirectory(prefix="grader-dask-") as tmp:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from grader.errors import GraderError
 from grader.intake import ARCHIVE_SUFFIXES, MODULE_SUFFIXES, shown
+from grader.messages import Msg
 
 _UNSAFE = re.compile(r"[^\w.\-]+")  # \w keeps Korean names (홍길동) readable
 MAX_ID = 100
@@ -58,16 +59,17 @@ def _is_entry(name: str, mode: int) -> bool:
     return stat.S_ISREG(mode) and low.endswith((*MODULE_SUFFIXES, *ARCHIVE_SUFFIXES))
 
 
-def class_entries(folder: Path) -> tuple[list[Entry], list[str]]:
-    """The class folder's entries sorted by name, and notes on what was skipped (bilingual)."""
+def class_entries(folder: Path) -> tuple[list[Entry], list[Msg]]:
+    """The class folder's entries sorted by name, and notes on what was skipped (as messages:
+    ``note.render(lang)``)."""
     try:
         info = os.stat(folder)
     except OSError:
         info = None
     if info is None or not stat.S_ISDIR(info.st_mode):
-        raise GraderError(f"{folder}: 제출물 폴더가 아닙니다 / is not a folder of submissions")
+        raise GraderError(Msg("entries.not_folder", folder=str(folder)))
     entries: list[Entry] = []
-    notes: list[str] = []
+    notes: list[Msg] = []
     used: set[str] = set()
     for name in sorted(os.listdir(folder)):
         if name.startswith(".") or name == "__MACOSX":
@@ -76,13 +78,13 @@ def class_entries(folder: Path) -> tuple[list[Entry], list[str]]:
         try:
             mode = os.lstat(path).st_mode
         except OSError as exc:
-            notes.append(f"{shown(name)}: 읽을 수 없습니다 / cannot be read ({exc.strerror})")
+            notes.append(Msg("entries.unreadable", name=shown(name), error=exc.strerror or str(exc)))
             continue
         if stat.S_ISLNK(mode):
-            notes.append(f"{shown(name)}: 심볼릭 링크는 읽지 않습니다 / symbolic link skipped")
+            notes.append(Msg("entries.symlink", name=shown(name)))
             continue
         if not _is_entry(name, mode):
-            notes.append(f"{shown(name)}: 제출물이 아닙니다 / not a submission, skipped")
+            notes.append(Msg("entries.not_submission", name=shown(name)))
             continue
         base = entry_id(name)
         ident, n = base, 2

@@ -13,6 +13,7 @@ from typing import Any
 
 from grader.classroom.roster import Student
 from grader.errors import GraderError
+from grader.messages import Msg
 
 FIXED_BEFORE = ["student_id", "name", "section", "submission_id", "total", "max"]
 FIXED_AFTER = ["status", "seed", "duration_s", "content_sha256", "graded_at"]
@@ -45,10 +46,7 @@ def gradebook_csv(reports: Sequence[dict[str, Any]], functions: Sequence[str]) -
 def canvas_column(title_and_id: str) -> str:
     """Check ``"TITLE (ID)"`` (Canvas's assignment column: the title, then its numeric id)."""
     if not _CANVAS_TITLE.match(title_and_id.strip()):
-        raise GraderError(
-            f"--canvas-assignment {title_and_id!r}: \"제목 (과제 ID)\" 형식이어야 합니다(예: "
-            f"\"Lec04 실습 (123456)\", ID는 Canvas 과제 주소의 숫자) / must be \"TITLE (ID)\", e.g. "
-            f"\"Lec04 lab (123456)\" — the number in the Canvas assignment's URL")
+        raise GraderError(Msg("gradebook.canvas_title", value=repr(title_and_id)))
     return title_and_id.strip()
 
 

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from grader.classroom.task import CourseRef, Job
+from grader.messages import Msg
 
 Report = dict[str, Any]
 
@@ -129,8 +130,7 @@ class LocalPool:
                     elif not slot.process.is_alive():
                         failure = self._died(slot)
                     elif time.monotonic() - slot.started > self.deadline_s:
-                        failure = (f"채점이 {self.deadline_s:g}초를 넘어 중단했습니다 / grading "
-                                   f"took longer than {self.deadline_s:g} s and was stopped")
+                        failure = Msg("pool.too_long", seconds=f"{self.deadline_s:g}").render()
                     else:
                         continue
                     job = slot.job
@@ -148,5 +148,4 @@ class LocalPool:
     def _died(slot: _Slot) -> str:
         slot.process.join(1)
         code = slot.process.exitcode
-        return (f"채점 프로세스가 비정상 종료되었습니다(종료 코드 {code}) / the grading process "
-                f"died (exit code {code})")
+        return Msg("pool.died", code=code).render()

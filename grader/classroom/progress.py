@@ -10,9 +10,11 @@ import sys
 from types import TracebackType
 from typing import Any
 
+from grader.messages import Msg
+
 
 class Progress:
-    def __init__(self, total: int, enabled: bool | None = None) -> None:
+    def __init__(self, total: int, enabled: bool | None = None, lang: str = "both") -> None:
         self.total = total
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._bar: Any = None
@@ -33,7 +35,8 @@ class Progress:
         except ImportError:  # the light install: no bar
             return
         self._bar = RichProgress(
-            TextColumn("채점 / grading"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            TextColumn(Msg("progress.grading").render(lang)), BarColumn(), MofNCompleteColumn(),
+            TaskProgressColumn(),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
             TimeRemainingColumn(), console=Console(stderr=True), transient=False)
 

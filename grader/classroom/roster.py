@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import GraderError
+from grader.messages import Msg
 
 REQUIRED = ("submission", "student_id")
 OPTIONAL = ("name", "section", "canvas_id", "sis_login_id")
@@ -32,11 +33,19 @@ class Student:
 
 
 class RosterError(GraderError):
-    pass
+    """A roster that cannot be used; its message (``roster.*``) names the row and column."""
 
 
-def _bad(path: Path, where: str, ko: str, en: str) -> RosterError:
-    return RosterError(f"{path}: {where}: {ko} / {en}")
+def _bad(path: Path, where: Msg, why: Msg) -> RosterError:
+    return RosterError(Msg("roster.bad", path=str(path), where=where, why=why))
+
+
+def _row(row: int) -> Msg:
+    return Msg("roster.where_row", row=row)
+
+
+def _cell(row: int, column: str) -> Msg:
+    return Msg("roster.where_cell", row=row, column=column)
 
 
 def load_roster(path: Path) -> dict[str, Student]:
@@ -44,34 +53,34 @@ def load_roster(path: Path) -> dict[str, Student]:
     try:
         raw = path.read_bytes()[: MAX_ROSTER_BYTES + 1]
     except OSError as exc:
-        raise RosterError(f"{path}: 명단을 읽을 수 없습니다 / cannot read the roster "
-                          f"({exc.strerror})") from None
+        raise RosterError(Msg("roster.unreadable", path=str(path),
+                              error=exc.strerror or str(exc))) from None
     if len(raw) > MAX_ROSTER_BYTES:
-        raise _bad(path, "file", "명단이 너무 큽니다", f"roster larger than {MAX_ROSTER_BYTES >> 20} MiB")
+        raise _bad(path, Msg("roster.where_file"),
+                   Msg("roster.too_large", mb=MAX_ROSTER_BYTES >> 20))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _bad(path, f"byte {exc.start}", "UTF-8이 아닙니다. UTF-8 CSV로 저장하세요",
-                   "not UTF-8; save it as CSV UTF-8") from None
+        raise _bad(path, Msg("roster.where_byte", byte=exc.start), Msg("roster.not_utf8")) \
+            from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise _bad(path, "row 1", "비어 있습니다", "the roster is empty") from None
+        raise _bad(path, _row(1), Msg("roster.empty")) from None
     except csv.Error as exc:
-        raise _bad(path, "row 1", "CSV 형식 오류", f"not valid CSV ({exc})") from None
+        raise _bad(path, _row(1), Msg("roster.bad_csv", error=str(exc))) from None
     for column in REQUIRED:
         if column not in header:
-            raise _bad(path, f"row 1, column {column!r}",
-                       f"필수 열이 없습니다(필수: {', '.join(REQUIRED)})",
-                       f"required column missing (required: {', '.join(REQUIRED)}; found: "
-                       f"{', '.join(header) or 'none'})")
+            raise _bad(path, _cell(1, column), Msg(
+                "roster.missing_column", required=", ".join(REQUIRED),
+                found=", ".join(header) or Msg("roster.none")))
     for i, column in enumerate(header, 1):
         if column not in REQUIRED + OPTIONAL:
-            raise _bad(path, f"row 1, column {i} {column!r}", "알 수 없는 열입니다",
-                       f"unknown column (known: {', '.join(REQUIRED + OPTIONAL)})")
+            raise _bad(path, Msg("roster.where_header", index=i, column=column),
+                       Msg("roster.unknown_column", known=", ".join(REQUIRED + OPTIONAL)))
         if header.count(column) > 1:
-            raise _bad(path, f"row 1, column {column!r}", "열이 두 번 있습니다", "duplicated column")
+            raise _bad(path, _cell(1, column), Msg("roster.duplicate_column"))
     roster: dict[str, Student] = {}
     seen_ids: dict[str, int] = {}
     try:
@@ -79,26 +88,24 @@ def load_roster(path: Path) -> dict[str, Student]:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                raise _bad(path, f"row {row_no}", f"칸 수가 {len(row)}개입니다(머리글 {len(header)}개)",
-                           f"has {len(row)} fields, the header has {len(header)}")
+                raise _bad(path, _row(row_no),
+                           Msg("roster.field_count", fields=len(row), header=len(header)))
             values = {h: cell.strip() for h, cell in zip(header, row, strict=True)}
             for column in REQUIRED:
                 if not values[column]:
-                    raise _bad(path, f"row {row_no}, column {column!r}", "값이 비어 있습니다",
-                               "empty value")
+                    raise _bad(path, _cell(row_no, column), Msg("roster.empty_value"))
             key = values["submission"]
             if key in roster:
-                raise _bad(path, f"row {row_no}, column 'submission'",
-                           f"제출물 {key!r}이(가) 두 번 나옵니다", f"submission {key!r} appears twice")
+                raise _bad(path, _cell(row_no, "submission"),
+                           Msg("roster.duplicate_submission", key=key))
             sid = values["student_id"]
             if sid in seen_ids:
-                raise _bad(path, f"row {row_no}, column 'student_id'",
-                           f"학번 {sid!r}이(가) {seen_ids[sid]}행에도 있습니다",
-                           f"student id {sid!r} is also on row {seen_ids[sid]}")
+                raise _bad(path, _cell(row_no, "student_id"),
+                           Msg("roster.duplicate_id", student_id=sid, other=seen_ids[sid]))
             seen_ids[sid] = row_no
             roster[key] = Student(sid, *(values.get(c, "") for c in OPTIONAL))
     except csv.Error as exc:
-        raise _bad(path, f"row {reader.line_num}", "CSV 형식 오류", f"not valid CSV ({exc})") from None
+        raise _bad(path, _row(reader.line_num), Msg("roster.bad_csv", error=str(exc))) from None
     return roster
 
 

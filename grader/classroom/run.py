@@ -31,6 +31,7 @@ from grader.classroom.roster import Student, student_for
 from grader.classroom.task import CourseRef, Job, failed_report, read_job, result_from_json
 from grader.course import Course
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.report import write_atomically
 
 BATCH_FILE = "batch.json"
@@ -45,7 +46,7 @@ class Batch:
     total: int = 0
     graded: int = 0
     up_to_date: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)  # ``note.render(lang)``
     summary: dict[str, Any] = field(default_factory=dict)
     summary_text: str = ""
     interrupted: bool = False
@@ -122,14 +123,15 @@ Runner = Callable[[list[Job], Callable[[Job, "dict[str, Any] | None", str], None
 def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef, seed: int,
                 runner: Runner, roster: dict[str, Student] | None = None, force: bool = False,
                 formats: Sequence[str] = (), canvas_assignment: str | None = None,
-                progress: bool | None = None) -> Batch:
+                progress: bool | None = None, lang: str = "both") -> Batch:
     """Grade every entry of ``submissions`` that is not up to date into ``out``; rebuild the
-    gradebook, summary and Canvas CSV from all the class's reports (also after an interruption)."""
+    gradebook, summary and Canvas CSV from all the class's reports (also after an interruption).
+    ``lang``: the language of the summary (``summary.txt``, ``summary_text``) and the progress bar."""
     a = course.assignment(ref.assignment)
     column = gradebook.canvas_column(canvas_assignment) if canvas_assignment else None
     entries, notes = class_entries(submissions)
     if not entries:
-        raise GraderError(f"{submissions}: 제출물이 없습니다 / no submissions in this folder")
+        raise GraderError(Msg("run.no_submissions", folder=str(submissions)))
     batch = Batch(seed=seed, total=len(entries), notes=list(notes))
     (out / "reports").mkdir(parents=True, exist_ok=True)
     write_atomically(out / BATCH_FILE, json.dumps(
@@ -144,7 +146,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         if student is not None:
             students[entry.id] = student
         elif roster is not None:
-            batch.notes.append(f"{entry.name}: 명단에 없습니다 / not on the roster")
+            batch.notes.append(Msg("run.not_on_roster", name=entry.name))
         job = read_job(entry.id, entry.path, student.name if student and student.name else entry.name,
                        a, student_id=student.student_id if student else "",
                        section=student.section if student else "")
@@ -164,8 +166,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         matched = {(s.student_id) for s in students.values()}
         absent = sorted(s.student_id for s in roster.values() if s.student_id not in matched)
         if absent:
-            batch.notes.append(f"제출물이 없는 학생 / on the roster without a submission "
-                               f"({len(absent)}): {', '.join(absent)}")
+            batch.notes.append(Msg("run.absent", count=len(absent), ids=", ".join(absent)))
 
     def done(job: Job, report: dict[str, Any] | None, failure: str) -> None:
         if report is None:
@@ -175,7 +176,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         bar.advance()
 
     try:
-        with Progress(len(todo), progress) as bar:
+        with Progress(len(todo), progress, lang) as bar:
             if todo:
                 runner(todo, done)
     except KeyboardInterrupt:
@@ -189,7 +190,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             write_atomically(out / "canvas.csv", gradebook.canvas_csv(reports, column, students))
         batch.summary = summary.summarise(reports, a.functions,
                                           not_graded=len(entries) - len(reports))
-        batch.summary_text = summary.render(batch.summary)
+        batch.summary_text = summary.render(batch.summary, lang)
         write_atomically(out / "summary.json",
                          json.dumps(batch.summary, ensure_ascii=False, indent=2) + "\n")
         write_atomically(out / "summary.txt", batch.summary_text)

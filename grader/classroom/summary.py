@@ -10,15 +10,30 @@ import collections
 from collections.abc import Sequence
 from typing import Any
 
+from grader.messages import Msg
+from grader.report.text import display_width
 
-def _hint_of(test: dict[str, Any]) -> str:
+# The templates of this module's Msg keys (summary.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
+
+
+def _hint_of(test: dict[str, Any]) -> tuple[str, str]:
     """A test's catalogued-mistake hint (``grader.result/v1``'s per-test ``hint``: the mistake's
-    key, parameters and both renderings) as one line in both languages, or ""."""
+    key, parameters and both renderings) as (Korean, English), or ("", "")."""
     hint = test.get("hint")
     if not isinstance(hint, dict):
-        return ""
+        return "", ""
     ko, en = str(hint.get("ko", "")).strip(), str(hint.get("en", "")).strip()
-    return f"{ko} / {en}" if ko and en else ko or en
+    return ko or en, en or ko
+
+
+def _first_note(report: dict[str, Any]) -> dict[str, str]:
+    """The report's first note (why the grader failed): as written, and in each language when the
+    report keeps it as data (``note_data``)."""
+    note = str((report.get("notes") or [""])[0])
+    data = (report.get("note_data") or {}).get(note)
+    if not isinstance(data, dict):
+        return {"reason": note}
+    return {"reason": note, "reason_ko": str(data.get("ko", note)), "reason_en": str(data.get("en", note))}
 
 
 def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,
@@ -34,13 +49,13 @@ def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,
             "pass_rate": round(sum(f["status"] == "passed" for f in results) / n, 3) if n else None,
             "statuses": dict(collections.Counter(f["status"] for f in results)),
         })
-    mistakes: collections.Counter[tuple[str, str]] = collections.Counter()
+    mistakes: collections.Counter[tuple[str, tuple[str, str]]] = collections.Counter()
     for r in graded:
         seen = set()
         for f in r.get("functions", []):
             for t in f.get("tests", []):
                 hint = _hint_of(t)
-                if hint:
+                if hint[0]:
                     seen.add((f["name"], hint))
         mistakes.update(seen)  # a student counts once per mistake
     statuses = collections.Counter(r["submission"].get("status", "graded") for r in reports)
@@ -50,36 +65,51 @@ def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,
         "max_score": reports[0]["max_score"] if reports else sum(functions.values()),
         "mean": round(sum(totals) / len(totals), 3) if totals else None,
         "functions": per_function,
-        "mistakes": [{"function": fn, "hint": hint, "students": n}
-                     for (fn, hint), n in mistakes.most_common(top)],
-        "errors": [{"id": r["submission"]["id"], "reason": (r.get("notes") or [""])[0]}
+        # "hint" in both languages (for old readers), and each language alone.
+        "mistakes": [{"function": fn, "hint": f"{ko} / {en}" if ko != en else ko,
+                      "hint_ko": ko, "hint_en": en, "students": n}
+                     for (fn, (ko, en)), n in mistakes.most_common(top)],
+        "errors": [{"id": r["submission"]["id"], **_first_note(r)}
                    for r in reports if r["submission"].get("status") == "error"],
         "missing": [r["submission"]["id"] for r in reports
                     if r["submission"].get("status") == "missing"],
     }
 
 
-def render(summary: dict[str, Any]) -> str:
-    lines = [f"제출물 / submissions: {summary['submissions']}  "
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """Pad to ``width`` terminal columns (a Korean character takes two)."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def render(summary: dict[str, Any], lang: str = "both") -> str:
+    """The summary as text, in ``lang`` ("ko", "en" or "both")."""
+    def say(key: str, **params: Any) -> str:
+        return Msg(key, **params).render(lang)
+
+    lines = [say("summary.submissions", count=summary["submissions"]) + "  "
              + "  ".join(f"{k}: {v}" for k, v in sorted(summary["statuses"].items()))]
     if summary["not_graded"]:
-        lines.append(f"아직 채점하지 않음 / not graded yet: {summary['not_graded']} (다시 실행하면 "
-                     f"이어서 채점합니다 / rerun to continue)")
+        lines.append(say("summary.not_graded", count=summary["not_graded"]))
     if summary["mean"] is not None:
-        lines.append(f"평균 / mean: {summary['mean']:g}/{summary['max_score']:g}")
-    lines += ["", f"{'function':<36} {'points':>6} {'mean':>7} {'pass':>6}"]
+        lines.append(say("summary.mean", mean=f"{summary['mean']:g}",
+                         max_score=f"{summary['max_score']:g}"))
+    head = [say(f"summary.col_{c}") for c in ("function", "points", "mean", "pass")]
+    lines += ["", " ".join([_pad(head[0], 36), _pad(head[1], 6, True), _pad(head[2], 7, True),
+                            _pad(head[3], 6, True)]).rstrip()]
     for f in summary["functions"]:
         mean = "-" if f["mean"] is None else f"{f['mean']:g}"
         rate = "-" if f["pass_rate"] is None else f"{100 * f['pass_rate']:.0f}%"
         lines.append(f"{f['function']:<36} {f['points']:>6g} {mean:>7} {rate:>6}")
     if summary["mistakes"]:
-        lines += ["", "가장 흔한 실수 / most frequent catalogued mistakes:"]
-        lines += [f"  {m['students']:>4} × {m['function']}: {m['hint']}" for m in summary["mistakes"]]
+        lines += ["", say("summary.mistakes")]
+        lines += [f"  {m['students']:>4} × {m['function']}: {m.get(f'hint_{lang}') or m['hint']}"
+                  for m in summary["mistakes"]]
     if summary["missing"]:
-        lines += ["", f"모듈 없음 / no module found ({len(summary['missing'])}): "
-                  + ", ".join(summary["missing"])]
+        lines += ["", say("summary.missing", count=len(summary["missing"]),
+                          ids=", ".join(summary["missing"]))]
     if summary["errors"]:
-        lines += ["", f"채점기 오류 / grader errors ({len(summary['errors'])}) — 다시 실행하면 다시 "
-                  f"채점합니다 / regraded on the next run:"]
-        lines += [f"  {e['id']}: {e['reason'][:300]}" for e in summary["errors"]]
+        lines += ["", say("summary.errors", count=len(summary["errors"]))]
+        lines += [f"  {e['id']}: {(e.get(f'reason_{lang}') or e['reason'])[:300]}"
+                  for e in summary["errors"]]
     return "\n".join(lines) + "\n"

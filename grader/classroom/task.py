@@ -28,6 +28,7 @@ from grader import scratch
 from grader.course import Assignment, Course, load_course
 from grader.errors import GraderError
 from grader.intake import MODULE_SUFFIXES, read_submission, shown
+from grader.messages import Msg
 from grader.result import (
     SCHEMA,
     FunctionResult,
@@ -159,24 +160,22 @@ def error_result(a: Assignment, seed: int, reason: str, course: Course | None = 
     functions = [FunctionResult(name, 0.0, points, "error",
                                 [TestResult("grading", 0.0, points, False, "public", reason)])
                  for name, points in a.functions.items()]
-    note = f"채점기 오류 / the grader failed on this submission: {reason}"
+    note = Msg("task.grader_failed", reason=reason)
     return Result(assignment=a.name, score=0.0, max_score=a.max_score, seed=seed, isolation="none",
                   duration_s=round(duration, 3), grader_version=grader.__version__,
-                  functions=functions, notes=[note],
+                  functions=functions, notes=[note.render()],
+                  note_data={note.render(): note.to_json()},
                   limits=dict(course.limits.__dict__) if course is not None else {},
                   modules=list(a.modules))
 
 
-def _missing_reason(job: Job, a: Assignment) -> str:
+def _missing_reason(job: Job, a: Assignment) -> Msg:
     modules = ", ".join(m + ".py" for m in a.modules)
-    if job.single is not None and job.single not in a.modules:
-        why_ko = f"파일 이름 {job.single}이(가) 과제의 모듈 이름이 아닙니다"
-        why_en = f"the file's name {job.single!r} is not one of the assignment's modules"
-    else:
-        why_ko, why_en = "제출물에서 과제의 모듈을 하나도 찾지 못했습니다", \
-            "none of the assignment's modules were found in the submission"
-    return (f"{MISSING_NOTE}: {Path(job.path).name}: {why_ko} ({modules}) / no module of "
-            f"{a.name}: {why_en} ({modules})")
+    why = (Msg("task.not_a_module", name=job.single)
+           if job.single is not None and job.single not in a.modules else Msg("task.no_module"))
+    # Its Korean starts with MISSING_NOTE.
+    return Msg("task.missing", entry=Path(job.path).name, why=why, assignment=a.name,
+               modules=modules)
 
 
 def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto") -> dict[str, Any]:
@@ -218,7 +217,9 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto") -> d
             result.notes.append(ref.bundle_note)
         if result.functions and all(f.status == "missing" for f in result.functions):
             status = "missing"
-            result.notes.insert(0, _missing_reason(job, a))
+            missing = _missing_reason(job, a)
+            result.notes.insert(0, missing.render())
+            result.note_data[missing.render()] = missing.to_json()
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # the grader failed: an "error" report, never a skipped student

@@ -20,6 +20,7 @@ from grader.classroom.entries import Entry
 from grader.classroom.entries import class_entries as list_class
 from grader.course import Assignment
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.similarity.ranking import (
     Analysis,
     Parameters,
@@ -37,10 +38,10 @@ __all__ = ["Analysis", "Parameters", "Run", "class_entries", "compare_class", "s
 class Run:
     analysis: Analysis
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
-    notes: list[str] = field(default_factory=list)  # about the class folder itself
+    notes: list[Msg] = field(default_factory=list)  # about the class folder itself
 
 
-def class_entries(folder: Path) -> tuple[list[Entry], list[str]]:
+def class_entries(folder: Path) -> tuple[list[Entry], list[Msg]]:
     """One entry per student, listed as ``grader grade`` lists them (``grader.classroom``)."""
     return list_class(folder)
 
@@ -59,8 +60,7 @@ def compare_class(entries: Sequence[Entry | Path], assignment: Assignment, start
                   params: Parameters) -> Run:
     """Read, fingerprint and rank a class; ``starter``: texts whose passages never count."""
     if params.k < 1 or params.t < params.k:
-        raise GraderError(f"k={params.k}, t={params.t}: 1 <= k <= t 이어야 합니다 / "
-                          f"need 1 <= k <= t")
+        raise GraderError(Msg("similarity.k_t", k=params.k, t=params.t))
     phases: dict[str, float] = {}
     clock = time.perf_counter()
     graded = {fn: module for module, fns in assignment.exercises.items() for fn in fns}

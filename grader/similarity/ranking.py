@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from grader.messages import Msg
 from grader.similarity.fingerprint import fingerprints, kgram_hashes
 from grader.similarity.normalise import FunctionCode, Unparsable, functions_of, module_codes
 from grader.similarity.sources import Sources
@@ -60,7 +61,7 @@ class FunctionPrint:
 class Submission:
     name: str
     functions: dict[str, FunctionPrint] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg | str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,7 @@ def read_submission(name: str, sources: Sources, graded: dict[str, str], starter
         try:
             functions = functions_of(text)
         except Unparsable as exc:
-            sub.notes.append(f"{label}: 파이썬 문법 오류로 비교하지 않았습니다 / not valid Python, "
-                             f"not compared ({exc})")
+            sub.notes.append(Msg("similarity.not_python", label=label, error=str(exc)))
             continue
         for fn in functions:
             module = graded.get(fn.name)

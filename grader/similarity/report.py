@@ -13,15 +13,26 @@ import io
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from grader import messages
+from grader.messages import Msg
 from grader.similarity.ranking import Analysis, FunctionPrint, Pair
 
-NOTICE_KO = ("유사도는 사람이 직접 살펴볼 이유일 뿐, 베꼈다는 증거가 아닙니다. 같은 강의를 듣고 같은 "
-             "공식을 구현하면 코드가 비슷해질 수 있습니다. 판단하기 전에 두 코드를 직접 읽고 학생과 "
-             "이야기하세요.")
-NOTICE_EN = ("Similarity is a reason to look, not proof of copying: students who follow the same "
-             "lecture and implement the same formulas can write alike. Read both programs and talk "
-             "to the students before concluding anything.")
+# The templates of this module's Msg keys (similarity.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
+# Every renderer takes ``lang``: "ko", "en" or "both" (the two side by side, as before).
+NOTICE = Msg("similarity.notice")
+NOTICE_KO = NOTICE.render("ko")
+NOTICE_EN = NOTICE.render("en")
+
+
+def _say(lang: str, key: str, **params: Any) -> str:
+    return Msg(key, **params).render(lang)
+
+
+def _langs(lang: str) -> tuple[str, ...]:
+    """The languages of a paragraph that is shown once per language ("both": Korean, then English)."""
+    return ("ko", "en") if lang == "both" else (lang,)
 
 
 @dataclass(frozen=True)
@@ -109,20 +120,20 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text)
 
 
-def render_text(analysis: Analysis, *, top: int = 20, width: int = 100) -> str:
+def render_text(analysis: Analysis, *, top: int = 20, width: int = 100, lang: str = "both") -> str:
+    """The top pairs for a terminal of ``width`` columns, in ``lang`` ("ko", "en" or "both")."""
     names = [_printable(s.name) for s in analysis.submissions]
     p = analysis.parameters
     width = max(60, width)
-    header = (f"유사도 / similarity — {len(names)} 제출물 submissions, k={p.k}, t={p.t} (w={p.w}), "
-              f"공통 구간 제외 common: > {analysis.common_limit} submissions, "
-              f"짧은 함수 short: < {p.min_tokens} tokens")
+    header = _say(lang, "similarity.header", submissions=len(names), k=p.k, t=p.t, w=p.w,
+                  common=analysis.common_limit, min_tokens=p.min_tokens)
     lines = [_wrap(header, width, ""), ""]
-    lines += [_wrap(f"※ {NOTICE_KO}", width, "  "), _wrap(f"※ {NOTICE_EN}", width, "  "), ""]
+    lines += [_wrap(f"※ {NOTICE.render(one)}", width, "  ") for one in _langs(lang)] + [""]
     name_w = max(8, min(max((_width(n) for n in names), default=8), (width - 30) // 3))
-    lines.append(f"전체 상위 쌍 / top pairs overall ({min(top, len(analysis.overall))} of "
-                 f"{len(analysis.overall)})")
+    lines.append(_say(lang, "similarity.top_overall", shown=min(top, len(analysis.overall)),
+                      total=len(analysis.overall)))
     if not analysis.overall:
-        lines.append("  (공유 구간이 있는 쌍이 없습니다 / no pair shares a passage)")
+        lines.append(f"  ({_say(lang, 'similarity.no_pair')})")
     for rank, pair in enumerate(analysis.overall[:top], 1):
         head = (f"{rank:>3}. {pair.score:6.1%}  {_fit(names[pair.a], name_w)}  "
                 f"{_fit(names[pair.b], name_w)}  ")
@@ -131,7 +142,7 @@ def render_text(analysis: Analysis, *, top: int = 20, width: int = 100) -> str:
         lines.append((head + _fit(functions, max(10, width - _width(head)))).rstrip())
     per_top = max(1, min(3, top))
     if analysis.by_function:
-        lines += ["", f"함수별 상위 쌍 / top pairs per function (up to {per_top})"]
+        lines += ["", _say(lang, "similarity.top_per_function", n=per_top)]
     fn_w = max(_width(k) for k in analysis.by_function) if analysis.by_function else 10
     fn_w = min(fn_w, width // 3)
     for key, pairs in analysis.by_function.items():
@@ -141,14 +152,14 @@ def render_text(analysis: Analysis, *, top: int = 20, width: int = 100) -> str:
                    f"{names[pair.b]}")
             lines.append(_fit(row, width).rstrip())
     if analysis.short_functions:
-        lines += ["", _wrap(f"순위에서 뺀 짧은 함수 / short functions, not ranked (< {p.min_tokens} "
-                            f"tokens; --include-short ranks them):", width, "")]
+        lines += ["", _wrap(_say(lang, "similarity.short", min_tokens=p.min_tokens), width, "")]
         lines.append(_wrap(", ".join(f"{k} ({n})" for k, n in analysis.short_functions.items()),
                            width, "  "))
-    notes = [f"{names[i]}: {_printable(n)}" for i, s in enumerate(analysis.submissions)
-             for n in s.notes]
+    notes = [f"{names[i]}: {_printable(messages.render(n, lang))}"
+             for i, s in enumerate(analysis.submissions) for n in s.notes]
     if notes:
-        lines += ["", "읽지 못한 것 / not read:"] + [f"  ※ {_fit(n, width - 4).rstrip()}" for n in notes]
+        lines += ["", _say(lang, "similarity.not_read")]
+        lines += [f"  ※ {_fit(n, width - 4).rstrip()}" for n in notes]
     return "\n".join(lines) + "\n"
 
 
@@ -226,31 +237,37 @@ def _code(fp: FunctionPrint, regions: dict[int, int]) -> str:
     return "<pre>" + "\n".join(out) + "</pre>"
 
 
-def render_html(analysis: Analysis, *, top: int = 50) -> str:
+def render_html(analysis: Analysis, *, top: int = 50, lang: str = "both") -> str:
+    """One self-contained page (no script, no external asset), in ``lang``."""
+    def say(key: str, **params: Any) -> str:
+        return _e(_say(lang, key, **params))
+
     names = [s.name for s in analysis.submissions]
     p = analysis.parameters
+    notice = "<br>".join(f"<strong>{_e(NOTICE.render(one))}</strong>" if i == 0
+                         else _e(NOTICE.render(one)) for i, one in enumerate(_langs(lang)))
+    ranked = Msg("similarity.ranked" if p.include_short else "similarity.not_ranked")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="ko"><head><meta charset="utf-8">',
+        f'<html lang="{"en" if lang == "en" else "ko"}"><head><meta charset="utf-8">',
         # No script anywhere; the policy also forbids any that escaping might have missed.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">",
-        "<title>유사도 보고서 / similarity report</title>",
+        f"<title>{say('similarity.title')}</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>유사도 보고서 / Similarity report</h1>",
-        f'<p class="notice"><strong>{_e(NOTICE_KO)}</strong><br>{_e(NOTICE_EN)}</p>',
-        f"<p>{len(names)} 제출물 / submissions · k = {p.k} tokens (noise threshold), t = {p.t} "
-        f"(guarantee threshold), window w = {p.w} · 시작 코드 k-gram {analysis.starter_prints} "
-        f"removed · 공통 구간 / common passages (in more than {analysis.common_limit} submissions) "
-        f"dropped: {analysis.common_dropped} · 짧은 함수 / short functions (&lt; {p.min_tokens} "
-        f"tokens) {'ranked' if p.include_short else 'not ranked'}.</p>",
-        "<h2>전체 / Overall</h2>",
+        f"<h1>{say('similarity.title')}</h1>",
+        f'<p class="notice">{notice}</p>',
+        "<p>" + say("similarity.parameters", submissions=len(names), k=p.k, t=p.t, w=p.w,
+                    starter=analysis.starter_prints, common=analysis.common_limit,
+                    dropped=analysis.common_dropped, min_tokens=p.min_tokens, ranked=ranked)
+        + "</p>",
+        f"<h2>{say('similarity.overall')}</h2>",
     ]
     shown = analysis.overall[:top]
     if shown:
-        parts.append("<table><tr><th>#</th><th>유사도 similarity</th><th>A</th><th>B</th>"
-                     "<th>A in B</th><th>B in A</th><th>공유 지문 shared</th><th>함수 functions</th>"
-                     "</tr>")
+        parts.append(f"<table><tr><th>#</th><th>{say('similarity.col_similarity')}</th><th>A</th>"
+                     f"<th>B</th><th>A in B</th><th>B in A</th><th>{say('similarity.col_shared')}"
+                     f"</th><th>{say('similarity.col_functions')}</th></tr>")
         for rank, pair in enumerate(shown, 1):
             functions = ", ".join(m.key_a for m in function_matches(analysis, pair)[:5])
             parts.append(
@@ -260,11 +277,12 @@ def render_html(analysis: Analysis, *, top: int = 50) -> str:
                 f"<td>{_e(functions)}</td></tr>")
         parts.append("</table>")
     else:
-        parts.append('<p class="muted">공유 구간이 있는 쌍이 없습니다 / no pair shares a passage.</p>')
+        parts.append(f'<p class="muted">{say("similarity.no_pair")}</p>')
 
     if analysis.by_function:
-        parts.append("<h2>함수별 / Per function</h2><table><tr><th>함수 function</th>"
-                     "<th>상위 쌍 / top pairs</th></tr>")
+        parts.append(f"<h2>{say('similarity.per_function')}</h2><table><tr>"
+                     f"<th>{say('similarity.col_function')}</th>"
+                     f"<th>{say('similarity.col_top_pairs')}</th></tr>")
         for key, pairs in analysis.by_function.items():
             cells = "<br>".join(f"{pr.score:.1%} — {_e(names[pr.a])} ↔ {_e(names[pr.b])}"
                                 for pr in pairs[:5])
@@ -272,10 +290,11 @@ def render_html(analysis: Analysis, *, top: int = 50) -> str:
         parts.append("</table>")
     if analysis.short_functions:
         items = ", ".join(f"{_e(k)} ({n})" for k, n in analysis.short_functions.items())
-        parts.append(f'<p class="muted">순위에서 뺀 짧은 함수 / short functions, not ranked '
-                     f"(submissions): {items}</p>")
+        # The items are escaped already: escape the sentence around them only.
+        parts.append(f'<p class="muted">{say("similarity.short_html", items=chr(0))}</p>'
+                     .replace(chr(0), items))
 
-    parts.append("<h2>일치 구간 / Matching passages</h2>")
+    parts.append(f"<h2>{say('similarity.matching')}</h2>")
     for rank, pair in enumerate(shown, 1):
         a, b = analysis.submissions[pair.a], analysis.submissions[pair.b]
         parts.append(f'<h3 id="pair-{rank}">{rank}. {_e(a.name)} ↔ {_e(b.name)} — '
@@ -289,8 +308,8 @@ def render_html(analysis: Analysis, *, top: int = 50) -> str:
                 f"<tr><td>{_code(fa, lines_a)}</td><td>{_code(fb, lines_b)}</td></tr></table>")
     notes = [(s.name, n) for s in analysis.submissions for n in s.notes]
     if notes:
-        parts.append("<h2>읽지 못한 것 / Not read</h2><ul>")
-        parts += [f"<li>{_e(name)}: {_e(note)}</li>" for name, note in notes]
+        parts.append(f"<h2>{say('similarity.not_read_title')}</h2><ul>")
+        parts += [f"<li>{_e(name)}: {_e(messages.render(note, lang))}</li>" for name, note in notes]
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

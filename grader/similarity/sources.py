@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader.errors import GraderError
 from grader.intake import read_submission, shown
+from grader.messages import Msg
 
 MAX_FILE_BYTES = 2 << 20  # one starter file (the submission's own limits are intake's)
 MAX_OTHER_FILES = 20  # sources not named after a module, used when none is
@@ -31,7 +32,7 @@ class Sources:
     """``name -> text``: a module name (``activations``), or another file's stem (``hong``)."""
 
     texts: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # bilingual, for the report
+    notes: list[Msg | str] = field(default_factory=list)  # for the report (``messages.render``)
 
 
 def _assignment_of(entry: Path) -> str:
@@ -57,10 +58,12 @@ def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = Non
     try:
         intake = read_submission(entry, assignment or _assignment_of(entry), wanted)
     except GraderError as exc:
-        found.notes.append(str(exc))
+        found.notes.append(exc.data)
         return found
     found.notes += [n.replace(str(intake.source), shown(entry.name)) for n in intake.notes]
-    found.notes += [f"{entry.name}: {r.path}: {r.message}" for r in intake.refused]
+    found.notes += [Msg("similarity.refused", entry=entry.name, path=r.path,
+                        why_ko=r.message_in("ko"), why_en=r.message_in("en"))
+                    for r in intake.refused]
     if intake.single is not None:
         text = _text(intake.single, next(iter(intake.files.items()))[1], found.notes,
                      notebook=next(iter(intake.files)).endswith(".ipynb")) \
@@ -82,16 +85,16 @@ def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = Non
     return found
 
 
-def _text(name: str, data: bytes, notes: list[str], *, notebook: bool) -> str | None:
+def _text(name: str, data: bytes, notes: list[Msg | str], *, notebook: bool) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        notes.append(f"{name}: UTF-8이 아닙니다 / is not valid UTF-8, skipped")
+        notes.append(Msg("similarity.not_utf8", name=name))
         return None
     if notebook:
         code = notebook_code(text)
         if code is None:
-            notes.append(f"{name}: 노트북 형식이 아닙니다 / is not a valid notebook, skipped")
+            notes.append(Msg("similarity.not_notebook", name=name))
         return code
     return text
 
@@ -116,23 +119,22 @@ def notebook_code(text: str) -> str | None:
     return "\n\n".join(parts) + "\n"
 
 
-def read_regular(path: Path, limit: int, notes: list[str]) -> bytes | None:
+def read_regular(path: Path, limit: int, notes: list[Msg | str]) -> bytes | None:
     """The bytes of a regular file, never through a link, at most ``limit`` of them."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
         | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        notes.append(f"{path.name}: 읽을 수 없습니다 / cannot be read ({exc.strerror})")
+        notes.append(Msg("similarity.unreadable", name=path.name, error=exc.strerror or str(exc)))
         return None
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
-            notes.append(f"{path.name}: 일반 파일이 아닙니다 / not a regular file, skipped")
+            notes.append(Msg("similarity.not_regular", name=path.name))
             return None
         data = f.read(limit + 1)
     if len(data) > limit:
-        notes.append(f"{path.name}: {limit >> 20} MiB보다 큽니다 / larger than {limit >> 20} MiB, "
-                     f"skipped")
+        notes.append(Msg("similarity.too_large", name=path.name, mb=limit >> 20))
         return None
     return data
