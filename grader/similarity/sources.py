@@ -59,7 +59,8 @@ def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = Non
     except GraderError as exc:
         found.notes.append(str(exc))
         return found
-    found.notes += [n.replace(str(intake.source), shown(entry.name)) for n in intake.notes]
+    found.notes += [str(n).replace(str(intake.source), shown(entry.name))
+                    for n in intake.notes]
     found.notes += [f"{entry.name}: {r.path}: {r.message}" for r in intake.refused]
     if intake.single is not None:
         text = _text(intake.single, next(iter(intake.files.items()))[1], found.notes,
