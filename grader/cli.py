@@ -182,13 +182,14 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
 
             opened = open_bundle(bundle_path, bundle_sha256)
             course = opened.course
+            said = _course_language(lang, course)
             a = course.assignment(assignment or opened.assignment)
             target = path if path is not None else Path.cwd()
         else:
             course = _course(course_opt, path)
+            said = _course_language(lang, course)
             a = course.assignment(assignment)
             target = path if path is not None else course.exercises_dir(a.name)
-        said = _course_language(lang, course)
         _check_threshold(fail_under, a.max_score)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)

@@ -306,7 +306,7 @@ def _linked_packages(site: Path) -> dict[str, Path]:
             if p.name not in _OWN_ENTRIES and p.is_symlink()}
 
 
-_SITE_INIT = ('"""grader — only its worker subpackage is here / 작업자 하위 패키지만 있음."""\n')
+_SITE_INIT = ('"""grader — only its worker subpackage is here."""\n')
 
 
 def make_site(folder: Path) -> Path:
