@@ -626,7 +626,8 @@ def test_assert_raises_with_the_wrong_exception() -> None:
         compare.assert_raises(raised("KeyError", "LookupError", "Exception"), "ValueError",
                               name="forward")
     assert str(info.value) == (
-        "forward: 기대한 예외는 ValueError인데 KeyError 예외가 발생했습니다: bad activation / "
+        "forward: 기대와 다른 예외가 발생했습니다 — 기대한 예외: ValueError, 발생한 예외: KeyError: "
+        "bad activation / "
         "forward: expected ValueError, raised KeyError: bad activation"
     )
 
