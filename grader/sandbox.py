@@ -78,7 +78,7 @@ class Probe:
     """Whether a fence works here; ``reason`` says why not (bubblewrap's own error)."""
 
     ok: bool
-    reason: str = ""
+    reason: Msg | str = ""  # a Msg when the grader says it, the tool's own words otherwise
     abi: int = 0  # Landlock's ABI when it works
 
 
@@ -123,7 +123,7 @@ def probe_bwrap() -> Probe:
     key = f"bwrap:{path}"
     if key not in _PROBES:
         if path is None:
-            _PROBES[key] = Probe(False, "bubblewrap (bwrap) is not installed")
+            _PROBES[key] = Probe(False, Msg("sandbox.probe.no_bwrap"))
         else:
             try:
                 run = subprocess.run(
@@ -131,9 +131,10 @@ def probe_bwrap() -> Probe:
                     capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
                 why = _one_line(run.stderr.decode("utf-8", "replace")) or f"exit {run.returncode}"
                 _PROBES[key] = Probe(run.returncode == 0, "" if run.returncode == 0 else
-                                     f"{path} is installed but cannot run here: {why}")
+                                     Msg("sandbox.probe.bwrap_denied", path=path, why=why))
             except (OSError, subprocess.TimeoutExpired) as exc:
-                _PROBES[key] = Probe(False, f"{path} cannot run here: {exc}")
+                _PROBES[key] = Probe(False, Msg("sandbox.probe.bwrap_failed", path=path,
+                                                why=str(exc)))
     return _PROBES[key]
 
 
@@ -142,7 +143,8 @@ def probe_landlock() -> Probe:
     this process) and check the filesystem is really out of its reach."""
     if "landlock" not in _PROBES:
         if sys.platform != "linux":
-            _PROBES["landlock"] = Probe(False, f"Landlock is Linux only (this is {sys.platform})")
+            _PROBES["landlock"] = Probe(False, Msg("sandbox.probe.not_linux",
+                                                   platform=sys.platform))
             return _PROBES["landlock"]
         code = (f"import sys; sys.path[:0] = [{str(_grader_parent())!r}]; "
                 "from grader.worker.landlock import probe; probe()")
@@ -166,7 +168,8 @@ def choose_fence(requested: str, *, secrets_in_play: bool) -> FenceChoice:
     play) a plain process. A forced fence that cannot be had is an error saying why.
     """
     if requested not in ISOLATIONS:
-        raise GraderError(f"--isolation must be one of {', '.join(ISOLATIONS)}, not {requested!r}")
+        raise GraderError(Msg("sandbox.unknown_isolation", choices=", ".join(ISOLATIONS),
+                              requested=repr(requested)))
     if requested == "process":
         return FenceChoice("process")
     if requested == "bwrap":

@@ -219,5 +219,6 @@ def build_variant(
             try:
                 source = variant_source(source, mistake.function, mistake.source)
             except GraderError as exc:
-                raise GraderError(f"{mistake.path}: {exc}") from None
+                raise GraderError(Msg("variants.in_mistake", path=str(mistake.path),
+                                      error=exc.data)) from None
         (dest / f"{module}.py").write_text(source, encoding="utf-8")

@@ -91,7 +91,7 @@ def test_the_bwrap_probe_runs_bwrap(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     sandbox.forget_probes()
     try:
         probe = sandbox.probe_bwrap()
-        assert not probe.ok and rs.APPARMOR_ERROR in probe.reason
+        assert not probe.ok and rs.APPARMOR_ERROR in str(probe.reason)
         (fake / "bwrap").unlink()
         assert sandbox.probe_bwrap() is not probe  # another bwrap (or none) on PATH now
     finally:
