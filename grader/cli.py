@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 
 import grader
+from grader import messages
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
 from grader.messages import Msg, choose_language
@@ -36,11 +37,21 @@ def _course(course_opt: str | None, near: Path | None) -> Course:
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
-    """Exit 2 with the error in ``lang`` (``--lang``, else the locale: the course may be what
-    failed to load)."""
+    """Exit 2 with the error in ``lang``: the language already chosen (the course's once it is
+    loaded), or ``--lang``; None: the locale (the course may be what failed to load)."""
     text = exc.in_language(choose_language(lang)) if isinstance(exc, GraderError) else str(exc)
     click.echo(f"grader: {text}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def _say(key: str, lang: str, *, err: bool = False, prefix: str = "", **params: object) -> None:
+    """Print one of the command's own lines (a catalogue message) in ``lang``."""
+    click.echo(prefix + Msg(key, **params).render(lang), err=err)
+
+
+def _course_language(lang: str | None, course: Course) -> str:
+    """The language of a command's lines once its course is loaded."""
+    return choose_language(lang, course.language)
 
 
 course_option = click.option(
@@ -54,6 +65,10 @@ isolation_option = click.option(
     help="the fence around student code — bwrap: namespaces and a read-only view; landlock: the "
          "worker fences itself (Linux 5.13+); process: a plain process (reduced isolation); "
          "auto: the strongest that works here")
+lang_option = click.option(
+    "--lang", type=click.Choice(["ko", "en", "both"]), default=None,
+    help="보고서 언어 / language of the report: ko, en or both (side by side); default: "
+         "course.yaml's course.language, else the locale (LANG/LC_ALL starting with 'ko': ko)")
 
 
 @click.group()
@@ -72,11 +87,6 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
-
-lang_option = click.option(
-    "--lang", type=click.Choice(["ko", "en", "both"]), default=None,
-    help="보고서 언어 / language of the report: ko, en or both (side by side); default: "
-         "course.yaml's course.language, else the locale (LANG/LC_ALL starting with 'ko': ko)")
 
 
 @main.command()
@@ -121,14 +131,16 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         return
     from grader import watch as watching
 
+    said = choose_language(lang)
     try:
         if path is not None or bundle_path is not None:
             target = path if path is not None else Path.cwd()
         else:
             course = _course(course_opt, path)
+            said = _course_language(lang, course)
             target = course.exercises_dir(course.assignment(assignment).name)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     tty = sys.stdout.isatty()
 
@@ -143,13 +155,12 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         sys.stdout.flush()
 
     def waiting() -> None:
-        click.echo(f"grader: {target} 감시 중, Ctrl-C로 끝냅니다 / watching {target} for "
-                   "changes, Ctrl-C stops", err=True)
+        _say("cli.watching", said, err=True, prefix="grader: ", target=str(target))
 
     try:
         watching.watch(target, once, on_wait=waiting)
     except KeyboardInterrupt:
-        click.echo("grader: 감시를 끝냅니다 / stopped watching", err=True)
+        _say("cli.stopped_watching", said, err=True, prefix="grader: ")
         sys.exit(0)
 
 
@@ -171,14 +182,15 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
 
             opened = open_bundle(bundle_path, bundle_sha256)
             course = opened.course
+            said = _course_language(lang, course)
             a = course.assignment(assignment or opened.assignment)
             target = path if path is not None else Path.cwd()
         else:
             course = _course(course_opt, path)
+            said = _course_language(lang, course)
             a = course.assignment(assignment)
             target = path if path is not None else course.exercises_dir(a.name)
-        said = choose_language(lang, course.language)
-        _check_threshold(fail_under, a.max_score, said)
+        _check_threshold(fail_under, a.max_score)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
         if opened is not None:
@@ -188,7 +200,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     except KeyboardInterrupt:
         _interrupted(said)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     finally:
         if opened is not None:
@@ -222,7 +234,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         except KeyboardInterrupt:
             _interrupted(said)
         except GraderError as exc:
-            _fail(exc)
+            _fail(exc, said)
             return
     else:
         rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
@@ -262,18 +274,17 @@ def _check_bundle_options(bundle_path: Path | None, bundle_sha256: str | None,
     """A bundle brings its own course and suites; its hash pin needs a bundle (said in the
     language of --lang, else the locale: the course is not known yet)."""
     if bundle_path is not None and (suites or course_opt):
-        _fail(GraderError(Msg("cli.bundle_alone").render(choose_language(lang))))
+        _fail(GraderError(Msg("cli.bundle_alone")), lang)
     if bundle_sha256 and bundle_path is None:
-        _fail(GraderError(Msg("cli.sha256_needs_bundle").render(choose_language(lang))))
+        _fail(GraderError(Msg("cli.sha256_needs_bundle")), lang)
 
 
-def _check_threshold(fail_under: float | None, max_score: float, lang: str = "both") -> None:
+def _check_threshold(fail_under: float | None, max_score: float) -> None:
     if fail_under is None:
         return
     if not 0 <= fail_under <= max_score:
         key = "cli.threshold_above" if fail_under > max_score else "cli.threshold_below"
-        raise GraderError(Msg(key, threshold=f"{fail_under:g}",
-                              max_score=f"{max_score:g}").render(lang))
+        raise GraderError(Msg(key, threshold=f"{fail_under:g}", max_score=f"{max_score:g}"))
 
 
 def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,
@@ -323,8 +334,9 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
 @assignment_option
 @click.option("--seed", type=int, default=None)
 @isolation_option
+@lang_option
 def validate(course_opt: str | None, assignment: str | None, seed: int | None,
-             isolation: str) -> None:
+             isolation: str, lang: str | None) -> None:
     """과목 검증: 참조 해답 만점, 스텁 0점, 흔한 실수마다 해당 함수만 감점 / check a course.
 
     스텁은 solutions/에서 임시 폴더로 새로 만들어 채점합니다(exercises/의 수정과 무관) / grades stubs
@@ -333,12 +345,14 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
     """
     from grader import validate as validation
 
+    said = choose_language(lang)
     try:
         course = _course(course_opt, None)
+        said = _course_language(lang, course)
         a = course.assignment(assignment)
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     click.echo(validation.render(report))
     if not report.ok:
@@ -350,7 +364,8 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
 @assignment_option
 @click.option("--force", is_flag=True,
               help="overwrite stubs edited since they were generated (their edits are lost)")
-def stubs(course_opt: str | None, assignment: str | None, force: bool) -> None:
+@lang_option
+def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str | None) -> None:
     """solutions/에서 학생용 스텁을 생성합니다 (nbgrader 필요) / generate student stubs.
 
     수정된 스텁은 덮어쓰지 않습니다(--force 제외) / never overwrites an edited stub unless --force
@@ -358,16 +373,18 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool) -> None:
     """
     from grader import authoring
 
+    said = choose_language(lang)
     try:
         course = _course(course_opt, None)
+        said = _course_language(lang, course)
         a = course.assignment(assignment)
         done = authoring.write_stubs(course.solutions_dir(a.name),
                                      course.exercises_dir(a.name), a.modules, force=force)
     except authoring.StubsEdited as exc:
-        click.echo(f"grader: {exc}", err=True)
+        click.echo(f"grader: {exc.in_language(said)}", err=True)
         sys.exit(EXIT_BELOW)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     for stub in done:
         click.echo(f"{stub.status:<11} {stub.path}")
@@ -397,10 +414,11 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool) -> None:
 @click.option("--include-short", is_flag=True, help="rank short functions too")
 @click.option("--starter", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="folder of the starter code (default: exercises/<assignment>; its tests/ too)")
+@lang_option
 def similarity(submissions: Path, course_opt: str | None, assignment: str | None,
                html_out: Path | None, csv_out: Path | None, top: int, k: int, t: int,
                max_share: float, max_count: int | None, min_tokens: int, include_short: bool,
-               starter: Path | None) -> None:
+               starter: Path | None, lang: str | None) -> None:
     """반 전체 코드 유사도 (살펴볼 이유일 뿐 증거가 아님) / similarity across a class.
 
     SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or a .zip.
@@ -413,8 +431,10 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
     from grader.similarity import report as similarity_report
 
     started = time.perf_counter()
+    said = choose_language(lang)
     try:
         course = _course(course_opt, submissions)
+        said = _course_language(lang, course)
         a = course.assignment(assignment)
         entries, notes = class_entries(submissions)
         params = Parameters(k=k, t=t, max_share=max_share, max_count=max_count,
@@ -422,19 +442,20 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
         run = compare_class(entries, a, starter_texts(starter or course.exercises_dir(a.name)),
                             params)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     width = shutil.get_terminal_size((100, 24)).columns
     click.echo(similarity_report.render_text(run.analysis, top=top, width=width), nl=False)
     for note in notes:
-        click.echo(f"※ {note}", err=True)
+        click.echo(f"※ {messages.render(note, said)}", err=True)
     if html_out is not None:
         write_atomically(html_out, similarity_report.render_html(run.analysis, top=max(top, 50)))
         click.echo(f"HTML → {html_out}")
     if csv_out is not None:
         write_atomically(csv_out, similarity_report.render_csv(run.analysis))
         click.echo(f"CSV → {csv_out}")
-    click.echo(f"{len(entries)} submissions in {time.perf_counter() - started:.2f} s", err=True)
+    _say("cli.similarity_done", said, err=True, count=len(entries),
+         seconds=f"{time.perf_counter() - started:.2f}")
 # ---- end of grader similarity ------------------------------------------------------------------
 
 
@@ -468,11 +489,12 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
 @click.option("--dask", "dask_address", default=None,
               help="grade on a Dask cluster at this scheduler address (pip install 'grader[dask]')")
 @isolation_option
+@lang_option
 def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str | None,
           bundle_path: Path | None, bundle_sha256: str | None, suites: tuple[Path, ...],
           workers: int | None, seed: int | None, force: bool, roster: Path | None,
           formats: tuple[str, ...], canvas_assignment: str | None, dask_address: str | None,
-          isolation: str) -> None:
+          isolation: str, lang: str | None) -> None:
     """반 전체를 병렬로 채점합니다 (이어서 채점 가능) / grade a whole class, in parallel, resumably.
 
     SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or an archive.
@@ -484,14 +506,16 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     from grader.classroom.run import batch_seed, grade_class
     from grader.classroom.task import CourseRef, course_hash
 
-    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt)
+    _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
+    said = choose_language(lang)
     try:
         if bundle_path is not None:
             from grader.bundle import open_bundle
 
             opened = open_bundle(bundle_path, bundle_sha256)
             course = opened.course
+            said = _course_language(lang, course)
             a = course.assignment(assignment or opened.assignment)
             ref = CourseRef(a.name, opened.sha256, root=str(course.root),
                             bundle_note=opened.note)
@@ -500,6 +524,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                                 bundle_sha256=opened.sha256, bundle_note=opened.note)
         else:
             course = _course(course_opt, None)
+            said = _course_language(lang, course)
             a = course.assignment(assignment)
             ref = CourseRef(a.name, course_hash(course, a.name, suites), root=str(course.root),
                             suites=tuple(str(Path(s).resolve()) for s in suites))
@@ -527,22 +552,20 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                             runner=runner, roster=students, force=force, formats=formats,
                             canvas_assignment=canvas_assignment)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
     except KeyboardInterrupt:  # before grading started: nothing was written
-        click.echo("grader: 중단됨 / interrupted", err=True)
-        sys.exit(130)
+        _interrupted(said)
     finally:
         if opened is not None:
             opened.remove()
     click.echo(batch.summary_text, nl=False)
     for note in batch.notes:
-        click.echo(f"※ {note}", err=True)
-    click.echo(f"{batch.total} submissions: {batch.graded} graded now, {batch.up_to_date} up to date "
-               f"(seed {batch.seed}) → {out}", err=True)
+        click.echo(f"※ {messages.render(note, said)}", err=True)
+    _say("cli.grade_done", said, err=True, total=batch.total, graded=batch.graded,
+         up_to_date=batch.up_to_date, seed=batch.seed, out=str(out))
     if batch.interrupted:
-        click.echo("grader: 중단됨 — 끝난 보고서는 남아 있으니 다시 실행하면 이어서 채점합니다 / "
-                   "interrupted: finished reports are kept, rerun to continue", err=True)
+        _say("cli.grade_interrupted", said, err=True, prefix="grader: ")
         sys.exit(130)
     if batch.summary.get("errors"):
         sys.exit(EXIT_BELOW)
@@ -561,44 +584,47 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
 @click.option("--grader-requirement", default=None,
               help="with --gradescope: what setup.sh installs, pinned to one build (the same "
                    "rules as `grader release`)")
+@lang_option
 def bundle(out: Path | None, course_opt: str | None, assignment: str | None, public: bool,
-           gradescope_zip: Path | None, grader_requirement: str | None) -> None:
+           gradescope_zip: Path | None, grader_requirement: str | None,
+           lang: str | None) -> None:
     """숨은 번들(과목 파일, 테스트, 참조 해답, 흔한 실수 + SHA-256 목록)을 씁니다 / write the bundle
     grading needs: course file, suites, reference, mistakes, hashed."""
     from grader.bundle import make_bundle
 
     # ---- grader bundle --gradescope (issue 10) ----
+    said = choose_language(lang)
     if out is None and gradescope_zip is None:
-        _fail(GraderError("OUT 또는 --gradescope가 필요합니다 / give OUT, --gradescope OUT.zip "
-                          "or both"))
+        _fail(GraderError(Msg("cli.bundle_needs_out")), said)
     if gradescope_zip is not None:
         from grader.gradescope import make_autograder
 
         if grader_requirement is None or public:
-            _fail(GraderError("--gradescope에는 --grader-requirement가 필요하고 --public은 쓸 수 "
-                              "없습니다 / --gradescope needs --grader-requirement and the full "
-                              "bundle (no --public)"))
+            _fail(GraderError(Msg("cli.gradescope_options")), said)
         try:
             course = _course(course_opt, None)
+            said = _course_language(lang, course)
             a = course.assignment(assignment)
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
         except GraderError as exc:
-            _fail(exc)
+            _fail(exc, said)
             return
-        click.echo(f"wrote {gradescope_zip} (Gradescope autograder, {a.name})")
+        _say("cli.wrote_gradescope", said, path=str(gradescope_zip), assignment=a.name)
         if out is None:
             return
     # ---- end of grader bundle --gradescope ----
     try:
         course = _course(course_opt, None)
+        said = _course_language(lang, course)
         a = course.assignment(assignment)
         assert out is not None  # checked above: OUT or --gradescope
         digest = make_bundle(course, a.name, out, "public" if public else "full")
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
-    click.echo(f"wrote {out} ({'public' if public else 'full'}, {a.name}, grader "
-               f"{grader.__version__})\nsha256 {digest}")
+    _say("cli.wrote_public_bundle" if public else "cli.wrote_bundle", said, path=str(out),
+         assignment=a.name, version=grader.__version__)
+    click.echo(f"sha256 {digest}")
 
 
 @main.command()
@@ -614,25 +640,26 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
 @click.option("--notebooks", is_flag=True,
               help="also write one student notebook per module (notebooks/<assignment>/), made "
                    "with nbgrader's preprocessors; needs the 'authoring' extra")
+@lang_option
 def release(out: Path, course_opt: str | None, assignment: str | None,
             hidden_bundle: Path | None, grader_requirement: str, force: bool,
-            notebooks: bool) -> None:
+            notebooks: bool, lang: str | None) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
+    said = choose_language(lang)
     try:
         course = _course(course_opt, None)
+        said = _course_language(lang, course)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
                                 hidden_bundle=hidden_bundle, force=force, notebooks=notebooks)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
-    click.echo(f"wrote {out}: {len(written)} files")
+    _say("cli.wrote_release", said, path=str(out), count=len(written))
     if hidden_bundle is None:
-        click.secho("참고 / note: --bundle이 없어 신뢰 채점 워크플로가 번들의 SHA-256을 고정하지 않습니다 / "
-                    "without --bundle, grade-trusted.yml does not pin the hidden bundle's SHA-256",
-                    err=True, fg="yellow")
+        click.secho(Msg("cli.release_unpinned").render(said), err=True, fg="yellow")
 
 
 # ---- grader export (issue 10) -------------------------------------------------------------------
@@ -641,24 +668,26 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
 @click.option("--nbgrader-db", "db_url", required=True,
               help="nbgrader's gradebook, e.g. sqlite:////home/me/course/gradebook.db (the "
                    "db_url of nbgrader_config.py); needs the 'authoring' extra")
-def export(reports: Path, db_url: str) -> None:
+@lang_option
+def export(reports: Path, db_url: str, lang: str | None) -> None:
     """채점 결과를 nbgrader 성적부에 씁니다 / write a graded batch into an nbgrader gradebook.
 
     REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
     """
     from grader.export import read_batch, write_gradebook
 
+    said = choose_language(lang)  # no course here: --lang, else the locale
     try:
         batch = read_batch(reports)
         count = write_gradebook(batch, db_url)
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, said)
         return
-    click.echo(f"{count} submissions of {batch.assignment} → {db_url} "
-               f"({len(batch.max_scores)} grade cells)")
+    _say("cli.exported", said, count=count, assignment=batch.assignment, db=db_url,
+         cells=len(batch.max_scores))
     for skipped in batch.skipped:
-        click.echo(f"건너뜀 / skipped {skipped.student_id}: 채점기 오류 — 다시 채점하세요 / the grader "
-                   f"failed on it (status error; see {skipped.source}); grade it again", err=True)
+        _say("cli.export_skipped", said, err=True, student=skipped.student_id,
+             source=str(skipped.source))
 # ---- end of grader export ----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from grader.errors import GraderError
+from grader.messages import Msg
 
 COURSE_FILE = "course.yaml"
 LANGUAGES = ("ko", "en")
@@ -22,6 +23,11 @@ LANGUAGES = ("ko", "en")
 # its message, inputs and expected values ("full").
 HIDDEN_FEEDBACK = ("summary", "full")
 _EPS = 1e-9
+
+
+def _expect(what: str, **params: Any) -> Msg:
+    """What a key's value must be, as a message (``course.expect.<what>``)."""
+    return Msg(f"course.expect.{what}", **params)
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,8 @@ class Assignment:
         keep = set(modules)
         unknown = keep - set(self.exercises)
         if unknown:
-            raise GraderError(f"과제 {self.name}에 없는 모듈 / not modules of {self.name}: "
-                              f"{', '.join(sorted(unknown))}")
+            raise GraderError(Msg("course.not_modules", assignment=self.name,
+                                  modules=", ".join(sorted(unknown))))
         return replace(self, exercises={m: f for m, f in self.exercises.items() if m in keep},
                        total=None)
 
@@ -131,15 +137,10 @@ class Course:
         if name is None:
             if len(self.assignments) == 1:
                 return next(iter(self.assignments.values()))
-            raise GraderError(
-                f"과제를 지정하세요 (--assignment): {', '.join(self.assignments)} / "
-                f"choose an assignment with --assignment: {', '.join(self.assignments)}"
-            )
+            raise GraderError(Msg("course.choose_assignment", names=", ".join(self.assignments)))
         if name not in self.assignments:
-            raise GraderError(
-                f"{self.path}: 과제 '{name}'이(가) 없습니다 / no assignment '{name}' "
-                f"(known: {', '.join(self.assignments) or 'none'})"
-            )
+            raise GraderError(Msg("course.no_assignment", path=str(self.path), name=name,
+                                  known=", ".join(self.assignments) or Msg("course.none")))
         return self.assignments[name]
 
 
@@ -149,46 +150,40 @@ class _Checker:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, key: str, expected: str, found: Any) -> GraderError:
-        shown = repr(found) if not isinstance(found, dict) else "a mapping"
-        return GraderError(
-            f"{self.path}: '{key}': {expected}이(가) 필요하지만 {shown}입니다 / "
-            f"'{key}': expected {expected}, found {shown}"
-        )
+    def fail(self, key: str, expected: Msg, found: Any) -> GraderError:
+        shown = repr(found) if not isinstance(found, dict) else _expect("mapping")
+        return GraderError(Msg("course.wrong_value", path=str(self.path), key=key,
+                               expected=expected, found=shown))
 
     def mapping(self, value: Any, key: str, allowed: set[str] | None = None,
                 required: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, "a mapping", value)
+            raise self.fail(key, _expect("mapping"), value)
         for k in value:
             if not isinstance(k, str):
-                raise self.fail(key, "string keys", k)
+                raise self.fail(key, _expect("string_keys"), k)
             if allowed is not None and k not in allowed:
-                raise GraderError(
-                    f"{self.path}: '{key}.{k}': 알 수 없는 키입니다. 허용되는 키: "
-                    f"{', '.join(sorted(allowed))} / unknown key; allowed: {', '.join(sorted(allowed))}"
-                )
+                raise GraderError(Msg("course.unknown_key", path=str(self.path), key=f"{key}.{k}",
+                                      allowed=", ".join(sorted(allowed))))
         for k in sorted(required - set(value)):
-            raise GraderError(
-                f"{self.path}: '{key}.{k}': 필수 키가 없습니다 / required key is missing"
-            )
+            raise GraderError(Msg("course.missing_key", path=str(self.path), key=f"{key}.{k}"))
         return value
 
     def number(self, value: Any, key: str, positive: bool = True) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, "a number", value)
+            raise self.fail(key, _expect("number"), value)
         if positive and not value > 0:
-            raise self.fail(key, "a positive number", value)
+            raise self.fail(key, _expect("positive_number"), value)
         return float(value)
 
     def integer(self, value: Any, key: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self.fail(key, "a positive integer", value)
+            raise self.fail(key, _expect("positive_integer"), value)
         return value
 
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "a non-empty string", value)
+            raise self.fail(key, _expect("text"), value)
         return value
 
     def bilingual(self, value: Any, key: str) -> dict[str, str]:
@@ -197,11 +192,11 @@ class _Checker:
 
     def identifier(self, value: str, key: str) -> str:
         if not value.isidentifier():
-            raise self.fail(key, "a Python identifier", value)
+            raise self.fail(key, _expect("identifier"), value)
         return value
 
 
-def total_problem(path: Path, assignment: Assignment) -> str | None:
+def total_problem(path: Path, assignment: Assignment) -> Msg | None:
     """Why the assignment's points do not add up to its ``total:`` (or that it has none).
 
     배점 합계가 ``total:``과 다르거나 ``total:``이 없으면 그 이유, 맞으면 None.
@@ -209,25 +204,24 @@ def total_problem(path: Path, assignment: Assignment) -> str | None:
     key = f"assignments.{assignment.name}.total"
     points = assignment.max_score
     if assignment.total is None:
-        return (f"{path}: '{key}': 총점이 없습니다. 'total: {points:g}'를 추가하세요 / no total; "
-                f"add 'total: {points:g}' so that changed points are caught")
+        return Msg("course.no_total", path=str(path), key=key, points=f"{points:g}")
     if abs(points - assignment.total) > _EPS:
-        return (f"{path}: '{key}': 함수 배점의 합 {points:g}이(가) 총점 {assignment.total:g}과 "
-                f"다릅니다 / the functions' points add up to {points:g}, not the total "
-                f"{assignment.total:g}")
+        return Msg("course.total_mismatch", path=str(path), key=key, points=f"{points:g}",
+                   total=f"{assignment.total:g}")
     return None
 
 
-def total_check(path: Path, assignment: Assignment) -> tuple[bool, str, list[str]]:
-    """``grader validate``'s row for the total: (ok, detail, problems). A course without
-    ``total:`` passes here (the loader has nothing to compare) but ``grader bundle`` needs it."""
+def total_check(path: Path, assignment: Assignment,
+                lang: str = "both") -> tuple[bool, str, list[str]]:
+    """``grader validate``'s row for the total: (ok, detail, problems), rendered in ``lang``.
+    A course without ``total:`` passes here (the loader has nothing to compare) but ``grader
+    bundle`` needs it."""
     problem = total_problem(path, assignment)
     if assignment.total is None:
-        return True, (f"total 없음: 'total: {assignment.max_score:g}'를 추가하세요 (grader bundle에 "
-                      f"필요) / no total: add 'total: {assignment.max_score:g}' (grader bundle "
-                      f"needs it)"), []
+        return True, Msg("course.total_row_missing",
+                         points=f"{assignment.max_score:g}").render(lang), []
     detail = f"{assignment.max_score:g} = total {assignment.total:g}"
-    return problem is None, detail, [problem] if problem else []
+    return problem is None, detail, [problem.render(lang)] if problem else []
 
 
 def find_course(start: Path) -> Path:
@@ -237,10 +231,7 @@ def find_course(start: Path) -> Path:
         candidate = folder / COURSE_FILE
         if candidate.is_file():
             return candidate
-    raise GraderError(
-        f"{start}에서 위쪽으로 {COURSE_FILE}을(를) 찾지 못했습니다. --course로 지정하세요 / "
-        f"no {COURSE_FILE} found at or above {start}; pass --course PATH"
-    )
+    raise GraderError(Msg("course.not_found_above", start=str(start), file=COURSE_FILE))
 
 
 def load_course(path: Path | str) -> Course:
@@ -249,16 +240,13 @@ def load_course(path: Path | str) -> Course:
     if path.is_dir():
         path = path / COURSE_FILE
     if not path.is_file():
-        raise GraderError(
-            f"{path}: 과목 파일이 없습니다 / course file not found "
-            f"(create it or pass --course PATH)"
-        )
+        raise GraderError(Msg("course.file_missing", path=str(path)))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise GraderError(f"{path}: UTF-8이 아닙니다 / not valid UTF-8: {exc}") from None
+        raise GraderError(Msg("course.not_utf8", path=str(path), detail=str(exc))) from None
     except yaml.YAMLError as exc:
-        raise GraderError(f"{path}: YAML 문법 오류 / YAML syntax error: {exc}") from None
+        raise GraderError(Msg("course.yaml_syntax", path=str(path), detail=str(exc))) from None
     return parse_course(data, path.resolve())
 
 
@@ -272,7 +260,7 @@ def parse_course(data: Any, path: Path) -> Course:
     title = c.bilingual(info["title"], "course.title")
     language = info.get("language", "")  # "": not said, the locale decides (messages.choose_language)
     if language and language not in LANGUAGES:
-        raise c.fail("course.language", "'ko' or 'en'", language)
+        raise c.fail("course.language", _expect("language"), language)
 
     limits = Limits()
     if "limits" in top:
@@ -294,7 +282,7 @@ def parse_course(data: Any, path: Path) -> Course:
         raw = c.mapping(top["feedback"], "feedback", {"hidden_tests"})
         hidden = raw.get("hidden_tests", feedback.hidden_tests)
         if hidden not in HIDDEN_FEEDBACK:
-            raise c.fail("feedback.hidden_tests", "'summary' or 'full'", hidden)
+            raise c.fail("feedback.hidden_tests", _expect("hidden_tests"), hidden)
         feedback = Feedback(hidden_tests=hidden)
 
     worker = WorkerOptions()
@@ -302,17 +290,18 @@ def parse_course(data: Any, path: Path) -> Course:
         raw = c.mapping(top["worker"], "worker", {"packages"})
         packages = raw.get("packages", [])
         if not isinstance(packages, list):
-            raise c.fail("worker.packages", "a list of import names", packages)
+            raise c.fail("worker.packages", _expect("import_list"), packages)
         for i, name in enumerate(packages):
             key = f"worker.packages[{i}]"
             if not isinstance(name, str) or not name.isidentifier():
-                raise c.fail(key, "a top-level import name (matplotlib, not matplotlib.pyplot)",
+                raise c.fail(key, _expect("top_level_import"),
                              name)
             if name in _RESERVED_PACKAGES:
-                raise c.fail(key, f"a package other than {', '.join(sorted(_RESERVED_PACKAGES))}",
+                raise c.fail(key, _expect("other_package",
+                                          reserved=", ".join(sorted(_RESERVED_PACKAGES))),
                              name)
         if len(set(packages)) != len(packages):
-            raise c.fail("worker.packages", "each package once", packages)
+            raise c.fail("worker.packages", _expect("each_once"), packages)
         worker = WorkerOptions(tuple(packages))
     dependency_credit = 1.0
     if "scoring" in top:
@@ -321,7 +310,7 @@ def parse_course(data: Any, path: Path) -> Course:
             dependency_credit = c.number(raw["dependency_credit"], "scoring.dependency_credit",
                                          positive=False)
             if not 0.0 <= dependency_credit <= 1.0:
-                raise c.fail("scoring.dependency_credit", "a number from 0 to 1",
+                raise c.fail("scoring.dependency_credit", _expect("zero_to_one"),
                               raw["dependency_credit"])
 
     assignments: dict[str, Assignment] = {}
@@ -336,13 +325,13 @@ def parse_course(data: Any, path: Path) -> Course:
             c.identifier(module, mkey)
             functions = c.mapping(fns, mkey)
             if not functions:
-                raise c.fail(mkey, "at least one graded function", fns)
+                raise c.fail(mkey, _expect("one_function"), fns)
             exercises[module] = {
                 c.identifier(fn, f"{mkey}.{fn}"): c.number(points, f"{mkey}.{fn}")
                 for fn, points in functions.items()
             }
         if not exercises:
-            raise c.fail(f"{key}.exercises", "at least one exercise", a["exercises"])
+            raise c.fail(f"{key}.exercises", _expect("one_exercise"), a["exercises"])
         version = c.integer(a.get("contract_version", 1), f"{key}.contract_version")
         total = c.number(a["total"], f"{key}.total") if "total" in a else None
         assignment = Assignment(name, c.bilingual(a["title"], f"{key}.title"), exercises,
@@ -353,6 +342,6 @@ def parse_course(data: Any, path: Path) -> Course:
                 raise GraderError(problem)
         assignments[name] = assignment
     if not assignments:
-        raise c.fail("assignments", "at least one assignment", top["assignments"])
+        raise c.fail("assignments", _expect("one_assignment"), top["assignments"])
     return Course(path, title, language, limits, tolerances, assignments, feedback, worker,
                   dependency_credit)

@@ -138,15 +138,14 @@ class Intake:
     folder: str = "."  # where the modules were found inside it ("exercises/lec04", "student1")
     files: dict[str, bytes] = field(default_factory=dict)  # file name -> contents, in that folder
     refused: list[RefusedFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # bilingual remarks for the report
+    notes: list[Msg | str] = field(default_factory=list)  # remarks for the report, as data
     single: str | None = None  # the file's module name when one module file was given
 
     def refuse(self, path: str, exc: Refused) -> None:
         if any(r.path == path for r in self.refused):
             return
         if len(self.refused) == MAX_REFUSALS:
-            self.notes.append(f"거부된 파일이 더 있습니다(처음 {MAX_REFUSALS}개만 보임) / more files "
-                              f"were refused (the first {MAX_REFUSALS} are listed)")
+            self.notes.append(Msg("intake.more_refused", shown=MAX_REFUSALS))
         if len(self.refused) < MAX_REFUSALS:
             self.refused.append(exc.refusal(path))
 
@@ -662,9 +661,7 @@ def read_submission(path: Path, assignment: str, modules: Iterable[str], *,
     modules = list(modules)
     path = Path(os.path.abspath(path))
     if not os.path.lexists(path):
-        raise GraderError(
-            f"{path}: 경로가 없습니다. 제출물 폴더나 .py/.ipynb 파일을 지정하세요 / "
-            f"path does not exist; give the submission folder or a .py/.ipynb file")
+        raise GraderError(Msg("intake.no_path", path=str(path)))
     trusted = Path(os.path.abspath(within)) if within is not None else None
     if trusted is not None and path != trusted and path.is_relative_to(trusted):
         root, rel = trusted, path.relative_to(trusted).parts
@@ -697,10 +694,7 @@ def _read_below(tree: _Folder, rel: tuple[str, ...], intake: Intake, assignment:
     suffix = Path(name).suffix
     if not is_archive(Path(name)) and suffix not in MODULE_SUFFIXES:
         if kind == "file":
-            raise GraderError(
-                f"{intake.source}: 제출물은 폴더, .py/.ipynb 파일 또는 압축 파일(.zip, .tar, .tar.gz)"
-                f"이어야 합니다 / expected a folder, a .py/.ipynb file or an archive (.zip, .tar, "
-                f".tar.gz)")
+            raise GraderError(Msg("intake.not_a_submission", path=str(intake.source)))
         intake.refuse(_join(rel), _not_read(kind))  # a link to a folder, a FIFO, ...
         return
     if is_archive(Path(name)):

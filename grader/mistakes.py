@@ -87,18 +87,17 @@ class Mistake:
 # Loading the catalogue
 
 
-def _bad(path: Path, key: str, problem_ko: str, problem_en: str) -> GraderError:
-    return GraderError(f"{path}: {key}: {problem_ko} / {key}: {problem_en}")
+def _bad(path: Path, key: str, problem: str, **params: object) -> GraderError:
+    """An error naming the file, the key and the fix (``mistakes.<problem>``)."""
+    return GraderError(Msg(f"mistakes.{problem}", path=str(path), key=key, **params))
 
 
 def parse_source(source: str, path: Path | str) -> ast.Module:
     try:
         return ast.parse(source, filename=str(path))
     except SyntaxError as exc:
-        raise GraderError(
-            f"{path}:{exc.lineno}: 구문 오류입니다 — 파일을 고치세요: {exc.msg} / "
-            f"syntax error — fix the file: {exc.msg}"
-        ) from None
+        raise GraderError(Msg("mistakes.syntax", path=str(path), line=exc.lineno,
+                              detail=exc.msg)) from None
 
 
 def top_level_def(tree: ast.Module, name: str) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -119,18 +118,13 @@ def _metadata(tree: ast.Module, path: Path) -> dict[str, str]:
                     continue
                 key = target.id
                 if key in found:
-                    raise _bad(path, key, "두 번 지정되었습니다 — 하나만 남기세요",
-                               "assigned twice — keep one assignment")
+                    raise _bad(path, key, "assigned_twice")
                 try:
                     value = ast.literal_eval(node.value) if node.value is not None else None
                 except ValueError:
                     value = None
                 if not isinstance(value, str):
-                    raise _bad(
-                        path, key,
-                        f"문자열 리터럴이어야 합니다 — 예: {key} = \"...\"",
-                        f"must be a string literal — e.g. {key} = \"...\"",
-                    )
+                    raise _bad(path, key, "not_a_string")
                 found[key] = value
     return found
 
@@ -149,40 +143,23 @@ def load_mistake(path: Path, graded: Iterable[str] | None = None) -> Mistake:
     for key in METADATA:
         if key not in meta:
             example = {"FUNCTION": '"optimizers.adam"'}.get(key, '"..."')
-            raise _bad(path, key, f"없습니다 — {key} = {example} 를 추가하세요",
-                       f"missing — add {key} = {example}")
+            raise _bad(path, key, "missing", example=example)
     function = meta["FUNCTION"].strip()
     if not _FUNCTION_RE.match(function):
-        raise _bad(
-            path, "FUNCTION",
-            f"'module.function' 꼴이어야 합니다 (예: 'optimizers.adam'), 지금은 {function!r}",
-            f"FUNCTION must be 'module.function' (e.g. 'optimizers.adam'), got {function!r}",
-        )
+        raise _bad(path, "FUNCTION", "function_form", function=repr(function))
     if graded is not None:
         known = set(graded)
         if function not in known:
-            raise _bad(
-                path, "FUNCTION",
-                f"{function!r}은(는) course.yaml의 채점 대상 함수가 아닙니다 — 철자를 확인하세요",
-                f"{function!r} is not a graded function of course.yaml — check the spelling",
-            )
+            raise _bad(path, "FUNCTION", "not_graded", function=repr(function))
     for key in ("HINT_KO", "HINT_EN"):
         if not meta[key].strip():
-            raise _bad(path, key, "비어 있습니다 — 개념을 설명하는 힌트를 쓰세요",
-                       "is empty — write a hint that teaches the idea")
+            raise _bad(path, key, "empty_hint")
     if not _HANGUL_RE.search(meta["HINT_KO"]):
-        raise _bad(path, "HINT_KO", "한국어로 써야 합니다 (한글이 없습니다)",
-                   "must be written in Korean (no Hangul found)")
+        raise _bad(path, "HINT_KO", "hint_not_korean")
     name = function.split(".", 1)[1]
     defs = top_level_def(tree, name)
     if len(defs) != 1:
-        problem = "없습니다" if not defs else "여러 번 정의되었습니다"
-        raise _bad(
-            path, "FUNCTION",
-            f"파일에 함수 {name}의 정의(def {name}(...))가 {problem} — "
-            "틀린 버전을 한 번 정의하세요",
-            f"the file must define def {name}(...) exactly once (the wrong version)",
-        )
+        raise _bad(path, "FUNCTION", "no_def" if not defs else "defined_twice", name=name)
     return Mistake(
         name=path.stem,
         function=function,

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from grader.messages import Msg
+
 # Libraries whose import in a notebook only serves display (never graded).
 DISPLAY_LIBRARIES = frozenset({
     "matplotlib", "seaborn", "plotly", "IPython", "ipywidgets", "bokeh", "altair", "tqdm",
@@ -47,7 +49,11 @@ _TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 
 
 class NotebookUnreadable(Exception):
-    """Not a notebook (bad JSON, not UTF-8, no cells)."""
+    """Not a notebook (bad JSON, not UTF-8, no cells); ``data`` says why."""
+
+    def __init__(self, data: Msg) -> None:
+        super().__init__(data.render())
+        self.data = data
 
 
 @dataclass
@@ -88,11 +94,11 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
             lines.append("")  # a blank line between cells
             where.append(None)
     except UnicodeDecodeError as exc:
-        raise NotebookUnreadable(f"{name}: UTF-8이 아닙니다 / is not valid UTF-8 ({exc.reason} "
-                                 f"at byte {exc.start})") from None
+        raise NotebookUnreadable(Msg("notebook_code.not_utf8", name=name, reason=exc.reason,
+                                     byte=exc.start)) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise NotebookUnreadable(f"{name}: 노트북 형식이 아닙니다 / is not a valid notebook "
-                                 f"({type(exc).__name__})") from None
+        raise NotebookUnreadable(Msg("notebook_code.not_a_notebook", name=name,
+                                     kind=type(exc).__name__)) from None
     code = NotebookCode(name, "", where)
     lines = _neutralise(lines, set(allowed), code)
     header = NO_OP_HEADER.splitlines()
@@ -192,8 +198,9 @@ def defined(source: str, functions: Iterable[str]) -> set[str]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}
 
 
-def point_at_cells(text: str, module: str, code: NotebookCode) -> str:
-    """Rewrite ``<module>.py, line N`` in a message into the notebook's cell and line."""
+def point_at_cells(text: str, module: str, code: NotebookCode, lang: str = "both") -> str:
+    """Rewrite ``<module>.py, line N`` in a message (written in ``lang``) into the notebook's
+    cell and line."""
     pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)")
 
     def replace(match: re.Match[str]) -> str:
@@ -201,6 +208,6 @@ def point_at_cells(text: str, module: str, code: NotebookCode) -> str:
         if at is None:
             return match.group(0)
         cell, line = at
-        return f"{code.name} 셀 {cell}, {line}번째 줄 / cell {cell}, line {line}"
+        return Msg("notebook_code.cell_line", name=code.name, cell=cell, line=line).render(lang)
 
     return pattern.sub(replace, text)

@@ -30,8 +30,10 @@ from typing import Any
 
 import numpy as np
 
+from grader import messages
 from grader.course import Course
 from grader.errors import GraderError, StudentError
+from grader.messages import Msg
 
 DEFAULT_BUDGET_S = 90.0
 GRID = np.linspace(-6.0, 6.0, 241)
@@ -40,27 +42,35 @@ OPTIMIZERS = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", 
 STUDENT_STYLE = {"color": "#d62728", "lw": 2.0}
 REFERENCE_STYLE = {"color": "#1f77b4", "lw": 1.6, "ls": "--"}
 
-MISSING_MATPLOTLIB = (
-    "그림을 그리려면 matplotlib이 필요합니다: pip install 'grader[html]' / the HTML report's "
-    "pictures need matplotlib: pip install 'grader[html]'")
 
 
 class PictureFailed(Exception):
-    """A side's function did not give a usable value: the picture shows this message."""
+    """A side's function did not give a usable value: the picture shows this message (``data``,
+    rendered in the report's language)."""
+
+    def __init__(self, data: Msg | str) -> None:
+        super().__init__(messages.render(data))
+        self.data = data
 
 
 @dataclass
 class Picture:
-    """One figure: the functions it shows, a bilingual caption, and the image or why not."""
+    """One figure: the functions it shows, its caption, and the image or why not (messages as
+    data, rendered in the report's language)."""
 
     key: str  # "optimizers.adam" — unique, also the anchor in the page
     functions: list[str]  # graded functions it shows; the first one's section holds it
-    caption_ko: str
-    caption_en: str
+    caption: Msg | str
     # One SVG document per panel, when drawn: panels wrap onto rows on a narrow screen.
     svgs: list[str] = field(default_factory=list)
-    error: str = ""  # bilingual reason, when not drawn
+    error: Msg | str = ""  # why not drawn
     seconds: float = 0.0
+
+    def caption_in(self, lang: str) -> str:
+        return messages.render(self.caption, lang)
+
+    def error_in(self, lang: str) -> str:
+        return messages.render(self.error, lang)
 
     @property
     def svg(self) -> str:
@@ -77,7 +87,7 @@ class Picture:
 class Pictures:
     pictures: list[Picture] = field(default_factory=list)
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)  # bilingual remarks about the phase
+    notes: list[Msg | str] = field(default_factory=list)  # remarks about the phase
 
 
 # ---- the two sides ---------------------------------------------------------------------------
@@ -96,7 +106,7 @@ class _StudentSide:
         try:
             value = self.session.call(module, function, args, kwargs).value
         except StudentError as exc:
-            raise PictureFailed(exc.message) from None
+            raise PictureFailed(exc.data) from None
         finally:
             self.session.recorded.clear()  # no hints are matched here: keep memory flat
         return value
@@ -122,17 +132,17 @@ class _ReferenceSide:
 
     def __call__(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
         if module not in self.modules:
-            raise PictureFailed(f"참조 해답에 {module}.py가 없습니다 / no reference {module}.py")
+            raise PictureFailed(Msg("pictures.no_reference_module", module=module))
         with np.errstate(all="ignore"):
             return getattr(self.modules[module], function)(*args, **kwargs)
 
 
 # ---- checking values that came through the wire ----------------------------------------------
-def _garbage(function: str, what: str) -> PictureFailed:
-    """``what`` is "한국어 / English": each half goes into its language's sentence."""
-    ko, _, en = what.partition(" / ")
-    return PictureFailed(f"{function}의 반환값을 그릴 수 없습니다: {ko} / cannot plot what "
-                         f"{function} returned: {en or ko}")
+def _garbage(function: str, what: str, **params: Any) -> PictureFailed:
+    """``what`` names the problem (``pictures.value.<what>``), rendered in the sentence's
+    language."""
+    return PictureFailed(Msg("pictures.cannot_plot", function=function,
+                             what=Msg(f"pictures.value.{what}", **params)))
 
 
 def _array(value: Any, function: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
@@ -140,15 +150,14 @@ def _array(value: Any, function: str, shape: tuple[int, ...] | None = None) -> n
     if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
         value = np.asarray(value, dtype=float)
     if not isinstance(value, np.ndarray):
-        raise _garbage(function, f"np.ndarray가 아님 / not an np.ndarray ({type(value).__name__})")
+        raise _garbage(function, "not_ndarray", kind=type(value).__name__)
     if value.dtype.kind not in "biuf":
-        raise _garbage(function, f"숫자 배열이 아님 / not numeric (dtype {value.dtype})")
+        raise _garbage(function, "not_numeric", dtype=str(value.dtype))
     if shape is not None and value.shape != shape:
-        raise _garbage(function, f"모양 {value.shape}, 기대 {shape} / shape {value.shape}, "
-                                 f"expected {shape}")
+        raise _garbage(function, "shape", got=str(value.shape), want=str(shape))
     out = value.astype(float)
     if not np.all(np.isfinite(out)):
-        raise _garbage(function, "NaN 또는 inf 포함 / contains NaN or inf")
+        raise _garbage(function, "not_finite")
     return out
 
 
@@ -157,18 +166,17 @@ def _sequence(value: Any, function: str, length: int | None = None) -> np.ndarra
     if isinstance(value, (list, tuple)):
         if not all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                    for v in value):
-            raise _garbage(function, "숫자 목록이 아님 / not a list of numbers")
+            raise _garbage(function, "not_numbers")
         value = np.asarray(value, dtype=float)
     arr = _array(value, function)
     if arr.ndim != 1 or (length is not None and arr.size != length):
-        raise _garbage(function, f"길이 {length}인 1차원 목록이 아님 / not a 1-D list of length "
-                                 f"{length} (shape {arr.shape})")
+        raise _garbage(function, "not_1d", length=length, shape=str(arr.shape))
     return arr
 
 
 def _pair(value: Any, function: str) -> tuple[Any, Any]:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise _garbage(function, f"(값, 값) 튜플이 아님 / not a pair ({type(value).__name__})")
+        raise _garbage(function, "not_pair", kind=type(value).__name__)
     return value[0], value[1]
 
 
@@ -182,7 +190,7 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise GraderError(MISSING_MATPLOTLIB) from None
+        raise GraderError(Msg("pictures.missing_matplotlib")) from None
     matplotlib.use("Agg")
     matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9,
                                 "axes.titlesize": 10, "figure.dpi": 100})
@@ -224,7 +232,7 @@ class _Figure:
         try:
             mine = compute(self.student)
         except PictureFailed as exc:
-            self.pic.error = str(exc)
+            self.pic.error = exc.data
             return None, None
         ref = None
         if self.reference is not None:
@@ -239,11 +247,8 @@ class _Figure:
 def activation_figure(student: Caller, reference: Caller | None, name: str) -> Picture:
     """Figures 9-5, 9-6: the activation and its derivative over [-6, 6]."""
     pic = Picture(f"activations.{name}", [f"activations.{name}", f"activations.{name}_derivative"],
-                  f"{name}와 그 도함수 (−6 ≤ z ≤ 6). 실선: 내 함수, 점선: 참조 해답. 그림 9-5, 9-6"
-                  + (": 시그모이드의 도함수는 z = 0에서 최댓값 0.25" if name == "sigmoid" else ""),
-                  f"{name} and its derivative over [−6, 6]. Solid: your function, dashed: the "
-                  "reference. Figures 9-5, 9-6"
-                  + (": sigmoid's derivative peaks at 0.25 at z = 0" if name == "sigmoid" else ""))
+                  Msg("pictures.caption.activation", name=name,
+                      peak=Msg("pictures.caption.sigmoid_peak") if name == "sigmoid" else ""))
 
     def compute(side: Caller) -> tuple[np.ndarray, np.ndarray]:
         f = _array(side("activations", name, GRID.copy()), name, GRID.shape)
@@ -279,10 +284,7 @@ def _central_difference(values_plus: np.ndarray, values_minus: np.ndarray, h: fl
 def derivative_check_figure(student: Caller, reference: Caller | None, name: str) -> Picture:
     """The analytic derivative against central differences of the same side's function."""
     pic = Picture(f"gradcheck.{name}", [f"activations.{name}_derivative"],
-                  f"{name}_derivative(z)(해석적 기울기, 선)와 내 {name}의 중앙 차분(수치 기울기, 점). "
-                  "둘이 겹쳐야 합니다 (꺾이는 점 z = 0 제외)",
-                  f"{name}_derivative(z) (analytic, line) against central differences of your "
-                  f"{name} (numerical, dots); they should overlap (away from the kink at z = 0)")
+                  Msg("pictures.caption.derivative_check", name=name))
     z = np.linspace(-5.9, 5.9, 60)
     z = z[np.abs(z) > 0.05]
     h = 1e-5
@@ -331,10 +333,7 @@ def _forward_output(value: Any, n: int, n_out: int) -> np.ndarray:
 def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
     """``backward``'s gradient against central differences of the same side's ``forward``."""
     pic = Picture("gradcheck.backward", ["backprop.backward"],
-                  "backward의 기울기(가로축)와 내 forward로 구한 E = ½Σ(y_out − y)²의 중앙 차분(세로축), "
-                  "매개변수 하나에 점 하나. 점이 대각선 위에 있어야 합니다",
-                  "backward's gradient (x) against central differences of E = ½Σ(y_out − y)² "
-                  "through your forward (y), one dot per parameter; dots should lie on the diagonal")
+                  Msg("pictures.caption.backward_check"))
     rng = np.random.default_rng(4)
     params = init_params([3, 4, 2], seed=1)
     X = rng.normal(size=(6, 3))
@@ -351,7 +350,7 @@ def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
         grads = side("backprop", "backward", {k: v.copy() for k, v in params.items()},
                      value[1], y.copy())
         if not isinstance(grads, dict):
-            raise _garbage("backward", f"dict가 아님 / not a dict ({type(grads).__name__})")
+            raise _garbage("backward", "not_dict", kind=type(grads).__name__)
         analytic, numerical, names = [], [], []
         for key, w in params.items():
             g = _array(grads.get(key), "backward", w.shape)
@@ -440,8 +439,7 @@ def trajectory(side: Caller, rule: str, surface: Surface) -> np.ndarray:
         w_next, config = _pair(side("optimizers", rule, w.copy(), surface.grad(w), config), rule)
         w = _array(w_next, rule, (2,))
         if not isinstance(config, dict):
-            raise _garbage(rule, f"config가 dict가 아님 / config is not a dict "
-                                 f"({type(config).__name__})")
+            raise _garbage(rule, "config_not_dict", kind=type(config).__name__)
         path.append(w)
         if np.max(np.abs(w)) > 1e6:  # diverged: the picture shows it leaving the plot
             break
@@ -451,12 +449,7 @@ def trajectory(side: Caller, rule: str, surface: Surface) -> np.ndarray:
 def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Picture:
     """Figures 9-7, 9-8: trajectories on two contour plots, and the loss against steps."""
     pic = Picture(f"optimizers.{rule}", [f"optimizers.{rule}"],
-                  f"{rule}의 경로: 길쭉한 이차 함수와 로젠브록 함수의 등고선 위"
-                  "(빨간 실선: 내 함수, 파란 점선: 참조 해답)와 단계별 손실. "
-                  "그림 9-7, 9-8: SGD는 지그재그, 모멘텀과 아담은 곧게 갑니다",
-                  f"{rule}'s path on the contours of an elongated quadratic and of Rosenbrock's "
-                  "function (red solid: yours, blue dashed: the reference), and the loss against "
-                  "steps. Figures 9-7, 9-8: SGD zigzags, momentum and Adam go straight")
+                  Msg("pictures.caption.optimizer", rule=rule))
 
     def compute(side: Caller) -> list[np.ndarray]:
         return [trajectory(side, rule, s) for s in SURFACES]
@@ -509,10 +502,7 @@ def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Pi
 def gradient_norms_figure(student: Caller, reference: Caller | None) -> Picture:
     """Figure 9-4: the gradient's norm per layer through a deep net, sigmoid against ReLU."""
     pic = Picture("backprop.layer_gradient_norms", ["backprop.layer_gradient_norms"],
-                  "층마다 ‖dE/dW‖ (층 6개, 로그 눈금). 그림 9-4: 시그모이드는 입력 쪽 층으로 갈수록 "
-                  "기울기가 사라지고(기울기 소실), 렐루는 덜 줄어듭니다",
-                  "‖dE/dW‖ per layer (6 layers, log scale). Figure 9-4: with sigmoid the gradient "
-                  "vanishes towards the input layers; with ReLU it shrinks much less")
+                  Msg("pictures.caption.layer_norms"))
     sizes = [4, 16, 16, 16, 16, 16, 1]
     rng = np.random.default_rng(9)
     X = rng.normal(size=(32, 4))
@@ -560,11 +550,11 @@ def _blobs() -> tuple[np.ndarray, np.ndarray]:
 
 def _weights(value: Any, function: str, epochs: int) -> tuple[np.ndarray, float, np.ndarray]:
     if not isinstance(value, (tuple, list)) or len(value) != 3:
-        raise _garbage(function, "(w, b, 목록) 튜플이 아님 / not a (w, b, list) tuple")
+        raise _garbage(function, "not_wb_list")
     w = _array(value[0], function, (2,))
     b = float(_array(value[1], function).reshape(-1)[0]) if np.size(value[1]) == 1 else None
     if b is None:
-        raise _garbage(function, "b가 숫자가 아님 / b is not a number")
+        raise _garbage(function, "b_not_number")
     return w, b, _sequence(value[2], function, epochs)
 
 
@@ -581,10 +571,7 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
     """Adaline: loss per epoch for a small and a too-large η, and the boundary it learns."""
     small, large, epochs = 0.05, 1.5, 20
     pic = Picture("linear_neurons.train_adaline", ["linear_neurons.train_adaline"],
-                  f"아달린: 에포크마다 손실(η = {small}와 너무 큰 η = {large}: 손실이 커집니다)과 "
-                  f"η = {small}로 배운 결정 경계 w·x + b = 0",
-                  f"Adaline: the loss per epoch for η = {small} and a too large η = {large} (the "
-                  f"loss climbs), and the decision boundary w·x + b = 0 learnt with η = {small}")
+                  Msg("pictures.caption.adaline", small=small, large=large))
     X, y = _blobs()
 
     def compute(side: Caller) -> dict[float, tuple[np.ndarray, float, np.ndarray]]:
@@ -593,15 +580,13 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
             value = side("linear_neurons", "train_adaline", X.copy(), y.copy(), eta=eta,
                          epochs=epochs)
             if not isinstance(value, (tuple, list)) or len(value) != 3:
-                raise _garbage("train_adaline", "(w, b, losses) 튜플이 아님 / not a (w, b, losses)"
-                                                " tuple")
+                raise _garbage("train_adaline", "not_wb_losses")
             if eta == large:  # a diverging run may overflow: its finite losses are the point
                 losses = value[2]
                 arr = np.asarray(losses, dtype=float) if isinstance(losses, (list, np.ndarray)) \
                     else None
                 if arr is None or arr.shape != (epochs,):
-                    raise _garbage("train_adaline", "losses가 에포크 수만큼이 아님 / losses is not "
-                                                    "one per epoch")
+                    raise _garbage("train_adaline", "losses_per_epoch")
                 out[eta] = (np.zeros(2), 0.0, arr)
             else:
                 out[eta] = _weights(value, "train_adaline", epochs)
@@ -649,9 +634,7 @@ def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
     """The perceptron's errors per epoch and the boundary it learns."""
     epochs = 10
     pic = Picture("linear_neurons.train_perceptron", ["linear_neurons.train_perceptron"],
-                  "퍼셉트론: 에포크마다 오류(가중치를 고친 샘플) 수와 배운 결정 경계 (η = 0.1)",
-                  "Perceptron: the errors (samples that changed the weights) per epoch, and the "
-                  "decision boundary it learns (η = 0.1)")
+                  Msg("pictures.caption.perceptron", eta=0.1))
     X, y = _blobs()
 
     def compute(side: Caller) -> tuple[np.ndarray, float, np.ndarray]:
@@ -688,18 +671,14 @@ XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
 def xor_figure(student: Caller, reference: Caller | None) -> Picture:
     """XOR's decision region: the output of ``forward`` over the plane after ``train_xor``."""
     pic = Picture("backprop.train_xor", ["backprop.train_xor"],
-                  "train_xor()로 학습한 신경망의 출력 y_out(x1, x2) (내 forward로 계산). 0.5 등고선이 "
-                  "결정 경계이고, (0,1)과 (1,0)은 1, (0,0)과 (1,1)은 0 쪽에 있어야 합니다",
-                  "The output y_out(x1, x2) of the net trained by train_xor() (computed by your "
-                  "forward). The 0.5 contour is the decision boundary; (0,1) and (1,0) should be "
-                  "on the 1 side, (0,0) and (1,1) on the 0 side")
+                  Msg("pictures.caption.xor"))
     gx, gy = np.meshgrid(np.linspace(-0.5, 1.5, 61), np.linspace(-0.5, 1.5, 61))
     grid = np.column_stack([gx.ravel(), gy.ravel()])
 
     def compute(side: Caller) -> np.ndarray:
         params = side("backprop", "train_xor")
         if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
-            raise _garbage("train_xor", f"dict가 아님 / not a dict ({type(params).__name__})")
+            raise _garbage("train_xor", "not_dict", kind=type(params).__name__)
         out = _forward_output(side("backprop", "forward", params, grid.copy()), len(grid), 1)
         return out.reshape(gx.shape)
 
@@ -756,20 +735,19 @@ def draw_all(student: Caller, reference: Caller | None, modules: Sequence[str],
         began = time.monotonic()
         function = name.split(" ", 1)[0]
         if began - start >= budget_s:  # the rest say why they are missing
-            result.pictures.append(Picture(function, [function], "", "", error=(
-                f"그림 시간 예산 {budget_s:g}초를 다 써서 그리지 않았습니다 / not drawn: the "
-                f"pictures' time budget of {budget_s:g} s ran out")))
+            result.pictures.append(Picture(function, [function], "", error=Msg(
+                "pictures.budget", seconds=f"{budget_s:g}")))
             continue
         if isinstance(student, _StudentSide):  # named when a function times out
-            student.session.current_test = f"그림 / picture {name}"
+            student.session.current_test = f"pictures:{name}"  # a name, in any language
         try:
             picture = draw(student, reference)
         except GraderError:
             raise
         except Exception as exc:  # a picture is a courtesy: never a broken report
-            picture = Picture(function, [function], "", "",
-                              error=f"그림을 그리지 못했습니다 / could not draw this picture: "
-                                    f"{type(exc).__name__}: {str(exc)[:300]}")
+            picture = Picture(function, [function], "",
+                              error=Msg("pictures.draw_failed", kind=type(exc).__name__,
+                                        detail=str(exc)[:300]))
         picture.seconds = round(time.monotonic() - began, 3)
         result.pictures.append(picture)
     result.seconds = round(time.monotonic() - start, 3)
@@ -815,6 +793,5 @@ def collect(course: Course, assignment: str | None, submission: Path, *,
         staged.remove()
         shutil.rmtree(staged.folder.parent, ignore_errors=True)
     if reference is None:
-        pictures.notes.append("참조 해답(solutions/)이 없어 내 함수의 그림만 그렸습니다 / no "
-                              "reference (solutions/) here: only your functions are drawn")
+        pictures.notes.append(Msg("pictures.no_reference"))
     return pictures

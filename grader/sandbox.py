@@ -67,12 +67,6 @@ PROBE_TIMEOUT_S = 10.0
 # Where the multiarch system libraries live (what a late dlopen of the standard library needs).
 _SYSTEM_LIBS = ("/lib", "/lib64", "/usr/lib64", "/lib32")
 
-FIXES = (
-    "해결 방법 / fixes: (1) bubblewrap 설치 / install bubblewrap ('sudo apt-get install "
-    "bubblewrap'); (2) Ubuntu 23.10+/24.04: bwrap에 사용자 네임스페이스를 허락하는 AppArmor 프로필 / "
-    "an AppArmor profile that grants bwrap user namespaces (README, Isolation); (3) Landlock이 켜진 "
-    "커널 / a kernel with Landlock enabled (Linux 5.13+, 'landlock' in the lsm= boot parameter); "
-    "(4) 약한 격리를 알고 받아들이기 / accept reduced isolation explicitly: --isolation process")
 
 
 class NoFence(GraderError):
@@ -84,7 +78,7 @@ class Probe:
     """Whether a fence works here; ``reason`` says why not (bubblewrap's own error)."""
 
     ok: bool
-    reason: str = ""
+    reason: Msg | str = ""  # a Msg when the grader says it, the tool's own words otherwise
     abi: int = 0  # Landlock's ABI when it works
 
 
@@ -129,7 +123,7 @@ def probe_bwrap() -> Probe:
     key = f"bwrap:{path}"
     if key not in _PROBES:
         if path is None:
-            _PROBES[key] = Probe(False, "bubblewrap (bwrap) is not installed")
+            _PROBES[key] = Probe(False, Msg("sandbox.probe.no_bwrap"))
         else:
             try:
                 run = subprocess.run(
@@ -137,9 +131,10 @@ def probe_bwrap() -> Probe:
                     capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
                 why = _one_line(run.stderr.decode("utf-8", "replace")) or f"exit {run.returncode}"
                 _PROBES[key] = Probe(run.returncode == 0, "" if run.returncode == 0 else
-                                     f"{path} is installed but cannot run here: {why}")
+                                     Msg("sandbox.probe.bwrap_denied", path=path, why=why))
             except (OSError, subprocess.TimeoutExpired) as exc:
-                _PROBES[key] = Probe(False, f"{path} cannot run here: {exc}")
+                _PROBES[key] = Probe(False, Msg("sandbox.probe.bwrap_failed", path=path,
+                                                why=str(exc)))
     return _PROBES[key]
 
 
@@ -148,7 +143,8 @@ def probe_landlock() -> Probe:
     this process) and check the filesystem is really out of its reach."""
     if "landlock" not in _PROBES:
         if sys.platform != "linux":
-            _PROBES["landlock"] = Probe(False, f"Landlock is Linux only (this is {sys.platform})")
+            _PROBES["landlock"] = Probe(False, Msg("sandbox.probe.not_linux",
+                                                   platform=sys.platform))
             return _PROBES["landlock"]
         code = (f"import sys; sys.path[:0] = [{str(_grader_parent())!r}]; "
                 "from grader.worker.landlock import probe; probe()")
@@ -172,26 +168,21 @@ def choose_fence(requested: str, *, secrets_in_play: bool) -> FenceChoice:
     play) a plain process. A forced fence that cannot be had is an error saying why.
     """
     if requested not in ISOLATIONS:
-        raise GraderError(f"--isolation must be one of {', '.join(ISOLATIONS)}, not {requested!r}")
+        raise GraderError(Msg("sandbox.unknown_isolation", choices=", ".join(ISOLATIONS),
+                              requested=repr(requested)))
     if requested == "process":
         return FenceChoice("process")
     if requested == "bwrap":
         bwrap = probe_bwrap()
         if bwrap.ok:
             return FenceChoice("bwrap")
-        hint = ("'sudo apt-get install bubblewrap'으로 설치하세요 / install it ('sudo apt-get "
-                "install bubblewrap')" if bwrap_path() is None else
-                "Ubuntu 23.10+/24.04라면 AppArmor가 막고 있습니다 (README, Isolation) / on Ubuntu "
-                "23.10+/24.04 AppArmor denies it user namespaces (README, Isolation)")
-        raise GraderError(f"--isolation bwrap: bubblewrap을 쓸 수 없습니다 / bubblewrap cannot be "
-                          f"used: {bwrap.reason} — {hint}; --isolation landlock 또는 auto도 "
-                          f"있습니다 / --isolation landlock or auto are there too")
+        hint = Msg("sandbox.install_bwrap" if bwrap_path() is None else "sandbox.apparmor")
+        raise NoFence(Msg("sandbox.bwrap_unusable", reason=bwrap.reason, hint=hint))
     if requested == "landlock":
         landlock = probe_landlock()
         if landlock.ok:
             return FenceChoice("landlock")
-        raise GraderError(f"--isolation landlock: Landlock을 쓸 수 없습니다 / Landlock cannot be "
-                          f"used: {landlock.reason}")
+        raise NoFence(Msg("sandbox.landlock_unusable", reason=landlock.reason))
     bwrap = probe_bwrap()
     if bwrap.ok:
         return FenceChoice("bwrap")
@@ -199,10 +190,7 @@ def choose_fence(requested: str, *, secrets_in_play: bool) -> FenceChoice:
     if landlock.ok:
         return FenceChoice("landlock", [Msg("sandbox.landlock_not_bwrap", reason=bwrap.reason)])
     if secrets_in_play:
-        raise NoFence(
-            "숨겨진 테스트나 참조 해답이 있는데 학생 코드를 그것들로부터 막을 격리 수단이 없습니다 / the "
-            "hidden suites or the reference are in play, but nothing here can fence student code "
-            f"off them — bubblewrap: {bwrap.reason}; Landlock: {landlock.reason}. {FIXES}")
+        raise NoFence(Msg("sandbox.no_fence", bwrap=bwrap.reason, landlock=landlock.reason))
     return FenceChoice("process", [Msg("sandbox.process_no_secrets", bwrap=bwrap.reason,
                                        landlock=landlock.reason)])
 
@@ -273,9 +261,7 @@ def _closure(names: Sequence[str]) -> list[importlib.metadata.Distribution]:
     todo: list[str] = []
     for name in names:
         if name not in provided:
-            raise GraderError(f"course.yaml worker.packages: {name!r}이(가) 설치되어 있지 않습니다 / "
-                              f"{name!r} is not installed where the grader runs (pip install it "
-                              f"beside the grader)")
+            raise GraderError(Msg("sandbox.package_missing", name=name))
         todo += provided[name]
     found: dict[str, importlib.metadata.Distribution] = {}
     while todo:
@@ -323,7 +309,7 @@ def _linked_packages(site: Path) -> dict[str, Path]:
             if p.name not in _OWN_ENTRIES and p.is_symlink()}
 
 
-_SITE_INIT = ('"""grader — only its worker subpackage is here / 작업자 하위 패키지만 있음."""\n')
+_SITE_INIT = ('"""grader — only its worker subpackage is here."""\n')
 
 
 def make_site(folder: Path) -> Path:

@@ -51,11 +51,15 @@ def notebook_source(name: str, raw: bytes) -> str:
     try:
         return notebook_code.extract(name, raw).source
     except notebook_code.NotebookUnreadable as exc:
-        raise _Unreadable(str(exc)) from None
+        raise _Unreadable(exc.data) from None
 
 
 class _Unreadable(Exception):
-    pass
+    """A file of the submission that cannot be read as code; ``data`` says why."""
+
+    def __init__(self, data: Msg) -> None:
+        super().__init__(data.render())
+        self.data = data
 
 
 def _broken_module(reason: str) -> str:
@@ -69,9 +73,8 @@ def _module_source(name: str, raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Unreadable(
-            f"{name}: UTF-8이 아닙니다. 파일을 UTF-8로 저장하세요 / is not valid UTF-8; save the "
-            f"file as UTF-8 ({exc.reason} at byte {exc.start})") from None
+        raise _Unreadable(Msg("submission.not_utf8", name=name, reason=exc.reason,
+                              byte=exc.start)) from None
 
 
 @dataclass
@@ -106,10 +109,9 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     modules = assignment.modules
     single_notebook = intake.single is not None and any(n.endswith(".ipynb") for n in intake.files)
     if intake.single is not None and intake.single not in modules and not single_notebook:
-        raise GraderError(
-            f"{path}: 과제 {assignment.name}의 모듈이 아닙니다. 파일 이름은 모듈 이름이어야 합니다"
-            f"({', '.join(m + '.py' for m in modules)}) / not a module of {assignment.name}: "
-            f"name the file after its module ({', '.join(m + '.py' for m in modules)})")
+        raise GraderError(Msg("submission.not_a_module", path=str(path),
+                              assignment=assignment.name,
+                              files=", ".join(m + ".py" for m in modules)))
     if intake.single is not None and intake.single in modules and not single_notebook:
         modules = [intake.single]
     root = scratch.make_dir("submission")
@@ -125,7 +127,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                 code = notebook_code.extract(name, intake.files[name],
                                              allowed=course.worker.packages)
             except notebook_code.NotebookUnreadable as exc:
-                staged.notes.append(str(exc))
+                staged.notes.append(exc.data)
                 if stem in assignment.modules:
                     candidates.setdefault(stem, []).append(
                         _Candidate(name, _broken_module(str(exc)), set()))
@@ -150,7 +152,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             text = _module_source(name, intake.files[name])
         except _Unreadable as exc:
             text = _broken_module(str(exc))
-            staged.notes.append(str(exc))
+            staged.notes.append(exc.data)
         if stem in assignment.modules:
             candidates.setdefault(stem, []).append(_Candidate(
                 name, text, notebook_code.implemented(text, assignment.exercises[stem])))
@@ -189,6 +191,10 @@ def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
             for module, code in staged.cells.items():
                 if t.message and f"{module}.py" in t.message:
                     t.message = notebook_code.point_at_cells(t.message, module, code)
+                for lang in ("ko", "en"):  # the reason as data, each language in its own words
+                    if t.reason and f"{module}.py" in str(t.reason.get(lang, "")):
+                        t.reason[lang] = notebook_code.point_at_cells(str(t.reason[lang]),
+                                                                      module, code, lang)
 
 
 def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:

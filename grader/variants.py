@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.mistakes import METADATA, REFERENCE_PREFIX, Mistake, parse_source, top_level_def
 
 # Variants: the reference with one function replaced
@@ -142,30 +143,18 @@ def variant_source(reference_source: str, function: str, mistake_source: str) ->
 
     targets = top_level_def(reference, name)
     if len(targets) != 1:
-        raise GraderError(
-            f"참조 모듈에 함수 {name}의 정의가 하나 있어야 합니다 / "
-            f"the reference module must define {name} exactly once (found {len(targets)})"
-        )
+        raise GraderError(Msg("variants.reference_defs", name=name, count=len(targets)))
     wrong = top_level_def(mistake, name)
     if len(wrong) != 1:
-        raise GraderError(
-            f"실수 파일에 함수 {name}의 정의가 하나 있어야 합니다 / "
-            f"the mistake must define {name} exactly once (found {len(wrong)})"
-        )
+        raise GraderError(Msg("variants.mistake_defs", name=name, count=len(wrong)))
     if _signature(targets[0]) != _signature(wrong[0]):
-        raise GraderError(
-            f"실수 버전 {name}의 인자(이름, 순서, 기본값)가 참조 해답과 다릅니다 — "
-            f"계약의 시그니처를 그대로 쓰세요 / the mistake's {name} has other parameters "
-            f"(names, order, defaults) "
-            f"than the reference — use the contract's signature"
-        )
+        raise GraderError(Msg("variants.signature", name=name))
 
     reference_names: set[str] = set()
     for stmt in reference.body:
         reference_names |= _bound_names(stmt)
     if renamed in reference_names:
-        raise GraderError(f"참조 모듈이 이미 {renamed}을(를) 정의합니다 / "
-                          f"the reference module already defines {renamed}")
+        raise GraderError(Msg("variants.already_defined", name=renamed))
 
     # The rename must also reach module-level tables ({"sigmoid": sigmoid_derivative}), so it
     # runs over the whole module; the target def itself is a FunctionDef, renamed by hand.
@@ -190,12 +179,7 @@ def variant_source(reference_source: str, function: str, mistake_source: str) ->
         clash = (_bound_names(stmt) - {name}) & (reference_names | {renamed})
         if clash:
             names = ", ".join(sorted(clash))
-            raise GraderError(
-                f"실수 파일의 {names}이(가) 참조 모듈의 같은 이름을 덮어씁니다 — "
-                f"도우미 함수 이름을 '_mistake_'로 시작하게 바꾸세요 / "
-                f"the mistake's {names} would overwrite the "
-                f"reference's — prefix private helpers with '_mistake_'"
-            )
+            raise GraderError(Msg("variants.overwrites", names=names))
         appended.append(stmt)
 
     header = f"# --- catalogued mistake: {function} (known-wrong, for validation and hints) ---"
@@ -212,7 +196,7 @@ def variant_source(reference_source: str, function: str, mistake_source: str) ->
 def module_source(reference_dir: Path, module: str) -> str:
     path = reference_dir / f"{module}.py"
     if not path.is_file():
-        raise GraderError(f"참조 해답 {path}이(가) 없습니다 / reference solution {path} not found")
+        raise GraderError(Msg("variants.no_reference", path=str(path)))
     return path.read_text(encoding="utf-8")
 
 
@@ -226,11 +210,8 @@ def build_variant(
     """
     modules = list(modules)
     if mistake.module not in modules:
-        raise GraderError(
-            f"{mistake.path}: FUNCTION: 모듈 {mistake.module}은(는) 과제의 모듈이 아닙니다 / "
-            f"module {mistake.module} is not one of the assignment's modules "
-            f"({', '.join(modules)})"
-        )
+        raise GraderError(Msg("variants.not_a_module", path=str(mistake.path),
+                              module=mistake.module, modules=", ".join(modules)))
     dest.mkdir(parents=True, exist_ok=True)
     for module in modules:
         source = module_source(reference_dir, module)
@@ -238,5 +219,6 @@ def build_variant(
             try:
                 source = variant_source(source, mistake.function, mistake.source)
             except GraderError as exc:
-                raise GraderError(f"{mistake.path}: {exc}") from None
+                raise GraderError(Msg("variants.in_mistake", path=str(mistake.path),
+                                      error=exc.data)) from None
         (dest / f"{module}.py").write_text(source, encoding="utf-8")

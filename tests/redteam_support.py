@@ -238,7 +238,7 @@ def fence_unavailable(fence: str) -> str:
         probe = sandbox.probe_landlock()
     else:
         return ""
-    return "" if probe.ok else probe.reason or f"{fence} is not available"
+    return "" if probe.ok else str(probe.reason) or f"{fence} is not available"
 
 
 def bwrap_available() -> bool:

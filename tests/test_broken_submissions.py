@@ -170,8 +170,8 @@ def test_python_file_not_utf8(course: Any, tmp_path: Path) -> None:
     raw = ("# 한글 주석: 시그모이드\n" + rs.ACTIVATIONS).encode("cp949", errors="replace")
     result = graded(course, tmp_path, activations=raw)
     rs.check_scores(result, whole_module(0.0, "error"))
-    says(result, RELU, "UTF-8이 아닙니다. 파일을 UTF-8로 저장하세요",
-         "is not valid UTF-8; save the file as UTF-8")
+    says(result, RELU, "UTF-8 인코딩이 아닙니다", "파일을 UTF-8 인코딩으로 저장하세요",
+         "is not valid UTF-8", "save the file as UTF-8")
     assert any("is not valid UTF-8" in note for note in result.notes)
 
 
@@ -179,7 +179,7 @@ def test_notebook_not_utf8(course: Any, tmp_path: Path) -> None:
     cells = b'{"cells": [{"cell_type": "code", "source": "z = \xff\xfe"}]}'
     result = graded(course, tmp_path, activations=None, extra={"activations.ipynb": cells})
     rs.check_scores(result, whole_module(0.0, "error"))
-    says(result, RELU, "activations.ipynb: UTF-8이 아닙니다", "is not valid UTF-8")
+    says(result, RELU, "activations.ipynb: UTF-8 인코딩이 아닙니다", "is not valid UTF-8")
     assert any("activations.ipynb" in note and "UTF-8" in note for note in result.notes)
 
 
@@ -213,9 +213,12 @@ def test_path_that_does_not_exist(course: Any, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     with pytest.raises(GraderError, match="path does not exist"):
         grade(course, rs.ASSIGNMENT, missing, seed=1, isolation=ISOLATION)
-    run = CliRunner().invoke(main, ["check", str(missing), "--course", str(course.path)])
-    assert run.exit_code == 2, run.output
-    assert "경로가 없습니다" in run.output and "path does not exist" in run.output
+    for lang, said, other in (("ko", "경로가 없습니다", "path does not exist"),
+                              ("en", "path does not exist", "경로가 없습니다")):
+        run = CliRunner().invoke(main, ["check", str(missing), "--course", str(course.path),
+                                        "--lang", lang])
+        assert run.exit_code == 2, run.output
+        assert said in run.output and other not in run.output and str(missing) in run.output
 
 
 def test_cli_grades_an_empty_folder(course: Any, tmp_path: Path) -> None:

@@ -276,7 +276,7 @@ def test_nan_where_finite_expected_names_the_element() -> None:
     got = want.copy()
     got[1, 0] = np.nan
     assert fails(got, want) == (
-        "sigmoid(z)[1, 0]: 반환값 nan, 기대값 유한한 값 0.3 "
+        "sigmoid(z)[1, 0]: 반환값 nan — 유한한 값이어야 합니다. 기대값 0.3 "
         "(원소 4개 중 1개가 다름) / "
         "sigmoid(z)[1, 0]: got nan, expected finite 0.3 (1 of 4 elements differ)"
     )
@@ -626,7 +626,8 @@ def test_assert_raises_with_the_wrong_exception() -> None:
         compare.assert_raises(raised("KeyError", "LookupError", "Exception"), "ValueError",
                               name="forward")
     assert str(info.value) == (
-        "forward: 기대한 예외는 ValueError인데 KeyError 예외가 발생했습니다: bad activation / "
+        "forward: 기대와 다른 예외가 발생했습니다 — 기대한 예외: ValueError, 발생한 예외: KeyError: "
+        "bad activation / "
         "forward: expected ValueError, raised KeyError: bad activation"
     )
 

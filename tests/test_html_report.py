@@ -21,12 +21,14 @@ from grader import pictures
 from grader.cli import main
 from grader.course import load_course
 from grader.errors import GraderError, WorkerTimeout
+from grader.messages import Msg
 from grader.mistakes import load_mistake
 from grader.pictures import Picture, PictureFailed, Pictures
 from grader.report import html as html_report
 from grader.result import FunctionResult, Result, TestResult
 from grader.variants import build_variant
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "solutions" / "lec04"
 MODULES = ["activations", "delta_rule", "backprop", "optimizers", "linear_neurons"]
@@ -69,7 +71,7 @@ def _result() -> Result:
 
 
 def test_page_escapes_everything_from_the_student_and_fetches_nothing() -> None:
-    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "한 <b>", "en <b>",
+    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "한 <b>",
                              error=f"raised {SCRIPT}")])
     page = html_report.render(_result(), pics)
     assert "<script" not in page.lower()
@@ -100,8 +102,8 @@ def test_page_shows_the_hint_field_apart_from_the_message() -> None:
 
 def test_a_picture_is_placed_in_the_section_of_its_function() -> None:
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
-    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "ko", "en", svgs=[svg]),
-                     Picture("other", ["backprop.forward"], "ko2", "en2", svgs=[svg, svg])])
+    pics = Pictures([Picture("optimizers.adam", ["optimizers.adam"], "adam", svgs=[svg]),
+                     Picture("other", ["backprop.forward"], "forward", svgs=[svg, svg])])
     page = html_report.render(_result(), pics)
     adam = page.index('id="fn-optimizers-adam"')
     assert adam < page.index('id="pic-optimizers.adam"') < page.index("other pictures")
@@ -124,12 +126,13 @@ def buggy_adam(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_picture_of_the_reference_is_drawn(reference: Any) -> None:
     drawn = pictures.draw_all(reference, reference, MODULES)
     keys = [p.key for p in drawn.pictures]
-    assert [p.error for p in drawn.pictures if p.error] == []
+    assert [p.error_in("en") for p in drawn.pictures if p.error] == []
     assert len(keys) == len(set(keys)) == 19
     for p in drawn.pictures:
         for svg in p.svgs:
             ET.fromstring(svg)  # well-formed SVG
-        assert p.caption_ko and p.caption_en
+        assert HANGUL.search(p.caption_in("ko")) and p.caption_in("en")
+        assert not HANGUL.search(p.caption_in("en"))
     sigmoid = next(p for p in drawn.pictures if p.key == "activations.sigmoid")
     assert "max sigmoid' = 0.25" in sigmoid.svg  # figure 9-5
 
@@ -157,7 +160,7 @@ class _Fake:
 
 
 def _raise(*_: Any, **__: Any) -> Any:
-    raise PictureFailed(f"f raised ValueError: {SCRIPT}")
+    raise PictureFailed(Msg("error.raised", function="f", kind="ValueError", at="", detail=SCRIPT))
 
 
 @pytest.mark.parametrize("override, expected", [
@@ -170,7 +173,8 @@ def test_a_function_that_fails_gets_its_message_instead_of_a_picture(
         reference: Any, override: dict[str, Any], expected: str) -> None:
     picture = pictures.activation_figure(_Fake(reference, **override), reference, "sigmoid")
     assert picture.svgs == []
-    assert expected in picture.error
+    assert expected in picture.error_in("en")
+    assert HANGUL.search(picture.error_in("ko")) and not HANGUL.search(picture.error_in("en"))
 
 
 @pytest.mark.parametrize("garbage", ["<b>", None, (1, "x"), {"W1": "x"}, np.full(3, np.nan),
@@ -180,7 +184,8 @@ def test_garbage_from_every_figure_is_a_message_never_an_exception(reference: An
     drawn = pictures.draw_all(lambda *_, **__: garbage, reference, MODULES)
     assert len(drawn.pictures) == 19
     assert [p.key for p in drawn.pictures if p.svgs or not p.error] == []
-    assert not any(p.error.startswith("그림을 그리지 못했습니다") for p in drawn.pictures)
+    assert not any(isinstance(p.error, Msg) and p.error.key == "pictures.draw_failed"
+                   for p in drawn.pictures)
 
 
 def test_a_worker_failure_becomes_the_pictures_message() -> None:
@@ -199,7 +204,7 @@ def test_a_worker_failure_becomes_the_pictures_message() -> None:
 def test_the_picture_phase_stops_at_its_budget(reference: Any) -> None:
     drawn = pictures.draw_all(reference, reference, MODULES, budget_s=0.0)
     assert len(drawn.pictures) == 19
-    assert all("time budget of 0 s ran out" in p.error for p in drawn.pictures)
+    assert all("time budget of 0 s ran out" in p.error_in("en") for p in drawn.pictures)
 
 
 def test_missing_matplotlib_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,11 +337,14 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     # a buggy Adam: its own path beside the reference's
     adam = _svg_of(text, "optimizers.adam")
     assert _path(adam, "student-rosenbrock") != _path(adam, "reference-rosenbrock")
-    # a function that raises, one that hangs, one that returns garbage: messages, not pictures
+    # a function that raises, one that hangs, one that returns garbage: messages, not pictures,
+    # in the course's language (course.yaml: ko)
     missing = "\n".join(probe["missing"])
-    assert "raised ValueError (activations.py, line" in missing and SCRIPT in missing
-    assert "tanh_derivative" in missing and "2 s" in missing
-    assert "cannot plot what softplus returned: not an np.ndarray (str)" in missing
+    assert "relu_derivative 함수에서 ValueError 예외 발생 (activations.py, line" in missing
+    assert SCRIPT in missing
+    assert "tanh_derivative" in missing and "제한 시간 2초 초과" in missing
+    assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (종류: str)" in missing
+    assert "cannot plot" not in missing and "no picture" not in missing
     assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
     assert probe["images"] == text.count("<img ") == 34 - 6
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text

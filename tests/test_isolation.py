@@ -91,7 +91,7 @@ def test_the_bwrap_probe_runs_bwrap(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     sandbox.forget_probes()
     try:
         probe = sandbox.probe_bwrap()
-        assert not probe.ok and rs.APPARMOR_ERROR in probe.reason
+        assert not probe.ok and rs.APPARMOR_ERROR in str(probe.reason)
         (fake / "bwrap").unlink()
         assert sandbox.probe_bwrap() is not probe  # another bwrap (or none) on PATH now
     finally:
@@ -106,10 +106,11 @@ def _check(*args: str):
 
 def test_check_with_hidden_suites_and_no_fence_exits_2(tiny_course: Path, probes) -> None:
     probes(DENIED, NO_LANDLOCK)
-    result = _check("--course", str(tiny_course))
-    assert result.exit_code == 2
-    assert "--isolation process" in result.stderr and "bubblewrap" in result.stderr
-    assert "해결 방법" in result.stderr
+    for lang, fixes, other in (("ko", "해결 방법", "Fixes"), ("en", "Fixes", "해결 방법")):
+        result = _check("--course", str(tiny_course), "--lang", lang)
+        assert result.exit_code == 2
+        assert "--isolation process" in result.stderr and "bubblewrap" in result.stderr
+        assert fixes in result.stderr and other not in result.stderr, result.stderr
 
 
 def test_explicit_process_isolation_is_recorded(tiny_course: Path, probes) -> None:

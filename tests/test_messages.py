@@ -121,7 +121,9 @@ def test_hidden_feedback_keeps_the_hint_from_its_field_not_from_the_text() -> No
 ENGLISH_GRAMMAR_FIELDS = {"article", "s", "inputs"}
 # A Korean particle right after a placeholder (or after ".py" or "%" that ends one) reads as
 # machine-made: "sigmoid이(가)", "-2.30556를". A placeholder is followed by a noun or punctuation.
-PARTICLE_AFTER_FIELD = re.compile(r"\}(?:\.py|%)?(?:으로|이|가|을|를|은|는|와|과|의|로|에)")
+# The copula counts too ("반환값은 {got}입니다", "{exc}인데"): "반환값: {got}" reads as written.
+PARTICLE_AFTER_FIELD = re.compile(
+    r"\}(?:\.py|%)?(?:으로|이|가|을|를|은|는|와|과|의|로|에|입니다|인데|인지|여야|였)")
 ALTERNATION = re.compile(r"\((?:이|가|을|를|은|는|와|과|으|이\)가|으\)로)\)")
 
 
@@ -179,6 +181,8 @@ def test_the_korean_never_puts_a_particle_after_a_placeholder() -> None:
     assert PARTICLE_AFTER_FIELD.search("{name}이 틀렸습니다")
     assert PARTICLE_AFTER_FIELD.search("{module}.py를 불러올 수 없습니다")
     assert ALTERNATION.search("{x}이(가) 없습니다") and ALTERNATION.search("'{n}'(으)로")
+    assert PARTICLE_AFTER_FIELD.search("반환값은 {got}입니다")
+    assert PARTICLE_AFTER_FIELD.search("기대한 예외는 {exc}인데")
 
 
 def test_every_catalogued_message_renders_in_each_language() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -137,6 +138,14 @@ def test_a_stub_py_next_to_a_notebook_never_silently_wins(course: Path, tmp_path
     assert any("graded calc.py" in n for n in result.notes)
 
 
+def at_cell(function: Any, ko: str, en: str) -> None:
+    """The first failure points at the notebook's cell: in each language in its own words (the
+    reason as data), and in both in the message kept for old readers."""
+    assert ko in function.reason and en in function.reason, function.reason
+    assert ko in function.reason_in("ko") and en not in function.reason_in("ko")
+    assert en in function.reason_in("en") and "셀" not in function.reason_in("en")
+
+
 def test_messages_point_at_the_notebook_cell(course: Path, tmp_path: Path) -> None:
     sub = tmp_path / "student"
     sub.mkdir()
@@ -146,10 +155,9 @@ def test_messages_point_at_the_notebook_cell(course: Path, tmp_path: Path) -> No
                                     encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
     assert result.function("calc.add").status == "passed"
-    message = result.function("calc.scale").reason
     # cell 1 is markdown; the code with the error is cell 3, its 6th line
-    assert "work.ipynb 셀 3, 6번째 줄 / cell 3, line 6" in message, message
-    assert "calc.py" not in message
+    at_cell(result.function("calc.scale"), "work.ipynb 셀 3, 6번째 줄", "work.ipynb, cell 3, line 6")
+    assert "calc.py" not in result.function("calc.scale").reason
 
 
 def test_a_syntax_error_points_at_its_cell(course: Path, tmp_path: Path) -> None:
@@ -158,8 +166,7 @@ def test_a_syntax_error_points_at_its_cell(course: Path, tmp_path: Path) -> None
     (sub / "calc.ipynb").write_text(notebook("import numpy as np", "def add(a, b)\n    return a"),
                                     encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
-    message = result.function("calc.add").reason
-    assert "calc.ipynb 셀 3, 1번째 줄 / cell 3, line 1" in message, message
+    at_cell(result.function("calc.add"), "calc.ipynb 셀 3, 1번째 줄", "calc.ipynb, cell 3, line 1")
 
 
 def test_a_syntax_error_in_a_class_notebook_points_at_its_cell(course: Path,
@@ -171,8 +178,8 @@ def test_a_syntax_error_in_a_class_notebook_points_at_its_cell(course: Path,
         encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
     assert any("taken as module(s) calc, stats" in n for n in result.notes), result.notes
-    message = result.function("stats.mean").reason
-    assert "4차시_실습.ipynb 셀 4, 1번째 줄 / cell 4, line 1" in message, message
+    at_cell(result.function("stats.mean"), "4차시_실습.ipynb 셀 4, 1번째 줄",
+            "4차시_실습.ipynb, cell 4, line 1")
 
 
 def test_nothing_found_exits_non_zero_with_the_reason_first(course: Path, tmp_path: Path) -> None:

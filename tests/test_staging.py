@@ -498,8 +498,18 @@ def test_a_file_not_named_after_a_module_is_a_usage_error(two_module_course: obj
     (tmp_path / "my_solution.py").write_bytes(CODE)
     code, output = _check(two_module_course, str(tmp_path / "my_solution.py"))
     assert code == 2
-    assert "모듈이 아닙니다" in output and "name the file after its module" in output
-    assert "activations.py" in output
+    assert "과제의 모듈 파일이 아닙니다. 파일 이름을 모듈 이름과 같게 바꾸세요" in output
+    assert "activations.py" in output and "name the file" not in output  # --lang ko: Korean only
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    english = CliRunner().invoke(main, ["check", str(tmp_path / "my_solution.py"), "--course",
+                                        str(two_module_course.root),  # type: ignore[attr-defined]
+                                        "--isolation", "process", "--lang", "en"])
+    assert english.exit_code == 2
+    assert "name the file after its module (activations.py" in english.output
+    assert "모듈" not in english.output
 
 
 @pytest.mark.slow

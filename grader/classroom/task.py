@@ -122,7 +122,8 @@ def read_job(entry_id: str, path: Path, name: str, a: Assignment, *, student_id:
     job.files = dict(intake.files)
     job.single = intake.single
     job.refused = list(intake.refused)
-    job.notes = [n.replace(str(intake.source), shown(path.name)) for n in intake.notes]
+    job.notes = [str(n).replace(str(intake.source), shown(path.name))
+                 for n in intake.notes]
     job.content_sha256 = content_hash(job.files, job.single, job.refused)
     return job
 

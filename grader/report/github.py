@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from grader.messages import Msg
 from grader.report import markdown
 from grader.report.text import status_word
 from grader.result import Result
@@ -111,8 +112,7 @@ def error_annotations(result: Result, locations: Locations | None = None) -> lis
         lines.append(command("error", message, file=file, line=line, title=title))
     if len(lost) > MAX_ANNOTATIONS:
         more = len(lost) - MAX_ANNOTATIONS
-        lines.append(f"그 밖에 {more}개 함수가 점수를 잃었습니다 — 작업 요약을 보세요 / {more} more "
-                     f"functions lost points: see the job summary")
+        lines.append(Msg("github.more_lost", count=more).render(result.language))
     return lines
 
 

@@ -15,9 +15,11 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from grader import messages
 from grader import pictures as pictures_module
 from grader.course import Course
 from grader.errors import GraderError
+from grader.messages import Msg
 from grader.pictures import Picture, Pictures
 from grader.report.text import status_word
 from grader.result import FunctionResult, Result, TestResult
@@ -114,20 +116,23 @@ def _test(test: TestResult, lang: str = "both") -> str:
     if hint:
         parts.append(f'<div class="hint">{_e(hint)}</div>')
     if test.output:
-        parts.append("<details><summary>출력 / printed output</summary>"
+        parts.append(f"<details><summary>{_e(Msg('report.printed').render(lang))}</summary>"
                      f'<pre class="output">{_e(test.output)}</pre></details>')
     parts.append("</li>")
     return "".join(parts)
 
 
-def _picture(picture: Picture) -> str:
-    caption = (f'<figcaption><span lang="ko">{_e(picture.caption_ko)}</span>'
-               f'<span lang="en">{_e(picture.caption_en)}</span></figcaption>')
+def _picture(picture: Picture, lang: str = "both") -> str:
+    shown = ("ko", "en") if lang == "both" else (lang,)
+    caption = ("<figcaption>" + "".join(f'<span lang="{x}">{_e(picture.caption_in(x))}</span>'
+                                        for x in shown if picture.caption_in(x))
+               + "</figcaption>")
     if not picture.svgs:
+        missing = f"{Msg('html.no_picture').render(lang)}: {picture.error_in(lang)}"
         return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
-                f'<div class="no-picture" role="note">그림 없음 / no picture: '
-                f'{_e(picture.error)}</div>{caption}</figure>')
-    images = "".join(f'<img src="{uri}" alt="{_e(picture.caption_en)}" '
+                f'<div class="no-picture" role="note">{_e(missing)}</div>{caption}</figure>')
+    alt = picture.caption_in("en" if lang == "both" else lang)
+    images = "".join(f'<img src="{uri}" alt="{_e(alt)}" '
                      f'data-key="{_e(picture.key)}">' for uri in picture.data_uris)
     return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
             f'<div class="panels">{images}</div>{caption}</figure>')
@@ -142,10 +147,11 @@ def _function(f: FunctionResult, pictures: Iterable[Picture], lang: str = "both"
            f'<span class="points">{_points(f.score, f.max_score)}</span></h3>']
     if f.tests:  # folded when every test passed: what lost points is what a student reads
         lost = sum(not t.passed for t in f.tests)
-        out.append(f'<details class="tests"{" open" if lost else ""}><summary>테스트 {len(f.tests)}개'
-                   f', 실패 {lost}개 / {len(f.tests)} tests, {lost} failed</summary>'
-                   '<ul class="tests">' + "".join(_test(t, lang) for t in f.tests) + "</ul></details>")
-    out += [_picture(p) for p in pictures]
+        summary = Msg("html.tests", count=len(f.tests), failed=lost).render(lang)
+        out.append(f'<details class="tests"{" open" if lost else ""}><summary>{_e(summary)}'
+                   '</summary><ul class="tests">' + "".join(_test(t, lang) for t in f.tests)
+                   + "</ul></details>")
+    out += [_picture(p, lang) for p in pictures]
     out.append("</section>")
     return "\n".join(out)
 
@@ -160,21 +166,24 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
         home = next((n for n in p.functions if n in placed), None)
         (placed[home] if home is not None else unplaced).append(p)
     share = 100.0 * result.score / result.max_score if result.max_score else 0.0
+    lang = result.language
+    meta = Msg("html.meta", seed=result.seed, isolation=result.isolation,
+               version=result.grader_version, seconds=f"{result.duration_s:.1f}").render(lang)
+    if pictures.pictures:
+        meta += Msg("html.meta_pictures", seconds=f"{pictures.seconds:.1f}").render(lang)
     body = [
         '<header class="total">',
-        f"<h1>{_e(result.assignment)} — 채점 보고서 / grading report</h1>",
+        f"<h1>{_e(Msg('html.title', assignment=result.assignment).render(lang))}</h1>",
         f'<p class="score" id="total">{_points(result.score, result.max_score)}</p>',
         f'<div class="bar" role="img" aria-label="{share:.0f}%"><span style="width:{share:.1f}%">'
         "</span></div>",
-        f'<p class="meta">seed {result.seed} · 격리 / isolation: {_e(result.isolation)} · grader '
-        f"{_e(result.grader_version)} · {result.duration_s:.1f} s"
-        + (f" · 그림 / pictures {pictures.seconds:.1f} s" if pictures.pictures else "") + "</p>",
+        f'<p class="meta">{_e(meta)}</p>',
         "<nav><ul>" + "".join(
             f'<li><a href="#{anchor(f.name)}">{STATUS_MARK.get(f.status, "✗")} {_e(f.name)} '
             f"{_points(f.score, f.max_score)}</a></li>" for f in result.functions) + "</ul></nav>",
         "</header>",
     ]
-    notes = result.notes_in() + list(pictures.notes)
+    notes = result.notes_in() + [messages.render(n, lang) for n in pictures.notes]
     if result.refused:
         notes += result.refused_in()
     if notes:
@@ -186,12 +195,13 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
         if this != module:
             module = this
             body.append(f'<h2 id="module-{_e(module)}">{_e(module)}.py</h2>')
-        body.append(_function(f, placed[f.name], result.language))
+        body.append(_function(f, placed[f.name], lang))
     if unplaced:
-        body.append("<h2>그 밖의 그림 / other pictures</h2>")
-        body += [_picture(p) for p in unplaced]
+        body.append(f"<h2>{_e(Msg('html.other_pictures').render(lang))}</h2>")
+        body += [_picture(p, lang) for p in unplaced]
     return (
-        "<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<!DOCTYPE html>\n<html lang=\"{'en' if lang == 'en' else 'ko'}\">\n<head>\n"
+        "<meta charset=\"utf-8\">\n"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(result.assignment)} {_points(result.score, result.max_score)}</title>\n"
@@ -209,12 +219,11 @@ def render_with_pictures(result: Result, course: Course, assignment: str, submis
     """
     pictures_module.require_matplotlib()
     if not course.root.is_dir():  # a bundle's course is gone once grading is over
-        return render(result, Pictures(notes=[
-            "그림은 과목 폴더가 있어야 그립니다(--bundle로는 그리지 않습니다) / pictures need the "
-            "course folder: none are drawn with --bundle"]))
+        return render(result, Pictures(notes=[Msg("html.no_pictures_with_bundle")]))
     try:
         drawn = pictures_module.collect(course, assignment, submission, isolation=isolation,
                                         suites=suites, budget_s=budget_s)
     except (GraderError, OSError) as exc:
-        drawn = Pictures(notes=[f"그림을 그리지 못했습니다 / no pictures could be drawn: {exc}"])
+        detail = exc.data if isinstance(exc, GraderError) else str(exc)
+        drawn = Pictures(notes=[Msg("html.no_pictures", detail=detail)])
     return render(result, drawn)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 
+from grader.messages import Msg
 from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result
 
@@ -72,7 +73,7 @@ def _details(f: FunctionResult, lang: str = "both") -> list[str]:
         if message:
             lines += ["", _pre(message)]
         if t.output:
-            lines += ["", "출력 / output:", "", _pre(t.output)]
+            lines += ["", Msg("markdown.output").render(lang), "", _pre(t.output)]
         lines.append("")
     return lines
 
@@ -92,14 +93,15 @@ def render(result: Result, *, heading_level: int = 2) -> str:
             block = _details(f, result.language)
             size += sum(len(line.encode()) + 1 for line in block)
             if size > MAX_BYTES:
-                details.append(f"… {len(lost) - lost.index(f)}개 함수 생략 / "
-                               f"{len(lost) - lost.index(f)} more functions left out")
+                details.append(Msg("markdown.left_out",
+                                   count=len(lost) - lost.index(f)).render(result.language))
                 break
             details += block
-        lines += ["<details><summary>감점된 테스트 자세히 / tests that lost points</summary>", "",
-                  *details, "</details>", ""]
-    meta = (f"seed {result.seed} · 격리 / isolation: {_cell(result.isolation)} · "
-            f"grader {_cell(result.grader_version)} · {result.duration_s:.1f} s")
+        summary = Msg("markdown.lost_details").render(result.language)
+        lines += [f"<details><summary>{summary}</summary>", "", *details, "</details>", ""]
+    meta = Msg("markdown.meta", seed=result.seed, isolation=_cell(result.isolation),
+               version=_cell(result.grader_version),
+               seconds=f"{result.duration_s:.1f}").render(result.language)
     lines += [meta, ""]
     for note in result.notes_in():  # one quote each: consecutive quote lines would merge
         lines += [f"> ※ {_cell(note, 600)}", ""]

@@ -60,7 +60,8 @@ def sources_of(entry: Path, modules: Iterable[str], assignment: str | None = Non
     except GraderError as exc:
         found.notes.append(exc.data)
         return found
-    found.notes += [n.replace(str(intake.source), shown(entry.name)) for n in intake.notes]
+    found.notes += [str(n).replace(str(intake.source), shown(entry.name))
+                    for n in intake.notes]
     found.notes += [Msg("similarity.refused", entry=entry.name, path=r.path,
                         why_ko=r.message_in("ko"), why_en=r.message_in("en"))
                     for r in intake.refused]
