@@ -194,7 +194,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
         if opened is not None:
-            result.notes.append(opened.note)
+            result.add_note(opened.note, opened.message.to_json())
         if lang is not None:
             result.language = lang
     except KeyboardInterrupt:
@@ -354,7 +354,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
     except GraderError as exc:
         _fail(exc, said)
         return
-    click.echo(validation.render(report))
+    click.echo(validation.render(report, said))
     if not report.ok:
         sys.exit(EXIT_BELOW)
 
@@ -445,11 +445,13 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
         _fail(exc, said)
         return
     width = shutil.get_terminal_size((100, 24)).columns
-    click.echo(similarity_report.render_text(run.analysis, top=top, width=width), nl=False)
+    click.echo(similarity_report.render_text(run.analysis, top=top, width=width, lang=said),
+               nl=False)
     for note in notes:
         click.echo(f"※ {messages.render(note, said)}", err=True)
     if html_out is not None:
-        write_atomically(html_out, similarity_report.render_html(run.analysis, top=max(top, 50)))
+        page = similarity_report.render_html(run.analysis, top=max(top, 50), lang=said)
+        write_atomically(html_out, page)
         click.echo(f"HTML → {html_out}")
     if csv_out is not None:
         write_atomically(csv_out, similarity_report.render_csv(run.analysis))
@@ -550,7 +552,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             runner = pool.run
         batch = grade_class(submissions, out, course=course, ref=ref, seed=run_seed,
                             runner=runner, roster=students, force=force, formats=formats,
-                            canvas_assignment=canvas_assignment)
+                            canvas_assignment=canvas_assignment, lang=said)
     except GraderError as exc:
         _fail(exc, said)
         return
@@ -653,7 +655,9 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
-                                hidden_bundle=hidden_bundle, force=force, notebooks=notebooks)
+                                hidden_bundle=hidden_bundle, force=force, notebooks=notebooks,
+                                # the notebooks speak to students: --lang, else the course's
+                                lang=lang or course.language or "both")
     except GraderError as exc:
         _fail(exc, said)
         return

@@ -34,7 +34,7 @@ from grader.release import check_requirement
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 SETUP = """#!/usr/bin/env bash
-# Gradescope: runs once when the autograder image is built. / 이미지를 만들 때 한 번 실행된다.
+# Gradescope: runs once when the autograder image is built.
 set -euo pipefail
 ROOT="${{GRADER_AUTOGRADER_ROOT:-/autograder}}"
 if command -v apt-get >/dev/null 2>&1; then
@@ -48,7 +48,7 @@ python3 -m venv "$ROOT/venv"
 """
 
 RUN = """#!/usr/bin/env bash
-# Gradescope: runs once per submission. / 제출물마다 실행된다.
+# Gradescope: runs once per submission.
 set -uo pipefail
 ROOT="${{GRADER_AUTOGRADER_ROOT:-/autograder}}"
 PY="${{GRADER_PYTHON:-$ROOT/venv/bin/python}}"

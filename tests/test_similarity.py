@@ -182,8 +182,9 @@ def test_terminal_report_prints_no_control_characters_from_file_names(tmp_path):
 
 def test_k_above_t_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["similarity", str(tmp_path), "--course",
-                                       str(ROOT / "course.yaml"), "-k", "10", "-t", "5"])
-    assert result.exit_code == 2 and "k <= t" in result.output
+                                       str(ROOT / "course.yaml"), "-k", "10", "-t", "5",
+                                       "--lang", "en"])
+    assert result.exit_code == 2 and "k <= t" in result.output and "fix -k or -t" in result.output
 
 
 # ---- normalisation and fingerprints ------------------------------------------------------------
@@ -434,7 +435,7 @@ def test_cli_similarity_writes_html_and_csv(klass, tmp_path):
     folder, _, _ = klass
     result = CliRunner().invoke(main, [
         "similarity", str(folder), "--course", str(ROOT / "course.yaml"), "--top", "4",
-        "--html", str(tmp_path / "r.html"), "--csv", str(tmp_path / "r.csv")])
+        "--lang", "en", "--html", str(tmp_path / "r.html"), "--csv", str(tmp_path / "r.csv")])
     assert result.exit_code == 0, result.output
     assert "c01_copy_of_reference" in result.output and "not proof" in result.output
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")

@@ -39,7 +39,6 @@ from grader.result import (
 )
 
 STATUSES = ("graded", "missing", "error")
-MISSING_NOTE = "과제 모듈 없음"
 
 
 @dataclass
@@ -174,7 +173,6 @@ def _missing_reason(job: Job, a: Assignment) -> Msg:
     modules = ", ".join(m + ".py" for m in a.modules)
     why = (Msg("task.not_a_module", name=job.single)
            if job.single is not None and job.single not in a.modules else Msg("task.no_module"))
-    # Its Korean starts with MISSING_NOTE.
     return Msg("task.missing", entry=Path(job.path).name, why=why, assignment=a.name,
                modules=modules)
 
