@@ -15,6 +15,7 @@ virtual environment) this module registers nothing and prints nothing.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import secrets
 import zlib
@@ -32,7 +33,7 @@ from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.hints import HintMatcher
 from grader.messages import Msg
-from grader.proxy import Student, StudentSession
+from grader.proxy import Student, StudentSession, TestRecord
 from grader.scoring import TestOutcome
 from grader.standins import STAND_IN, StandInRecord, rerun
 
@@ -111,6 +112,15 @@ class GradingRun:
 
 
 _OUTCOME = pytest.StashKey[TestOutcome]()
+_ARGS = pytest.StashKey[dict[str, object]]()  # a test's fixture values, kept for its rerun
+
+# The plugin's own fixtures hold no state a test could change: a rerun after the test loop may
+# reuse their values (``rng`` is made afresh). A test with any other fixture reruns at once.
+_STATELESS_FIXTURES = frozenset({"student", "reference", "rng", "tolerance", "request"})
+
+
+def _fixtures_are_stateless(item: pytest.Function) -> bool:
+    return set(getattr(item, "fixturenames", ())) <= _STATELESS_FIXTURES
 
 
 def _visibility(path: Path) -> str:
@@ -195,6 +205,10 @@ class RunPlugin(CourseFixtures):
         self.partial = partial  # only the graded modules' tests (grade(..., modules=...))
         self.items: list[pytest.Item] = []
         self._owned = owned  # (plain pytest) what to clean up at the end
+        # Stand-in reruns waiting for the end of the test loop (``rerun_pending``); a run plugin
+        # registered during the loop (plain pytest) reruns at once instead.
+        self._in_loop = False
+        self._pending: list[tuple[pytest.Function, str, frozenset[str], TestRecord]] = []
 
     @property
     def outcomes(self) -> list[TestOutcome]:
@@ -226,6 +240,8 @@ class RunPlugin(CourseFixtures):
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        if self._in_loop and isinstance(item, pytest.Function):
+            item.stash[_ARGS] = dict(item.funcargs)  # for a deferred stand-in rerun
         with compare.using(self.run.tolerance):  # the course's tolerance, for this test only
             yield
 
@@ -238,10 +254,56 @@ class RunPlugin(CourseFixtures):
         exc = outcome.excinfo[1]
         if isinstance(exc, StudentError) and exc.status != "failed":
             return  # not implemented, missing, crashed, timed out: nothing to stand in for
-        record = rerun(self.run, pyfuncitem, grades[0],
-                       lambda: seeded_rng(self.run.seed, pyfuncitem))
+        callees = frozenset(self.run.session.callees - {grades[0]})
+        if not callees:
+            return
+        if self._in_loop and _fixtures_are_stateless(pyfuncitem):
+            # Speed: rerun after every test has run, and only if a callee failed a test of its
+            # own (otherwise the rerun could not earn anything: ``scoring.culprits``).
+            self._pending.append((pyfuncitem, grades[0], callees, self.run.session.test))
+            return
+        self._rerun(pyfuncitem, grades[0])
+
+    def _rerun(self, item: pytest.Function, function: str) -> StandInRecord | None:
+        record = rerun(self.run, item, function, lambda: seeded_rng(self.run.seed, item))
         if record is not None:
-            pyfuncitem.stash[STAND_IN] = record
+            item.stash[STAND_IN] = record
+        return record
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, None]:
+        self._in_loop, self._pending = True, []
+        try:
+            yield
+        finally:
+            self._in_loop = False
+        if not session.shouldstop and not session.shouldfail:
+            self.rerun_pending()
+
+    def rerun_pending(self) -> None:
+        """The deferred stand-in reruns: a failing test whose student function called a graded
+        function that failed one of its own tests runs once more with its callees standing in.
+        The verdict is what the immediate rerun would give wherever it can change a score:
+        ``scoring.score`` credits a rescued test only for a demonstrably wrong callee, and those
+        are among the functions that failed a test here."""
+        pending, self._pending = self._pending, []
+        failed = {o.function for o in self.outcomes if not o.passed}
+        session = self.run.session
+        for item, function, callees, test in pending:
+            if not callees & failed or _OUTCOME not in item.stash:
+                continue
+            # The test's own record (its callees) and fixture values, as during its run.
+            item.funcargs = item.stash[_ARGS].copy()
+            session.current_test, session.test = item.name, test
+            try:
+                with compare.using(self.run.tolerance):
+                    record = self._rerun(item, function)
+            finally:
+                item.funcargs = None  # type: ignore[assignment]  # as pytest leaves it
+                session.test = TestRecord()
+            if record is not None:
+                item.stash[_OUTCOME] = dataclasses.replace(
+                    item.stash[_OUTCOME], stand_in_passed=record.passed)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item,
