@@ -134,6 +134,19 @@ def _grades(item: pytest.Item) -> tuple[str, float] | None:
     return str(marker.args[0]), float(marker.kwargs.get("weight", 1))
 
 
+grades_of = _grades  # for grader.engine
+
+
+def forget_outcome(item: pytest.Item) -> None:
+    """Clear what a run kept in ``item``'s stash, before the item runs again."""
+    if _OUTCOME in item.stash:
+        del item.stash[_OUTCOME]
+    if _ARGS in item.stash:
+        del item.stash[_ARGS]
+    if STAND_IN in item.stash:
+        del item.stash[STAND_IN]
+
+
 def _graded_with_student(item: pytest.Item) -> tuple[str, float] | None:
     grades = _grades(item)
     return grades if grades is not None and "student" in getattr(item, "fixturenames", ()) \
@@ -199,9 +212,12 @@ class RunPlugin(CourseFixtures):
     """One grading run as a pytest plugin object: per-test set-up, the tolerance in force during
     each test, the stand-in rerun of a failing test, and each test's outcome in its stash."""
 
-    def __init__(self, run: GradingRun, *, partial: bool = False,
+    run: GradingRun
+
+    def __init__(self, run: GradingRun | None, *, partial: bool = False,
                  owned: tuple[Any, ...] = ()) -> None:
-        self.run = run
+        if run is not None:  # None: set for each grading (``grader.engine.serve``)
+            self.run = run
         self.partial = partial  # only the graded modules' tests (grade(..., modules=...))
         self.items: list[pytest.Item] = []
         self._owned = owned  # (plain pytest) what to clean up at the end
