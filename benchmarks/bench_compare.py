@@ -126,6 +126,15 @@ def grader_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "grader", *(str(a) for a in args)]
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of the timed grader commands: as a user's, whose installation has its
+    bytecode cached (pip compiles it; a first run writes the rest). PYTHONDONTWRITEBYTECODE,
+    set in some CI and sandboxed shells, would make every run compile grader's modules again
+    (~0.1 s); the warm-up run writes the caches."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | extra
+
+
 def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> rivals.Prepared:
     """``grader check`` of the reference as a user runs it; its JSON report gives the score and
     the time grading took inside the process (``duration_s``)."""
@@ -143,7 +152,7 @@ def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> r
 
     command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
                              "--isolation", isolation, "--format", "json", "--output", report)
-    return rivals.Prepared("grader check", grader.__version__, command, ROOT, dict(os.environ), score)
+    return rivals.Prepared("grader check", grader.__version__, command, ROOT, user_env(), score)
 
 
 def time_round_robin(contestants: dict[str, rivals.Prepared], repeat: int,
@@ -184,7 +193,7 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
     """Peak RSS of the trusted `grader check` process and of the processes below it (the
     worker), from one extra run that samples them (not one of the timed runs)."""
     out = work / "rusage.json"
-    env = {**os.environ, "BENCH_RUSAGE": str(out)}
+    env = user_env(BENCH_RUSAGE=str(out))
     subprocess.run([sys.executable, "-c", _MEASURED_GRADER, "check", str(SUBMISSION), "--course",
                     str(course_yaml), "--isolation", isolation, "--format", "json", "--output",
                     str(work / "memory-report.json")], cwd=ROOT, env=env, check=True,
@@ -197,7 +206,7 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
 def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
     walls = []
     for i in range(-warmup, repeat):
-        run = rivals.run_timed(grader_command("--help"), ROOT)
+        run = rivals.run_timed(grader_command("--help"), ROOT, user_env())
         if run.returncode != 0 or "check" not in run.output:
             raise RuntimeError(f"grader --help failed:\n{run.output}")
         if i >= 0:

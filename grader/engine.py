@@ -142,11 +142,12 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
             "--import-mode=importlib", "-q", "--tb=no"]
     # Builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
-    # capture, unraisableexception's forced garbage collections); fixtures, marks, skips and
-    # warnings stay.
+    # capture, unraisableexception's forced garbage collections; unittest's import of the
+    # standard library's unittest, ~10 ms, for test classes a graded suite cannot have: they
+    # take no fixtures); fixtures, marks, skips and warnings stay.
     for unused in ("doctest", "junitxml", "pastebin", "setuponly", "setupplan", "stepwise",
                    "faulthandler", "logging", "unraisableexception", "threadexception",
-                   "debugging"):
+                   "debugging", "unittest", "subtests"):
         args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
         code = pytest.main(args, plugins=[run_plugin])
