@@ -80,6 +80,7 @@ class GradingRun:
     seed: int
     reference_dir: Path
     _matcher: HintMatcher | None = field(default=None, repr=False)
+    _hinted: set[str] = field(default_factory=set, repr=False)  # functions with a hint found
 
     def __post_init__(self) -> None:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
@@ -89,10 +90,15 @@ class GradingRun:
         return compare.Tolerance(self.course.tolerances.rtol, self.course.tolerances.atol)
 
     def hint_for(self, function: str) -> Msg | None:
-        """The catalogued mistake that explains the student's output in this test, if any."""
+        """The catalogued mistake that explains the student's output in this test, if any.
+
+        Once a function's mistake is named (on its first failing test that a mistake explains:
+        the one the report shows), its later failing tests are not matched again: matching runs
+        the mistake and the reference on the test's inputs in this process, as long as the
+        student's own calls took (``train_xor``: ~0.5 s a test)."""
         calls = [c for c in self.session.recorded if c.function == function]
         mistakes_dir = self.reference_dir / "mistakes"
-        if not calls or not mistakes_dir.is_dir():
+        if not calls or not mistakes_dir.is_dir() or function in self._hinted:
             return None
         try:
             from grader.mistakes import load_catalogue
@@ -102,7 +108,10 @@ class GradingRun:
             found = self._matcher.match(function, calls)
         except Exception:  # a hint is a courtesy; it never costs the student a grade
             return None
-        return found.hint() if found else None
+        if found is None:
+            return None
+        self._hinted.add(function)
+        return found.hint()
 
     def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
