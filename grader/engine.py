@@ -232,7 +232,9 @@ def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, p
     point_at_cells(functions, staged)
     seconds = time.monotonic() - start
     # Where the time went: the student's calls, the reference's, the grader's own work.
-    spent = timing.breakdown(seconds, session.pool.spent_s, run.reference.stopwatch.seconds)
+    # A stand-in's answer is reference time inside a student call's round trip: counted once.
+    spent = timing.breakdown(seconds, session.pool.spent_s - run.stand_in_reference_s,
+                             run.reference.stopwatch.seconds)
     return _result(course, a, seed, functions, staged, session,
                    isolation_notes(plan.choice, session, plan.secret), seconds, spent)
 

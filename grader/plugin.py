@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 
 from grader import compare, messages, timing
+from grader.calls import RecordedCall
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.hints import HintMatcher
@@ -84,19 +85,22 @@ class GradingRun:
 
     def __post_init__(self) -> None:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
+        self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
 
     @property
     def tolerance(self) -> compare.Tolerance:
         return compare.Tolerance(self.course.tolerances.rtol, self.course.tolerances.atol)
 
-    def hint_for(self, function: str) -> Msg | None:
+    def hint_for(self, function: str, recorded: list[RecordedCall] | None = None) -> Msg | None:
         """The catalogued mistake that explains the student's output in this test, if any.
 
         Once a function's mistake is named (on its first failing test that a mistake explains:
         the one the report shows), its later failing tests are not matched again: matching runs
         the mistake and the reference on the test's inputs in this process, as long as the
-        student's own calls took (``train_xor``: ~0.5 s a test)."""
-        calls = [c for c in self.session.recorded if c.function == function]
+        student's own calls took (``train_xor``: ~0.5 s a test). ``recorded``: the test's calls
+        (by default the current test's)."""
+        recorded = self.session.recorded if recorded is None else recorded
+        calls = [c for c in recorded if c.function == function]
         mistakes_dir = self.reference_dir / "mistakes"
         if not calls or not mistakes_dir.is_dir() or function in self._hinted:
             return None
@@ -117,11 +121,17 @@ class GradingRun:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
         data, computed here on the trusted side."""
         module, name = function.split(".", 1)
-        return getattr(getattr(self.reference, module), name)(*args, **kwargs)
+        fn = getattr(getattr(self.reference, module), name)
+        before = self.reference.stopwatch.seconds
+        try:
+            return fn(*args, **kwargs)
+        finally:  # timed by the reference's stopwatch, and inside a student call's round trip
+            self.stand_in_reference_s += self.reference.stopwatch.seconds - before
 
 
 _OUTCOME = pytest.StashKey[TestOutcome]()
 _ARGS = pytest.StashKey[dict[str, object]]()  # a test's fixture values, kept for its rerun
+_RECORD = pytest.StashKey[TestRecord]()  # a failing test's calls, kept for its hint
 
 # The plugin's own fixtures hold no state a test could change: a rerun after the test loop may
 # reuse their values (``rng`` is made afresh). A test with any other fixture reruns at once.
@@ -154,6 +164,8 @@ def forget_outcome(item: pytest.Item) -> None:
         del item.stash[_ARGS]
     if STAND_IN in item.stash:
         del item.stash[STAND_IN]
+    if _RECORD in item.stash:
+        del item.stash[_RECORD]
 
 
 def _graded_with_student(item: pytest.Item) -> tuple[str, float] | None:
@@ -306,11 +318,26 @@ class RunPlugin(CourseFixtures):
             self.rerun_pending()
 
     def rerun_pending(self) -> None:
-        """The deferred stand-in reruns: a failing test whose student function called a graded
-        function that failed one of its own tests runs once more with its callees standing in.
-        The verdict is what the immediate rerun would give wherever it can change a score:
-        ``scoring.score`` credits a rescued test only for a demonstrably wrong callee, and those
-        are among the functions that failed a test here."""
+        """After the test loop: the deferred stand-in reruns, then the failing tests' hints.
+
+        A failing test whose student function called a graded function that failed one of its
+        own tests runs once more with its callees standing in. The verdict is what the immediate
+        rerun would give wherever it can change a score: ``scoring.score`` credits a rescued
+        test only for a demonstrably wrong callee, and those are among the functions that
+        failed a test here. A test that passed with stand-ins gets no hint: its function is
+        right, the mistake is a callee's (whose own tests name it)."""
+        self._rerun_deferred()
+        for item in self.items:
+            record = item.stash.get(_RECORD, None)
+            outcome = item.stash.get(_OUTCOME, None)
+            if record is None or outcome is None or outcome.stand_in_passed:
+                continue
+            hint = self.run.hint_for(outcome.function, record.recorded)
+            if hint is not None:  # for readers of `message` alone; the hint is its own field too
+                item.stash[_OUTCOME] = dataclasses.replace(
+                    outcome, hint=hint, message=f"{outcome.message}\n{hint.render()}")
+
+    def _rerun_deferred(self) -> None:
         pending, self._pending = self._pending, []
         failed = {o.function for o in self.outcomes if not o.passed}
         session = self.run.session
@@ -348,7 +375,9 @@ class RunPlugin(CourseFixtures):
         hint = None
         if failed_now and call.excinfo is not None:
             status, message = _message(call.excinfo)
-            if status == "failed":
+            if status == "failed" and self._in_loop:
+                item.stash[_RECORD] = self.run.session.test  # its hint after the loop
+            elif status == "failed":
                 hint = self.run.hint_for(function)
         session = self.run.session
         output = "".join(session.output)[: self.run.course.limits.output_bytes]
