@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import grader.plugin
 from grader import compare
 from grader.course import load_course
@@ -99,8 +101,6 @@ def test_a_served_session_grades_like_grade_one_submission_after_another(
 
 def test_a_served_session_whose_suites_do_not_collect_fails_each_grading(
         tiny_course: Path, tmp_path: Path) -> None:
-    import pytest
-
     from grader import engine
     from grader.errors import GraderError
 
@@ -145,3 +145,22 @@ def test_stand_in_reruns_give_the_same_scores_in_a_served_session(tmp_path: Path
     engine.serve(course, "a1", lambda g: served.extend(
         g.grade(s, seed=3) for s in (wrong_inner, wrong_outer, wrong_inner)), isolation="process")
     assert [_comparable(r) for r in served] == [_comparable(r) for r in [*alone, alone[0]]]
+
+
+@pytest.mark.slow
+def test_hints_name_the_wrong_function_not_the_ones_rescued_by_stand_ins(tmp_path: Path) -> None:
+    """A backward that calls the student's wrong sigmoid_derivative: the derivative's failing
+    test names the catalogued mistake; the rescued tests of its callers carry no hint (their
+    functions are right), and a function's mistake is named once, on its first failing test."""
+    from test_standins import ROOT, _lec04_submission
+
+    course = load_course(ROOT / "course.yaml")
+    result = grade(course, "lec04", _lec04_submission(tmp_path / "wrong", True), seed=11,
+                   isolation="process", modules=["activations", "backprop"])
+    derivative = [t for t in result.function("activations.sigmoid_derivative").tests
+                  if not t.passed]
+    hints = [t.hint for t in derivative if t.hint]
+    assert len(hints) == 1 and derivative[0].hint is not None
+    assert hints[0]["params"]["mistake"] == "activations_sigmoid_derivative_z_as_out"
+    rescued = [t for f in result.functions for t in f.tests if t.culprits]
+    assert rescued and all(t.hint is None for t in rescued)
