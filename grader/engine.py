@@ -1,6 +1,8 @@
-"""``grade()``: one submission in, one ``Result`` out.
+"""``grade()``: one submission in, one ``Result`` out; ``serve()``: many, one after another, in
+one pytest session (``grader grade``'s warm processes).
 
-제출물 하나를 채점해 결과 객체 하나를 만든다.
+제출물 하나를 채점해 결과 객체 하나를 만든다. ``serve()``는 pytest 세션 하나에서 제출물을 차례로
+채점한다 (스위트 수집은 한 번).
 
 The suites are copied out of the course into a private folder and collected from there with
 ``--noconftest``, an empty ini file and no plugin autoload, so nothing in the submission (a
@@ -248,7 +250,7 @@ class Grader:
 
     def __init__(self, plan: _Plan, private: Path) -> None:
         self._plan, self._private = plan, private
-        self._serving = _ServingRun(plan.assignment)
+        self._serving = _ServingRun()
         self._gradings = 0
 
     def grade(self, submission: Path, *, seed: int | None = None) -> Result:
@@ -258,7 +260,8 @@ class Grader:
             raise GraderError(serving.failure)
         start = time.monotonic()
         self._gradings += 1
-        # This grading's own copy, in the private folder (which no worker can read).
+        # This grading's own copy, in the private folder (protected from the worker like the
+        # rest of it), so that no grading sees what an earlier submission's worker did.
         reference = self._private / f"reference-{self._gradings}"
         try:
             _copy_reference(plan.reference_dir, reference)
@@ -295,9 +298,8 @@ class _ServingRun(plugin.RunPlugin):
     """The run plugin of a served session: collects once; its test loop is ``work``, which runs
     the collected tests once per grading (``run_items``) with that grading's run."""
 
-    def __init__(self, assignment: Assignment) -> None:
+    def __init__(self) -> None:
         super().__init__(None)
-        self.assignment = assignment
         self.all_items: list[pytest.Item] = []
         self.work: Callable[[], None] = lambda: None
         self.failure: str | None = None  # why the suites could not be collected

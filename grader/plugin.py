@@ -130,7 +130,6 @@ class GradingRun:
 
 
 _OUTCOME = pytest.StashKey[TestOutcome]()
-_ARGS = pytest.StashKey[dict[str, object]]()  # a test's fixture values, kept for its rerun
 _RECORD = pytest.StashKey[TestRecord]()  # a failing test's calls, kept for its hint
 
 # The plugin's own fixtures hold no state a test could change: a rerun after the test loop may
@@ -160,8 +159,6 @@ def forget_outcome(item: pytest.Item) -> None:
     """Clear what a run kept in ``item``'s stash, before the item runs again."""
     if _OUTCOME in item.stash:
         del item.stash[_OUTCOME]
-    if _ARGS in item.stash:
-        del item.stash[_ARGS]
     if STAND_IN in item.stash:
         del item.stash[STAND_IN]
     if _RECORD in item.stash:
@@ -245,7 +242,9 @@ class RunPlugin(CourseFixtures):
         # Stand-in reruns waiting for the end of the test loop (``rerun_pending``); a run plugin
         # registered during the loop (plain pytest) reruns at once instead.
         self._in_loop = False
-        self._pending: list[tuple[pytest.Function, str, frozenset[str], TestRecord]] = []
+        # (test, its function, its callees, its record, its fixture values)
+        self._pending: list[tuple[pytest.Function, str, frozenset[str], TestRecord,
+                                  dict[str, object]]] = []
 
     @property
     def outcomes(self) -> list[TestOutcome]:
@@ -277,8 +276,6 @@ class RunPlugin(CourseFixtures):
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
-        if self._in_loop and isinstance(item, pytest.Function):
-            item.stash[_ARGS] = dict(item.funcargs)  # for a deferred stand-in rerun
         with compare.using(self.run.tolerance):  # the course's tolerance, for this test only
             yield
 
@@ -297,7 +294,8 @@ class RunPlugin(CourseFixtures):
         if self._in_loop and _fixtures_are_stateless(pyfuncitem):
             # Speed: rerun after every test has run, and only if a callee failed a test of its
             # own (otherwise the rerun could not earn anything: ``scoring.culprits``).
-            self._pending.append((pyfuncitem, grades[0], callees, self.run.session.test))
+            self._pending.append((pyfuncitem, grades[0], callees, self.run.session.test,
+                                  dict(pyfuncitem.funcargs)))
             return
         self._rerun(pyfuncitem, grades[0])
 
@@ -341,11 +339,11 @@ class RunPlugin(CourseFixtures):
         pending, self._pending = self._pending, []
         failed = {o.function for o in self.outcomes if not o.passed}
         session = self.run.session
-        for item, function, callees, test in pending:
+        for item, function, callees, test, funcargs in pending:
             if not callees & failed or _OUTCOME not in item.stash:
                 continue
             # The test's own record (its callees) and fixture values, as during its run.
-            item.funcargs = item.stash[_ARGS].copy()
+            item.funcargs = funcargs
             session.current_test, session.test = item.name, test
             try:
                 with compare.using(self.run.tolerance):
