@@ -253,9 +253,13 @@ class Grader:
         self._serving = _ServingRun()
         self._gradings = 0
 
-    def grade(self, submission: Path, *, seed: int | None = None) -> Result:
-        """One submission graded in the open session (as ``engine.grade`` would grade it)."""
+    def grade(self, submission: Path, *, seed: int | None = None,
+              modules: Sequence[str] | None = None) -> Result:
+        """One submission graded in the open session (as ``engine.grade`` would grade it;
+        ``modules`` as there)."""
         plan, serving = self._plan, self._serving
+        if modules is not None:
+            plan = dataclasses.replace(plan, assignment=plan.assignment.only(modules))
         if serving.failure is not None:  # the suites did not collect: every grading says why
             raise GraderError(serving.failure)
         start = time.monotonic()

@@ -96,6 +96,12 @@ def test_a_served_session_grades_like_grade_one_submission_after_another(
     assert len(served) == len(order)
     for sub, result in zip(order, served, strict=True):
         assert _comparable(result) == _comparable(alone[sub]), sub.name
+    # A partial grading (``modules``, as validate grades a variant) in the session, too.
+    partial: list[object] = []
+    engine.serve(course, "a1", lambda g: partial.append(g.grade(wrong, seed=4, modules=["calc"])),
+                 isolation="process")
+    assert _comparable(partial[0]) == _comparable(
+        grade(course, "a1", wrong, seed=4, isolation="process", modules=["calc"]))
     assert compare.in_force() == compare.DEFAULT
 
 
