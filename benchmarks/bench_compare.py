@@ -126,6 +126,15 @@ def grader_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "grader", *(str(a) for a in args)]
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of the timed grader commands: as a user's, whose installation has its
+    bytecode cached (pip compiles it; a first run writes the rest). PYTHONDONTWRITEBYTECODE,
+    set in some CI and sandboxed shells, would make every run compile grader's modules again
+    (~0.1 s); the warm-up run writes the caches."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | extra
+
+
 def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> rivals.Prepared:
     """``grader check`` of the reference as a user runs it; its JSON report gives the score and
     the time grading took inside the process (``duration_s``)."""
@@ -143,7 +152,7 @@ def grader_check(course_yaml: Path, isolation: str, work: Path, label: str) -> r
 
     command = grader_command("check", SUBMISSION, "--course", course_yaml, "--seed", "0",
                              "--isolation", isolation, "--format", "json", "--output", report)
-    return rivals.Prepared("grader check", grader.__version__, command, ROOT, dict(os.environ), score)
+    return rivals.Prepared("grader check", grader.__version__, command, ROOT, user_env(), score)
 
 
 def time_round_robin(contestants: dict[str, rivals.Prepared], repeat: int,
@@ -184,7 +193,7 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
     """Peak RSS of the trusted `grader check` process and of the processes below it (the
     worker), from one extra run that samples them (not one of the timed runs)."""
     out = work / "rusage.json"
-    env = {**os.environ, "BENCH_RUSAGE": str(out)}
+    env = user_env(BENCH_RUSAGE=str(out))
     subprocess.run([sys.executable, "-c", _MEASURED_GRADER, "check", str(SUBMISSION), "--course",
                     str(course_yaml), "--isolation", isolation, "--format", "json", "--output",
                     str(work / "memory-report.json")], cwd=ROOT, env=env, check=True,
@@ -194,10 +203,37 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
             "worker_peak_mb": max(data["descendants_kb"], data["children_kb"]) / 1024}
 
 
+def stand_in_case(course_yaml: Path, isolation: str, work: Path) -> rivals.Prepared:
+    """``grader check`` of the lec04 reference whose ``backward`` calls the student's own
+    ``sigmoid_derivative``, written wrong (the catalogued mistake): the tests of ``backward``,
+    ``train_step``, ``train_xor`` and ``layer_gradient_norms`` fail and are rerun with stand-ins
+    (``train_xor``'s 5000 epochs: one stand-in round trip each). Full marks but the derivative's
+    3 points is the check."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_standins import _lec04_submission
+
+    submission = _lec04_submission(work / "stand-in-submission", wrong_sigmoid_derivative=True)
+    report = work / "report-stand-in.json"
+
+    def score(run: rivals.Timed) -> tuple[float, float, dict[str, float]]:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        lost = {f["name"]: f["max_score"] - f["score"] for f in data["functions"]
+                if f["score"] < f["max_score"]}
+        if lost != {"activations.sigmoid_derivative": 3.0}:
+            raise RuntimeError(f"the stand-in case lost {lost}, not sigmoid_derivative's 3 points")
+        # Given as full marks of what it should get, so the round robin's check applies.
+        return float(data["max_score"]), float(data["max_score"]), \
+            {"grading_in_process_s": float(data["duration_s"])}
+
+    command = grader_command("check", submission, "--course", course_yaml, "--seed", "11",
+                             "--isolation", isolation, "--format", "json", "--output", report)
+    return rivals.Prepared("grader check", grader.__version__, command, ROOT, user_env(), score)
+
+
 def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
     walls = []
     for i in range(-warmup, repeat):
-        run = rivals.run_timed(grader_command("--help"), ROOT)
+        run = rivals.run_timed(grader_command("--help"), ROOT, user_env())
         if run.returncode != 0 or "check" not in run.output:
             raise RuntimeError(f"grader --help failed:\n{run.output}")
         if i >= 0:
@@ -363,6 +399,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         lec04 = grader_check(ROOT / "course.yaml", isolation, scratch, "lec04")
         out["grader_check_lec04"] = time_round_robin({"grader": lec04}, opts.repeat, opts.warmup)["grader"]
         out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
+        log("grader check, lec04 with a wrong sigmoid_derivative called by backward (stand-ins) ...")
+        worst = stand_in_case(ROOT / "course.yaml", isolation, scratch)
+        out["grader_check_stand_ins"] = time_round_robin({"grader": worst}, opts.repeat,
+                                                         opts.warmup)["grader"]
         (scratch / "course").mkdir()
         small = activations_course(scratch / "course")
         log("activations: " + ", ".join(["grader check"] + [c.tool for c in tools.values()])
@@ -406,6 +446,10 @@ def print_report(out: dict[str, Any]) -> None:
         print(f"  grader's own overhead (wall − both) {fmt(lec04['grader_overhead_s'])}")
     print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
           f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
+    if "grader_check_stand_ins" in out:
+        worst = out["grader_check_stand_ins"]
+        print(f"grader check, stand-in reruns         {fmt(worst['wall_s'])}  "
+              "(backward calls a wrong sigmoid_derivative: loses its 3 points only)")
     print(f"grader check activations              {fmt(act['wall_s'])}  "
           f"score {act['score']:g}/{act['max_score']:g}")
     print(f"  peak RSS: trusted {act['memory']['trusted_peak_mb']:.0f} MB, "

@@ -1,6 +1,8 @@
-"""``grade()``: one submission in, one ``Result`` out.
+"""``grade()``: one submission in, one ``Result`` out; ``serve()``: many, one after another, in
+one pytest session (``grader grade``'s warm processes).
 
-제출물 하나를 채점해 결과 객체 하나를 만든다.
+제출물 하나를 채점해 결과 객체 하나를 만든다. ``serve()``는 pytest 세션 하나에서 제출물을 차례로
+채점한다 (스위트 수집은 한 번).
 
 The suites are copied out of the course into a private folder and collected from there with
 ``--noconftest``, an empty ini file and no plugin autoload, so nothing in the submission (a
@@ -10,6 +12,7 @@ The suites are copied out of the course into a private folder and collected from
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import secrets
@@ -17,7 +20,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -119,12 +122,18 @@ def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
     for name, folder in found.items():
         shutil.copytree(folder, suites / name, ignore=skip)
     (suites / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    return _copy_reference(reference_dir, reference)
+
+
+def _copy_reference(reference_dir: Path, reference: Path) -> Path:
+    """The reference modules and the mistakes, copied into ``reference``."""
     reference.mkdir()
     if reference_dir.is_dir():
         for module in reference_dir.glob("*.py"):
             shutil.copy(module, reference / module.name)
         if (reference_dir / "mistakes").is_dir():
-            shutil.copytree(reference_dir / "mistakes", reference / "mistakes", ignore=skip)
+            shutil.copytree(reference_dir / "mistakes", reference / "mistakes",
+                            ignore=shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc"))
     return reference
 
 
@@ -135,11 +144,12 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
             "--import-mode=importlib", "-q", "--tb=no"]
     # Builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
-    # capture, unraisableexception's forced garbage collections); fixtures, marks, skips and
-    # warnings stay.
+    # capture, unraisableexception's forced garbage collections; unittest's import of the
+    # standard library's unittest, ~10 ms, for test classes a graded suite cannot have: they
+    # take no fixtures); fixtures, marks, skips and warnings stay.
     for unused in ("doctest", "junitxml", "pastebin", "setuponly", "setupplan", "stepwise",
                    "faulthandler", "logging", "unraisableexception", "threadexception",
-                   "debugging"):
+                   "debugging", "unittest", "subtests"):
         args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
         code = pytest.main(args, plugins=[run_plugin])
@@ -154,6 +164,30 @@ def _forget_modules(folder: Path) -> None:
             del sys.modules[name]
 
 
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """What gradings of one assignment share, decided before any submission is seen."""
+
+    course: Course
+    assignment: Assignment
+    found: dict[str, Path]  # the suites: "public", "hidden", ...
+    reference_dir: Path
+    secret: bool
+    choice: sandbox.FenceChoice
+
+
+def _plan(course: Course, assignment: str | None, suites: Sequence[Path] | None,
+          modules: Sequence[str] | None, isolation: str) -> _Plan:
+    a = course.assignment(assignment)
+    if modules is not None:
+        a = a.only(modules)
+    found = suite_dirs(course, a.name, suites)
+    reference_dir = _reference_dir(course, a.name, suites)
+    secret = hidden_in_play(found, reference_dir)
+    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)  # NoFence before any work
+    return _Plan(course, a, found, reference_dir, secret, choice)
+
+
 def grade(course: Course, assignment: str | None, submission: Path, *, seed: int | None = None,
           isolation: str = "auto", suites: Sequence[Path] | None = None,
           modules: Sequence[str] | None = None) -> Result:
@@ -162,40 +196,173 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     ``modules`` limits the grading to those modules' functions (``validate`` uses it for a
     variant that differs from the reference in one module only).
     """
-    a = course.assignment(assignment)
-    if modules is not None:
-        a = a.only(modules)
-    seed = secrets.randbelow(2**31) if seed is None else seed
-    found = suite_dirs(course, a.name, suites)
-    reference_dir = _reference_dir(course, a.name, suites)
-    secret = hidden_in_play(found, reference_dir)
-    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)  # NoFence before any work
+    plan = _plan(course, assignment, suites, modules, isolation)
     start = time.monotonic()
-    with contextlib.ExitStack() as cleanup:
-        private = cleanup.enter_context(_private_folder())
-        private_reference = _copy_suites(found, reference_dir, private / "suites",
+    with _private_folder() as private:
+        private_reference = _copy_suites(plan.found, plan.reference_dir, private / "suites",
                                          private / "reference")
+
+        def run_suites(run: plugin.GradingRun) -> list[scoring.TestOutcome]:
+            run_plugin = plugin.RunPlugin(run, partial=True)
+            _run_suites(run_plugin, private / "suites")
+            return run_plugin.outcomes
+
+        return _grade_with(plan, submission, seed, start, private, private_reference, run_suites)
+
+
+def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, private: Path,
+                private_reference: Path,
+                run_suites: Callable[[plugin.GradingRun], list[scoring.TestOutcome]]) -> Result:
+    """Stage the submission, start its worker, run the suites (``run_suites``) and score."""
+    course, a = plan.course, plan.assignment
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    with contextlib.ExitStack() as cleanup:
         staged = stage(submission, course, a)
         cleanup.callback(staged.remove)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
         with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
-            session = StudentSession(staged.folder, a.modules, course.limits, choice.name,
-                                     protected=[course.root, private, reference_dir,
-                                                *found.values()],
+            session = StudentSession(staged.folder, a.modules, course.limits, plan.choice.name,
+                                     protected=[course.root, private, plan.reference_dir,
+                                                *plan.found.values()],
                                      graded=list(a.functions))
         cleanup.callback(session.close)
-        run = plugin.RunPlugin(plugin.GradingRun(course, a, session, seed, private_reference),
-                               partial=True)
-        _run_suites(run, private / "suites")
-    functions = scoring.score(a, run.outcomes, course.dependency_credit)
+        run = plugin.GradingRun(course, a, session, seed, private_reference)
+        outcomes = run_suites(run)
+    functions = scoring.score(a, outcomes, course.dependency_credit)
     explain_refusals(functions, staged.refused)
     point_at_cells(functions, staged)
     seconds = time.monotonic() - start
     # Where the time went: the student's calls, the reference's, the grader's own work.
-    spent = timing.breakdown(seconds, session.pool.spent_s, run.run.reference.stopwatch.seconds)
+    # A stand-in's answer is reference time inside a student call's round trip: counted once.
+    spent = timing.breakdown(seconds, session.pool.spent_s - run.stand_in_reference_s,
+                             run.reference.stopwatch.seconds)
     return _result(course, a, seed, functions, staged, session,
-                   isolation_notes(choice, session, secret), seconds, spent)
+                   isolation_notes(plan.choice, session, plan.secret), seconds, spent)
+
+
+class Grader:
+    """Gradings of one assignment, one after another, in one pytest session (a class worker):
+    the suites are copied, collected and their asserts rewritten once, before any student code
+    runs; each grading still gets its own copy of the reference, its own staged submission and
+    its own fenced worker. Made by ``serve``; ``grade`` is ``engine.grade`` without the
+    session's start-up."""
+
+    def __init__(self, plan: _Plan, private: Path) -> None:
+        self._plan, self._private = plan, private
+        self._serving = _ServingRun()
+        self._gradings = 0
+
+    def grade(self, submission: Path, *, seed: int | None = None,
+              modules: Sequence[str] | None = None) -> Result:
+        """One submission graded in the open session (as ``engine.grade`` would grade it;
+        ``modules`` as there)."""
+        plan, serving = self._plan, self._serving
+        if modules is not None:
+            plan = dataclasses.replace(plan, assignment=plan.assignment.only(modules))
+        if serving.failure is not None:  # the suites did not collect: every grading says why
+            raise GraderError(serving.failure)
+        start = time.monotonic()
+        self._gradings += 1
+        # This grading's own copy, in the private folder (protected from the worker like the
+        # rest of it), so that no grading sees what an earlier submission's worker did.
+        reference = self._private / f"reference-{self._gradings}"
+        try:
+            _copy_reference(plan.reference_dir, reference)
+            return _grade_with(plan, submission, seed, start, self._private, reference,
+                               serving.run_items)
+        finally:
+            _forget_modules(reference)
+            shutil.rmtree(reference, ignore_errors=True)
+
+
+def serve(course: Course, assignment: str | None, work: Callable[[Grader], None], *,
+          isolation: str = "auto", suites: Sequence[Path] | None = None) -> None:
+    """Open one pytest session on the assignment's suites and call ``work(grader)`` inside it;
+    ``work`` grades any number of submissions with ``grader.grade``. Start-up, collection and
+    assertion rewriting are paid once (``grader grade``'s warm worker processes use it). What
+    ``work`` prints is pytest's output, as in a test: it answers through other channels."""
+    plan = _plan(course, assignment, suites, None, isolation)
+    with _private_folder() as private:
+        _copy_suites(plan.found, plan.reference_dir, private / "suites", private / "reference")
+        grader = Grader(plan, private)
+        grader._serving.work = lambda: work(grader)
+        code, output = _run_pytest(grader._serving, private / "suites")
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
+    if grader._serving.error is not None:  # raised by `work` itself, not a grading
+        raise grader._serving.error
+    if not grader._serving.served:
+        raise GraderError(
+            f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
+            f"(pytest exit {int(code)}):\n{output[-3000:]}")
+
+
+class _ServingRun(plugin.RunPlugin):
+    """The run plugin of a served session: collects once; its test loop is ``work``, which runs
+    the collected tests once per grading (``run_items``) with that grading's run."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.all_items: list[pytest.Item] = []
+        self.work: Callable[[], None] = lambda: None
+        self.failure: str | None = None  # why the suites could not be collected
+        self.error: BaseException | None = None
+        self.served = False
+        self._session: pytest.Session | None = None
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.failure = (f"테스트 스위트를 수집하지 못했습니다 / the suites could not be "
+                            f"collected: {report.nodeid}\n{str(report.longrepr)[-3000:]}")
+
+    def pytest_collection_modifyitems(self, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        self.all_items = list(items)  # each grading picks its modules' tests from these
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:  # type: ignore[override]
+        self._session, self.served = session, True
+        try:
+            self.work()
+        except Exception as exc:  # `work`'s own failure: raised again by `serve`
+            self.error = exc
+        return True
+
+    def run_items(self, run: plugin.GradingRun) -> list[scoring.TestOutcome]:
+        """Every collected test of the graded functions, once, with ``run``; then the deferred
+        stand-in reruns. The items are reset as pytest would make them afresh."""
+        assert self._session is not None
+        session = self._session
+        graded = run.assignment.functions
+        items = [i for i in self.all_items
+                 if (g := plugin.grades_of(i)) is None or g[0] in graded]
+        self.run, self.items = run, items
+        self._in_loop, self._pending = True, []
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        try:
+            for item in items:
+                plugin.forget_outcome(item)
+                item._report_sections = []  # captured output of the last grading
+                item.user_properties = []
+                if isinstance(item, pytest.Function):
+                    item._initrequest()  # fresh fixture request and funcargs (as pytest makes)
+            for i, item in enumerate(items):
+                following = items[i + 1] if i + 1 < len(items) else None
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+                if session.shouldstop or session.shouldfail:
+                    raise KeyboardInterrupt
+            self._in_loop = False
+            self.rerun_pending()
+            return self.outcomes
+        except BaseException:
+            # A grading cut short leaves no fixture set up for the next one.
+            session._setupstate.teardown_exact(None)
+            raise
+        finally:
+            self._in_loop, self._pending = False, []
+            if terminal is not None:  # its statistics would grow with every grading
+                terminal.stats.clear()
 
 
 def _reference_dir(course: Course, assignment: str, suites: Sequence[Path] | None) -> Path:

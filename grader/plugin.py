@@ -15,6 +15,7 @@ virtual environment) this module registers nothing and prints nothing.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import secrets
 import zlib
@@ -28,11 +29,12 @@ import numpy as np
 import pytest
 
 from grader import compare, messages, timing
+from grader.calls import RecordedCall
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
 from grader.hints import HintMatcher
 from grader.messages import Msg
-from grader.proxy import Student, StudentSession
+from grader.proxy import Student, StudentSession, TestRecord
 from grader.scoring import TestOutcome
 from grader.standins import STAND_IN, StandInRecord, rerun
 
@@ -79,19 +81,28 @@ class GradingRun:
     seed: int
     reference_dir: Path
     _matcher: HintMatcher | None = field(default=None, repr=False)
+    _hinted: set[str] = field(default_factory=set, repr=False)  # functions with a hint found
 
     def __post_init__(self) -> None:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
+        self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
 
     @property
     def tolerance(self) -> compare.Tolerance:
         return compare.Tolerance(self.course.tolerances.rtol, self.course.tolerances.atol)
 
-    def hint_for(self, function: str) -> Msg | None:
-        """The catalogued mistake that explains the student's output in this test, if any."""
-        calls = [c for c in self.session.recorded if c.function == function]
+    def hint_for(self, function: str, recorded: list[RecordedCall] | None = None) -> Msg | None:
+        """The catalogued mistake that explains the student's output in this test, if any.
+
+        Once a function's mistake is named (on its first failing test that a mistake explains:
+        the one the report shows), its later failing tests are not matched again: matching runs
+        the mistake and the reference on the test's inputs in this process, as long as the
+        student's own calls took (``train_xor``: ~0.5 s a test). ``recorded``: the test's calls
+        (by default the current test's)."""
+        recorded = self.session.recorded if recorded is None else recorded
+        calls = [c for c in recorded if c.function == function]
         mistakes_dir = self.reference_dir / "mistakes"
-        if not calls or not mistakes_dir.is_dir():
+        if not calls or not mistakes_dir.is_dir() or function in self._hinted:
             return None
         try:
             from grader.mistakes import load_catalogue
@@ -101,16 +112,33 @@ class GradingRun:
             found = self._matcher.match(function, calls)
         except Exception:  # a hint is a courtesy; it never costs the student a grade
             return None
-        return found.hint() if found else None
+        if found is None:
+            return None
+        self._hinted.add(function)
+        return found.hint()
 
     def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
         data, computed here on the trusted side."""
         module, name = function.split(".", 1)
-        return getattr(getattr(self.reference, module), name)(*args, **kwargs)
+        fn = getattr(getattr(self.reference, module), name)
+        before = self.reference.stopwatch.seconds
+        try:
+            return fn(*args, **kwargs)
+        finally:  # timed by the reference's stopwatch, and inside a student call's round trip
+            self.stand_in_reference_s += self.reference.stopwatch.seconds - before
 
 
 _OUTCOME = pytest.StashKey[TestOutcome]()
+_RECORD = pytest.StashKey[TestRecord]()  # a failing test's calls, kept for its hint
+
+# The plugin's own fixtures hold no state a test could change: a rerun after the test loop may
+# reuse their values (``rng`` is made afresh). A test with any other fixture reruns at once.
+_STATELESS_FIXTURES = frozenset({"student", "reference", "rng", "tolerance", "request"})
+
+
+def _fixtures_are_stateless(item: pytest.Function) -> bool:
+    return set(getattr(item, "fixturenames", ())) <= _STATELESS_FIXTURES
 
 
 def _visibility(path: Path) -> str:
@@ -122,6 +150,19 @@ def _grades(item: pytest.Item) -> tuple[str, float] | None:
     if marker is None or not marker.args:
         return None
     return str(marker.args[0]), float(marker.kwargs.get("weight", 1))
+
+
+grades_of = _grades  # for grader.engine
+
+
+def forget_outcome(item: pytest.Item) -> None:
+    """Clear what a run kept in ``item``'s stash, before the item runs again."""
+    if _OUTCOME in item.stash:
+        del item.stash[_OUTCOME]
+    if STAND_IN in item.stash:
+        del item.stash[STAND_IN]
+    if _RECORD in item.stash:
+        del item.stash[_RECORD]
 
 
 def _graded_with_student(item: pytest.Item) -> tuple[str, float] | None:
@@ -189,12 +230,21 @@ class RunPlugin(CourseFixtures):
     """One grading run as a pytest plugin object: per-test set-up, the tolerance in force during
     each test, the stand-in rerun of a failing test, and each test's outcome in its stash."""
 
-    def __init__(self, run: GradingRun, *, partial: bool = False,
+    run: GradingRun
+
+    def __init__(self, run: GradingRun | None, *, partial: bool = False,
                  owned: tuple[Any, ...] = ()) -> None:
-        self.run = run
+        if run is not None:  # None: set for each grading (``grader.engine.serve``)
+            self.run = run
         self.partial = partial  # only the graded modules' tests (grade(..., modules=...))
         self.items: list[pytest.Item] = []
         self._owned = owned  # (plain pytest) what to clean up at the end
+        # Stand-in reruns waiting for the end of the test loop (``rerun_pending``); a run plugin
+        # registered during the loop (plain pytest) reruns at once instead.
+        self._in_loop = False
+        # (test, its function, its callees, its record, its fixture values)
+        self._pending: list[tuple[pytest.Function, str, frozenset[str], TestRecord,
+                                  dict[str, object]]] = []
 
     @property
     def outcomes(self) -> list[TestOutcome]:
@@ -238,10 +288,72 @@ class RunPlugin(CourseFixtures):
         exc = outcome.excinfo[1]
         if isinstance(exc, StudentError) and exc.status != "failed":
             return  # not implemented, missing, crashed, timed out: nothing to stand in for
-        record = rerun(self.run, pyfuncitem, grades[0],
-                       lambda: seeded_rng(self.run.seed, pyfuncitem))
+        callees = frozenset(self.run.session.callees - {grades[0]})
+        if not callees:
+            return
+        if self._in_loop and _fixtures_are_stateless(pyfuncitem):
+            # Speed: rerun after every test has run, and only if a callee failed a test of its
+            # own (otherwise the rerun could not earn anything: ``scoring.culprits``).
+            self._pending.append((pyfuncitem, grades[0], callees, self.run.session.test,
+                                  dict(pyfuncitem.funcargs)))
+            return
+        self._rerun(pyfuncitem, grades[0])
+
+    def _rerun(self, item: pytest.Function, function: str) -> StandInRecord | None:
+        record = rerun(self.run, item, function, lambda: seeded_rng(self.run.seed, item))
         if record is not None:
-            pyfuncitem.stash[STAND_IN] = record
+            item.stash[STAND_IN] = record
+        return record
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, None]:
+        self._in_loop, self._pending = True, []
+        try:
+            yield
+        finally:
+            self._in_loop = False
+        if not session.shouldstop and not session.shouldfail:
+            self.rerun_pending()
+
+    def rerun_pending(self) -> None:
+        """After the test loop: the deferred stand-in reruns, then the failing tests' hints.
+
+        A failing test whose student function called a graded function that failed one of its
+        own tests runs once more with its callees standing in. The verdict is what the immediate
+        rerun would give wherever it can change a score: ``scoring.score`` credits a rescued
+        test only for a demonstrably wrong callee, and those are among the functions that
+        failed a test here. A test that passed with stand-ins gets no hint: its function is
+        right, the mistake is a callee's (whose own tests name it)."""
+        self._rerun_deferred()
+        for item in self.items:
+            record = item.stash.get(_RECORD, None)
+            outcome = item.stash.get(_OUTCOME, None)
+            if record is None or outcome is None or outcome.stand_in_passed:
+                continue
+            hint = self.run.hint_for(outcome.function, record.recorded)
+            if hint is not None:  # for readers of `message` alone; the hint is its own field too
+                item.stash[_OUTCOME] = dataclasses.replace(
+                    outcome, hint=hint, message=f"{outcome.message}\n{hint.render()}")
+
+    def _rerun_deferred(self) -> None:
+        pending, self._pending = self._pending, []
+        failed = {o.function for o in self.outcomes if not o.passed}
+        session = self.run.session
+        for item, function, callees, test, funcargs in pending:
+            if not callees & failed or _OUTCOME not in item.stash:
+                continue
+            # The test's own record (its callees) and fixture values, as during its run.
+            item.funcargs = funcargs
+            session.current_test, session.test = item.name, test
+            try:
+                with compare.using(self.run.tolerance):
+                    record = self._rerun(item, function)
+            finally:
+                item.funcargs = None  # type: ignore[assignment]  # as pytest leaves it
+                session.test = TestRecord()
+            if record is not None:
+                item.stash[_OUTCOME] = dataclasses.replace(
+                    item.stash[_OUTCOME], stand_in_passed=record.passed)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item,
@@ -261,7 +373,9 @@ class RunPlugin(CourseFixtures):
         hint = None
         if failed_now and call.excinfo is not None:
             status, message = _message(call.excinfo)
-            if status == "failed":
+            if status == "failed" and self._in_loop:
+                item.stash[_RECORD] = self.run.session.test  # its hint after the loop
+            elif status == "failed":
                 hint = self.run.hint_for(function)
         session = self.run.session
         output = "".join(session.output)[: self.run.course.limits.output_bytes]

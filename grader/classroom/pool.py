@@ -1,7 +1,11 @@
 """Warm local grading processes: start-up is paid once per worker, not once per submission.
 
-미리 띄워 둔 채점 프로세스들. grader, NumPy, pytest와 과목을 한 번만 불러오고, 제출물마다 자기
-격리된 학생 작업자를 새로 만든다 / each grading still gets its own fenced student worker.
+미리 띄워 둔 채점 프로세스들. grader, NumPy, pytest와 과목을 한 번만 불러오고, 테스트 스위트도 한 번만
+수집한다. 제출물마다 자기 격리된 학생 작업자를 새로 만든다 / each grading still gets its own fenced
+student worker.
+
+Each process keeps one pytest session open (``grader.engine.serve``): the suites are copied,
+collected and their asserts rewritten once, before any student code runs.
 
 Each process serves jobs over its own pipe, one at a time. The parent watches every process: one
 that dies (a crash, the OOM killer) or runs past the deadline is killed and replaced, and that
@@ -36,22 +40,28 @@ def _serve(conn: Connection, ref: CourseRef, seed: int, isolation: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _interrupt)  # so `finally` blocks clean up
     try:
-        import numpy  # noqa: F401  (warm: imported once per process)
-        import pytest  # noqa: F401
-
-        import grader.engine  # noqa: F401
+        from grader import engine
         from grader.classroom import task
+        from grader.errors import GraderError
 
-        task.load(ref)
-        conn.send(("ready", None))
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            if job is None:
-                return
-            conn.send(("report", task.grade_job(ref, job, seed, isolation)))
+        def serve_jobs(grade: task.GradeFn | None) -> None:
+            conn.send(("ready", None))
+            while True:
+                try:
+                    job = conn.recv()
+                except EOFError:
+                    return
+                if job is None:
+                    return
+                conn.send(("report", task.grade_job(ref, job, seed, isolation, grade=grade)))
+
+        try:
+            course, suites = task.load(ref)
+            # One pytest session for every job: the suites collected once (engine.serve).
+            engine.serve(course, ref.assignment, lambda g: serve_jobs(task.graded_by(g)),
+                         isolation=isolation, suites=list(suites) or None)
+        except GraderError:  # no session (the course or its suites): each job says why
+            serve_jobs(None)
     except (KeyboardInterrupt, BrokenPipeError, EOFError):
         return
 

@@ -17,11 +17,11 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grader
 from grader import scratch
@@ -37,6 +37,9 @@ from grader.result import (
     Submission,
     TestResult,
 )
+
+if TYPE_CHECKING:
+    from grader.engine import Grader
 
 STATUSES = ("graded", "missing", "error")
 
@@ -177,15 +180,35 @@ def _missing_reason(job: Job, a: Assignment) -> Msg:
                modules=modules)
 
 
-def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto") -> dict[str, Any]:
-    """Grade one job with ``grader.engine.grade``; always returns a report (JSON form)."""
+#: ``grader.engine.grade``'s signature: how a job's folder is graded.
+GradeFn = Callable[..., Result]
+
+
+def graded_by(grader: Grader) -> GradeFn:
+    """A ``GradeFn`` grading in an open session (``grader.engine.Grader``) of the same course,
+    assignment, suites and isolation."""
+    def grade(course: Course, assignment: str, submission: Path, *, seed: int,
+              **_same: Any) -> Result:
+        return grader.grade(submission, seed=seed)
+
+    return grade
+
+
+def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
+              grade: GradeFn | None = None) -> dict[str, Any]:
+    """Grade one job with ``grade`` (``grader.engine.grade`` unless given); always returns a
+    report (JSON form)."""
     start = time.monotonic()
     course: Course | None = None
     a: Assignment | None = None
     status = "graded"
     try:
-        from grader.engine import grade
         from grader.submission import explain_refusals
+
+        if grade is None:
+            from grader.engine import grade as engine_grade
+
+            grade = engine_grade
 
         course, suites = load(ref)
         a = course.assignment(ref.assignment)
