@@ -134,17 +134,23 @@ class StudentSession:
         try:
             return self.pool.exchange(message, what, self._answer if self.stand_ins else None)
         except WorkerTimeout as exc:
-            # it is not given another worker (and another timeout) by later tests, unless the
-            # submission's budget (not the call's timeout) ran out
-            budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
-            if function and not budget and not self.stand_ins:  # a rerun marks nothing
-                self._timed_out[function] = self.current_test or "?"
+            if function:
+                self._timed_out_in(function, exc)
             raise
+
+    def _timed_out_in(self, function: str, exc: WorkerTimeout) -> None:
+        """A function that timed out is not given another worker (and another timeout) by
+        later tests, unless the submission's budget (not the call's timeout) ran out."""
+        budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
+        if not budget and not self.stand_ins:  # a rerun marks nothing
+            self._timed_out[function] = self.current_test or "?"
 
     def functions_of(self, module: str, what: str) -> list[str]:
         """Import ``module`` in the worker (once per worker) and list its functions."""
-        state = self._modules.setdefault(module, _ModuleState())
-        if state.functions is not None and self.pool.running():
+        state = self._modules.get(module)
+        if state is None:
+            state = self._modules[module] = _ModuleState()
+        elif state.functions is not None and self.pool.running():
             return state.functions  # the hot path: imported in the running worker
         if state.broken is not None:
             raise state.broken.with_traceback(None)
@@ -201,14 +207,26 @@ class StudentSession:
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
         name = self._check_function(module, function)
-        reply = self._exchange({"op": "call", "module": module, "function": function,
-                                "args": list(args), "kwargs": kwargs}, name, name)
-        self._keep_callees(reply)
-        call = _to_call(name, reply, self.limits)
-        if call.output:
-            self.test.output.append(call.output[: self.limits.output_bytes])
+        stand_ins = sorted(self.stand_ins) if self.stand_ins else None
+        try:
+            value, error, seconds, extras = self.pool.call(
+                module, function, args, kwargs, stand_ins, name,
+                self._answer if stand_ins else None)
+        except WorkerTimeout as exc:
+            self._timed_out_in(name, exc)
+            raise
+        call = Call(name, seconds=seconds if type(seconds) is float and seconds >= 0 else 0.0)
+        if extras is not None:
+            _read_extras(call, extras)
+            self._keep_callees(extras)
+            if call.output:
+                self.test.output.append(call.output[: self.limits.output_bytes])
+        if error is not None:
+            call.error = _student_error(name, error, self.limits)
+        else:
+            call.result = value
         self.test.recorded.append(RecordedCall(
-            name, args, kwargs, call.result if call.error is None else call.error,
+            name, args, kwargs, value if error is None else call.error,
             tuple(call.warnings), tuple(call.mutated)))
         return call
 
@@ -258,24 +276,35 @@ def _limit_note(kind: str, detail: str, limits: Limits) -> str:
     return ""
 
 
+def _read_extras(call: Call, extras: dict[str, Any]) -> None:
+    """A call's warnings, changed inputs and output, from the worker's word (checked, capped)."""
+    for w in extras.get("warnings") or []:
+        if isinstance(w, list) and len(w) == 2:
+            call.warnings.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
+    mutated = extras.get("mutated")
+    if isinstance(mutated, list):
+        call.mutated = [m[:200] for m in mutated if isinstance(m, str)]
+    output = extras.get("output")
+    if isinstance(output, str):
+        call.output = output
+
+
+def _student_error(name: str, error: Any, limits: Limits) -> StudentRaised:
+    record = ErrorRecord.read(error)
+    cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
+    return cls(name, record.type_names,
+               record.detail + _limit_note(record.kind, record.detail, limits), record.where)
+
+
 def _to_call(name: str, reply: Any, limits: Limits) -> Call:
+    """One result of a batch (a mapping: ``value`` or ``error``, ``seconds`` and extras)."""
     if not isinstance(reply, dict):
         raise ProtocolViolation("a call reply is not a mapping")
-    warns = []
-    for w in reply.get("warnings") or []:
-        if isinstance(w, list) and len(w) == 2:
-            warns.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
-    mutated = [str(m)[:200] for m in reply.get("mutated") or [] if isinstance(m, str)]
-    output = reply.get("output") if isinstance(reply.get("output"), str) else ""
     seconds = reply.get("seconds")
-    call = Call(name, warnings=warns, mutated=mutated, output=output or "",
-                seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
+    call = Call(name, seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
+    _read_extras(call, reply)
     if reply.get("error") is not None:
-        record = ErrorRecord.read(reply["error"])
-        cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
-        call.error = cls(name, record.type_names,
-                         record.detail + _limit_note(record.kind, record.detail, limits),
-                         record.where)
+        call.error = _student_error(name, reply["error"], limits)
     elif "value" in reply:
         call.result = reply["value"]
     else:
@@ -286,11 +315,16 @@ def _to_call(name: str, reply: Any, limits: Limits) -> Call:
 class FunctionProxy:
     """``student.<module>.<function>``: call it, ``.call(...)`` it, or ``.batch(...)`` it."""
 
+    __slots__ = ("_function", "_module", "_session")
+
     def __init__(self, session: StudentSession, module: str, function: str) -> None:
         self._session, self._module, self._function = session, module, function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call(*args, **kwargs).value
+        call = self._session.call(self._module, self._function, args, kwargs)
+        if call.error is not None:
+            raise call.error
+        return call.result
 
     def call(self, *args: Any, **kwargs: Any) -> Call:
         return self._session.call(self._module, self._function, args, kwargs)
@@ -310,7 +344,9 @@ class ModuleProxy:
     def __getattr__(self, function: str) -> FunctionProxy:
         if function.startswith("_"):
             raise AttributeError(function)
-        return FunctionProxy(self._session, self._module, function)
+        proxy = FunctionProxy(self._session, self._module, function)
+        self.__dict__[function] = proxy  # speed: found directly the next time
+        return proxy
 
 
 class Student:
@@ -322,4 +358,6 @@ class Student:
     def __getattr__(self, module: str) -> ModuleProxy:
         if module.startswith("_"):
             raise AttributeError(module)
-        return ModuleProxy(self._session, module)
+        proxy = ModuleProxy(self._session, module)
+        self.__dict__[module] = proxy  # speed: found directly the next time
+        return proxy
