@@ -34,7 +34,7 @@ from grader.errors import (
 )
 from grader.messages import Msg
 from grader.worker.protocol import ErrorRecord
-from grader.workers import Answer, WorkerPool
+from grader.workers import Answer, WorkerPool, call_target
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
@@ -76,6 +76,7 @@ class StudentSession:
         self._answer: Answer | None = None
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
+        self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
 
     # --- what the pool knows, for reports ------------------------------------------------------
     @property
@@ -164,6 +165,7 @@ class StudentSession:
         if fresh:  # a fresh worker forgets what the last one imported
             for other in self._modules.values():
                 other.functions = None
+            self._targets.clear()
         if state.functions is None:
             try:
                 reply = self._exchange({"op": "load", "module": module, "graded": self.graded},
@@ -192,26 +194,32 @@ class StudentSession:
             self.test.callees.update(n for n in names if isinstance(n, str) and n in self.graded)
 
     # --- calls -------------------------------------------------------------------------------
-    def _check_function(self, module: str, function: str) -> str:
-        name = f"{module}.{function}"
+    def _check_function(self, module: str, function: str) -> tuple[str, bytes]:
+        """``module.function`` and its encoded form (``workers.call_target``), once the module
+        is imported in the running worker and has that function."""
+        key = (module, function)
+        known = self._targets.get(key)
+        name = known[0] if known is not None else f"{module}.{function}"
         if name in self._timed_out:
             test = self._timed_out[name]
             raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
                                     seconds=f"{self.limits.call_timeout_s:g}"))
         functions = self.functions_of(module, name)
+        if known is not None:  # the hot path: seen before, and the module is still imported
+            return known
         if function not in functions:
             raise StudentMissing(Msg("session.no_function", module=module, function=function,
                                      suggest=_suggest(function, functions)))
-        return name
+        known = self._targets[key] = (name, call_target(module, function))
+        return known
 
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
-        name = self._check_function(module, function)
+        name, target = self._check_function(module, function)
         stand_ins = sorted(self.stand_ins) if self.stand_ins else None
         try:
             value, error, seconds, extras = self.pool.call(
-                module, function, args, kwargs, stand_ins, name,
-                self._answer if stand_ins else None)
+                target, args, kwargs, stand_ins, name, self._answer if stand_ins else None)
         except WorkerTimeout as exc:
             self._timed_out_in(name, exc)
             raise
@@ -232,7 +240,7 @@ class StudentSession:
 
     def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],
               kwargs: dict[str, Any] | None = None) -> list[Any]:
-        name = self._check_function(module, function)
+        name, _ = self._check_function(module, function)
         reply = self._exchange({"op": "batch", "module": module, "function": function,
                                 "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name,
                                name)

@@ -72,6 +72,15 @@ _SIGNAL_REASONS = {
 }
 
 
+def call_target(module: str, function: str) -> bytes:
+    """A call's module and function as the ``CALL`` request carries them (two ``wire`` nodes),
+    encoded once per function."""
+    parts: list[Any] = []
+    encode_into(module, parts)
+    encode_into(function, parts)
+    return b"".join(parts)
+
+
 def _signal_reason(code: int) -> str:
     """A worker's exit status in words (negative: killed by that signal)."""
     if code >= 0:
@@ -105,6 +114,7 @@ class Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._request_fd = self.proc.stdin.fileno()
         self._reply_fd = self.proc.stdout.fileno()
+        self._ended = False  # set when fd 1/2 reach their end: the worker is gone
         self._drainer = threading.Thread(target=self._drain, daemon=True)
         self._drainer.start()
         # Windows' select() takes only sockets: there a thread reads the replies into a queue.
@@ -123,6 +133,8 @@ class Worker:
                     del self.raw_output[:-RAW_OUTPUT_BYTES]
         except (OSError, ValueError):  # closed by kill() while reading
             pass
+        finally:
+            self._ended = True
 
     def _read_replies(self) -> None:
         """Windows: read replies in a thread, one frame per queue item, None at the end."""
@@ -164,7 +176,10 @@ class Worker:
                 raise _Expired
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        """Whether the worker is up. speed: no wait() per call — a worker we stopped has its
+        exit status, and one that ended by itself closed its output (seen by the drainer; a
+        death not seen yet fails the next call as a crash, as a death during it would)."""
+        return not self._ended and self.proc.returncode is None
 
     def wait_ready(self, deadline: float) -> None:
         msg = self._receive(deadline, "start")
@@ -196,16 +211,15 @@ class Worker:
             raise self._protocol(str(reply["fatal"])[:200])
         return reply
 
-    def call(self, request_id: int, module: str, function: str, args: Sequence[Any],
+    def call(self, request_id: int, target: bytes, args: Sequence[Any],
              kwargs: dict[str, Any], stand_ins: list[str] | None, deadline: float, what: str,
              answer: Answer | None = None) -> CallReply:
         """One call in the ``protocol.CALL`` form: (value, error record or None, seconds,
-        extras or None), every part checked; the value is plain data (``wire``)."""
+        extras or None), every part checked; the value is plain data (``wire``). ``target``
+        is the module's and the function's names, encoded once (``call_target``)."""
         parts: list[Any] = [b"", CALL_REQUEST.pack(
             CALL, request_id, (REQUEST_KWARGS if kwargs else 0)
-            | (REQUEST_STAND_INS if stand_ins else 0))]
-        encode_into(module, parts)
-        encode_into(function, parts)
+            | (REQUEST_STAND_INS if stand_ins else 0)), target]
         encode_into(args, parts)
         if kwargs:
             encode_into(kwargs, parts)
@@ -452,10 +466,10 @@ class WorkerPool:
         finally:
             self.spent_s += time.monotonic() - start
 
-    def call(self, module: str, function: str, args: Sequence[Any], kwargs: dict[str, Any],
+    def call(self, target: bytes, args: Sequence[Any], kwargs: dict[str, Any],
              stand_ins: list[str] | None, what: str, answer: Answer | None = None) -> CallReply:
         """One call on the hot path (``Worker.call``), in the running worker — the session has
-        just checked it is up and has imported ``module`` — within the call's deadline."""
+        just checked it is up and has imported the module — within the call's deadline."""
         worker = self._worker
         if worker is None:
             worker, _ = self.ensure_worker()
@@ -463,8 +477,8 @@ class WorkerPool:
         self._next_id += 1
         start = time.monotonic()
         try:
-            return worker.call(self._next_id, module, function, args, kwargs, stand_ins,
-                               deadline, what, answer)
+            return worker.call(self._next_id, target, args, kwargs, stand_ins, deadline, what,
+                               answer)
         except StudentError as exc:
             raise self._failed(worker, exc, capped, what) from None
         finally:

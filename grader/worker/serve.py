@@ -187,7 +187,7 @@ class _Server:
                 results = []
                 for args in request["calls"]:
                     value, error, seconds, extras = self.call(
-                        request["module"], request["function"], args, kwargs,
+                        request["module"], request["function"], list(args), dict(kwargs),
                         check_mutation=False)
                     result = {"seconds": seconds, **(extras or {})}
                     result["error" if error else "value"] = value
@@ -257,10 +257,11 @@ class _Server:
         fn = getattr(self.modules.get(module), function, None)
         if not callable(fn):
             return error_record(["AttributeError"], f"no function {function}"), True, 0.0, None
-        args = list(args)
-        kwargs = dict(kwargs)
         before = _snapshot(args, kwargs) if check_mutation else None
-        out = self._capture_start()
+        capture = self._capture
+        capture.reset()
+        saved_out, saved_err = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = capture
         if np.geterr() != self.numpy_errors:  # a submission's np.seterr must not hide warnings
             np.seterr(**self.numpy_errors)
         error = False
@@ -274,19 +275,20 @@ class _Server:
                 value, error = self._describe(exc), True
             else:
                 seconds = perf_counter() - start
+        sys.stdout, sys.stderr = saved_out, saved_err
         # Empty fields are left out: every node costs time on both sides of the wire.
         extras: dict[str, Any] | None = None
         if caught:
             extras = {"warnings": [[_category(w.category), str(w.message)[:500]]
                                    for w in caught[:20]]}
-        mutated = _mutated(before, fn) if before else None
-        if mutated:
+        if before:
+            mutated = _mutated(before, fn)
+            if mutated:
+                extras = extras or {}
+                extras["mutated"] = mutated
+        if capture.parts or capture.dropped:
             extras = extras or {}
-            extras["mutated"] = mutated
-        output = self._capture_end(out)
-        if output:
-            extras = extras or {}
-            extras["output"] = output
+            extras["output"] = capture.text()
         return value, error, seconds, extras
 
     def _capture_start(self) -> tuple[Any, Any, _CappedText]:
