@@ -56,12 +56,18 @@ CallReply = tuple[Any, Any, float, dict[str, Any] | None]
 STARTUP_TIMEOUT_S = 20.0
 RAW_OUTPUT_BYTES = 4096  # of output written straight to fd 1/2, kept for crash messages
 PIPE_SAFE_BYTES = 4096  # POSIX guarantees at least this much pipe buffer
+PIPE_BYTES = 1 << 20
+SPIN_BACKOFF = 16  # waits without spinning after a spin that came to nothing
 # How long each side keeps asking for the other's next frame before it sleeps (a sleep and a
 # wake-up cost more than a short call on an idle machine): Worker._next_frame, and in the worker
 # serve._Server.read_frame. Both adapt: they spin only while answers come that fast.
 # GRADER_SPIN_US=0 turns it off; it is off where only one CPU is ours (nobody to wait for).
-SPIN_US = float(os.environ.get("GRADER_SPIN_US", "100") or 0)
-if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+try:
+    SPIN_US = max(0.0, float(os.environ.get("GRADER_SPIN_US", "100") or 0))
+except ValueError:
+    SPIN_US = 100.0
+if sys.platform == "win32" or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                               else os.cpu_count() or 1) < 2:
     SPIN_US = 0.0
 _TOO_LARGE = b"<a frame over the size limit>"  # compared by identity
 
@@ -77,6 +83,33 @@ _SIGNAL_REASONS = {
     "SIGXCPU": "CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU, limits.cpu_s)",
     "SIGXFSZ": "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)",
 }
+
+
+def spin_us() -> float:
+    """The spin (``SPIN_US``) for a worker started now: none when the machine is busy (the
+    load average, which counts this grading's own ~1, leaves less than half a CPU idle), where
+    spinning would only keep the other side waiting."""
+    if not SPIN_US:
+        return 0.0
+    try:
+        busy = os.getloadavg()[0] + 0.5 > (len(os.sched_getaffinity(0))
+                                          if hasattr(os, "sched_getaffinity")
+                                          else os.cpu_count() or 1)
+    except OSError:
+        busy = True
+    return 0.0 if busy else SPIN_US
+
+
+def _widen_pipes(*fds: int) -> None:
+    """Linux: 1 MiB pipes instead of 64 KiB, so a large message crosses in a few wake-ups."""
+    if sys.platform == "linux":
+        import fcntl
+
+        for fd in fds:
+            try:
+                fcntl.fcntl(fd, 1031, PIPE_BYTES)  # F_SETPIPE_SZ
+            except OSError:  # above /proc/sys/fs/pipe-max-size or the user's pipe quota
+                pass
 
 
 def call_target(module: str, function: str) -> bytes:
@@ -121,8 +154,9 @@ class Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._request_fd = self.proc.stdin.fileno()
         self._reply_fd = self.proc.stdout.fileno()
-        self._spin_s = SPIN_US * 1e-6 if sys.platform != "win32" else 0.0
-        self._quick = self._spin_s > 0  # the last reply came within the spin
+        _widen_pipes(self._request_fd, self._reply_fd)
+        self._spin_s = spin_us() * 1e-6
+        self._calm = 0  # replies to wait for without spinning, after one that came too late
         if sys.platform != "win32":
             os.set_blocking(self._reply_fd, False)  # read after select(), or while spinning
         self._ended = False  # set when fd 1/2 reach their end: the worker is gone
@@ -176,11 +210,13 @@ class Worker:
                     raise _Expired
         inbox, fd = self._inbox, self._reply_fd
         started = time.perf_counter()
-        spin_until = started + self._spin_s if self._quick else 0.0
+        spin_until = started + self._spin_s if self._spin_s and not self._calm else 0.0
+        self._calm = max(0, self._calm - 1)
         while True:
             body = inbox.next_frame()  # raises FrameTooLarge
             if body is not None:
-                self._quick = self._spin_s > 0 and time.perf_counter() - started < self._spin_s
+                if spin_until and time.perf_counter() - started >= self._spin_s:
+                    self._calm = SPIN_BACKOFF  # a slow call, or a busy machine: stop a while
                 return body
             if spin_until:
                 # A short call answers within microseconds: asking again (the pipe does not
@@ -406,7 +442,7 @@ class WorkerPool:
         sandbox.protect_grader_process()
         self._tmp: Path | None = scratch.make_dir("worker")
         self._site = sandbox.make_site(self._tmp / "site")
-        self._limits_json = json.dumps({**limits.__dict__, "spin_us": SPIN_US})
+        self._limits_json = json.dumps({**limits.__dict__, "spin_us": spin_us()})
         self._start_spare()
 
     def close(self) -> None:

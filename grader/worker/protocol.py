@@ -51,6 +51,7 @@ REPLY_ERROR, REPLY_EXTRAS = 1, 2
 # A frame up to this size is joined and written at once; a larger one goes out with writev, its
 # arrays straight from their own memory.
 _JOIN_BYTES = 1 << 16
+_OWN_BUFFER_BYTES = 1 << 14  # a piece this large is written from its own memory
 _IOV_MAX = 512
 
 
@@ -111,16 +112,31 @@ def write_frame(fd: int, parts: list[Any], size: int | None = None) -> None:
 
 
 def _writev_all(fd: int, parts: Sequence[Any]) -> None:
-    views = [memoryview(p).cast("B") for p in parts if len(p)]
-    while views:
-        written = _WRITEV(fd, views[:_IOV_MAX]) if _WRITEV is not None \
-            else os.write(fd, views[0])  # Windows has no writev
-        while written and views:
-            if written >= len(views[0]):
-                written -= len(views[0])
-                views.pop(0)
+    # Runs of small pieces are joined (a batch has thousands of them), large arrays stay views.
+    buffers: list[memoryview] = []
+    run: list[Any] = []
+    for part in parts:
+        if len(part) >= _OWN_BUFFER_BYTES:
+            if run:
+                buffers.append(memoryview(b"".join(run)))
+                run = []
+            buffers.append(memoryview(part).cast("B"))
+        elif len(part):
+            run.append(part)
+    if run:
+        buffers.append(memoryview(b"".join(run)))
+    first = 0
+    while first < len(buffers):
+        batch = buffers[first:first + _IOV_MAX]
+        written = _WRITEV(fd, batch) if _WRITEV is not None \
+            else os.write(fd, batch[0])  # Windows has no writev
+        while written:
+            head = buffers[first]
+            if written >= len(head):
+                written -= len(head)
+                first += 1
             else:
-                views[0] = views[0][written:]
+                buffers[first] = head[written:]
                 written = 0
 
 

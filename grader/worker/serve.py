@@ -137,7 +137,7 @@ class _Server:
         self._request_id: Any = None
         self._capture = _CappedText(output_cap)  # speed: one buffer, emptied for each call
         self.spin_s = spin_s
-        self._quick = spin_s > 0
+        self._calm = 0  # requests to wait for without spinning, after a spin that was in vain
         if spin_s > 0:
             os.set_blocking(req_fd, False)  # read while spinning, or after select()
 
@@ -162,8 +162,8 @@ class _Server:
         # The next request of a test often comes within microseconds: asking again for a short
         # while keeps the worker on its CPU instead of a sleep and a wake-up (adaptive: only
         # while requests have been coming that fast, so a slow test costs one short spin).
-        now = perf_counter()
-        spin_until = now + self.spin_s if self._quick else 0.0
+        spin_until = perf_counter() + self.spin_s if self.spin_s and not self._calm else 0.0
+        self._calm = max(0, self._calm - 1)
         while True:
             try:
                 if not inbox.read_from(self.req_fd):
@@ -171,11 +171,12 @@ class _Server:
             except BlockingIOError:
                 if spin_until and perf_counter() < spin_until:
                     continue
+                if spin_until:
+                    self._calm = 16
                 spin_until = 0.0
                 select.select((self.req_fd,), (), ())
                 continue
             if (body := inbox.next_frame()) is not None:
-                self._quick = perf_counter() - now < self.spin_s
                 return body
 
     def read_general(self) -> Any:
