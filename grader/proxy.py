@@ -14,7 +14,6 @@ stand-ins, ``grader.standins``).
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,6 +260,8 @@ def _files(folder: Path) -> list[str]:
 
 def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
     """Point at a close misspelling the student wrote (``tahn`` for ``tanh``)."""
+    import difflib  # only when a name is missing
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""

@@ -86,13 +86,13 @@ _SIGNAL_REASONS = {
 
 
 def spin_us() -> float:
-    """The spin (``SPIN_US``) for a worker started now: none when the machine is busy (the
-    load average, which counts this grading's own ~1, leaves less than half a CPU idle), where
-    spinning would only keep the other side waiting."""
+    """The spin (``SPIN_US``) for a worker started now: none on a machine with more runnable
+    processes than CPUs by one (a class graded on every core), where spinning would only keep
+    the other side waiting. Below that each side backs off by itself after a spin in vain."""
     if not SPIN_US:
         return 0.0
     try:
-        busy = os.getloadavg()[0] + 0.5 > (len(os.sched_getaffinity(0))
+        busy = os.getloadavg()[0] >= 1 + (len(os.sched_getaffinity(0))
                                           if hasattr(os, "sched_getaffinity")
                                           else os.cpu_count() or 1)
     except OSError:
@@ -227,6 +227,7 @@ class Worker:
                     continue
                 except BlockingIOError:
                     if time.perf_counter() < spin_until:
+                        os.sched_yield()  # the worker first, should it be waiting for this CPU
                         continue
                     spin_until = 0.0
             remaining = deadline - time.monotonic()

@@ -170,9 +170,10 @@ class _Server:
                     return None
             except BlockingIOError:
                 if spin_until and perf_counter() < spin_until:
+                    os.sched_yield()  # the trusted side first, should it want this CPU
                     continue
                 if spin_until:
-                    self._calm = 16
+                    self._calm = 16  # a spin in vain: wait without one for a while
                 spin_until = 0.0
                 select.select((self.req_fd,), (), ())
                 continue
