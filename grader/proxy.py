@@ -37,6 +37,8 @@ from grader.workers import Answer, WorkerPool, call_target
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
+_MAX_SECONDS = 1e7  # a call's reported seconds beyond this (or NaN) are read as 0
+
 
 @dataclass
 class _ModuleState:
@@ -222,7 +224,8 @@ class StudentSession:
         except WorkerTimeout as exc:
             self._timed_out_in(name, exc)
             raise
-        call = Call(name, seconds=seconds if type(seconds) is float and seconds >= 0 else 0.0)
+        # The worker's word: a time it could not have taken is none at all.
+        call = Call(name, seconds=seconds if 0.0 <= seconds < _MAX_SECONDS else 0.0)
         if extras is not None:
             _read_extras(call, extras)
             self._keep_callees(extras)
@@ -310,7 +313,9 @@ def _to_call(name: str, reply: Any, limits: Limits) -> Call:
     if not isinstance(reply, dict):
         raise ProtocolViolation("a call reply is not a mapping")
     seconds = reply.get("seconds")
-    call = Call(name, seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
+    if not isinstance(seconds, float | int) or not 0 <= seconds < _MAX_SECONDS:
+        seconds = 0.0  # not a time (a huge int would not even convert)
+    call = Call(name, seconds=float(seconds))
     _read_extras(call, reply)
     if reply.get("error") is not None:
         call.error = _student_error(name, reply["error"], limits)
