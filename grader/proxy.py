@@ -14,7 +14,6 @@ stand-ins, ``grader.standins``).
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,9 +33,11 @@ from grader.errors import (
 )
 from grader.messages import Msg
 from grader.worker.protocol import ErrorRecord
-from grader.workers import Answer, WorkerPool
+from grader.workers import Answer, WorkerPool, call_target
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
+
+_MAX_SECONDS = 1e7  # a call's reported seconds beyond this (or NaN) are read as 0
 
 
 @dataclass
@@ -76,6 +77,7 @@ class StudentSession:
         self._answer: Answer | None = None
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
+        self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
 
     # --- what the pool knows, for reports ------------------------------------------------------
     @property
@@ -134,17 +136,23 @@ class StudentSession:
         try:
             return self.pool.exchange(message, what, self._answer if self.stand_ins else None)
         except WorkerTimeout as exc:
-            # it is not given another worker (and another timeout) by later tests, unless the
-            # submission's budget (not the call's timeout) ran out
-            budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
-            if function and not budget and not self.stand_ins:  # a rerun marks nothing
-                self._timed_out[function] = self.current_test or "?"
+            if function:
+                self._timed_out_in(function, exc)
             raise
+
+    def _timed_out_in(self, function: str, exc: WorkerTimeout) -> None:
+        """A function that timed out is not given another worker (and another timeout) by
+        later tests, unless the submission's budget (not the call's timeout) ran out."""
+        budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
+        if not budget and not self.stand_ins:  # a rerun marks nothing
+            self._timed_out[function] = self.current_test or "?"
 
     def functions_of(self, module: str, what: str) -> list[str]:
         """Import ``module`` in the worker (once per worker) and list its functions."""
-        state = self._modules.setdefault(module, _ModuleState())
-        if state.functions is not None and self.pool.running():
+        state = self._modules.get(module)
+        if state is None:
+            state = self._modules[module] = _ModuleState()
+        elif state.functions is not None and self.pool.running():
             return state.functions  # the hot path: imported in the running worker
         if state.broken is not None:
             raise state.broken.with_traceback(None)
@@ -158,6 +166,7 @@ class StudentSession:
         if fresh:  # a fresh worker forgets what the last one imported
             for other in self._modules.values():
                 other.functions = None
+            self._targets.clear()
         if state.functions is None:
             try:
                 reply = self._exchange({"op": "load", "module": module, "graded": self.graded},
@@ -186,35 +195,54 @@ class StudentSession:
             self.test.callees.update(n for n in names if isinstance(n, str) and n in self.graded)
 
     # --- calls -------------------------------------------------------------------------------
-    def _check_function(self, module: str, function: str) -> str:
-        name = f"{module}.{function}"
+    def _check_function(self, module: str, function: str) -> tuple[str, bytes]:
+        """``module.function`` and its encoded form (``workers.call_target``), once the module
+        is imported in the running worker and has that function."""
+        key = (module, function)
+        known = self._targets.get(key)
+        name = known[0] if known is not None else f"{module}.{function}"
         if name in self._timed_out:
             test = self._timed_out[name]
             raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
                                     seconds=f"{self.limits.call_timeout_s:g}"))
         functions = self.functions_of(module, name)
+        if known is not None:  # the hot path: seen before, and the module is still imported
+            return known
         if function not in functions:
             raise StudentMissing(Msg("session.no_function", module=module, function=function,
                                      suggest=_suggest(function, functions)))
-        return name
+        known = self._targets[key] = (name, call_target(module, function))
+        return known
 
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
-        name = self._check_function(module, function)
-        reply = self._exchange({"op": "call", "module": module, "function": function,
-                                "args": list(args), "kwargs": kwargs}, name, name)
-        self._keep_callees(reply)
-        call = _to_call(name, reply, self.limits)
-        if call.output:
-            self.test.output.append(call.output[: self.limits.output_bytes])
+        name, target = self._check_function(module, function)
+        stand_ins = sorted(self.stand_ins) if self.stand_ins else None
+        try:
+            value, error, seconds, extras = self.pool.call(
+                target, args, kwargs, stand_ins, name, self._answer if stand_ins else None)
+        except WorkerTimeout as exc:
+            self._timed_out_in(name, exc)
+            raise
+        # The worker's word: a time it could not have taken is none at all.
+        call = Call(name, seconds=seconds if 0.0 <= seconds < _MAX_SECONDS else 0.0)
+        if extras is not None:
+            _read_extras(call, extras)
+            self._keep_callees(extras)
+            if call.output:
+                self.test.output.append(call.output[: self.limits.output_bytes])
+        if error is not None:
+            call.error = _student_error(name, error, self.limits)
+        else:
+            call.result = value
         self.test.recorded.append(RecordedCall(
-            name, args, kwargs, call.result if call.error is None else call.error,
+            name, args, kwargs, value if error is None else call.error,
             tuple(call.warnings), tuple(call.mutated)))
         return call
 
     def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],
               kwargs: dict[str, Any] | None = None) -> list[Any]:
-        name = self._check_function(module, function)
+        name, _ = self._check_function(module, function)
         reply = self._exchange({"op": "batch", "module": module, "function": function,
                                 "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name,
                                name)
@@ -235,6 +263,8 @@ def _files(folder: Path) -> list[str]:
 
 def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
     """Point at a close misspelling the student wrote (``tahn`` for ``tanh``)."""
+    import difflib  # only when a name is missing
+
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     if not close:
         return ""
@@ -258,24 +288,37 @@ def _limit_note(kind: str, detail: str, limits: Limits) -> str:
     return ""
 
 
+def _read_extras(call: Call, extras: dict[str, Any]) -> None:
+    """A call's warnings, changed inputs and output, from the worker's word (checked, capped)."""
+    for w in extras.get("warnings") or []:
+        if isinstance(w, list) and len(w) == 2:
+            call.warnings.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
+    mutated = extras.get("mutated")
+    if isinstance(mutated, list):
+        call.mutated = [m[:200] for m in mutated if isinstance(m, str)]
+    output = extras.get("output")
+    if isinstance(output, str):
+        call.output = output
+
+
+def _student_error(name: str, error: Any, limits: Limits) -> StudentRaised:
+    record = ErrorRecord.read(error)
+    cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
+    return cls(name, record.type_names,
+               record.detail + _limit_note(record.kind, record.detail, limits), record.where)
+
+
 def _to_call(name: str, reply: Any, limits: Limits) -> Call:
+    """One result of a batch (a mapping: ``value`` or ``error``, ``seconds`` and extras)."""
     if not isinstance(reply, dict):
         raise ProtocolViolation("a call reply is not a mapping")
-    warns = []
-    for w in reply.get("warnings") or []:
-        if isinstance(w, list) and len(w) == 2:
-            warns.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
-    mutated = [str(m)[:200] for m in reply.get("mutated") or [] if isinstance(m, str)]
-    output = reply.get("output") if isinstance(reply.get("output"), str) else ""
     seconds = reply.get("seconds")
-    call = Call(name, warnings=warns, mutated=mutated, output=output or "",
-                seconds=float(seconds) if isinstance(seconds, float | int) else 0.0)
+    if not isinstance(seconds, float | int) or not 0 <= seconds < _MAX_SECONDS:
+        seconds = 0.0  # not a time (a huge int would not even convert)
+    call = Call(name, seconds=float(seconds))
+    _read_extras(call, reply)
     if reply.get("error") is not None:
-        record = ErrorRecord.read(reply["error"])
-        cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
-        call.error = cls(name, record.type_names,
-                         record.detail + _limit_note(record.kind, record.detail, limits),
-                         record.where)
+        call.error = _student_error(name, reply["error"], limits)
     elif "value" in reply:
         call.result = reply["value"]
     else:
@@ -286,11 +329,16 @@ def _to_call(name: str, reply: Any, limits: Limits) -> Call:
 class FunctionProxy:
     """``student.<module>.<function>``: call it, ``.call(...)`` it, or ``.batch(...)`` it."""
 
+    __slots__ = ("_function", "_module", "_session")
+
     def __init__(self, session: StudentSession, module: str, function: str) -> None:
         self._session, self._module, self._function = session, module, function
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.call(*args, **kwargs).value
+        call = self._session.call(self._module, self._function, args, kwargs)
+        if call.error is not None:
+            raise call.error
+        return call.result
 
     def call(self, *args: Any, **kwargs: Any) -> Call:
         return self._session.call(self._module, self._function, args, kwargs)
@@ -310,7 +358,9 @@ class ModuleProxy:
     def __getattr__(self, function: str) -> FunctionProxy:
         if function.startswith("_"):
             raise AttributeError(function)
-        return FunctionProxy(self._session, self._module, function)
+        proxy = FunctionProxy(self._session, self._module, function)
+        self.__dict__[function] = proxy  # speed: found directly the next time
+        return proxy
 
 
 class Student:
@@ -322,4 +372,6 @@ class Student:
     def __getattr__(self, module: str) -> ModuleProxy:
         if module.startswith("_"):
             raise AttributeError(module)
-        return ModuleProxy(self._session, module)
+        proxy = ModuleProxy(self._session, module)
+        self.__dict__[module] = proxy  # speed: found directly the next time
+        return proxy

@@ -4,7 +4,8 @@
 
 - ``serve``: the serving loop (imports the student's modules, runs calls, captures output);
 - ``wire``: the plain-data codec, shared with the trusted side;
-- ``protocol``: the frame header and the error record, shared with the trusted side;
+- ``protocol``: frames (their heads, one write out, an inbox to read them) and the error
+  record, shared with the trusted side;
 - ``limits``: rlimits, dropped capabilities and the seccomp filter;
 - ``landlock``: the Landlock fence the worker puts around itself.
 

@@ -17,20 +17,32 @@ from __future__ import annotations
 
 import builtins
 import importlib
-import inspect
 import io
-import json
 import os
+import select
 import sys
-import time
-import traceback
 import warnings
+from time import perf_counter
 from typing import Any, NoReturn
 
 import numpy as np
 
 from grader.worker import landlock, limits, wire
-from grader.worker.protocol import FENCE_FAILED_EXIT, FRAME, error_record
+from grader.worker.protocol import (
+    CALL,
+    CALL_REPLY,
+    CALL_REQUEST,
+    FENCE_FAILED_EXIT,
+    GENERAL,
+    GENERAL_HEAD,
+    REPLY_ERROR,
+    REPLY_EXTRAS,
+    REQUEST_KWARGS,
+    REQUEST_STAND_INS,
+    Inbox,
+    error_record,
+    write_frame,
+)
 from grader.worker.standin import GradedCalls
 
 NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 함수에서 input()을 지우세요 / "
@@ -38,6 +50,8 @@ NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 
 
 
 def main() -> None:
+    import json  # start-up only
+
     submission, limits_json, fence_json = sys.argv[1], sys.argv[2], sys.argv[3]
     settings = json.loads(limits_json)
     fence = json.loads(fence_json)
@@ -58,7 +72,8 @@ def main() -> None:
             _refuse(resp_fd, f"Landlock: {type(exc).__name__}: {exc}")
     applied["seccomp"] = limits.install_seccomp()
     sys.path.append(submission)
-    server = _Server(req_fd, resp_fd, submission, int(settings["output_bytes"]))
+    server = _Server(req_fd, resp_fd, submission, int(settings["output_bytes"]),
+                     float(settings.get("spin_us", 0)) * 1e-6)
     server.send({"op": "ready", "pid": os.getpid(), **applied})
     server.serve()
 
@@ -70,8 +85,9 @@ def _no_input(prompt: Any = "") -> NoReturn:
 
 def _refuse(resp_fd: int, reason: str) -> NoReturn:
     """The fence could not be put up: say so and exit before any student code is importable."""
-    body = wire.encode({"op": "refused", "reason": reason[:500]})
-    os.write(resp_fd, FRAME.pack(len(body)) + body)
+    parts: list[Any] = [b"", GENERAL_HEAD]
+    wire.encode_into({"op": "refused", "reason": reason[:500]}, parts)
+    write_frame(resp_fd, parts)
     os._exit(FENCE_FAILED_EXIT)
 
 
@@ -83,6 +99,10 @@ class _CappedText(io.TextIOBase):
         self.parts: list[str] = []
         self.size = 0
         self.dropped = 0
+
+    def reset(self) -> None:
+        self.parts = []
+        self.size = self.dropped = 0
 
     def writable(self) -> bool:
         return True
@@ -97,58 +117,86 @@ class _CappedText(io.TextIOBase):
         return len(s)
 
     def text(self) -> str:
+        if not self.parts and not self.dropped:
+            return ""
         out = "".join(self.parts)
         return out + (f"\n… ({self.dropped} more characters dropped)" if self.dropped else "")
 
 
 class _Server:
-    def __init__(self, req_fd: int, resp_fd: int, submission: str, output_cap: int) -> None:
+    def __init__(self, req_fd: int, resp_fd: int, submission: str, output_cap: int,
+                 spin_s: float = 0.0) -> None:
         self.req_fd = req_fd
         self.resp_fd = resp_fd
         self.submission = os.path.realpath(submission)
         self.output_cap = output_cap
         self.modules: dict[str, Any] = {}
         self.numpy_errors = np.geterr()
-        self.inbox = bytearray()  # request bytes read but not yet decoded
+        self.inbox = Inbox()
         self.graded_calls = GradedCalls(self.ask_reference)
         self._request_id: Any = None
+        self._capture = _CappedText(output_cap)  # speed: one buffer, emptied for each call
+        self.spin_s = spin_s
+        self._calm = 0  # requests to wait for without spinning, after a spin that was in vain
+        if spin_s > 0:
+            os.set_blocking(req_fd, False)  # read while spinning, or after select()
 
+    # --- frames -------------------------------------------------------------------------------
     def send(self, payload: dict[str, Any]) -> None:
+        """A general message (the start, an import's result, a batch, a stand-in's question)."""
+        parts: list[Any] = [b"", GENERAL_HEAD]
         try:
-            body = wire.encode(payload)
-        except MemoryError:
-            body = wire.encode({"op": payload.get("op"), "id": payload.get("id"),
-                                     "fatal": "result too large to send (MemoryError)"})
-        data = FRAME.pack(len(body)) + body
-        view = memoryview(data)
-        while view:
-            n = os.write(self.resp_fd, view)
-            view = view[n:]
+            wire.encode_into(payload, parts)
+        except Exception:  # MemoryError included: say so instead of dying mid-frame
+            parts = [b"", GENERAL_HEAD]
+            wire.encode_into({"op": payload.get("op"), "id": payload.get("id"),
+                              "fatal": "result too large to send (MemoryError)"}, parts)
+        write_frame(self.resp_fd, parts)
 
-    def read_request(self) -> Any:
-        # speed: one read() takes a whole small frame (header and body) from the pipe.
+    def read_frame(self) -> memoryview | None:
+        """The next request's body (a view into the inbox: decode it before reading again);
+        None when the trusted side is gone."""
         inbox = self.inbox
-        while len(inbox) < FRAME.size:
-            chunk = os.read(self.req_fd, 1 << 16)
-            if not chunk:
-                return None
-            inbox += chunk
-        (n,) = FRAME.unpack_from(inbox)
-        end = FRAME.size + n
-        if len(inbox) < end:
-            rest = _read_exact(self.req_fd, end - len(inbox))
-            if rest is None:
-                return None
-            inbox += rest
-        body = bytes(inbox[FRAME.size:end])
-        del inbox[:end]
-        return wire.decode(body)
+        if (body := inbox.next_frame()) is not None:
+            return body
+        # The next request of a test often comes within microseconds: asking again for a short
+        # while keeps the worker on its CPU instead of a sleep and a wake-up (adaptive: only
+        # while requests have been coming that fast, so a slow test costs one short spin).
+        spin_until = perf_counter() + self.spin_s if self.spin_s and not self._calm else 0.0
+        self._calm = max(0, self._calm - 1)
+        while True:
+            try:
+                if not inbox.read_from(self.req_fd):
+                    return None
+            except BlockingIOError:
+                if spin_until and perf_counter() < spin_until:
+                    os.sched_yield()  # the trusted side first, should it want this CPU
+                    continue
+                if spin_until:
+                    self._calm = 16  # a spin in vain: wait without one for a while
+                spin_until = 0.0
+                select.select((self.req_fd,), (), ())
+                continue
+            if (body := inbox.next_frame()) is not None:
+                return body
+
+    def read_general(self) -> Any:
+        body = self.read_frame()
+        if body is None:
+            return None
+        if not len(body) or body[0] != GENERAL:
+            raise wire.WireError("expected a general message")
+        return wire.decode_nodes(body, 1, 1)[0]
 
     def serve(self) -> None:
         while True:
-            request = self.read_request()
-            if request is None:
+            body = self.read_frame()
+            if body is None:
                 return
+            if body[0] == CALL:
+                self.serve_call(body)
+                continue
+            request = wire.decode_nodes(body, 1, 1)[0]
             op = request.get("op")
             if op == "load":
                 loaded = self.load(request["module"])
@@ -157,25 +205,48 @@ class _Server:
                                            list(request.get("graded") or []), self.modules)
                 self.send({"op": "load", "id": request["id"], "module": request["module"],
                            **loaded})
-            elif op == "call":
-                self._begin(request)
-                self.send({"op": "call", "id": request["id"], **self.call(request),
-                           **self._callees()})
             elif op == "batch":
-                self._begin(request)
-                results = [
-                    self.call({**request, "args": args, "kwargs": request.get("kwargs", {})},
-                              check_mutation=False)
-                    for args in request["calls"]
-                ]
+                self._request_id = request["id"]
+                self.graded_calls.begin(request.get("stand_ins"))
+                kwargs = request.get("kwargs") or {}
+                results = []
+                for args in request["calls"]:
+                    value, error, seconds, extras = self.call(
+                        request["module"], request["function"], list(args), dict(kwargs),
+                        check_mutation=False)
+                    result = {"seconds": seconds, **(extras or {})}
+                    result["error" if error else "value"] = value
+                    results.append(result)
                 self.send({"op": "batch", "id": request["id"], "results": results,
                            **self._callees()})
 
-    # --- calls between graded functions, and stand-ins (grader.worker.standin) ----------------
-    def _begin(self, request: dict[str, Any]) -> None:
-        self._request_id = request["id"]
-        self.graded_calls.begin(request)
+    def serve_call(self, body: memoryview) -> None:
+        """The hot path: one call, its reply in the ``CALL`` form (``protocol``)."""
+        _, request_id, flags = CALL_REQUEST.unpack_from(body)
+        count = 3 + (flags & REQUEST_KWARGS) + (flags & REQUEST_STAND_INS) // REQUEST_STAND_INS
+        nodes = wire.decode_nodes(body, CALL_REQUEST.size, count)
+        module, function, args = nodes[0], nodes[1], nodes[2]
+        kwargs = nodes[3] if flags & REQUEST_KWARGS else {}
+        self._request_id = request_id
+        self.graded_calls.begin(nodes[-1] if flags & REQUEST_STAND_INS else None)
+        value, error, seconds, extras = self.call(module, function, args, kwargs)
+        callees = self.graded_calls.callees
+        if callees:
+            extras = {**(extras or {}), "callees": sorted(callees)}
+        parts: list[Any] = [b"", b""]
+        try:
+            wire.encode_into(value, parts)
+            if extras:
+                wire.encode_into(extras, parts)
+        except Exception:  # MemoryError included: a fatal reply instead of a half frame
+            self.send({"op": "call", "id": request_id,
+                       "fatal": "result too large to send (MemoryError)"})
+            return
+        parts[1] = CALL_REPLY.pack(CALL, request_id, seconds,
+                                   (REPLY_ERROR if error else 0) | (REPLY_EXTRAS if extras else 0))
+        write_frame(self.resp_fd, parts)
 
+    # --- calls between graded functions, and stand-ins (grader.worker.standin) ----------------
     def _callees(self) -> dict[str, Any]:
         names = self.graded_calls.callees
         return {"callees": sorted(names)} if names else {}
@@ -185,7 +256,7 @@ class _Server:
         """A stand-in's value: ask the trusted side, wait for its answer."""
         self.send({"op": "reference", "id": self._request_id, "function": function,
                    "args": args, "kwargs": kwargs})
-        reply = self.read_request()
+        reply = self.read_general()
         if reply is None:  # the trusted side is gone
             os._exit(0)
         return reply if isinstance(reply, dict) else {"error": "malformed answer"}
@@ -204,38 +275,50 @@ class _Server:
         names = sorted(n for n, v in vars(mod).items() if callable(v) and not n.startswith("_"))
         return {"ok": True, "functions": names, "output": self._capture_end(out)}
 
-    def call(self, request: dict[str, Any], check_mutation: bool = True) -> dict[str, Any]:
-        fn = getattr(self.modules.get(request["module"]), request["function"], None)
+    def call(self, module: str, function: str, args: Any, kwargs: Any,
+             check_mutation: bool = True) -> tuple[Any, bool, float, dict[str, Any] | None]:
+        """Run one call: (value or error record, whether it raised, seconds, extras — the
+        warnings, changed inputs and output when there are any)."""
+        fn = getattr(self.modules.get(module), function, None)
         if not callable(fn):
-            return {"error": error_record(["AttributeError"],
-                                          f"no function {request['function']}")}
-        args, kwargs = list(request["args"]), dict(request["kwargs"])
-        before = _snapshot(args, kwargs) if check_mutation else []
-        out = self._capture_start()
-        np.seterr(**self.numpy_errors)  # a submission's np.seterr must not hide warnings
-        start = time.perf_counter()
-        reply: dict[str, Any] = {}
+            return error_record(["AttributeError"], f"no function {function}"), True, 0.0, None
+        before = _snapshot(args, kwargs) if check_mutation else None
+        capture = self._capture
+        capture.reset()
+        saved_out, saved_err = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = capture
+        if np.geterr() != self.numpy_errors:  # a submission's np.seterr must not hide warnings
+            np.seterr(**self.numpy_errors)
+        error = False
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            start = perf_counter()
             try:
-                reply["value"] = fn(*args, **kwargs)
+                value = fn(*args, **kwargs)
             except BaseException as exc:  # sys.exit() in a function is that function's failure
-                reply["error"] = self._describe(exc)
-        reply["seconds"] = time.perf_counter() - start
+                seconds = perf_counter() - start
+                value, error = self._describe(exc), True
+            else:
+                seconds = perf_counter() - start
+        sys.stdout, sys.stderr = saved_out, saved_err
         # Empty fields are left out: every node costs time on both sides of the wire.
+        extras: dict[str, Any] | None = None
         if caught:
-            reply["warnings"] = [[_category(w.category), str(w.message)[:500]]
-                                 for w in caught[:20]]
-        mutated = _mutated(before, fn) if before else []
-        if mutated:
-            reply["mutated"] = mutated
-        output = self._capture_end(out)
-        if output:
-            reply["output"] = output
-        return reply
+            extras = {"warnings": [[_category(w.category), str(w.message)[:500]]
+                                   for w in caught[:20]]}
+        if before:
+            mutated = _mutated(before, fn)
+            if mutated:
+                extras = extras or {}
+                extras["mutated"] = mutated
+        if capture.parts or capture.dropped:
+            extras = extras or {}
+            extras["output"] = capture.text()
+        return value, error, seconds, extras
 
     def _capture_start(self) -> tuple[Any, Any, _CappedText]:
-        buf = _CappedText(self.output_cap)
+        buf = self._capture
+        buf.reset()
         saved = (sys.stdout, sys.stderr, buf)
         sys.stdout = sys.stderr = buf
         return saved
@@ -257,6 +340,8 @@ class _Server:
 
     def _where(self, exc: BaseException) -> str:
         """The innermost traceback line inside the submission, e.g. ``activations.py, line 12``."""
+        import traceback  # only when a call fails
+
         where = ""
         for frame in traceback.extract_tb(exc.__traceback__):
             if os.path.dirname(os.path.realpath(frame.filename)) == self.submission:
@@ -266,17 +351,6 @@ class _Server:
 
 def _category(cls: Any) -> str:
     return cls.__name__ if isinstance(cls, type) else str(cls)
-
-
-def _read_exact(fd: int, n: int) -> bytes | None:
-    chunks = []
-    while n:
-        chunk = os.read(fd, min(n, 1 << 20))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
 
 
 def _arrays(value: Any, path: str, out: list[tuple[str, Any]]) -> None:
@@ -290,10 +364,17 @@ def _arrays(value: Any, path: str, out: list[tuple[str, Any]]) -> None:
             _arrays(v, f"{path}[{k!r}]", out)
 
 
+_ARG_PATHS = tuple(f"#{i}" for i in range(16))
+
+
 def _snapshot(args: list[Any], kwargs: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     found: list[tuple[str, Any]] = []
     for i, a in enumerate(args):
-        _arrays(a, f"#{i}", found)
+        path = _ARG_PATHS[i] if i < len(_ARG_PATHS) else f"#{i}"
+        if type(a) is np.ndarray:  # speed: the common case, no walk
+            found.append((path, a))
+        elif isinstance(a, np.ndarray | list | tuple | dict):
+            _arrays(a, path, found)
     for k, v in kwargs.items():
         _arrays(v, k, found)
     # Bytes, shape and dtype: ndarray's own methods, which the student cannot patch (unlike
@@ -307,6 +388,8 @@ def _mutated(before: list[tuple[str, Any, Any]], fn: Any) -> list[str]:
     for path, arr, (shape, dtype, data) in before:
         if arr.shape != shape or arr.dtype != dtype or arr.tobytes() != data:
             if params is None:  # named only when needed: inspect is slow on the hot path
+                import inspect
+
                 try:
                     params = list(inspect.signature(fn).parameters)
                 except (TypeError, ValueError):
@@ -318,4 +401,3 @@ def _mutated(before: list[tuple[str, Any, Any]], fn: Any) -> list[str]:
                 path = head + ("[" + rest if rest else "")
             names.append(path)
     return names
-

@@ -23,6 +23,9 @@ from typing import Any
 Ask = Callable[[str, list[Any], dict[str, Any]], dict[str, Any]]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class StandInError(Exception):
     """The trusted side could not give a stand-in's value (the reference raised on these
     arguments, or they could not be sent)."""
@@ -37,13 +40,14 @@ class GradedCalls:
         self._wrapped: dict[int, Any] = {}  # id(original) -> wrapper
         self._originals: list[Any] = []  # kept alive so their ids stay unique
 
-    def begin(self, request: dict[str, Any]) -> None:
-        """A new call from the trusted side: nothing recorded yet, its stand-ins in force."""
-        self.callees = set()
+    def begin(self, stand_ins: Any) -> None:
+        """A new call from the trusted side: nothing recorded yet, its stand-ins (a list of
+        names, or None) in force."""
+        if self.callees:
+            self.callees = set()
         self._depth = 0
-        names = request.get("stand_ins")
-        self.stand_ins = frozenset(n for n in names if isinstance(n, str)) \
-            if isinstance(names, list) else frozenset()
+        self.stand_ins = frozenset(n for n in stand_ins if isinstance(n, str)) \
+            if isinstance(stand_ins, list) else _NONE
 
     def wrap(self, module: Any, name: str, graded: list[str], loaded: dict[str, Any]) -> None:
         """Wrap ``module``'s graded functions, then rebind every loaded module's references."""

@@ -75,22 +75,41 @@ class Unsupported:
 
 def encode(value: Any) -> bytes:
     """Encode ``value`` into one message."""
-    parts: list[bytes] = []
+    parts: list[Any] = []
     _encode(value, parts, 0)
     return b"".join(parts)
 
 
-def decode(message: bytes) -> Any:
+def encode_into(value: Any, parts: list[Any]) -> None:
+    """Append ``value``'s nodes to ``parts`` (bytes-like pieces, to be joined or written with
+    writev: a large array is a view of its own memory, not a copy)."""
+    _encode(value, parts, 0)
+
+
+def decode(message: bytes | memoryview) -> Any:
     """Decode a message from an untrusted peer into plain data, or raise ``WireError``."""
+    return decode_nodes(message, 0, 1)[0]
+
+
+def decode_nodes(message: bytes | bytearray | memoryview, start: int, count: int) -> list[Any]:
+    """Decode exactly ``count`` nodes that fill ``message`` from ``start`` to its end (the
+    nodes after a frame's binary head), or raise ``WireError``."""
     try:
-        view = memoryview(message).cast("B")
-        value, pos = _Decoder(view).node(0, 0)
+        view = message if type(message) is memoryview and message.format == "B" \
+            else memoryview(message).cast("B")
+        decoder = _Decoder(view)
+        values = []
+        pos = start
+        for _ in range(count):
+            value, pos = decoder.node(pos, 0)
+            values.append(value)
         if pos != len(view):
             raise WireError("trailing bytes")
-        return value
+        return values
     except WireError:
         raise
-    except (ValueError, TypeError, IndexError, KeyError, struct.error, RecursionError) as exc:
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError, struct.error,
+            RecursionError) as exc:
         raise WireError(f"malformed message: {exc}") from None
 
 
@@ -114,13 +133,13 @@ def _text(tag: bytes, text: str) -> bytes:
     return tag + _U32.pack(len(data)) + data
 
 
-def _unsupported(parts: list[bytes], type_name: str, text: str) -> None:
+def _unsupported(parts: list[Any], type_name: str, text: str) -> None:
     parts.append(b"u")
     parts.append(_text(b"", type_name))
     parts.append(_text(b"", text))
 
 
-def _encode(value: Any, parts: list[bytes], depth: int) -> None:
+def _encode(value: Any, parts: list[Any], depth: int) -> None:
     # Exact types first (the common case, and a subclass is never taken for its base here).
     t = type(value)
     if t is float:
@@ -161,15 +180,23 @@ def _encode(value: Any, parts: list[bytes], depth: int) -> None:
         for v in value:
             _encode(v, parts, depth + 1)
         return
-    if isinstance(value, np.ndarray):
-        arr = np.asarray(value, order="C")  # keeps 0-d arrays 0-d, unlike ascontiguousarray
-        dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
-        code = _CODES.get(dtype.newbyteorder("<").str) if dtype.str in ALLOWED_DTYPES else None
-        if code is None or arr.ndim > MAX_NDIM:
+    if t is np.ndarray or isinstance(value, np.ndarray):
+        # A subclass is taken as its base ndarray (its own methods never run); C order keeps a
+        # 0-d array 0-d, unlike ascontiguousarray.
+        arr = value if t is np.ndarray and value.flags.c_contiguous \
+            else np.asarray(value, order="C").view(np.ndarray)
+        code = _ARRAY_CODES.get(arr.dtype)
+        ndim = arr.ndim
+        if code is None or ndim > MAX_NDIM:
             _unsupported(parts, f"ndarray[{value.dtype}]", f"array of dtype {value.dtype}")
             return
-        parts.append(b"a" + bytes((code, arr.ndim)) + b"".join(_U64.pack(n) for n in arr.shape))
-        parts.append(np.asarray(arr, dtype=_WIRE_DTYPES[code]).tobytes())
+        parts.append(_ARRAY_HEADS[ndim].pack(0x61, code, ndim, *arr.shape))
+        if arr.dtype is not _WIRE_DTYPES[code] and arr.dtype != _WIRE_DTYPES[code]:
+            arr = arr.astype(_WIRE_DTYPES[code])  # big-endian data: little-endian on the wire
+        # speed: small arrays are copied (cheaper than a view); large ones travel as a view of
+        # their memory, written out without a copy.
+        parts.append(arr.tobytes() if arr.nbytes <= _VIEW_BYTES
+                     else memoryview(arr.reshape(-1).view(np.uint8)))  # type: ignore[arg-type]
         return
     if isinstance(value, np.generic):
         code = _CODES.get(value.dtype.newbyteorder("<").str) \
@@ -200,6 +227,12 @@ def _safe_repr(value: Any) -> str:
 
 
 _NATIVE = tuple(d == n for d, n in zip(_WIRE_DTYPES, _NATIVE_DTYPES, strict=True))
+# Every byte order of every allowed dtype, to its code (a dtype with metadata or a structured
+# one is not in it, and so does not cross).
+_ARRAY_CODES = {d.newbyteorder(order): i for i, d in enumerate(_WIRE_DTYPES)
+                for order in ("<", ">", "=")}
+_ARRAY_HEADS = tuple(struct.Struct(f"<BBB{n}Q") for n in range(MAX_NDIM + 1))
+_VIEW_BYTES = 1 << 16
 _SHAPES = tuple(struct.Struct(f"<{n}Q") for n in range(MAX_NDIM + 1))
 
 
@@ -270,9 +303,14 @@ class _Decoder:
             end = pos + size * dtype.itemsize
             if end > self.end:
                 raise WireError("array size does not match its buffer")
-            arr = np.frombuffer(view, dtype=dtype, count=size, offset=pos).reshape(shape)
-            # A copy either way: owned and writable, in the native byte order.
-            return (arr.copy() if _NATIVE[code] else arr.astype(_NATIVE_DTYPES[code])), end
+            # A copy either way: owned, aligned and writable, in the native byte order.
+            if _NATIVE[code]:
+                arr = np.empty(shape, dtype)
+                if size:  # speed: a plain copy of the bytes, cheaper than frombuffer().copy()
+                    arr.data.cast("B")[:] = view[pos:end]
+                return arr, end
+            raw = np.frombuffer(view, dtype=dtype, count=size, offset=pos).reshape(shape)
+            return raw.astype(_NATIVE_DTYPES[code]), end
         if tag == 0x6E:  # n
             code = view[pos]
             if code >= len(_WIRE_DTYPES):
