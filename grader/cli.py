@@ -169,7 +169,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
-    from grader.engine import REDUCED_ISOLATION, grade
+    from grader.engine import grade
     from grader.report import feedback, write_atomically
 
     _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
@@ -215,8 +215,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
-    if any(_note_key(result, note) == "engine.reduced_isolation"
-           or note.startswith(REDUCED_ISOLATION) for note in result.notes):
+    if any(_note_key(result, note) == "engine.reduced_isolation" for note in result.notes):
         click.secho(Msg("cli.reduced_isolation").render(said), err=True, fg="yellow")
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local

@@ -75,16 +75,11 @@ def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = 
     if suites:
         missing = [str(s) for s in suites if not Path(s).is_dir()]
         if missing:
-            raise GraderError(f"--suites: 폴더가 없습니다 / no such folder: {', '.join(missing)}")
+            raise GraderError(messages.Msg("engine.no_such_suites", folders=", ".join(missing)))
     if not found:
-        raise GraderError(
-            f"{public}: 채점할 테스트가 없습니다 / no suites to run (expected "
-            f"exercises/{assignment}/tests or solutions/{assignment}/tests)")
+        raise GraderError(messages.Msg("engine.no_suites", public=str(public),
+                                       assignment=assignment))
     return found
-
-
-# The start of the report's note when hidden suites were graded by a worker that could read them.
-REDUCED_ISOLATION = "격리 수준 낮음"
 
 
 def hidden_in_play(found: dict[str, Path], reference_dir: Path) -> bool:
@@ -293,9 +288,8 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
     if grader._serving.error is not None:  # raised by `work` itself, not a grading
         raise grader._serving.error
     if not grader._serving.served:
-        raise GraderError(
-            f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
-            f"(pytest exit {int(code)}):\n{output[-3000:]}")
+        raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
+                                       output=output[-3000:]))
 
 
 class _ServingRun(plugin.RunPlugin):
@@ -306,15 +300,15 @@ class _ServingRun(plugin.RunPlugin):
         super().__init__(None)
         self.all_items: list[pytest.Item] = []
         self.work: Callable[[], None] = lambda: None
-        self.failure: str | None = None  # why the suites could not be collected
+        self.failure: messages.Msg | None = None  # why the suites could not be collected
         self.error: BaseException | None = None
         self.served = False
         self._session: pytest.Session | None = None
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.failure = (f"테스트 스위트를 수집하지 못했습니다 / the suites could not be "
-                            f"collected: {report.nodeid}\n{str(report.longrepr)[-3000:]}")
+            self.failure = messages.Msg("engine.not_collected", node=report.nodeid,
+                                        detail=str(report.longrepr)[-3000:])
 
     def pytest_collection_modifyitems(self, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
@@ -391,9 +385,8 @@ def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GraderError(
-            f"테스트 스위트를 실행하지 못했습니다 / the suites could not run "
-            f"(pytest exit {int(code)}):\n{output[-3000:]}")
+        raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
+                                       output=output[-3000:]))
 
 
 def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionResult],

@@ -58,9 +58,7 @@ class ReferenceModules:
         if module not in self._loaded:
             path = self._folder / f"{module}.py"
             if not path.is_file():
-                raise GraderError(
-                    f"참조 해답 {path}이(가) 없습니다 / reference solution {path} not found "
-                    "(hidden suites need solutions/ or --suites with the course's solutions)")
+                raise GraderError(Msg("plugin.no_reference", path=str(path)))
             # A private module name: never importable as plain `activations` in this process.
             spec = importlib.util.spec_from_file_location(
                 f"_grader_reference_{self._assignment}_{module}", path)

@@ -94,13 +94,11 @@ def pair(result: Any, name: str, parts: Sequence[str] = ()) -> tuple[Any, Any]:
 
     값 두 개를 돌려주어야 하는 함수의 결과를 나눈다. 아니면 무엇이 왔는지 말하며 실패한다."""
     if not isinstance(result, tuple | list) or len(result) != 2:
-        what = f"({', '.join(parts)})" if parts else "값 두 개의"
-        what_en = f"({', '.join(parts)})" if parts else "of two values"
-        got = type(result).__name__
+        what = f"({', '.join(parts)})" if parts else Msg("suite.two_values")
+        got: Msg | str = type(result).__name__
         if isinstance(result, tuple | list):
-            got += f" of length {len(result)}"
-        fail(f"{name}: {what} 튜플을 돌려주어야 합니다 (받은 값: {got})",
-             f"{name} must return a tuple {what_en} (got {got})")
+            got = Msg("suite.sequence_of_length", type=got, n=len(result))
+        raise Failure(Msg("suite.pair", name=name, what=what, got=got))
     return result[0], result[1]
 
 

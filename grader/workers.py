@@ -76,13 +76,8 @@ class _Expired(Exception):
     """The deadline passed while waiting for a reply."""
 
 
-_SIGNAL_REASONS = {
-    "SIGKILL": "강제 종료됨 / killed (SIGKILL)",
-    "SIGSEGV": "세그멘테이션 오류 / segmentation fault (SIGSEGV)",
-    "SIGABRT": "비정상 종료 / aborted (SIGABRT)",
-    "SIGXCPU": "CPU 시간 제한 초과 / CPU time limit exceeded (SIGXCPU, limits.cpu_s)",
-    "SIGXFSZ": "파일 크기 제한 초과 / file size limit exceeded (SIGXFSZ)",
-}
+# The signals a worker dies of for a reason a student can act on (catalogue: workers.signal.*).
+_SIGNALS_EXPLAINED = {"SIGKILL", "SIGSEGV", "SIGABRT", "SIGXCPU", "SIGXFSZ"}
 
 
 def spin_us() -> float:
@@ -123,15 +118,16 @@ def call_target(module: str, function: str) -> bytes:
     return b"".join(parts)
 
 
-def _signal_reason(code: int) -> str:
+def _signal_reason(code: int) -> Msg:
     """A worker's exit status in words (negative: killed by that signal)."""
     if code >= 0:
-        return f"exit code {code}"
+        return Msg("workers.exit_code", code=code)
     try:
         name = signal.Signals(-code).name
     except ValueError:
-        return f"signal {-code}"
-    return _SIGNAL_REASONS.get(name, f"signal {name}")
+        return Msg("workers.signal", name=str(-code))
+    return Msg(f"workers.signal.{name}") if name in _SIGNALS_EXPLAINED \
+        else Msg("workers.signal", name=name)
 
 
 class Worker:
@@ -152,7 +148,7 @@ class Worker:
                 stderr=subprocess.PIPE, env=plan.env, cwd=plan.cwd, bufsize=0,
                 start_new_session=sys.platform != "win32")
         except OSError as exc:
-            raise GraderError(f"작업자를 시작할 수 없습니다 / cannot start the worker: {exc}") from exc
+            raise GraderError(Msg("workers.cannot_start", error=str(exc))) from exc
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._request_fd = self.proc.stdin.fileno()
         self._reply_fd = self.proc.stdout.fileno()
@@ -252,10 +248,8 @@ class Worker:
         msg = self._receive(deadline, "start")
         if isinstance(msg, dict) and msg.get("op") == "refused":  # the fence could not go up
             self.kill()
-            raise GraderError(
-                f"작업자가 격리({self.isolation})를 적용하지 못해 학생 코드를 실행하지 않았습니다 / the "
-                f"worker could not put up its fence ({self.isolation}) and ran no student code: "
-                f"{str(msg.get('reason'))[:500]}")
+            raise GraderError(Msg("workers.fence_refused", isolation=self.isolation,
+                                  reason=str(msg.get("reason"))[:500]))
         if not isinstance(msg, dict) or msg.get("op") != "ready":
             raise self._protocol("no ready message")
         self.info = msg
@@ -507,8 +501,7 @@ class WorkerPool:
         try:  # startup is the grader's cost, not charged to the student's budget
             worker.wait_ready(time.monotonic() + STARTUP_TIMEOUT_S)
         except StudentError as exc:
-            raise GraderError(f"작업자가 시작되지 않았습니다 / the worker did not start: {exc}") \
-                from None
+            raise GraderError(Msg("workers.did_not_start", error=exc.data)) from None
         self.seccomp = bool(worker.info.get("seccomp"))
         landlock = worker.info.get("landlock")
         if isinstance(landlock, dict):

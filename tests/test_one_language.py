@@ -20,13 +20,12 @@ HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 
 # Modules other engineers are converting at the same time: the lead empties this set when their
 # branches are merged. Every other module of grader/ must pass already.
-NOT_YET_CONVERTED = {
-    # the speed engineers' modules
-    "engine.py", "plugin.py", "proxy.py", "suite.py", "workers.py",
-    "worker/serve.py", "worker/standin.py",
-}
+NOT_YET_CONVERTED: set[str] = set()
 # The catalogue's own module (its docstrings and examples are about Korean text).
-EXEMPT = {"messages.py"}
+EXEMPT = {"messages.py",
+          # The worker cannot read the catalogues: what it raises into student code is said
+          # in both languages (the trusted side reports NO_INPUT in one).
+          "worker/protocol.py", "worker/standin.py"}
 
 
 def hangul_literals(source: str) -> list[tuple[int, str]]:

@@ -197,6 +197,10 @@ def test_input_fails_at_once_and_says_why(make_session):
     assert time.monotonic() - t < 1.0
     assert err is not None and err.is_a("EOFError")
     assert "표준 입력이 비어 있습니다" in str(err) and "standard input is empty" in str(err)
+    # The worker says it in both languages; the trusted side reports it in one.
+    ko, en = err.data.render("ko"), err.data.render("en")
+    assert "표준 입력이 비어 있습니다" in ko and "standard input" not in ko
+    assert "standard input is empty" in en and "표준" not in en
 
 
 def test_a_timed_out_function_is_not_run_again(make_session):

@@ -54,6 +54,12 @@ _JOIN_BYTES = 1 << 16
 _OWN_BUFFER_BYTES = 1 << 14  # a piece this large is written from its own memory
 _IOV_MAX = 512
 
+# What ``input()`` raises in the worker. The worker cannot read the message catalogues, so it
+# says it in both languages; the trusted side knows this text and reports it in one
+# (``errors.StudentRaised``, catalogue key ``error.no_input``).
+NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 함수에서 input() 호출을 지우세요 / "
+            "standard input is empty while grading — remove the input() call from your function")
+
 
 class FrameTooLarge(Exception):
     """A frame announced more than ``MAX_MESSAGE_BYTES``."""

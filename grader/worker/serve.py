@@ -35,6 +35,7 @@ from grader.worker.protocol import (
     FENCE_FAILED_EXIT,
     GENERAL,
     GENERAL_HEAD,
+    NO_INPUT,
     REPLY_ERROR,
     REPLY_EXTRAS,
     REQUEST_KWARGS,
@@ -44,9 +45,6 @@ from grader.worker.protocol import (
     write_frame,
 )
 from grader.worker.standin import GradedCalls
-
-NO_INPUT = ("input(): 채점 중에는 표준 입력이 비어 있습니다 — 함수에서 input()을 지우세요 / "
-            "standard input is empty while grading — remove input() from your function")
 
 
 def main() -> None:
