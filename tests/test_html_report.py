@@ -340,10 +340,10 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     # a function that raises, one that hangs, one that returns garbage: messages, not pictures,
     # in the course's language (course.yaml: ko)
     missing = "\n".join(probe["missing"])
-    assert "relu_derivative 함수에서 ValueError 예외 발생 (activations.py, line" in missing
+    assert "relu_derivative 함수에서 ValueError 예외가 발생했습니다 (activations.py, line" in missing
     assert SCRIPT in missing
-    assert "tanh_derivative" in missing and "제한 시간 2초 초과" in missing
-    assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (종류: str)" in missing
+    assert "tanh_derivative" in missing and "제한 시간 2초를 넘겼습니다" in missing
+    assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (자료형: str)" in missing
     assert "cannot plot" not in missing and "no picture" not in missing
     assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
     assert probe["images"] == text.count("<img ") == 34 - 6

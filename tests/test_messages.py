@@ -166,7 +166,8 @@ def test_a_stale_catalogue_is_detected(tmp_path, monkeypatch) -> None:
     for lang in ("ko", "en"):
         shutil.copytree(messages.LOCALE_DIR / lang, tmp_path / lang)
     po = tmp_path / "ko" / "LC_MESSAGES" / "grader.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("빠진 키", "없는 키"), encoding="utf-8")
+    stale = po.read_text(encoding="utf-8").replace("있어야 할 키가 없습니다", "없는 키가 있습니다")
+    po.write_text(stale, encoding="utf-8")
     monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
     assert messages.compile_catalogues(check=True) == [str(po.with_suffix(".mo"))]
     messages.compile_catalogues()

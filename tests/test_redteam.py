@@ -143,7 +143,7 @@ ATTACK_TABLE = [
                    "os._exit/sys.exit?"]}, QUICK_S,
            "end of file on the response pipe (the wire): a dead worker fails the call"),
     Attack("sys_exit_in_function", {RELU: (0.0, "failed")},
-           {RELU: ["SystemExit", "예외 발생"]}, QUICK_S,
+           {RELU: ["SystemExit", "예외가 발생했습니다"]}, QUICK_S,
            "the worker catches SystemExit like any exception"),
     # The signal's name is checked by test_a_crash_names_its_signal.
     Attack("segfault", {RELU: (0.0, "error")},
