@@ -327,7 +327,7 @@ def test_notes_and_refusals_render_in_the_chosen_language() -> None:
     assert refused.message == refused.message_in("both") and "FIFO" in refused.message
     result.refused = [refused]
     assert result.refused_in("en") == ["a/pipe: not a regular file (a FIFO): not read"]
-    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다(이름 있는 파이프(FIFO)) — 읽지 않습니다"]
+    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다: 이름 있는 파이프(FIFO) — 읽지 않습니다"]
     from grader.report import markdown
 
     page = markdown.render(result)
