@@ -278,14 +278,14 @@ def test_nan_where_finite_expected_names_the_element() -> None:
     assert fails(got, want) == (
         "sigmoid(z)[1, 0]: 반환값 nan — 유한한 값이어야 합니다. 기대값 0.3 "
         "(원소 4개 중 1개가 다름) / "
-        "sigmoid(z)[1, 0]: got nan, expected finite 0.3 (1 of 4 elements differ)"
+        "sigmoid(z)[1, 0]: got nan, not a finite number; expected 0.3 (1 of 4 elements differ)"
     )
 
 
 def test_inf_where_finite_expected() -> None:
     got = np.array([1.0, np.inf, -np.inf])
     message = fails(got, np.array([1.0, 2.0, 3.0]), tol=Tolerance(rtol=1e9, atol=1e9))
-    assert "sigmoid(z)[1]: got inf, expected finite 2 (2 of 3 elements differ)" in message
+    assert "sigmoid(z)[1]: got inf, not a finite number; expected 2 (2 of 3 elements differ)" in message
 
 
 def test_nan_reported_before_large_finite_errors() -> None:
@@ -347,7 +347,7 @@ def test_float_want_values() -> None:
         "loss: 반환값 0.19, 기대값 0.25 (|차이| 0.06, 허용 오차 2.51e-07) / "
         "loss: got 0.19, expected 0.25 (|difference| 0.06, tolerance 2.51e-07)"
     )
-    assert "loss: got nan, expected finite 0.25" in fails(float("nan"), 0.25, name="loss")
+    assert "loss: got nan, not a finite number; expected 0.25" in fails(float("nan"), 0.25, name="loss")
     passes(float("nan"), float("nan"))
     passes(float("inf"), np.float64("inf"))
     passes(1e-20, 0.0)  # atol: both are "zero"

@@ -186,7 +186,7 @@ ATTACK_TABLE = [
            {RELU: ["got 0, expected"], LAYERS: ["got 123"]}, QUICK_S,
            "the wire sends subclasses as their raw data; compare uses NumPy on plain types"),
     Attack("nan_inf", {RELU: (0.0, "failed"), TANH: (0.0, "failed")},
-           {RELU: ["got nan, expected finite"], TANH: ["got inf, expected finite"]}, QUICK_S,
+           {RELU: ["got nan, not a finite number"], TANH: ["got inf, not a finite number"]}, QUICK_S,
            "compare: NaN/inf where the reference is finite"),
     Attack("monkeypatch_numpy", {RELU: (0.0, "failed")},
            {RELU: ["relu(z)", "elements differ"]}, QUICK_S,
