@@ -152,6 +152,10 @@ class StubWrite:
     path: Path
     status: StubStatus
 
+    def status_in(self, lang: str) -> str:
+        """The status word in ``lang`` ("ko", "en" or "both") / 상태를 고른 언어로."""
+        return Msg(f"stubs.{self.status}").render(lang)
+
 
 @dataclass(frozen=True)
 class EditedStub:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import typing
 from pathlib import Path
 from typing import NoReturn
 
@@ -385,8 +386,14 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
     except GraderError as exc:
         _fail(exc, said)
         return
+    from grader.report.text import display_width
+
+    # One column for every status word of the language, by display width (Hangul takes two).
+    column = max(display_width(authoring.StubWrite(Path(), s).status_in(said))
+                 for s in typing.get_args(authoring.StubStatus))
     for stub in done:
-        click.echo(f"{stub.status:<11} {stub.path}")
+        word = stub.status_in(said)
+        click.echo(f"{word}{' ' * (column - display_width(word))} {stub.path}")
 
 
 # ---- grader similarity (issue 13) --------------------------------------------------------------

@@ -9,7 +9,10 @@ finite) before it is drawn. A student function that raises, times out, crashes o
 gets its bilingual message in place of its picture. The whole phase has a time budget: the
 session's budget bounds the student's time, a wall clock bounds everything else.
 
-Plot labels are English and math only (no CJK font needed); captions are bilingual in the page.
+The figures hold no words, only symbols and code names (z, η, w₁, epoch, sigmoid'(z)): the
+Hangul fonts matplotlib would need are not on a fresh machine (it ships DejaVu Sans only), and a
+missing glyph would draw as a box. The words, in the report's language, are the page's: each
+picture's caption, its key (which line is whose) and a label under each panel.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ ACTIVATIONS = ("sigmoid", "relu", "tanh", "softplus")
 OPTIMIZERS = ("sgd", "sgd_momentum", "nesterov_momentum", "adagrad", "rmsprop", "adam")
 STUDENT_STYLE = {"color": "#d62728", "lw": 2.0}
 REFERENCE_STYLE = {"color": "#1f77b4", "lw": 1.6, "ls": "--"}
+NO_LEGEND = "_nolegend_"  # the reference's lines: the page's key says which style is whose
 
 
 
@@ -63,6 +67,9 @@ class Picture:
     caption: Msg | str
     # One SVG document per panel, when drawn: panels wrap onto rows on a narrow screen.
     svgs: list[str] = field(default_factory=list)
+    # What each panel shows, in words (the page renders them in its language); "" for none.
+    panels: list[Msg | str] = field(default_factory=list)
+    compared: bool = False  # the reference is drawn too: the page shows the key of the styles
     error: Msg | str = ""  # why not drawn
     seconds: float = 0.0
 
@@ -71,6 +78,11 @@ class Picture:
 
     def error_in(self, lang: str) -> str:
         return messages.render(self.error, lang)
+
+    def panels_in(self, lang: str) -> list[str]:
+        """One label per panel (``""`` when a panel has none)."""
+        labels = [messages.render(label, lang) for label in self.panels]
+        return (labels + [""] * len(self.svgs))[: len(self.svgs)]
 
     @property
     def svg(self) -> str:
@@ -215,11 +227,6 @@ def _line(ax: Any, x: Any, y: Any, side: str, label: str, gid: str, **style: Any
     line.set_gid(f"{side}-{gid}")
 
 
-def _failed_axis(ax: Any, side: str) -> None:
-    ax.text(0.5, 0.5, f"{side}: no picture\n(see the message)", ha="center", va="center",
-            transform=ax.transAxes, color="#888")
-
-
 class _Figure:
     """Runs a figure's computation on both sides; the student's failure becomes the picture's
     message (``pic.error``) instead of a drawing."""
@@ -240,6 +247,7 @@ class _Figure:
                 ref = compute(self.reference)
             except (PictureFailed, Exception):  # a broken reference costs its curve only
                 ref = None
+        self.pic.compared = ref is not None
         return mine, ref
 
 
@@ -262,16 +270,15 @@ def activation_figure(student: Caller, reference: Caller | None, name: str) -> P
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.2))
     if ref is not None:
-        _line(ax, GRID, ref[0], "reference", f"{name} (reference)", "f")
-        _line(ax, GRID, ref[1], "reference", f"{name}' (reference)", "df", color="#17becf")
-    _line(ax, GRID, mine[0], "student", f"{name} (yours)", "f")
-    _line(ax, GRID, mine[1], "student", f"{name}' (yours)", "df", color="#ff7f0e")
+        _line(ax, GRID, ref[0], "reference", NO_LEGEND, "f")
+        _line(ax, GRID, ref[1], "reference", NO_LEGEND, "df", color="#17becf")
+    _line(ax, GRID, mine[0], "student", f"{name}(z)", "f")
+    _line(ax, GRID, mine[1], "student", f"{name}'(z)", "df", color="#ff7f0e")
     peak = int(np.argmax(mine[1]))
     ax.annotate(f"max {name}' = {mine[1][peak]:.3g}", (GRID[peak], mine[1][peak]),
                 xytext=(8, 8), textcoords="offset points", fontsize=8)
     ax.axhline(0, color="#bbb", lw=0.6)
     ax.set_xlabel("z")
-    ax.set_title(f"{name}(z) and {name}'(z)")
     ax.legend(fontsize=7, loc="upper left")
     pic.svgs = [_svg(fig, pic.key)]
     return pic
@@ -302,13 +309,13 @@ def derivative_check_figure(student: Caller, reference: Caller | None, name: str
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 3.0))
     if ref is not None:
-        _line(ax, z, ref[0], "reference", "reference analytic", "analytic")
-    _line(ax, z, mine[0], "student", "your analytic", "analytic")
-    (dots,) = ax.plot(z, mine[1], "o", ms=3.5, mfc="none", color="#2ca02c",
-                      label="your numerical (central diff.)")
+        _line(ax, z, ref[0], "reference", NO_LEGEND, "analytic")
+    _line(ax, z, mine[0], "student", f"{name}'(z)", "analytic")
+    (dots,) = ax.plot(z, mine[1], "o", ms=3.5, color="#2ca02c",
+                      label=f"({name}(z + h) − {name}(z − h)) / 2h")
     dots.set_gid("student-numerical")
     gap = float(np.max(np.abs(mine[0] - mine[1])))
-    ax.set_title(f"d/dz {name}: max |analytic - numerical| = {gap:.2g}")
+    pic.panels = [Msg("pictures.panel.gap", gap=f"{gap:.2g}")]
     ax.set_xlabel("z")
     ax.legend(fontsize=7)
     pic.svgs = [_svg(fig, pic.key)]
@@ -372,17 +379,17 @@ def backward_check_figure(student: Caller, reference: Caller | None) -> Picture:
     fig, ax = plt.subplots(figsize=(4.6, 4.0))
     everything = np.concatenate([mine[0], mine[1]])
     lo, hi = float(everything.min()), float(everything.max())
-    ax.plot([lo, hi], [lo, hi], color="#bbb", lw=1, label="analytic = numerical")
+    ax.plot([lo, hi], [lo, hi], color="#bbb", lw=1, label="y = x")
     if ref is not None:
         (r,) = ax.plot(ref[0], ref[1], "s", ms=7, mfc="none", color=REFERENCE_STYLE["color"],
-                       label="reference")
+                       label=NO_LEGEND)
         r.set_gid("reference-backward")
-    (s,) = ax.plot(mine[0], mine[1], "o", ms=4, color=STUDENT_STYLE["color"], label="yours")
+    (s,) = ax.plot(mine[0], mine[1], "o", ms=4, color=STUDENT_STYLE["color"], label=NO_LEGEND)
     s.set_gid("student-backward")
     gap = float(np.max(np.abs(mine[0] - mine[1])))
-    ax.set_title(f"backward: max |analytic - numerical| = {gap:.2g}")
-    ax.set_xlabel("analytic dE/dparam (backward)")
-    ax.set_ylabel("numerical (central difference)")
+    pic.panels = [Msg("pictures.panel.gap", gap=f"{gap:.2g}")]
+    ax.set_xlabel("∂E/∂θ = backward(…)")
+    ax.set_ylabel("(E(θ + h) − E(θ − h)) / 2h")
     ax.legend(fontsize=7)
     pic.svgs = [_svg(fig, pic.key)]
     return pic
@@ -419,11 +426,11 @@ class Surface:
 
 
 SURFACES = (
-    Surface("quadratic x^2/20 + y^2", _quadratic, _quadratic_grad, (-7.0, 2.0), 40,
+    Surface("f₁(w) = w₁²/20 + w₂²", _quadratic, _quadratic_grad, (-7.0, 2.0), 40,
             (-8.0, 8.0, -3.0, 3.0),
             {"sgd": 0.95, "sgd_momentum": 0.05, "nesterov_momentum": 0.05, "adagrad": 1.5,
              "rmsprop": 0.15, "adam": 0.3}, False),
-    Surface("Rosenbrock", _rosenbrock, _rosenbrock_grad, (-1.5, 2.0), 300,
+    Surface("f₂(w) = (1 − w₁)² + 100(w₂ − w₁²)²", _rosenbrock, _rosenbrock_grad, (-1.5, 2.0), 300,
             (-2.0, 2.0, -1.0, 3.0),
             {"sgd": 1e-3, "sgd_momentum": 1e-3, "nesterov_momentum": 1e-3, "adagrad": 0.5,
              "rmsprop": 0.02, "adam": 0.2}, True),
@@ -471,31 +478,32 @@ def optimizer_figure(student: Caller, reference: Caller | None, rule: str) -> Pi
                 color="k", ms=8)
         tag = "quadratic" if i == 0 else "rosenbrock"
         if ref is not None:
-            _line(ax, ref[i][:, 0], ref[i][:, 1], "reference", "reference", tag, marker=".",
+            _line(ax, ref[i][:, 0], ref[i][:, 1], "reference", NO_LEGEND, tag, marker=".",
                   ms=3)
-        _line(ax, mine[i][:, 0], mine[i][:, 1], "student", "yours", tag, marker="o", ms=2.5)
+        _line(ax, mine[i][:, 0], mine[i][:, 1], "student", NO_LEGEND, tag, marker="o", ms=2.5)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_title(f"{rule} on {surface.name}")
-        ax.set_xlabel("w1")
-        ax.set_ylabel("w2")
+        ax.set_title(f"{rule}: {surface.name}")
+        ax.set_xlabel("w₁")
+        ax.set_ylabel("w₂")
     ax = axes[2]
     for i, surface in enumerate(SURFACES):
         tag = "quadratic" if i == 0 else "rosenbrock"
         colour = "#d62728" if i == 0 else "#9467bd"
         losses = [surface.f(w) for w in mine[i]]
-        _line(ax, range(len(losses)), losses, "student", f"yours, {tag}", f"loss-{tag}",
+        _line(ax, range(len(losses)), losses, "student", f"f{'₁₂'[i]}(w_t)", f"loss-{tag}",
               color=colour)
         if ref is not None:
             ref_losses = [surface.f(w) for w in ref[i]]
-            _line(ax, range(len(ref_losses)), ref_losses, "reference", f"reference, {tag}",
+            _line(ax, range(len(ref_losses)), ref_losses, "reference", NO_LEGEND,
                   f"loss-{tag}", color="#1f77b4" if i == 0 else "#17becf")
     ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_title("loss against steps")
+    ax.set_xlabel("t")
+    ax.set_title(rule)
     ax.legend(fontsize=7)
-    axes[0].legend(fontsize=7, loc="lower right")
     pic.svgs = [_svg(f, f"{pic.key}.{i}") for i, (f, _ax) in enumerate(figs)]
+    pic.panels = [Msg("pictures.panel.quadratic"), Msg("pictures.panel.rosenbrock"),
+                  Msg("pictures.panel.loss_steps")]
     return pic
 
 
@@ -523,15 +531,14 @@ def gradient_norms_figure(student: Caller, reference: Caller | None) -> Picture:
     x = np.arange(1, layers + 1)
     for act, colour in (("sigmoid", "#d62728"), ("relu", "#ff7f0e")):
         if ref is not None:
-            _line(ax, x, np.maximum(ref[act], 1e-30), "reference", f"{act} (reference)",
+            _line(ax, x, np.maximum(ref[act], 1e-30), "reference", NO_LEGEND,
                   act, marker="s", mfc="none", color="#1f77b4" if act == "sigmoid" else "#17becf")
-        _line(ax, x, np.maximum(mine[act], 1e-30), "student", f"{act} (yours)", act,
+        _line(ax, x, np.maximum(mine[act], 1e-30), "student", act, act,
               marker="o", color=colour)
     ax.set_yscale("log")
     ax.set_xticks(x)
-    ax.set_xlabel("layer l (1 = next to the input)")
-    ax.set_ylabel("||dE/dW_l||")
-    ax.set_title("gradient norm per layer")
+    ax.set_xlabel("l")
+    ax.set_ylabel("‖∂E/∂W_l‖")
     ax.legend(fontsize=7)
     pic.svgs = [_svg(fig, pic.key)]
     return pic
@@ -600,34 +607,36 @@ def adaline_figure(student: Caller, reference: Caller | None) -> Picture:
     e = np.arange(1, epochs + 1)
     for eta, colour in ((small, "#d62728"), (large, "#ff7f0e")):
         ok = np.isfinite(mine[eta][2])
-        _line(ax, e[ok], mine[eta][2][ok], "student", f"yours, eta={eta}", f"loss-{eta}",
+        _line(ax, e[ok], mine[eta][2][ok], "student", f"η = {eta}", f"loss-{eta}",
               marker="o", ms=3, color=colour)
         if ref is not None:
             ok = np.isfinite(ref[eta][2])
-            _line(ax, e[ok], ref[eta][2][ok], "reference", f"reference, eta={eta}",
+            _line(ax, e[ok], ref[eta][2][ok], "reference", NO_LEGEND,
                   f"loss-{eta}", color="#1f77b4" if eta == small else "#17becf")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("Adaline loss")
-    ax.set_title("loss per epoch")
+    ax.set_ylabel("loss")
+    ax.set_title("train_adaline")
     ax.legend(fontsize=7)
     _scatter(bx, X, y)
     if ref is not None:
-        _boundary(bx, ref[small][0], ref[small][1], "reference", "reference", "boundary")
-    _boundary(bx, mine[small][0], mine[small][1], "student", f"yours (eta={small})", "boundary")
-    bx.set_title("decision boundary")
+        _boundary(bx, ref[small][0], ref[small][1], "reference", NO_LEGEND, "boundary")
+    _boundary(bx, mine[small][0], mine[small][1], "student", f"w·x + b = 0 (η = {small})",
+              "boundary")
+    bx.set_title("train_adaline")
     bx.legend(fontsize=7, loc="lower right")
     pic.svgs = [_svg(fig, pic.key), _svg(fig2, f"{pic.key}.1")]
+    pic.panels = [Msg("pictures.panel.loss_epochs"), Msg("pictures.panel.boundary")]
     return pic
 
 
 def _scatter(ax: Any, X: np.ndarray, y: np.ndarray) -> None:
-    ax.scatter(X[y < 0, 0], X[y < 0, 1], marker="_", color="#555", label="y = -1")
+    ax.scatter(X[y < 0, 0], X[y < 0, 1], marker="_", color="#555", label="y = −1")
     ax.scatter(X[y > 0, 0], X[y > 0, 1], marker="+", color="#000", label="y = +1")
     ax.set_xlim(-2.5, 2.5)
     ax.set_ylim(-2.5, 2.5)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
 
 
 def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
@@ -648,19 +657,19 @@ def perceptron_figure(student: Caller, reference: Caller | None) -> Picture:
     (fig, ax), (fig2, bx) = plt.subplots(figsize=(4.8, 3.6)), plt.subplots(figsize=(4.8, 3.6))
     e = np.arange(1, epochs + 1)
     if ref is not None:
-        _line(ax, e, ref[2], "reference", "reference", "errors", marker="s", mfc="none")
-    _line(ax, e, mine[2], "student", "yours", "errors", marker="o")
+        _line(ax, e, ref[2], "reference", NO_LEGEND, "errors", marker="s", mfc="none")
+    _line(ax, e, mine[2], "student", NO_LEGEND, "errors", marker="o")
     ax.set_xlabel("epoch")
     ax.set_ylabel("errors")
-    ax.set_title("perceptron errors per epoch")
-    ax.legend(fontsize=7)
+    ax.set_title("train_perceptron")
     _scatter(bx, X, y)
     if ref is not None:
-        _boundary(bx, ref[0], ref[1], "reference", "reference", "boundary")
-    _boundary(bx, mine[0], mine[1], "student", "yours", "boundary")
-    bx.set_title("decision boundary")
+        _boundary(bx, ref[0], ref[1], "reference", NO_LEGEND, "boundary")
+    _boundary(bx, mine[0], mine[1], "student", "w·x + b = 0", "boundary")
+    bx.set_title("train_perceptron")
     bx.legend(fontsize=7, loc="lower right")
     pic.svgs = [_svg(fig, pic.key), _svg(fig2, f"{pic.key}.1")]
+    pic.panels = [Msg("pictures.panel.errors_epochs"), Msg("pictures.panel.boundary")]
     return pic
 
 
@@ -686,20 +695,23 @@ def xor_figure(student: Caller, reference: Caller | None) -> Picture:
     if mine is None:
         return pic
     plt = _pyplot()
-    panels = [("yours", mine)] + ([("reference", ref)] if ref is not None else [])
-    for title, out in panels:
+    panels = [("student", mine)] + ([("reference", ref)] if ref is not None else [])
+    for side, out in panels:
         fig, ax = plt.subplots(figsize=(4.8, 3.6))
         region = ax.contourf(gx, gy, out, levels=np.linspace(0, 1, 11), cmap="RdBu_r",
                              vmin=0, vmax=1)
         boundary = ax.contour(gx, gy, out, levels=[0.5], colors="k", linewidths=1.5)
-        boundary.set_gid(f"{'student' if title == 'yours' else 'reference'}-xor-boundary")
+        boundary.set_gid(f"{side}-xor-boundary")
         ax.scatter(XOR_X[:, 0], XOR_X[:, 1], c=XOR_Y, cmap="RdBu_r", vmin=0, vmax=1, s=80,
                    edgecolors="k")
-        ax.set_title(f"XOR after train_xor ({title})")
-        ax.set_xlabel("x1")
-        ax.set_ylabel("x2")
+        ax.set_title("y_out(x₁, x₂)")
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
         fig.colorbar(region, ax=ax, label="y_out")
-        pic.svgs.append(_svg(fig, f"{pic.key}.{title}"))
+        pic.svgs.append(_svg(fig, f"{pic.key}.{side}"))
+        pic.panels.append(Msg("pictures.panel.yours" if side == "student"
+                              else "pictures.panel.reference"))
+    pic.compared = False  # one panel each, labelled: no line styles to tell apart
     return pic
 
 

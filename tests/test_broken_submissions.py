@@ -96,7 +96,7 @@ def test_misnamed_module_suggests_the_closest_name(course: Any, tmp_path: Path) 
     result = graded(course, tmp_path, activations=None, extra={"activation.py": rs.ACTIVATIONS})
     rs.check_scores(result, whole_module(0.0, "missing"))
     says(result, RELU, "module activations.py is not in the submission",
-         "비슷한 이름 'activation' 발견. 이름을 바꾸세요: 'activation' → 'activations'",
+         "비슷한 이름이 있습니다. 이름을 바꾸세요: 'activation' → 'activations'",
          "found 'activation': rename it to 'activations'")
 
 
@@ -113,7 +113,7 @@ def test_wrong_arity(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z, alpha):\n    return np.maximum(z, 0.0)\n"))
     rs.check_scores(result, {RELU: (0.0, "failed")})
-    says(result, RELU, "TypeError 예외 발생", "raised TypeError",
+    says(result, RELU, "TypeError 예외가 발생했습니다", "raised TypeError",
          "missing 1 required positional argument: 'alpha'")
 
 
@@ -123,7 +123,7 @@ def test_list_or_python_scalar_instead_of_an_array(course: Any, tmp_path: Path) 
                                  "def tanh(z):\n    return float(np.tanh(z).sum())\n")
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, {RELU: (0.0, "failed"), TANH: (0.0, "failed")})
-    says(result, RELU, "종류가 다릅니다 — 기대 ndarray, 반환 list", "expected ndarray, returned list")
+    says(result, RELU, "자료형이 다릅니다 — 기대 ndarray, 반환 list", "expected ndarray, returned list")
     says(result, TANH, "반환 float", "expected ndarray, returned float")
 
 
@@ -146,7 +146,7 @@ def test_wrong_dtype(course: Any, tmp_path: Path) -> None:
     derivative = "activations.relu_derivative"
     rs.check_scores(result, {RELU: (0.0, "failed"), derivative: (0.0, "failed"),
                              TANH: (0.0, "failed")})
-    says(result, RELU, "자료형이 다릅니다 — 기대: dtype float64, 반환: dtype float32",
+    says(result, RELU, "dtype이 다릅니다 — 기대 dtype float64, 반환 dtype float32",
          "expected dtype float64, returned dtype float32")
     says(result, derivative, "dtype int64", "expected dtype float64, returned dtype int64")
     # An object array cannot cross the wire at all.
@@ -283,5 +283,5 @@ def test_only_an_overflow_warning_costs_points(course: Any, tmp_path: Path) -> N
     result = graded(course, tmp_path, activations=replaced(
         "sigmoid", "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z))\n"))
     rs.check_scores(result, {SIGMOID: (rs.share(SIGMOID, 2), "partial")})
-    says(result, SIGMOID, "RuntimeWarning 경고 발생 (overflow encountered in exp)",
+    says(result, SIGMOID, "RuntimeWarning 경고가 발생했습니다 (overflow encountered in exp)",
          "emitted RuntimeWarning (overflow encountered in exp)", "numerically stable")

@@ -188,7 +188,7 @@ def test_the_summary_is_written_in_one_language():
     s = summary.summarise(reports_, {"m.f": 2.0}, not_graded=1)
     ko, en = summary.render(s, "ko"), summary.render(s, "en")
     assert "힌트: 부호" in ko and "Hint" not in ko and "rerun" not in ko
-    assert "채점기 오류: 이 제출물을 채점하지 못했습니다: boom" in ko
+    assert "채점기 오류로 이 제출물을 채점하지 못했습니다: boom" in ko
     assert "다시 실행하면 이어서 채점합니다" in ko
     assert "Hint: sign" in en and "the grader failed on this submission: boom" in en
     assert not re.search(r"[\uac00-\ud7a3]", en), en

@@ -149,7 +149,7 @@ def test_message_is_korean_first_then_english() -> None:
 
 def test_list_instead_of_array() -> None:
     assert fails([0.5, 0.5], np.array([0.5, 0.5])) == (
-        "sigmoid(z): 반환값의 종류가 다릅니다 — 기대 ndarray, 반환 list / "
+        "sigmoid(z): 반환값의 자료형이 다릅니다 — 기대 ndarray, 반환 list / "
         "sigmoid(z): expected ndarray, returned list"
     )
 
@@ -217,7 +217,7 @@ def test_zero_d_want_accepts_numpy_scalar_but_not_python_float() -> None:
 )
 def test_float64_want_needs_float64(got: np.ndarray, dtype: str) -> None:
     assert fails(got, np.zeros(3)) == (
-        f"sigmoid(z): 자료형이 다릅니다 — 기대: dtype float64, 반환: dtype {dtype} / "
+        f"sigmoid(z): dtype이 다릅니다 — 기대 dtype float64, 반환 dtype {dtype} / "
         f"sigmoid(z): expected dtype float64, returned dtype {dtype}"
     )
 
@@ -242,7 +242,7 @@ def test_integer_want_accepts_any_integer_dtype_and_is_exact() -> None:
 def test_integer_want_rejects_floats_and_bools() -> None:
     want = np.array([1, -1])
     assert "expected an integer dtype, returned dtype float64" in fails(np.array([1.0, -1.0]), want)
-    assert "기대: 정수 dtype" in fails(np.array([1.0, -1.0]), want)
+    assert "기대 정수 dtype" in fails(np.array([1.0, -1.0]), want)
     assert "expected an integer dtype, returned dtype bool" in fails(np.array([True, False]), want)
 
 
@@ -278,14 +278,14 @@ def test_nan_where_finite_expected_names_the_element() -> None:
     assert fails(got, want) == (
         "sigmoid(z)[1, 0]: 반환값 nan — 유한한 값이어야 합니다. 기대값 0.3 "
         "(원소 4개 중 1개가 다름) / "
-        "sigmoid(z)[1, 0]: got nan, expected finite 0.3 (1 of 4 elements differ)"
+        "sigmoid(z)[1, 0]: got nan, not a finite number; expected 0.3 (1 of 4 elements differ)"
     )
 
 
 def test_inf_where_finite_expected() -> None:
     got = np.array([1.0, np.inf, -np.inf])
     message = fails(got, np.array([1.0, 2.0, 3.0]), tol=Tolerance(rtol=1e9, atol=1e9))
-    assert "sigmoid(z)[1]: got inf, expected finite 2 (2 of 3 elements differ)" in message
+    assert "sigmoid(z)[1]: got inf, not a finite number; expected 2 (2 of 3 elements differ)" in message
 
 
 def test_nan_reported_before_large_finite_errors() -> None:
@@ -338,7 +338,7 @@ def test_float_want_accepts_floats(got: Any) -> None:
 )
 def test_float_want_rejects_other_types(got: Any, returned: str) -> None:
     message = fails(got, 1.0, name="loss")
-    assert message.startswith("loss: 반환값의 종류가 다릅니다 — 기대 float, ")
+    assert message.startswith("loss: 반환값의 자료형이 다릅니다 — 기대 float, ")
     assert message.endswith(f"loss: expected float, {returned}")
 
 
@@ -347,7 +347,7 @@ def test_float_want_values() -> None:
         "loss: 반환값 0.19, 기대값 0.25 (|차이| 0.06, 허용 오차 2.51e-07) / "
         "loss: got 0.19, expected 0.25 (|difference| 0.06, tolerance 2.51e-07)"
     )
-    assert "loss: got nan, expected finite 0.25" in fails(float("nan"), 0.25, name="loss")
+    assert "loss: got nan, not a finite number; expected 0.25" in fails(float("nan"), 0.25, name="loss")
     passes(float("nan"), float("nan"))
     passes(float("inf"), np.float64("inf"))
     passes(1e-20, 0.0)  # atol: both are "zero"
@@ -406,10 +406,10 @@ def test_tuple_is_compared_item_by_item() -> None:
 def test_tuple_needs_a_tuple_of_the_same_length() -> None:
     want = (np.ones(2), 0.5)
     assert fails([np.ones(2), 0.5], want, name="f") == (
-        "f: 반환값의 종류가 다릅니다 — 기대 tuple, 반환 list / f: expected tuple, returned list"
+        "f: 반환값의 자료형이 다릅니다 — 기대 tuple, 반환 list / f: expected tuple, returned list"
     )
     assert fails((np.ones(2),), want, name="f") == (
-        "f: 길이가 다른 tuple — 기대 길이 2, 반환 길이 1 / "
+        "f: 길이가 다릅니다 (tuple) — 기대 길이 2, 반환 길이 1 / "
         "f: expected a tuple of length 2, returned length 1"
     )
 
@@ -442,7 +442,7 @@ def test_dict_paths_and_keys() -> None:
     got = {"W1": np.ones((2, 2)), "b1": np.array([0.0, 0.5])}
     assert "grads['b1'][1]: got 0.5, expected 0" in fails(got, want, name="grads")
     assert fails({"W1": np.ones((2, 2))}, want, name="grads") == (
-        "grads: 빠진 키: 'b1' / grads: missing key 'b1'"
+        "grads: 있어야 할 키가 없습니다: 'b1' / grads: missing key 'b1'"
     )
     assert "grads: missing keys 'W1', 'b1'" in fails({}, want, name="grads")
     assert "grads: expected dict, returned list" in fails([], want, name="grads")
@@ -594,7 +594,7 @@ def test_assert_no_warnings() -> None:
         compare.assert_no_warnings(call, name="sigmoid(z)")
     message = str(info.value)
     assert message.startswith(
-        "sigmoid(z): RuntimeWarning 경고 발생 (overflow encountered in exp) 외 1건"
+        "sigmoid(z): RuntimeWarning 경고가 발생했습니다 (overflow encountered in exp) 외 1건"
     )
     assert "sigmoid(z): emitted RuntimeWarning (overflow encountered in exp) and 1 more" in message
     with pytest.raises(AssertionError, match="DeprecationWarning"):

@@ -133,7 +133,8 @@ def test_following_the_guide_makes_a_stub_and_a_course_entry(course: Path) -> No
     """Every step but validate (fast): the stub, the course entry, the catalogue."""
     ran = follow(course, guide_steps(GUIDE.read_text(encoding="utf-8")), run=False)
     assert ran[0][0] == ["stubs"]
-    assert f"updated     {course / 'exercises' / 'lec04' / 'activations.py'}" in ran[0][1]
+    # in the course's language (course.yaml: ko), aligned by display width
+    assert f"갱신함    {course / 'exercises' / 'lec04' / 'activations.py'}" in ran[0][1]
 
     a = load_course(course / "course.yaml").assignment("lec04")
     assert a.functions[NEW_FUNCTION] == 2 and a.max_score == 102
@@ -153,11 +154,12 @@ def test_following_the_guide_makes_a_stub_and_a_course_entry(course: Path) -> No
 def test_following_the_guide_validate_passes_and_grades_the_new_function(course: Path) -> None:
     ran = follow(course, guide_steps(GUIDE.read_text(encoding="utf-8")))
     [output] = [out for args, out in ran if args[0] == "validate"]
-    assert "validation passed" in output, output
-    assert "33 functions, 102 points" in output, output
-    assert re.search(r"참조 해답 만점 / reference scores full marks\s+ok\s+102/102", output), output
+    # the guide's commands carry no --lang: validate speaks the course's language (ko) only
+    assert "검증 통과" in output and "validation passed" not in output, output
+    assert "함수 33개, 총 102점" in output, output
+    assert re.search(r"참조 해답 만점\s+ok\s+102/102", output), output
     row = next(line for line in output.splitlines() if line.startswith(NEW_MISTAKE))
-    assert re.search(rf"{NEW_FUNCTION}\s+2/2\s+-\s+(?:있음 / )?yes\s+ok$", row), row
+    assert re.search(rf"{NEW_FUNCTION}\s+2/2\s+-\s+있음\s+ok$", row), row
 
 
 # The documentation lives in the repository ---------------------------------------------------

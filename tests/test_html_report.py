@@ -137,6 +137,60 @@ def test_every_picture_of_the_reference_is_drawn(reference: Any) -> None:
     assert "max sigmoid' = 0.25" in sigmoid.svg  # figure 9-5
 
 
+# The figures hold symbols and code names only: no Hangul font can be counted on where matplotlib
+# is pip-installed (it ships DejaVu Sans), and the words belong to the page, in its language.
+FIGURE_WORDS = {*pictures.ACTIVATIONS, *pictures.OPTIMIZERS, "train_adaline", "train_perceptron",
+                "backward", "y_out", "w_t", "W_l", "max", "epoch", "loss", "errors"}
+
+
+def _figure_text(svg: str) -> list[str]:
+    root = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+@pytest.fixture(scope="module")
+def drawn(reference: Any) -> Pictures:
+    """Every picture, the reference on both sides."""
+    return pictures.draw_all(reference, reference, MODULES)
+
+
+def test_the_figures_hold_no_words_only_symbols(drawn: Pictures) -> None:
+    words: set[str] = set()
+    for p in drawn.pictures:
+        assert p.svgs
+        text = "\n".join(t for svg in p.svgs for t in _figure_text(svg))
+        assert not HANGUL.search(text), p.key  # a missing glyph would draw as a box
+        words |= set(re.findall(r"[A-Za-z_]{2,}", text))
+    assert words - FIGURE_WORDS == set()
+    assert {"epoch", "relu", "adam", "backward"} <= words  # the check sees the labels
+    assert "yours" not in FIGURE_WORDS and "reference" not in FIGURE_WORDS
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_words_around_the_pictures_follow_the_report(drawn: Pictures, lang: str) -> None:
+    result = _result()
+    result.language = lang
+    page = html_report.render(result, drawn)
+    other = "en" if lang == "ko" else "ko"
+    adam = page[page.index('id="pic-optimizers.adam"'):]
+    adam = adam[:adam.index("</figure>")]
+    assert adam.count('class="panel"') == 3 and adam.count('class="panel-label"') == 3
+    for key in ("pictures.panel.quadratic", "pictures.panel.rosenbrock",
+                "pictures.panel.loss_steps", "pictures.key"):
+        assert html_report._e(Msg(key).render(lang)) in adam
+        assert html_report._e(Msg(key).render(other)) not in adam
+    xor = page[page.index('id="pic-backprop.train_xor"'):]
+    xor = xor[:xor.index("</figure>")]
+    assert [Msg("pictures.panel.yours").render(lang), Msg("pictures.panel.reference").render(lang)
+            ] == re.findall(r'<div class="panel-label"><span lang="\w+">([^<]*)</span>', xor)
+    assert Msg("pictures.key").render(lang) not in xor  # one panel each: no styles to tell apart
+    gap = page[page.index('id="pic-gradcheck.backward"'):]
+    label = re.escape(Msg("pictures.panel.gap", gap="X").render(lang)).replace("X", r"\d\S*")
+    assert re.search(label, gap[:gap.index("</figure>")])
+    if lang == "ko":
+        assert not re.search(r"\b(?:yours|the reference|per epoch|log scale)\b", page)
+
+
 def test_a_buggy_adam_is_drawn_beside_the_reference(reference: Any, buggy_adam: Path) -> None:
     student = pictures._ReferenceSide(buggy_adam, MODULES)
     picture = pictures.optimizer_figure(student, reference, "adam")
@@ -250,7 +304,9 @@ PROBE = """<script id="probe-script">window.addEventListener("load", () => {
       drawn: [...document.querySelectorAll("figure.picture")].filter(f => f.querySelector("img"))
       .length,
       sections: [...document.querySelectorAll("section.function h3 code")].map(c => c.innerText),
-      missing: [...document.querySelectorAll(".no-picture")].map(d => d.innerText)};
+      missing: [...document.querySelectorAll(".no-picture")].map(d => d.innerText),
+      labels: [...document.querySelectorAll(".panel-label, figcaption .key")]
+      .map(d => d.innerText)};
   const pre = document.createElement("pre"); pre.id = "probe";
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre); });</script>"""
 
@@ -299,6 +355,10 @@ def test_the_reference_report_in_chromium(tmp_path: Path) -> None:
     assert probe["images"] == text.count("<img ") == 34  # optimizers 3 panels, others 1 or 2
     assert probe["missing"] == [] and probe["scripts"] == 0
     assert console == []
+    # the words around the pictures, in the course's language (course.yaml: ko), none in English
+    assert Msg("pictures.panel.yours").render("ko") in probe["labels"]
+    assert probe["labels"].count(Msg("pictures.key").render("ko")) == 19 - 1  # all but XOR
+    assert all(HANGUL.search(label) for label in probe["labels"]), probe["labels"]
     assert shot.stat().st_size > 10_000
     assert _path(_svg_of(text, "optimizers.adam"), "student-quadratic") == \
         _path(_svg_of(text, "optimizers.adam"), "reference-quadratic")
@@ -340,10 +400,10 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     # a function that raises, one that hangs, one that returns garbage: messages, not pictures,
     # in the course's language (course.yaml: ko)
     missing = "\n".join(probe["missing"])
-    assert "relu_derivative 함수에서 ValueError 예외 발생 (activations.py, line" in missing
+    assert "relu_derivative 함수에서 ValueError 예외가 발생했습니다 (activations.py, line" in missing
     assert SCRIPT in missing
-    assert "tanh_derivative" in missing and "제한 시간 2초 초과" in missing
-    assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (종류: str)" in missing
+    assert "tanh_derivative" in missing and "제한 시간 2초를 넘겼습니다" in missing
+    assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (자료형: str)" in missing
     assert "cannot plot" not in missing and "no picture" not in missing
     assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check
     assert probe["images"] == text.count("<img ") == 34 - 6

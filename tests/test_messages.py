@@ -166,7 +166,8 @@ def test_a_stale_catalogue_is_detected(tmp_path, monkeypatch) -> None:
     for lang in ("ko", "en"):
         shutil.copytree(messages.LOCALE_DIR / lang, tmp_path / lang)
     po = tmp_path / "ko" / "LC_MESSAGES" / "grader.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("빠진 키", "없는 키"), encoding="utf-8")
+    stale = po.read_text(encoding="utf-8").replace("있어야 할 키가 없습니다", "없는 키가 있습니다")
+    po.write_text(stale, encoding="utf-8")
     monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
     assert messages.compile_catalogues(check=True) == [str(po.with_suffix(".mo"))]
     messages.compile_catalogues()
@@ -326,7 +327,7 @@ def test_notes_and_refusals_render_in_the_chosen_language() -> None:
     assert refused.message == refused.message_in("both") and "FIFO" in refused.message
     result.refused = [refused]
     assert result.refused_in("en") == ["a/pipe: not a regular file (a FIFO): not read"]
-    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다(이름 있는 파이프(FIFO)) — 읽지 않습니다"]
+    assert result.refused_in("ko") == ["a/pipe: 일반 파일이 아닙니다: 이름 있는 파이프(FIFO) — 읽지 않습니다"]
     from grader.report import markdown
 
     page = markdown.render(result)

@@ -196,7 +196,7 @@ def test_nothing_found_exits_non_zero_with_the_reason_first(course: Path, tmp_pa
     r = CliRunner().invoke(main, ["check", str(sub), "--course", str(course), "--lang", "ko"])
     assert r.exit_code == 2
     first = r.stderr.splitlines()[0]
-    assert first.startswith("grader: 채점할 모듈 없음: ") and "no module found" not in first
+    assert first.startswith("grader: 채점할 모듈이 없습니다: ") and "no module found" not in first
     assert "과제의 함수를 하나도 정의하지 않아 쓰지 않았습니다" in " ".join(r.stdout.split())
     assert "defines none" not in r.stdout
 

@@ -143,7 +143,7 @@ ATTACK_TABLE = [
                    "os._exit/sys.exit?"]}, QUICK_S,
            "end of file on the response pipe (the wire): a dead worker fails the call"),
     Attack("sys_exit_in_function", {RELU: (0.0, "failed")},
-           {RELU: ["SystemExit", "예외 발생"]}, QUICK_S,
+           {RELU: ["SystemExit", "예외가 발생했습니다"]}, QUICK_S,
            "the worker catches SystemExit like any exception"),
     # The signal's name is checked by test_a_crash_names_its_signal.
     Attack("segfault", {RELU: (0.0, "error")},
@@ -186,7 +186,7 @@ ATTACK_TABLE = [
            {RELU: ["got 0, expected"], LAYERS: ["got 123"]}, QUICK_S,
            "the wire sends subclasses as their raw data; compare uses NumPy on plain types"),
     Attack("nan_inf", {RELU: (0.0, "failed"), TANH: (0.0, "failed")},
-           {RELU: ["got nan, expected finite"], TANH: ["got inf, expected finite"]}, QUICK_S,
+           {RELU: ["got nan, not a finite number"], TANH: ["got inf, not a finite number"]}, QUICK_S,
            "compare: NaN/inf where the reference is finite"),
     Attack("monkeypatch_numpy", {RELU: (0.0, "failed")},
            {RELU: ["relu(z)", "elements differ"]}, QUICK_S,

@@ -332,11 +332,18 @@ def test_the_stubs_command_refuses_then_forces(tiny_course: Path) -> None:
     assert str(stub) in result.output and "--force" in result.output
     assert stub.read_text(encoding="utf-8") == by_hand
 
-    result = runner.invoke(main, ["stubs", "--course", course, "--force"])
+    result = runner.invoke(main, ["stubs", "--course", course, "--force", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert f"overwritten {stub}" in result.output
-    result = runner.invoke(main, ["stubs", "--course", course])
-    assert result.exit_code == 0 and f"unchanged   {stub}" in result.output
+    assert result.output == f"overwritten {stub}\n"
+    result = runner.invoke(main, ["stubs", "--course", course, "--lang", "en"])
+    assert result.exit_code == 0 and result.output == f"unchanged   {stub}\n"
+    # one language at a time, the column aligned by display width (a Hangul syllable takes two)
+    result = runner.invoke(main, ["stubs", "--course", course, "--lang", "ko"])
+    assert result.exit_code == 0 and result.output == f"변경 없음 {stub}\n"
+    stub.write_text(by_hand, encoding="utf-8")
+    result = runner.invoke(main, ["stubs", "--course", course, "--force", "--lang", "ko"])
+    assert result.exit_code == 0 and result.output == f"덮어씀    {stub}\n"
+    assert "overwritten" not in result.output
 
 
 def test_the_edited_stubs_refusal_speaks_one_language(tmp_path: Path) -> None:

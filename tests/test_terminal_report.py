@@ -104,7 +104,7 @@ def test_verbose_lists_every_test() -> None:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_hidden_tests_line_appears_only_without_hidden_suites(lang: str) -> None:
-    line = {"ko": "성적은 숨겨진 테스트가 정합니다", "en": "hidden tests decide the grade"}[lang]
+    line = {"ko": "성적은 숨은 테스트로 정해집니다", "en": "hidden tests decide the grade"}[lang]
     assert line in text.render(_result(lang), width=80)
     assert line not in text.render(_result(lang, hidden=True), width=80)
 
@@ -157,7 +157,7 @@ def test_the_report_of_a_real_grading_in_each_language(buggy: Path, lang: str) -
         report = text.render(result, width=80)
         _fits(report)
         assert f"{result.score:g} / {result.max_score:g}" in report
-        assert "hidden tests decide" not in report and "숨겨진 테스트가 정합니다" not in report
+        assert "hidden tests decide" not in report and "숨은 테스트로 정해집니다" not in report
     hint = result.function("activations.sigmoid_derivative").tests
     wanted = next(t.hint_text(lang) for t in hint if t.hint)
     assert _squash(wanted) in _squash(report)

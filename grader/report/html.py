@@ -11,8 +11,9 @@ names) is escaped. The layout is one column that fits a phone's width.
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from grader import messages
@@ -66,11 +67,15 @@ pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f4f4f4; paddi
   margin: 0.3rem 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 0.8rem 0 0; }
 .panels { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-.panels img { display: block; flex: 1 1 17rem; min-width: 0; max-width: 100%; height: auto;
-  background: #fff; object-fit: contain; }
-.panels img:only-child { flex: 0 1 32rem; }
+.panel { flex: 1 1 17rem; min-width: 0; }
+.panel:only-child { flex: 0 1 32rem; }
+.panel img { display: block; width: 100%; max-width: 100%; height: auto; background: #fff;
+  object-fit: contain; }
+.panel-label { font-size: 0.8rem; text-align: center; }
+.panel-label [lang=en] { color: var(--muted); display: block; }
 figcaption { font-size: 0.85rem; margin-top: 0.2rem; }
 figcaption [lang=en] { color: var(--muted); display: block; }
+figcaption .key { display: block; color: var(--muted); }
 .no-picture { border: 1px dashed var(--bad); border-radius: 4px; padding: 0.5rem;
   white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; }
 .notes li { overflow-wrap: anywhere; }
@@ -122,20 +127,37 @@ def _test(test: TestResult, lang: str = "both") -> str:
     return "".join(parts)
 
 
+def _in_languages(shown: tuple[str, ...], text: Callable[[str], str], cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return "".join(f'<span lang="{x}"{attr}>{_e(text(x))}</span>' for x in shown if text(x))
+
+
+def _nth(labels: dict[str, list[str]], i: int, lang: str) -> str:
+    return labels[lang][i]
+
+
 def _picture(picture: Picture, lang: str = "both") -> str:
+    """A figure: its panels (each with its label), then the caption and the key of the styles,
+    all in the report's language (the images themselves hold no words)."""
     shown = ("ko", "en") if lang == "both" else (lang,)
-    caption = ("<figcaption>" + "".join(f'<span lang="{x}">{_e(picture.caption_in(x))}</span>'
-                                        for x in shown if picture.caption_in(x))
-               + "</figcaption>")
+    caption = _in_languages(shown, picture.caption_in)
+    if picture.svgs and picture.compared:
+        caption += _in_languages(shown, Msg("pictures.key").render, "key")
+    caption = f"<figcaption>{caption}</figcaption>"
     if not picture.svgs:
         missing = f"{Msg('html.no_picture').render(lang)}: {picture.error_in(lang)}"
         return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
                 f'<div class="no-picture" role="note">{_e(missing)}</div>{caption}</figure>')
     alt = picture.caption_in("en" if lang == "both" else lang)
-    images = "".join(f'<img src="{uri}" alt="{_e(alt)}" '
-                     f'data-key="{_e(picture.key)}">' for uri in picture.data_uris)
+    labels = {x: picture.panels_in(x) for x in shown}
+    panels = []
+    for i, uri in enumerate(picture.data_uris):
+        label = _in_languages(shown, functools.partial(_nth, labels, i))
+        panels.append(f'<div class="panel"><img src="{uri}" alt="{_e(alt)}" '
+                      f'data-key="{_e(picture.key)}">'
+                      + (f'<div class="panel-label">{label}</div>' if label else "") + "</div>")
     return (f'<figure class="picture" id="pic-{_e(picture.key)}">'
-            f'<div class="panels">{images}</div>{caption}</figure>')
+            f'<div class="panels">{"".join(panels)}</div>{caption}</figure>')
 
 
 def _function(f: FunctionResult, pictures: Iterable[Picture], lang: str = "both") -> str:
