@@ -525,11 +525,13 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             course = opened.course
             said = _course_language(lang, course)
             a = course.assignment(assignment or opened.assignment)
-            ref = CourseRef(a.name, opened.sha256, root=str(course.root),
-                            bundle_note=opened.note)
+            note, note_data = opened.note, opened.message.to_json()
+            ref = CourseRef(a.name, opened.sha256, root=str(course.root), bundle_note=note,
+                            bundle_note_data=note_data)
             if dask_address:
                 ref = CourseRef(a.name, opened.sha256, bundle=bundle_path.read_bytes(),
-                                bundle_sha256=opened.sha256, bundle_note=opened.note)
+                                bundle_sha256=opened.sha256, bundle_note=note,
+                                bundle_note_data=note_data)
         else:
             course = _course(course_opt, None)
             said = _course_language(lang, course)
@@ -568,8 +570,8 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
         if opened is not None:
             opened.remove()
     click.echo(batch.summary_text, nl=False)
-    for note in batch.notes:
-        click.echo(f"※ {messages.render(note, said)}", err=True)
+    for batch_note in batch.notes:
+        click.echo(f"※ {messages.render(batch_note, said)}", err=True)
     _say("cli.grade_done", said, err=True, total=batch.total, graded=batch.graded,
          up_to_date=batch.up_to_date, seed=batch.seed, out=str(out))
     if batch.interrupted:

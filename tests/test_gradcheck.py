@@ -305,7 +305,7 @@ def test_assert_gradient_tolerances() -> None:
         (Unsupported("Foo", ""), "g: expected ndarray, returned Foo"),
         (np.zeros((2, 1)), "g: expected shape (2,), returned shape (2, 1)"),
         (np.zeros(2, dtype=np.float32), "g: expected dtype float64, returned dtype float32"),
-        (np.array([np.nan, 0.25]), "g[0]: got nan, finite difference finite 0.25"),
+        (np.array([np.nan, 0.25]), "g[0]: got nan, not a finite number; finite difference 0.25"),
     ],
 )
 def test_assert_gradient_type_shape_dtype_nan(analytic: Any, fragment: str) -> None:

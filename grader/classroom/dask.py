@@ -51,10 +51,10 @@ def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
 
 
 def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
-                ) -> Callable[[list[Job], Callable[[Job, dict[str, Any] | None, str], None]], None]:
+                ) -> Callable[[list[Job], Callable[[Job, dict[str, Any] | None, Msg | str], None]], None]:
     """A runner for ``grade_class`` that grades on the cluster at ``address``."""
 
-    def run(jobs: list[Job], done: Callable[[Job, dict[str, Any] | None, str], None]) -> None:
+    def run(jobs: list[Job], done: Callable[[Job, dict[str, Any] | None, Msg | str], None]) -> None:
         from distributed import as_completed
 
         client = _client(address)

@@ -109,7 +109,8 @@ class LocalPool:
             slot.process.join()
         slot.conn.close()
 
-    def run(self, jobs: Iterable[Job], done: Callable[[Job, Report | None, str], None]) -> None:
+    def run(self, jobs: Iterable[Job],
+            done: Callable[[Job, Report | None, Msg | str], None]) -> None:
         """Grade every job; ``done(job, report, failure)`` is called in this process as each one
         finishes (``report`` None and ``failure`` the reason when its grading process failed)."""
         pending = deque(jobs)
@@ -126,7 +127,7 @@ class LocalPool:
                 for i, slot in enumerate(self._slots):
                     if slot.job is None:
                         continue
-                    failure = ""
+                    failure: Msg | str = ""
                     report = None
                     if slot.conn.poll():
                         try:
@@ -140,7 +141,7 @@ class LocalPool:
                     elif not slot.process.is_alive():
                         failure = self._died(slot)
                     elif time.monotonic() - slot.started > self.deadline_s:
-                        failure = Msg("pool.too_long", seconds=f"{self.deadline_s:g}").render()
+                        failure = Msg("pool.too_long", seconds=f"{self.deadline_s:g}")
                     else:
                         continue
                     job = slot.job
@@ -155,7 +156,7 @@ class LocalPool:
                 self._stop(slot, graceful)
 
     @staticmethod
-    def _died(slot: _Slot) -> str:
+    def _died(slot: _Slot) -> Msg:
         slot.process.join(1)
         code = slot.process.exitcode
-        return Msg("pool.died", code=code).render()
+        return Msg("pool.died", code=code)

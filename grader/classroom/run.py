@@ -117,7 +117,7 @@ def _refresh_identity(report: dict[str, Any], job: Job) -> bool:
     return True
 
 
-Runner = Callable[[list[Job], Callable[[Job, "dict[str, Any] | None", str], None]], None]
+Runner = Callable[[list[Job], Callable[[Job, "dict[str, Any] | None", "Msg | str"], None]], None]
 
 
 def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef, seed: int,
@@ -168,7 +168,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         if absent:
             batch.notes.append(Msg("run.absent", count=len(absent), ids=", ".join(absent)))
 
-    def done(job: Job, report: dict[str, Any] | None, failure: str) -> None:
+    def done(job: Job, report: dict[str, Any] | None, failure: Msg | str) -> None:
         if report is None:
             report = failed_report(ref, a, job, seed, failure, 0.0)
         write_report(out, report, formats, course)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import grader
-from grader import scratch
+from grader import messages, scratch
 from grader.course import Assignment, Course, load_course
 from grader.errors import GraderError
 from grader.intake import MODULE_SUFFIXES, read_submission, shown
@@ -73,6 +73,7 @@ class CourseRef:
     bundle: bytes | None = None
     bundle_sha256: str = ""  # checked again where the bundle is opened
     bundle_note: str = ""  # the report's note naming the bundle
+    bundle_note_data: dict[str, Any] = field(default_factory=dict)  # that note as data (Msg)
 
 
 def utc_now() -> str:
@@ -156,12 +157,14 @@ def load(ref: CourseRef) -> tuple[Course, tuple[Path, ...]]:
     return loaded
 
 
-def error_result(a: Assignment, seed: int, reason: str, course: Course | None = None,
+def error_result(a: Assignment, seed: int, reason: Msg | str, course: Course | None = None,
                  duration: float = 0.0) -> Result:
     """A submission the grader itself failed on: every function ``error``, score 0, the reason
     first in the notes — listed, never skipped."""
+    why = reason.to_json() if isinstance(reason, Msg) else None
     functions = [FunctionResult(name, 0.0, points, "error",
-                                [TestResult("grading", 0.0, points, False, "public", reason)])
+                                [TestResult("grading", 0.0, points, False, "public",
+                                            messages.render(reason), reason=why)])
                  for name, points in a.functions.items()]
     note = Msg("task.grader_failed", reason=reason)
     return Result(assignment=a.name, score=0.0, max_score=a.max_score, seed=seed, isolation="none",
@@ -236,7 +239,7 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
         notes = [n.replace(str(folder), Path(job.path).name) for n in result.notes]
         result.notes = [*job.notes, *notes]
         if ref.bundle_note:
-            result.notes.append(ref.bundle_note)
+            result.add_note(ref.bundle_note, ref.bundle_note_data)
         if result.functions and all(f.status == "missing" for f in result.functions):
             status = "missing"
             missing = _missing_reason(job, a)
@@ -257,7 +260,7 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
     return result.to_json()
 
 
-def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: str,
+def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: Msg | str,
                   duration: float) -> dict[str, Any]:
     """The report of a job whose grading process died or ran past its deadline."""
     result = error_result(a, seed, reason, None, duration)
