@@ -232,8 +232,10 @@ def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, p
     # A stand-in's answer is reference time inside a student call's round trip: counted once.
     spent = timing.breakdown(seconds, session.pool.spent_s - run.stand_in_reference_s,
                              run.reference.stopwatch.seconds)
-    return _result(course, a, seed, functions, staged, session,
-                   isolation_notes(plan.choice, session, plan.secret), seconds, spent)
+    result = _result(course, a, seed, functions, staged, session,
+                     isolation_notes(plan.choice, session, plan.secret), seconds, spent)
+    result.superseded = run.superseded
+    return result
 
 
 class Grader:
@@ -299,6 +301,7 @@ class _ServingRun(plugin.RunPlugin):
     def __init__(self) -> None:
         super().__init__(None)
         self.all_items: list[pytest.Item] = []
+        self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
         self.work: Callable[[], None] = lambda: None
         self.failure: messages.Msg | None = None  # why the suites could not be collected
         self.error: BaseException | None = None
@@ -312,6 +315,10 @@ class _ServingRun(plugin.RunPlugin):
 
     def pytest_collection_modifyitems(self, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
+        items[:], superseded = plugin.without_superseded(items)
+        if superseded:
+            config.hook.pytest_deselected(items=superseded)
+        self.superseded = plugin.superseded_records(superseded)
         self.all_items = list(items)  # each grading picks its modules' tests from these
 
     @pytest.hookimpl(tryfirst=True)
@@ -332,6 +339,7 @@ class _ServingRun(plugin.RunPlugin):
         items = [i for i in self.all_items
                  if (g := plugin.grades_of(i)) is None or g[0] in graded]
         self.run, self.items = run, items
+        run.superseded = [s for s in self.superseded if s["function"] in graded]
         self._in_loop, self._pending = True, []
         terminal = session.config.pluginmanager.get_plugin("terminalreporter")
         try:

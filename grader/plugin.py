@@ -84,6 +84,7 @@ class GradingRun:
     def __post_init__(self) -> None:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
         self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
+        self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
 
     @property
     def tolerance(self) -> compare.Tolerance:
@@ -151,6 +152,37 @@ def _grades(item: pytest.Item) -> tuple[str, float] | None:
 
 
 grades_of = _grades  # for grader.engine
+
+
+def without_superseded(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """(kept, dropped): a public test named by a hidden test's ``supersedes`` marker is not run
+    in the same grading — the hidden test makes the same check, stronger, on the same function
+    (``train_xor``'s 5000-epoch training, half of a lec04 check's student time, runs once).
+    Only a public test of that name grading the same function is dropped; plain ``pytest`` on
+    the public suite alone runs it as always."""
+    named: set[tuple[str, str]] = set()
+    for item in items:
+        marker = item.get_closest_marker("supersedes")
+        grades = _grades(item)
+        if marker is not None and grades is not None and _visibility(Path(str(item.path))) \
+                == "hidden":
+            named.update((grades[0], str(name)) for name in marker.args)
+    if not named:
+        return items, []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        grades = _grades(item)
+        superseded = grades is not None and _visibility(Path(str(item.path))) == "public" \
+            and (grades[0], getattr(item, "originalname", item.name)) in named
+        (dropped if superseded else kept).append(item)
+    return kept, dropped
+
+
+def superseded_records(dropped: list[pytest.Item]) -> list[dict[str, str]]:
+    """The report's record of the public tests ``without_superseded`` dropped."""
+    return [{"function": grades[0], "test": item.name}
+            for item in dropped if (grades := _grades(item)) is not None]
 
 
 def forget_outcome(item: pytest.Item) -> None:
@@ -254,7 +286,13 @@ class RunPlugin(CourseFixtures):
 
     def pytest_collection_modifyitems(self, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
-        """In a partial grading run only those modules' tests."""
+        """In a partial grading run only those modules' tests; no public test a hidden one
+        supersedes."""
+        items[:], superseded = without_superseded(items)
+        if superseded:
+            config.hook.pytest_deselected(items=superseded)
+            if self.run is not None:
+                self.run.superseded = superseded_records(superseded)
         if self.partial:
             graded = self.run.assignment.functions
             keep: list[pytest.Item] = []
@@ -442,6 +480,9 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_LazyCourse(course_file), "grader-course")
     config.addinivalue_line(
         "markers", "grades(function, weight=1): ties a test to a graded function of course.yaml")
+    config.addinivalue_line(
+        "markers", "supersedes(*names): in a hidden suite, the public tests of these names that "
+                   "grade the same function are not run beside it")
 
 
 class _LazyCourse(CourseFixtures):

@@ -168,6 +168,9 @@ class Result:
     # The notes that are catalogued messages, as data: a note's text ("ko / en") -> {"key",
     # "params", "ko", "en"}. ``notes`` stays the list of texts for old readers.
     note_data: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Public tests not run because a hidden test supersedes them (``supersedes`` marker):
+    # {"function", "test"} each, e.g. backprop.train_xor's test_train_xor_learns_xor.
+    superseded: list[dict[str, str]] = field(default_factory=list)
 
     def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
         """Add a note (its "ko / en" text, and its message as data when it has one)."""

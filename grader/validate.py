@@ -282,6 +282,9 @@ def _check_tests(result: Result | Msg | str, points: dict[str, float]) -> Check:
             kind = "hidden" if t.visibility.startswith("hidden") else "public"
             counts.setdefault(f.name, {}).setdefault(kind, 0)
             counts[f.name][kind] += 1
+    for s in result.superseded:  # a public test a hidden one supersedes is still there
+        counts.setdefault(s["function"], {}).setdefault("public", 0)
+        counts[s["function"]]["public"] += 1
     folders = {"public": f"exercises/{result.assignment}/tests",
                "hidden": f"solutions/{result.assignment}/tests"}
     problems: list[Msg | str] = [

@@ -32,6 +32,11 @@ def test_reference_scores_full_marks(isolation):
     assert result.isolation == isolation
     assert all(f.status == "passed" for f in result.functions)
     assert {t.visibility for f in result.functions for t in f.tests} == {"public", "hidden"}
+    # The hidden 5000-epoch XOR training supersedes the public one: the network is trained once.
+    assert result.superseded == [{"function": "backprop.train_xor",
+                                  "test": "test_train_xor_learns_xor"}]
+    xor = next(f for f in result.functions if f.name == "backprop.train_xor")
+    assert [t.visibility for t in xor.tests if t.name == "test_train_xor_learns_xor"] == ["hidden"]
 
 
 def test_stubs_score_zero_and_every_function_is_not_implemented():
@@ -86,13 +91,17 @@ def _student_pytest(*extra: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=600)
 
 
-def test_a_student_runs_the_public_checks_with_plain_pytest():
+def test_a_student_runs_the_public_checks_with_plain_pytest(tmp_path):
     stubs = _student_pytest()
     assert stubs.returncode == 1, stubs.stdout[-2000:]
     table = stubs.stdout.split("grader — lec04")[-1]
     assert "grader — lec04" in stubs.stdout and "· sigmoid" in table and "미구현" in table
-    solved = _student_pytest("--grader-submission", "solutions/lec04")
+    junit = tmp_path / "junit.xml"
+    solved = _student_pytest("--grader-submission", "solutions/lec04", f"--junitxml={junit}")
+    ran = junit.read_text(encoding="utf-8")
     assert solved.returncode == 0, solved.stdout[-3000:]
+    # Without the hidden suite nothing supersedes the public XOR training.
+    assert 'name="test_train_xor_learns_xor"' in ran
     assert "passed" in solved.stdout and "failed" not in solved.stdout.split("grader — ")[-1]
 
 

@@ -368,6 +368,9 @@ XOR_MARGIN = 0.1
 
 
 @pytest.mark.grades("backprop.train_xor", weight=4)
+# The public suite's test of seed 0 (rounded outputs) is the same check, weaker: not run beside
+# this one, so a grading trains the student's network once (half of lec04's student time).
+@pytest.mark.supersedes("test_train_xor_learns_xor")
 def test_train_xor_learns_xor(student: Student, reference: Reference,
                              rng: np.random.Generator) -> None:
     """기본 설정(시그모이드)으로 학습한 신경망이 XOR 을 맞힌다: 출력이 정답에서 0.1 이내.
