@@ -33,7 +33,7 @@ from pathlib import Path
 
 from grader import authoring, messages, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_check
-from grader.engine import grade
+from grader.engine import Grader, serve
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.mistakes import Mistake, load_catalogue
@@ -150,23 +150,50 @@ def _course_file(course_root: Path) -> Path:
 _Job = tuple[Course, str, Path, "list[str] | None", int, str]
 
 
-def _grade_one(job: _Job) -> Result | str:
-    course, assignment, path, only, seed, isolation = job
+def _failed(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {_short(str(exc), 400)}"
+
+
+def _grade_share(jobs: list[_Job]) -> list[Result | str]:
+    """One process's share of the jobs (all of one assignment, seed and isolation), graded one
+    after another in one served pytest session: start-up, collection and assertion rewriting
+    are paid once, each grading still has its own reference copy, staging and fenced worker
+    (``engine.serve``). One broken grading must not hide the others: its exception becomes its
+    error string. Results in the order of ``jobs``."""
+    course, assignment, _, _, _, isolation = jobs[0]
+    results: list[Result | str] = []
+
+    def work(grader: Grader) -> None:
+        for _, _, path, only, seed, _ in jobs:
+            try:
+                results.append(grader.grade(path, seed=seed, modules=only))
+            except Exception as exc:
+                results.append(_failed(exc))
+
     try:
-        return grade(course, assignment, path, seed=seed, isolation=isolation, modules=only)
-    except Exception as exc:  # one broken grading must not hide the others
-        return f"{type(exc).__name__}: {_short(str(exc), 400)}"
+        serve(course, assignment, work, isolation=isolation)
+    except Exception as exc:  # the session itself (no suites, a fence refused): every job says why
+        results += [_failed(exc)] * (len(jobs) - len(results))
+    return results
 
 
 def _grade_all(jobs: list[_Job]) -> list[Result | str]:
-    """Grade in a few processes at once: pytest's global state allows one grading at a time in
-    a process (see engine), and each grading mostly waits on its worker."""
+    """Grade in a few processes at once (pytest's global state allows one session at a time in
+    a process, see engine; each grading mostly waits on its worker), each process its share of
+    the jobs in one served session. Results in the order of ``jobs``."""
     processes = min(len(jobs), os.cpu_count() or 1, 4)
     if processes < 2:
-        return [_grade_one(job) for job in jobs]
+        return _grade_share(jobs) if jobs else []
+    # Interleaved shares: the whole-assignment gradings (reference, stubs) come first and land
+    # in different processes; the one-module variants spread evenly behind them.
+    shares = [jobs[i::processes] for i in range(processes)]
     # "spawn": a fresh interpreter, nothing inherited from this process's threads or pytest.
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_grade_one, jobs))
+        graded = list(pool.map(_grade_share, shares))
+    results: list[Result | str] = [""] * len(jobs)
+    for i, share in enumerate(graded):
+        results[i::processes] = share
+    return results
 
 
 def _write_generated_stubs(solutions: Path, modules: list[str], dest: Path) -> Path | Msg:

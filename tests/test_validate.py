@@ -273,3 +273,54 @@ def test_the_report_renders_in_one_language_and_names_the_fix() -> None:
     header = next(i for i, line in enumerate(lines) if line.startswith("검사"))
     assert display_width(lines[header][: lines[header].index("결과")]) == display_width(
         lines[header + 2][: lines[header + 2].index("FAIL")])
+
+
+def _outcomes(result: Result | str) -> object:
+    """What validate's checks read of a grading: scores, statuses, each test's pass and hint."""
+    if isinstance(result, str):
+        return result
+    return (result.score, result.max_score, result.isolation, [
+        (f.name, f.score, f.max_score, f.status,
+         [(t.name, t.passed, t.visibility, t.hint) for t in f.tests])
+        for f in result.functions])
+
+
+def test_served_gradings_match_one_grade_call_each_and_a_broken_one_stays_alone(
+    tiny_course: Path,
+) -> None:
+    """validate's pool processes grade their shares in one served session each: every job's
+    outcome is what its own ``engine.grade`` call gives, in job order, and a grading that
+    raises becomes that job's error string while the jobs after it are still graded."""
+    from grader.course import load_course
+    from grader.engine import grade
+    from grader.mistakes import load_catalogue
+    from grader.validate import _failed, _grade_all, _grade_share, _Job
+    from grader.variants import build_variant
+
+    _add_public_scale_test(tiny_course)
+    solutions = tiny_course / "solutions" / "a1"
+    (solutions / "mistakes").mkdir()
+    (solutions / "mistakes" / "calc_add_minus.py").write_text(ADD_MINUS, encoding="utf-8")
+    course = load_course(tiny_course / "course.yaml")
+    catalogue = load_catalogue(solutions / "mistakes", course.assignment("a1").functions)
+    variant = tiny_course / "variant"
+    build_variant(solutions, ["calc"], catalogue[0], variant)
+    jobs: list[_Job] = [
+        (course, "a1", solutions, None, 5, "process"),
+        (course, "a1", tiny_course / "missing", None, 5, "process"),  # raises
+        (course, "a1", variant, ["calc"], 5, "process"),
+        (course, "a1", tiny_course / "exercises" / "a1", None, 5, "process"),
+    ]
+    alone: list[Result | str] = []
+    for _, _, path, only, seed, isolation in jobs:
+        try:
+            alone.append(grade(course, "a1", path, seed=seed, isolation=isolation, modules=only))
+        except Exception as exc:
+            alone.append(_failed(exc))
+    assert isinstance(alone[1], str) and isinstance(alone[2], Result)
+    assert alone[2].score < alone[0].score  # the variant is caught: the comparison can differ
+
+    served = _grade_share(jobs)
+    assert [_outcomes(r) for r in served] == [_outcomes(r) for r in alone]
+    pooled = _grade_all(jobs)  # shares over processes, put back in job order
+    assert [_outcomes(r) for r in pooled] == [_outcomes(r) for r in alone]
