@@ -38,7 +38,7 @@ SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed"
                      "course_sha256", "student_id", "section"}
 RESULT_FIELDS = {"schema", "assignment", "score", "max_score", "seed", "isolation", "duration_s",
                  "grader_version", "functions", "notes", "limits", "modules", "refused",
-                 "submission", "timing", "language", "note_data"}
+                 "submission", "timing", "language", "note_data", "superseded"}
 WRONG_SCALE = REFERENCE.replace("return k * x", "return k + x")
 HANGS = REFERENCE.replace("return k * x", "while True:\n        pass")
 
