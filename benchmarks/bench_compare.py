@@ -16,7 +16,6 @@ checked for full marks before its time counts.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -27,14 +26,12 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 # The grader's internals used here, in one place: the worker/proxy modules may be renamed.
 import grader
-from grader import gradcheck
 from grader.course import Limits
 from grader.proxy import Student, StudentSession
 from grader.sandbox import resolve_isolation
@@ -42,12 +39,10 @@ from grader.sandbox import resolve_isolation
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_assignments as na
 import rivals
-from bench_worker import activations_course, pipe_floor_us
+from bench_worker import LAYERS, activations_course, backward_samples, pipe_floor_us
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "solutions" / "lec04"
-# A 3-layer network of about 1,000 parameters: 20·30+30 + 30·12+12 + 12·1+1 = 1,015.
-LAYERS = [20, 30, 12, 1]
 
 # Runs `grader` as `python -m grader` does, and at exit writes the trusted process's own peak RSS
 # and the peak of every process below it (the worker, inside bwrap or not), sampled from /proc
@@ -243,14 +238,6 @@ def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
 
 # --- the worker, in process ---------------------------------------------------------------------
 
-def _load_reference(module: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"_bench_reference_{module}", SUBMISSION / f"{module}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
     """Worker start (a new session until its first reply), one small call's round trip, the
     pipe floor, and the suites' finite-difference check of ``backward`` on ~1,000 parameters."""
@@ -275,66 +262,14 @@ def worker_figures(repeat: int, isolation: str) -> dict[str, Any]:
 
 
 def backward_check(repeat: int, isolation: str) -> dict[str, Any]:
-    """As the hidden suite checks ``backward``: the student's gradients (one worker call) against
-    central differences of the reference's loss over every parameter, all 2·1,015 perturbed
-    points handed to ``gradcheck.central_difference`` in one batch and evaluated, as the suite
-    does, by one reference forward pass over the stacked parameters; then ``assert_gradient``.
-    Split into the worker call and the differences; beside it, the same check differencing the
-    student's own ``forward`` in one batched worker call (2,030 points in one message)."""
-    ref = _load_reference("backprop")
-    rng = np.random.default_rng(3)
-    params = ref.init_params(LAYERS, seed=3)
-    X = rng.uniform(-2.0, 2.0, size=(8, LAYERS[0]))
-    y = rng.uniform(0.0, 1.0, size=(8, LAYERS[-1]))
-    keys = list(params)
-    sizes = [params[k].size for k in keys]
-    theta0 = np.concatenate([params[k].ravel() for k in keys])
-
-    def unflatten(theta: np.ndarray) -> dict[str, np.ndarray]:
-        parts = np.split(theta, np.cumsum(sizes)[:-1])
-        return {k: p.reshape(params[k].shape) for k, p in zip(keys, parts, strict=True)}
-
-    def reference_losses(thetas: Sequence[np.ndarray]) -> list[float]:
-        # As the suite does: every point in one forward pass over stacked parameters.
-        count = len(thetas)
-        parts = np.split(np.stack(thetas), np.cumsum(sizes)[:-1], axis=1)
-        stacked = {k: p.reshape((count, *params[k].shape) if params[k].ndim == 2
-                                else (count, 1, *params[k].shape))
-                   for k, p in zip(keys, parts, strict=True)}
-        return list(0.5 * ((ref.forward(stacked, X)[0] - y) ** 2).sum(axis=(1, 2)))
-
-    session = StudentSession(SUBMISSION, ["backprop"], Limits(), isolation)
-    try:
-        student = Student(session).backprop
-
-        def student_losses(thetas: Sequence[np.ndarray]) -> list[float]:
-            outs = student.forward.batch([(unflatten(t), X) for t in thetas])
-            return [ref.loss(out[0], y) for out in outs]
-
-        _, cache = ref.forward(params, X)
-        student.backward(params, cache, y)  # the worker is up and the module imported
-        whole, calls, diffs, via_student = [], [], [], []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            grads = student.backward(params, cache, y)
-            t1 = time.perf_counter()
-            numeric = unflatten(gradcheck.central_difference(reference_losses, theta0))
-            t2 = time.perf_counter()
-            for k in keys:
-                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
-            t3 = time.perf_counter()
-            whole.append(t3 - t0)
-            calls.append(t1 - t0)
-            diffs.append(t2 - t1)
-            numeric = unflatten(gradcheck.central_difference(student_losses, theta0))
-            for k in keys:
-                gradcheck.assert_gradient(grads[k], numeric[k], name=f"dE/d{k}")
-            via_student.append(time.perf_counter() - t3)
-    finally:
-        session.close()
-    return {"parameters": int(theta0.size), "layers": LAYERS, **spread(whole),
-            "backward_call_s": spread(calls), "finite_differences_s": spread(diffs),
-            "student_forward_batched_s": spread(via_student)}
+    """As the hidden suite checks ``backward`` (``bench_worker.backward_samples``): split into
+    the worker call and the differences; beside it, the same check differencing the student's
+    own ``forward`` in one batched worker call (2,030 points in one message)."""
+    samples = backward_samples(repeat, isolation)
+    return {"parameters": int(samples["parameters"][0]), "layers": LAYERS,
+            **spread(samples["whole"]), "backward_call_s": spread(samples["call"]),
+            "finite_differences_s": spread(samples["diffs"]),
+            "student_forward_batched_s": spread(samples["via_student"])}
 
 
 # --- the other tools ----------------------------------------------------------------------------
