@@ -291,8 +291,7 @@ class RunPlugin(CourseFixtures):
         items[:], superseded = without_superseded(items)
         if superseded:
             config.hook.pytest_deselected(items=superseded)
-            if self.run is not None:
-                self.run.superseded = superseded_records(superseded)
+            self.run.superseded = superseded_records(superseded)
         if self.partial:
             graded = self.run.assignment.functions
             keep: list[pytest.Item] = []
