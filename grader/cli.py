@@ -22,6 +22,9 @@ from grader.errors import GraderError
 from grader.messages import Msg, choose_language
 from grader.result import Result
 
+if typing.TYPE_CHECKING:
+    from grader.bundle import OpenedBundle
+
 EXIT_BELOW = 1
 EXIT_USAGE = 2
 
@@ -35,6 +38,17 @@ def _course(course_opt: str | None, near: Path | None) -> Course:
         if near is None:
             raise
         return load_course(find_course(near))
+
+
+def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt: str | None,
+                 near: Path | None) -> tuple[OpenedBundle | None, Course]:
+    """The course to grade with: a verified bundle's (remove it when done), else course.yaml's."""
+    if bundle_path is not None:
+        from grader.bundle import open_bundle
+
+        opened = open_bundle(bundle_path, bundle_sha256)
+        return opened, opened.course
+    return None, _course(course_opt, near)
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
@@ -178,19 +192,13 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # The language of this command's own lines: --lang, the course once it is known, the locale.
     said = choose_language(lang)
     try:
-        if bundle_path is not None:
-            from grader.bundle import open_bundle
-
-            opened = open_bundle(bundle_path, bundle_sha256)
-            course = opened.course
-            said = _course_language(lang, course)
-            a = course.assignment(assignment or opened.assignment)
-            target = path if path is not None else Path.cwd()
-        else:
-            course = _course(course_opt, path)
-            said = _course_language(lang, course)
-            a = course.assignment(assignment)
-            target = path if path is not None else course.exercises_dir(a.name)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path)
+        said = _course_language(lang, course)
+        a = course.assignment(assignment or (opened.assignment if opened else None))
+        if path is not None:
+            target = path
+        else:  # with a bundle: the student's folder; else the course's own exercises
+            target = Path.cwd() if opened is not None else course.exercises_dir(a.name)
         _check_threshold(fail_under, a.max_score)
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
@@ -518,13 +526,11 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     opened = None
     said = choose_language(lang)
     try:
-        if bundle_path is not None:
-            from grader.bundle import open_bundle
-
-            opened = open_bundle(bundle_path, bundle_sha256)
-            course = opened.course
-            said = _course_language(lang, course)
-            a = course.assignment(assignment or opened.assignment)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, None)
+        said = _course_language(lang, course)
+        a = course.assignment(assignment or (opened.assignment if opened else None))
+        if opened is not None:
+            assert bundle_path is not None
             note, note_data = opened.note, opened.message.to_json()
             ref = CourseRef(a.name, opened.sha256, root=str(course.root), bundle_note=note,
                             bundle_note_data=note_data)
@@ -533,9 +539,6 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                                 bundle_sha256=opened.sha256, bundle_note=note,
                                 bundle_note_data=note_data)
         else:
-            course = _course(course_opt, None)
-            said = _course_language(lang, course)
-            a = course.assignment(assignment)
             ref = CourseRef(a.name, course_hash(course, a.name, suites), root=str(course.root),
                             suites=tuple(str(Path(s).resolve()) for s in suites))
         students = load_roster(roster) if roster is not None else None

@@ -43,6 +43,14 @@ WRONG_SCALE = REFERENCE.replace("return k * x", "return k + x")
 HANGS = REFERENCE.replace("return k * x", "while True:\n        pass")
 
 
+def make_class_of(folder: Path, sources: list[str]) -> Path:
+    """Submissions s0, s1, ... each a folder with ``calc.py`` of the given source."""
+    for i, source in enumerate(sources):
+        (folder / f"s{i}").mkdir(parents=True)
+        (folder / f"s{i}" / "calc.py").write_text(source)
+    return folder
+
+
 def make_class(folder: Path) -> Path:
     """alice: correct; bob: scale wrong; carol: a file not named after a module; dave: scale
     hangs; eve: a zip of a correct checkout."""
@@ -345,10 +353,7 @@ def test_grade_writes_reports_gradebook_canvas_and_summary_then_resumes(tmp_path
 @pytest.mark.slow
 def test_a_run_killed_with_sigkill_keeps_finished_reports_and_the_rerun_completes(tmp_path):
     course_dir = make_tiny_course(tmp_path / "course")
-    klass = tmp_path / "class"
-    for i in range(8):
-        (klass / f"s{i}").mkdir(parents=True)
-        (klass / f"s{i}" / "calc.py").write_text(REFERENCE if i % 2 else HANGS)
+    klass = make_class_of(tmp_path / "class", [HANGS, REFERENCE] * 4)
     out = tmp_path / "out"
     args = [sys.executable, "-m", "grader", "grade", str(klass), "--course", str(course_dir),
             "-o", str(out), "--workers", "1", "--seed", "5"]
@@ -466,10 +471,7 @@ def test_csv_readers_accept_what_the_gradebook_writes():
 @pytest.mark.slow
 def test_sigterm_stops_the_batch_keeps_finished_reports_and_writes_the_gradebook(tmp_path):
     course_dir = make_tiny_course(tmp_path / "course")
-    klass = tmp_path / "class"
-    for i in range(6):
-        (klass / f"s{i}").mkdir(parents=True)
-        (klass / f"s{i}" / "calc.py").write_text(REFERENCE if i == 0 else HANGS)
+    klass = make_class_of(tmp_path / "class", [REFERENCE] + [HANGS] * 5)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(klass), "--course",
                              str(course_dir), "-o", str(out), "--workers", "1", "--seed", "4"],

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -47,6 +48,20 @@ def batch(tiny_course: Path, tmp_path: Path) -> Path:
     return out.parent
 
 
+def _export_round_trip(batch: Path, tmp_path: Path
+                       ) -> tuple[Any, dict[str, dict[str, str]], Path]:
+    """``grader export`` of ``batch`` into a new SQLite gradebook, then nbgrader's own export of
+    it: the command's result, nbgrader's rows by student id, and the gradebook file (in the
+    nbgrader course folder)."""
+    course_dir = tmp_path / "nbcourse"
+    course_dir.mkdir()
+    db = course_dir / "gradebook.db"
+    r = CliRunner().invoke(main, ["export", str(batch), "--nbgrader-db", f"sqlite:///{db}",
+                                  "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    return r, {row["student_id"]: row for row in _nbgrader_export(course_dir, db)}, db
+
+
 def _nbgrader_export(course_dir: Path, db: Path) -> list[dict[str, str]]:
     (course_dir / "nbgrader_config.py").write_text(
         f"c = get_config()\nc.CourseDirectory.root = {str(course_dir)!r}\n"
@@ -61,13 +76,8 @@ def _nbgrader_export(course_dir: Path, db: Path) -> list[dict[str, str]]:
 
 
 def test_round_trip_through_nbgrader_export(batch: Path, tmp_path: Path) -> None:
-    course_dir = tmp_path / "nbcourse"
-    course_dir.mkdir()
-    db = course_dir / "gradebook.db"
-    r = CliRunner().invoke(main, ["export", str(batch), "--nbgrader-db", f"sqlite:///{db}"])
-    assert r.exit_code == 0, r.output
-    assert "2 submissions of a1" in r.output
-    rows = {row["student_id"]: row for row in _nbgrader_export(course_dir, db)}
+    r, rows, db = _export_round_trip(batch, tmp_path)
+    assert "a1: 2 submission(s) exported" in r.output
     assert set(rows) == {"s001", "s002"}
     assert float(rows["s001"]["score"]) == 5 and float(rows["s001"]["max_score"]) == 5
     assert float(rows["s002"]["score"]) == 2 and float(rows["s002"]["max_score"]) == 5
@@ -91,7 +101,7 @@ def test_round_trip_through_nbgrader_export(batch: Path, tmp_path: Path) -> None
     report.write_text(json.dumps(data), encoding="utf-8")
     assert CliRunner().invoke(main, ["export", str(batch), "--nbgrader-db",
                                      f"sqlite:///{db}"]).exit_code == 0
-    rows = {row["student_id"]: row for row in _nbgrader_export(course_dir, db)}
+    rows = {row["student_id"]: row for row in _nbgrader_export(db.parent, db)}
     assert len(rows) == 2 and float(rows["s002"]["score"]) == 5
 
 
@@ -150,14 +160,9 @@ def test_roster_ids_are_used_and_grader_errors_are_not_exported(batch: Path,
     s002 = json.loads((reports / "s002.json").read_text(encoding="utf-8"))
     s002["submission"]["status"] = "error"
     (reports / "s002.json").write_text(json.dumps(s002), encoding="utf-8")
-    course_dir = tmp_path / "nbcourse"
-    course_dir.mkdir()
-    db = course_dir / "gradebook.db"
-    r = CliRunner().invoke(main, ["export", str(batch), "--nbgrader-db", f"sqlite:///{db}"])
-    assert r.exit_code == 0, r.output
-    assert "1 submissions of a1" in r.output
+    r, rows, _ = _export_round_trip(batch, tmp_path)
+    assert "a1: 1 submission(s) exported" in r.output
     assert "skipped s002" in r.output and "status error" in r.output
-    rows = {row["student_id"]: row for row in _nbgrader_export(course_dir, db)}
     assert set(rows) == {"20261234"} and float(rows["20261234"]["score"]) == 5
 
 
