@@ -8,3 +8,6 @@ part of ``grader`` it can see) under a ``grader/__init__.py`` of its own (``sand
 """
 
 __version__ = "0.1.0"
+# The distribution's name on PyPI (`pip install rokey-grader`): "grader" there is an unrelated
+# project. The import package and the command stay `grader`.
+DISTRIBUTION = "rokey-grader"

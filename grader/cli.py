@@ -101,7 +101,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
+FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html", "classroom"]
 
 
 @main.command()
@@ -112,7 +112,9 @@ FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
               help="github: annotations, Classroom points and the job summary; junit: JUnit "
                    "XML; markdown: the summary table; gradescope: Gradescope's "
                    "results.json; html: one self-contained page with "
-                   "pictures of your functions (needs matplotlib: pip install 'grader[html]')")
+                   "pictures of your functions (needs matplotlib: "
+                   "pip install 'rokey-grader[html]'); classroom: the runner result GitHub "
+                   "Classroom's reporter reads")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="write the report to this file (atomically) instead of standard output")
 @click.option("--json-report", type=click.Path(path_type=Path), default=None,
@@ -230,7 +232,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
     student_facing = opened is not None or fmt in ("github", "junit", "markdown", "gradescope",
-                                                   "html")
+                                                   "html", "classroom")
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
     if fmt == "html":  # pictures of the student's functions, through a fenced worker
         from grader.report import html as html_report
@@ -332,6 +334,10 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
         github.repository_root(folder, workspace))
     if fmt == "junit":
         return junit.render(result, locations)
+    if fmt == "classroom":
+        from grader.report import classroom
+
+        return classroom.render(result, locations)
     summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))
     rendered = github.render(result, locations)
     return rendered if summary is None else summary + "\n" + rendered
@@ -503,7 +509,8 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
 @click.option("--canvas-assignment", default=None,
               help='write OUT/canvas.csv for Canvas\'s gradebook import: "TITLE (ID)"')
 @click.option("--dask", "dask_address", default=None,
-              help="grade on a Dask cluster at this scheduler address (pip install 'grader[dask]')")
+              help="grade on a Dask cluster at this scheduler address "
+                   "(pip install 'rokey-grader[dask]')")
 @isolation_option
 @lang_option
 def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str | None,
@@ -647,8 +654,9 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
 @click.option("--bundle", "hidden_bundle", type=click.Path(path_type=Path), default=None,
               help="the hidden bundle the trusted workflow will use: its SHA-256 is pinned there")
 @click.option("--grader-requirement", required=True,
-              help="what CI installs, pinned to one build: 'grader @ https://…/grader-0.1.0-"
-                   "py3-none-any.whl#sha256=…' or 'grader @ git+https://…/grader.git@<commit>'")
+              help="what CI installs, pinned to one build: 'rokey-grader==0.1.0', 'rokey-grader "
+                   "@ https://…/rokey_grader-0.1.0-py3-none-any.whl#sha256=…' or 'rokey-grader @ "
+                   "git+https://…/grader.git@<commit>'")
 @click.option("--force", is_flag=True, help="replace OUT if it exists")
 @click.option("--notebooks", is_flag=True,
               help="also write one student notebook per module (notebooks/<assignment>/), made "

@@ -29,6 +29,7 @@ PUBLIC_BUNDLE = ".grader/public.zip"
 TEMPLATES = {
     ".github/workflows/grade.yml": "github/grade.yml",
     ".github/workflows/grade-trusted.yml": "github/grade-trusted.yml",
+    ".github/workflows/classroom.yml": "github/classroom.yml",
     ".gitlab-ci.yml": "gitlab-ci.yml",
     "README.md": "README.student.md",
     ".gitignore": "gitignore",
@@ -144,8 +145,9 @@ def check_requirement(spec: str) -> str:
             return spec
     raise GraderError(Msg(
         "release.unpinned", spec=repr(spec),
-        wheel=f"grader @ https://…/grader-{grader.__version__}-py3-none-any.whl#sha256=…",
-        git="grader @ git+https://…/grader.git@<full commit hash>"))
+        wheel=f"{grader.DISTRIBUTION} @ https://…/rokey_grader-{grader.__version__}-py3-none-any"
+              ".whl#sha256=…",
+        git=f"{grader.DISTRIBUTION} @ git+https://…/grader.git@<full commit hash>"))
 
 
 def _modules_list(course: Course, assignment: str) -> str:

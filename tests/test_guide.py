@@ -111,7 +111,7 @@ def copy_course(dest: Path) -> Path:
 @pytest.fixture
 def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pytest.importorskip("nbgrader.preprocessors",
-                        reason="nbgrader not installed: pip install 'grader[authoring]'")
+                        reason="nbgrader not installed: pip install 'rokey-grader[authoring]'")
     root = copy_course(tmp_path / "course")
     monkeypatch.chdir(root)  # the guide's commands run from the course's root
     return root

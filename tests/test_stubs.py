@@ -65,7 +65,7 @@ def _functions(module: ModuleType) -> dict[str, Any]:
 def _need_nbgrader() -> None:
     """Skip (with the reason) where the optional authoring extra is not installed."""
     pytest.importorskip(
-        "nbgrader.preprocessors", reason="nbgrader not installed: pip install 'grader[authoring]'"
+        "nbgrader.preprocessors", reason="nbgrader not installed: pip install 'rokey-grader[authoring]'"
     )
 
 

@@ -2,7 +2,7 @@
 
 Dask 클러스터에서 같은 채점 작업을 실행한다. 결과는 도착하는 대로 같은 출력 폴더에 쓰인다.
 
-Needs the optional extra ``dask`` (``pip install 'grader[dask]'``) here and on every worker. The
+Needs the optional extra ``dask`` (``pip install 'rokey-grader[dask]'``) here and on every worker. The
 course travels as a bundle's bytes (scattered once to every worker), each submission as the bytes
 intake read, so workers need no shared disk; each task grades inside its own fenced student
 worker on the Dask worker's machine (bubblewrap or Landlock there; secure by default as
