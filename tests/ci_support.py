@@ -8,7 +8,8 @@ from pathlib import Path
 from conftest import make_tiny_course
 
 # What the tests release with: a git URL pinned at a full commit.
-REQUIREMENT = "rokey-grader @ git+https://git.example.org/course/grader.git@" + "0123456789abcdef" * 2 + "01234567"
+REQUIREMENT = ("rokey-grader @ git+https://git.example.org/course/grader.git@"
+               + "0123456789abcdef" * 2 + "01234567")
 COMMAND = re.compile(r"^::(?P<name>[a-z]+)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
 
 
