@@ -144,7 +144,10 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     args = (path, course_opt, assignment, fmt, output, json_report, seed, fail_under, isolation,
             suites, bundle_path, bundle_sha256, verbose, lang)
     if not watch:
-        _check_once(*args)
+        try:
+            _check_once(*args)
+        except KeyboardInterrupt:  # before grading started (imports, the course) or after it
+            _interrupted(choose_language(lang))
         return
     from grader import watch as watching
 
@@ -153,9 +156,12 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         if path is not None or bundle_path is not None:
             target = path if path is not None else Path.cwd()
         else:
+            from grader.paths import submission_target
+
             course = _course(course_opt, path)
             said = _course_language(lang, course)
-            target = course.exercises_dir(course.assignment(assignment).name)
+            target = submission_target(None, course, course.assignment(assignment).name,
+                                       bundle=False)
     except GraderError as exc:
         _fail(exc, said)
         return
@@ -197,15 +203,19 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
-        if path is not None:
-            target = path
-        else:  # with a bundle: the student's folder; else the course's own exercises
-            target = Path.cwd() if opened is not None else course.exercises_dir(a.name)
+        from grader.paths import submission_target
+
+        target = submission_target(path, course, a.name, bundle=opened is not None)
         _check_threshold(fail_under, a.max_score)
+        if fmt == "html":  # a page that cannot be drawn says so before any grading
+            from grader.pictures import require_matplotlib
+
+            require_matplotlib()
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
                        suites=list(suites) or None)
         if opened is not None:
             result.add_note(opened.note, opened.message.to_json())
+        result.graded = str(Path(target).resolve())
         if lang is not None:
             result.language = lang
     except KeyboardInterrupt:

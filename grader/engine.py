@@ -136,7 +136,7 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     """pytest in this process on the private copy of the suites, with the run as a plugin
     object; nothing from the submission, the environment or installed plugins takes part."""
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
-            "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin",
+            "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin", "-p", "grader.interrupt",
             "--import-mode=importlib", "-q", "--tb=no"]
     # Builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
     # capture, unraisableexception's forced garbage collections; unittest's import of the

@@ -108,13 +108,31 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
     return code
 
 
+# A ``.py`` keeps its line numbers (tracebacks point at the student's own lines), so it gets no
+# header: its display imports take the no-op object from this helper module, staged beside it.
+NO_OP_MODULE = "_grader_no_display"
+NO_OP_MODULE_SOURCE = NO_OP_HEADER
+
+
+def neutralise_module(text: str, allowed: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """A ``.py`` module's source with its display imports bound to the no-op object (from
+    ``NO_OP_MODULE``), every line where it was; and the imports so changed."""
+    code = NotebookCode("", text)
+    lines = _neutralise(text.splitlines(), set(allowed), code,
+                        no_op=f"__import__({NO_OP_MODULE!r}).{NO_OP_NAME}")
+    if not code.neutralised:
+        return text, []
+    return "\n".join(lines) + "\n", code.neutralised
+
+
 def _root(node: ast.Import | ast.ImportFrom) -> list[str]:
     if isinstance(node, ast.ImportFrom):
         return [(node.module or "").split(".")[0]] if node.level == 0 else [""]
     return [alias.name.split(".")[0] for alias in node.names]
 
 
-def _neutralise(lines: list[str], allowed: set[str], code: NotebookCode) -> list[str]:
+def _neutralise(lines: list[str], allowed: set[str], code: NotebookCode,
+                no_op: str = NO_OP_NAME) -> list[str]:
     """Bind the names of display-library imports to the no-op object, line numbers unchanged."""
     try:
         tree = ast.parse("\n".join(lines))
@@ -135,7 +153,7 @@ def _neutralise(lines: list[str], allowed: set[str], code: NotebookCode) -> list
                                      else alias.name)
             names.append(bound)
         code.neutralised.append(ast.unparse(node))
-        edits.append((node, "; ".join(f"{n} = {NO_OP_NAME}" for n in names) or "pass"))
+        edits.append((node, "; ".join(f"{n} = {no_op}" for n in names) or "pass"))
     for node, replacement in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset),
                                     reverse=True):
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1

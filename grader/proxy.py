@@ -275,6 +275,9 @@ def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
     at = f" ({record.where})" if record.where else ""
+    if kind == "ModuleNotFoundError":  # say what the worker does offer
+        return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
+                                       detail=Msg("session.worker_offers", detail=detail)))
     return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
                                    detail=detail))
 

@@ -171,6 +171,8 @@ class Result:
     # Public tests not run because a hidden test supersedes them (``supersedes`` marker):
     # {"function", "test"} each, e.g. backprop.train_xor's test_train_xor_learns_xor.
     superseded: list[dict[str, str]] = field(default_factory=list)
+    # The submission graded, as a full path (`grader check`; every report's header says it).
+    graded: str = ""
 
     def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
         """Add a note (its "ko / en" text, and its message as data when it has one)."""

@@ -153,6 +153,12 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
         except _Unreadable as exc:
             text = _broken_module(str(exc))
             staged.notes.append(exc.data)
+        else:  # display imports cost nothing in a .py either, as in a notebook
+            text, neutralised = notebook_code.neutralise_module(text, course.worker.packages)
+            if neutralised:
+                helpers.setdefault(notebook_code.NO_OP_MODULE, notebook_code.NO_OP_MODULE_SOURCE)
+                staged.notes.append(Msg("submission.neutralised", name=name,
+                                        imports="; ".join(neutralised[:5])))
         if stem in assignment.modules:
             candidates.setdefault(stem, []).append(_Candidate(
                 name, text, notebook_code.implemented(text, assignment.exercises[stem])))

@@ -191,6 +191,8 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
     lang = result.language
     meta = Msg("html.meta", seed=result.seed, isolation=result.isolation,
                version=result.grader_version, seconds=f"{result.duration_s:.1f}").render(lang)
+    if result.graded:
+        meta = Msg("report.graded_folder", folder=result.graded).render(lang) + " · " + meta
     if pictures.pictures:
         meta += Msg("html.meta_pictures", seconds=f"{pictures.seconds:.1f}").render(lang)
     body = [

@@ -73,7 +73,7 @@ def render(result: Result, locations: Locations | None = None) -> str:
                       time=f"{result.duration_s:.3f}")
     _properties(root, points=_points(result.score), max_points=_points(result.max_score),
                 seed=result.seed, isolation=result.isolation,
-                grader_version=result.grader_version)
+                grader_version=result.grader_version, graded=result.graded)
     props = root.find("properties")
     assert props is not None
     for note in result.notes_in():  # e.g. the bundle's hash, reduced isolation

@@ -83,6 +83,9 @@ def render(result: Result, *, heading_level: int = 2) -> str:
     hashes = "#" * heading_level
     lines = [f"{hashes} {_cell(result.assignment)}: {points(result.score, result.max_score)}", "",
              *table(result), ""]
+    if result.graded:
+        folder = Msg("report.graded_folder", folder=result.graded).render(result.language)
+        lines[1:1] = [_cell(folder, limit=1000), ""]
     # A function not implemented yet has nothing to add to its row in the table.
     lost = [f for f in result.functions
             if f.score < f.max_score and f.status not in ("not_implemented", "missing")]

@@ -131,6 +131,9 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
             f"{result.isolation}, {result.duration_s:.2f} s")
     if header:
         lines += [style(ln, bold=True) for ln in wrap(head, width)]
+        if result.graded:
+            lines += wrap(Msg("report.graded_folder", folder=result.graded).render(lang), width,
+                          "  ")
         if result.modules:
             lines += wrap(f"{_t('graded', lang)}: {', '.join(result.modules)}", width, "  ")
     modules: dict[str, list[FunctionResult]] = {}
