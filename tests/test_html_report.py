@@ -263,7 +263,7 @@ def test_the_picture_phase_stops_at_its_budget(reference: Any) -> None:
 
 def test_missing_matplotlib_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(GraderError, match=r"matplotlib.*pip install 'grader\[html\]'"):
+    with pytest.raises(GraderError, match=r"matplotlib.*pip install 'rokey-grader\[html\]'"):
         pictures.require_matplotlib()
 
 

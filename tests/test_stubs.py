@@ -215,7 +215,7 @@ def test_missing_nbgrader_is_a_grader_error(monkeypatch: pytest.MonkeyPatch) -> 
     # None in sys.modules makes the import fail, as on a machine without the authoring extra.
     monkeypatch.setitem(sys.modules, "nbgrader", None)
     monkeypatch.setitem(sys.modules, "nbgrader.preprocessors", None)
-    with pytest.raises(GraderError, match=r"pip install 'grader\[authoring\]'"):
+    with pytest.raises(GraderError, match=r"pip install 'rokey-grader\[authoring\]'"):
         authoring.make_stub(SAMPLE)
 
 
