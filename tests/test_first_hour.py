@@ -81,7 +81,7 @@ def test_course_option_from_a_students_folder_grades_that_folder(tiny_course, tm
         assert result.exit_code == 0, result.output
         assert str(student.resolve()) in page.read_text(encoding="utf-8"), fmt
     text = (tmp_path / "r.text").read_text(encoding="utf-8")
-    assert f"graded: {student.resolve()}" in text.splitlines()[1]
+    assert f"submission graded: {student.resolve()}" in text.splitlines()[1]
     # Inside the course, no PATH still means the course's own exercise folder.
     result = run("check", "--format", "json", "--output", str(out), "--isolation", "process",
                  cwd=tiny_course)
