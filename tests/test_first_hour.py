@@ -204,3 +204,21 @@ def test_an_interrupt_during_a_stand_in_rerun_ends_within_a_second(tiny_course, 
     assert not out.exists()  # nothing half-written
     pids = {int(p) for p in marker.read_text().split()}
     assert not any(_alive(pid) for pid in pids)  # no worker left behind
+
+
+def test_the_interrupt_hook_keeps_one_frame_for_pytest_to_render():
+    """pytest renders the interrupted traceback with every frame's source before it stops; the
+    hook leaves it one frame, whatever the depth."""
+    from grader import interrupt
+
+    def deep(n: int) -> None:
+        if n == 0:
+            raise KeyboardInterrupt
+        deep(n - 1)
+
+    with pytest.raises(KeyboardInterrupt) as excinfo:
+        deep(50)
+    assert len(excinfo.traceback) > 50
+    interrupt.pytest_keyboard_interrupt(excinfo)
+    assert len(excinfo.traceback) == 1 and excinfo.traceback[0].name == "deep"
+    assert "raise KeyboardInterrupt" in str(excinfo.getrepr(funcargs=True))
