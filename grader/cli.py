@@ -153,14 +153,14 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
 
     said = choose_language(lang)
     try:
-        if path is not None or bundle_path is not None:
+        if bundle_path is not None:
             target = path if path is not None else Path.cwd()
-        else:
+        else:  # what the gradings will grade: the same paths as a single check
             from grader.paths import submission_target
 
             course = _course(course_opt, path)
             said = _course_language(lang, course)
-            target = submission_target(None, course, course.assignment(assignment).name,
+            target = submission_target(path, course, course.assignment(assignment).name,
                                        bundle=False)
     except GraderError as exc:
         _fail(exc, said)

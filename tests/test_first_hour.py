@@ -222,3 +222,27 @@ def test_the_interrupt_hook_keeps_one_frame_for_pytest_to_render():
     interrupt.pytest_keyboard_interrupt(excinfo)
     assert len(excinfo.traceback) == 1 and excinfo.traceback[0].name == "deep"
     assert "raise KeyboardInterrupt" in str(excinfo.getrepr(funcargs=True))
+
+
+def test_submission_target_resolves_as_a_student_means(tiny_course, tmp_path):
+    from grader.course import load_course
+    from grader.paths import submission_target
+
+    course = load_course(tiny_course / "course.yaml")
+    exercises = tiny_course / "exercises/a1"
+    # A module name from the course's root, a path that exists as given, an absent name.
+    assert submission_target(Path("calc.py"), course, "a1", bundle=False,
+                             cwd=tiny_course) == exercises / "calc.py"
+    (tiny_course / "calc.py").write_text(RIGHT_CALC, encoding="utf-8")
+    assert submission_target(Path("calc.py"), course, "a1", bundle=False,
+                             cwd=tiny_course) == Path("calc.py")
+    assert submission_target(Path("nope.py"), course, "a1", bundle=False,
+                             cwd=tiny_course) == Path("nope.py")
+    # No PATH: a folder outside the course holding work; an unrelated folder; with a bundle.
+    student, empty = tmp_path / "student", tmp_path / "empty"
+    (student / "exercises/a1").mkdir(parents=True)
+    empty.mkdir()
+    assert submission_target(None, course, "a1", bundle=False, cwd=student) == student.resolve()
+    assert submission_target(None, course, "a1", bundle=False, cwd=empty) == exercises
+    assert submission_target(None, course, "a1", bundle=True, cwd=empty) == empty.resolve()
+    assert submission_target(None, course, "a1", bundle=False, cwd=exercises) == exercises
