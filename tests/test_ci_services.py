@@ -166,3 +166,25 @@ def test_gitlab_job_installs_git_first_only_for_a_git_requirement(released, tmp_
         calls = log.read_text().splitlines()
         assert any(c.startswith("apt-get install") and " git" in c for c in calls) is apt
         assert calls[-1] == f"python -m pip install -q {requirement}"
+
+
+def test_classroom_gets_zero_points_when_no_module_is_found(released, tmp_path):
+    """A student tree without the assignment's modules: the grader exits 2, yet the step still
+    hands the reporter a result (0 points) before failing."""
+    workspace = tmp_path / "student"
+    shutil.copytree(released, workspace)
+    for module in (workspace / "exercises/lec04").glob("*.py"):
+        module.unlink()
+    workflow = yaml.safe_load((workspace / ".github/workflows/classroom.yml").read_text())
+    steps = workflow["jobs"]["run-autograding-tests"]["steps"]
+    grade = next(s for s in steps if s.get("id") == "grader")
+    output = tmp_path / "github_output"
+    output.touch()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "GITHUB_OUTPUT": str(output)}
+    run = subprocess.run(["bash", "-e", "-c", grade["run"]], cwd=workspace, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stdout + run.stderr
+    result = dict(line.split("=", 1) for line in output.read_text().splitlines())["result"]
+    total, maximum, _ = reporter_points({"GRADER_RESULTS": result}, "grader")
+    assert (total, maximum) == (0, COURSE.assignment("lec04").max_score)
