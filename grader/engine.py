@@ -31,7 +31,8 @@ from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.proxy import StudentSession
 from grader.result import FunctionResult, Result
-from grader.submission import Staged, explain_refusals, point_at_cells, stage
+from grader.notebook_code import TOP_LEVEL_SHARE
+from grader.submission import Staged, explain_refusals, point_at_cells, skipped_cell_notes, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -401,7 +402,8 @@ def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionRe
             staged: Staged, session: StudentSession, isolation: list[messages.Msg | str],
             seconds: float, spent: dict[str, float]) -> Result:
     score, max_score = scoring.total(functions)
-    notes: list[messages.Msg | str] = [*staged.notes, *isolation]
+    notes: list[messages.Msg | str] = [*staged.notes, *isolation, *skipped_cell_notes(
+        staged, session.skipped_cells, course.limits.call_timeout_s * TOP_LEVEL_SHARE)]
     if session.seccomp is False:
         notes.append(messages.Msg("engine.no_seccomp"))
     result = Result(

@@ -78,6 +78,9 @@ class StudentSession:
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
         self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
+        # A notebook module's cells that raised or ran too long at import: module -> (cell,
+        # exception type, message), as the worker said (data, checked; shown as notes).
+        self.skipped_cells: dict[str, list[tuple[int, str, str]]] = {}
 
     # --- what the pool knows, for reports ------------------------------------------------------
     @property
@@ -180,6 +183,7 @@ class StudentSession:
                 state.broken = _import_error(module, reply.get("error"))
                 raise state.broken.with_traceback(None)
             state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
+            self.skipped_cells[module] = _skipped_cells(reply.get("skipped_cells"))
         return state.functions
 
     def _keep_output(self, reply: dict[str, Any]) -> None:
@@ -255,6 +259,15 @@ class StudentSession:
             call = _to_call(name, r, self.limits)
             values.append(call.value)  # raises the first student exception
         return values
+
+
+def _skipped_cells(value: Any) -> list[tuple[int, str, str]]:
+    """The worker's list of skipped cells, keeping only well-formed entries."""
+    if not isinstance(value, list):
+        return []
+    return [(s[0], s[1][:100], s[2][:300]) for s in value
+            if isinstance(s, list) and len(s) == 3 and type(s[0]) is int
+            and isinstance(s[1], str) and isinstance(s[2], str)]
 
 
 def _files(folder: Path) -> list[str]:

@@ -124,8 +124,9 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
         stem = Path(name).stem
         if name.endswith(".ipynb"):
             try:
-                code = notebook_code.extract(name, intake.files[name],
-                                             allowed=course.worker.packages)
+                code = notebook_code.extract(
+                    name, intake.files[name], allowed=course.worker.packages,
+                    top_level_seconds=course.limits.call_timeout_s * notebook_code.TOP_LEVEL_SHARE)
             except notebook_code.NotebookUnreadable as exc:
                 staged.notes.append(exc.data)
                 if stem in assignment.modules:
@@ -142,7 +143,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                                         modules=", ".join(taken)))
             if not taken:
                 if stem.isidentifier():  # still importable by the student's modules; a .py of
-                    helpers.setdefault(stem, code.source)  # the same name wins (sorted first)
+                    helpers.setdefault(stem, code.runnable)  # the same name wins (sorted first)
                 staged.notes.append(Msg("submission.unused_notebook", name=name))
             if code.neutralised:
                 staged.notes.append(Msg("submission.neutralised", name=name,
@@ -167,7 +168,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             others = ", ".join(f"{c.name} ({len(c.implemented)})" for c in found if c is not best)
             staged.notes.append(Msg("submission.chosen", module=module, chosen=best.name,
                                     count=len(best.implemented), others=others))
-        (folder / f"{module}.py").write_text(best.text, encoding="utf-8")
+        text = best.notebook.runnable if best.notebook is not None else best.text
+        (folder / f"{module}.py").write_text(text, encoding="utf-8")
         if best.notebook is not None:
             staged.cells[module] = best.notebook
     if single_notebook:
@@ -213,3 +215,27 @@ def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]
         for t in f.tests:
             if not t.passed:
                 t.message = f"{why}\n{t.message}" if t.message else why
+
+
+def skipped_cell_notes(staged: Staged, skipped: dict[str, list[tuple[int, str, str]]],
+                       top_level_seconds: float) -> list[Msg]:
+    """One note per notebook cell the worker skipped at import (a notebook taken as several
+    modules runs its cells once per module: said once)."""
+    notes: list[Msg] = []
+    seen: set[tuple[str, int, str]] = set()
+    for module, cells in skipped.items():
+        code = staged.cells.get(module)
+        if code is None:
+            continue
+        for cell, kind, detail in cells:
+            if (code.name, cell, kind) in seen:
+                continue
+            seen.add((code.name, cell, kind))
+            if kind == "CellTooLong":
+                notes.append(Msg("notebook_code.cell_too_long", name=code.name, cell=cell,
+                                 seconds=f"{top_level_seconds:g}"))
+            else:
+                error = f"{kind}: {detail}" if detail else kind
+                notes.append(Msg("notebook_code.cell_skipped", name=code.name, cell=cell,
+                                 error=error))
+    return notes
