@@ -29,9 +29,9 @@ import grader
 from grader import messages, plugin, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
+from grader.notebook_code import TOP_LEVEL_SHARE
 from grader.proxy import StudentSession
 from grader.result import FunctionResult, Result
-from grader.notebook_code import TOP_LEVEL_SHARE
 from grader.submission import Staged, explain_refusals, point_at_cells, skipped_cell_notes, stage
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
