@@ -154,14 +154,15 @@ def _one_cell_at_a_time(header: list[str], lines: list[str],
     keeps its number."""
     out = list(header)
     i = 0
+    cell_of = [w[0] if w is not None else None for w in where]
     while i < len(lines):
-        if where[i] is None:
+        cell = cell_of[i]
+        if cell is None:
             out.append(lines[i])
             i += 1
             continue
-        cell = where[i][0]
         j = i
-        while j < len(lines) and where[j] is not None and where[j][0] == cell:  # type: ignore[index]
+        while j < len(lines) and cell_of[j] == cell:
             j += 1
         first = len(out) + 1
         source = "\n".join(lines[i:j]) + "\n"
