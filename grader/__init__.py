@@ -8,3 +8,17 @@ part of ``grader`` it can see) under a ``grader/__init__.py`` of its own (``sand
 """
 
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext grader``: ``%grade`` in this kernel (imported only then: ``import grader``
+    stays free of IPython)."""
+    from grader.notebook import magic
+
+    magic.load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    from grader.notebook import magic
+
+    magic.unload()

@@ -252,12 +252,15 @@ class Grader:
         self._gradings = 0
 
     def grade(self, submission: Path, *, seed: int | None = None,
-              modules: Sequence[str] | None = None) -> Result:
+              modules: Sequence[str] | None = None,
+              functions: Sequence[str] | None = None) -> Result:
         """One submission graded in the open session (as ``engine.grade`` would grade it;
-        ``modules`` as there)."""
+        ``modules`` as there; ``functions``: only these ``module.function``)."""
         plan, serving = self._plan, self._serving
         if modules is not None:
             plan = dataclasses.replace(plan, assignment=plan.assignment.only(modules))
+        if functions is not None:
+            plan = dataclasses.replace(plan, assignment=plan.assignment.only_functions(functions))
         if serving.failure is not None:  # the suites did not collect: every grading says why
             raise GraderError(serving.failure)
         start = time.monotonic()
