@@ -113,6 +113,7 @@ NO_LANDLOCK_LAUNCHER = textwrap.dedent("""\
 def kernel_without_fences(folder: Path) -> dict[str, str]:
     """A kernel spec ``grader-no-fence`` (in ``folder``) whose kernel has no bubblewrap on its
     PATH and no Landlock; returns the environment entries that make Jupyter find it."""
+    folder.mkdir(parents=True, exist_ok=True)
     launcher = folder / "no_landlock.py"
     launcher.write_text(NO_LANDLOCK_LAUNCHER, encoding="utf-8")
     spec = folder / "kernels" / "grader-no-fence"
