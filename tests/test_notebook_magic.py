@@ -259,3 +259,27 @@ def test_colab_case_no_bubblewrap_no_landlock(tmp_path: Path,
     assert expected.split(" — ")[0] in refused, refused
     assert "3 / 3" not in refused and os.environ.get("JUPYTER_PATH")
 
+
+
+# --- released notebooks -------------------------------------------------------------------------
+@pytest.mark.slow
+def test_released_notebooks_check_each_function_in_place(tmp_path: Path) -> None:
+    from ci_support import REQUIREMENT
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    out = tmp_path / "release"
+    res = CliRunner().invoke(main, ["release", str(out), "--course", str(ROOT), "--notebooks",
+                                    "--grader-requirement", REQUIREMENT])
+    assert res.exit_code == 0, res.output
+    a = load_course(ROOT / "course.yaml").assignment("lec04")
+    for module, functions in a.exercises.items():
+        nb = json.loads((out / "notebooks" / "lec04" / f"{module}.ipynb").read_text("utf-8"))
+        code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        assert code[0] == "%load_ext grader"
+        for function in functions:  # the test cell of each function, then its %grade cell
+            test_cell = next(i for i, c in enumerate(code) if c.endswith(f"callable({function})"))
+            assert code[test_cell + 1] == f"%grade {function}"
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert f'%pip install "{REQUIREMENT}"' in readme and "%load_ext grader" in readme
