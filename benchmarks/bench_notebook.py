@@ -6,11 +6,12 @@
 A kernel is started in the course (with ``solutions/``, so the hidden suites run too, behind
 the strongest fence here), the reference's ``activations`` is run as one cell, and ``%grade``
 warms the checking process. Each round then redefines ``sigmoid`` in a new cell (a real edit:
-its source changes) and times ``%grade sigmoid`` from the execute request to its reply: the
+its source changes), waits ``--think`` seconds (reading the report and typing: the next check's
+worker starts meanwhile) and times ``%grade sigmoid`` from the execute request to its reply: the
 round trip a student waits for. Target on the 2-core machine: median <= 0.5 s. The load average
 is printed: on a shared machine compare runs made under the same load.
 
-    python benchmarks/bench_notebook.py [--repeat N] [--pictures]
+    python benchmarks/bench_notebook.py [--repeat N] [--think S] [--pictures]
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--pictures", action="store_true", help="time %%grade --pictures too")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="seconds between two checks (reading, editing); the next check's "
+                             "worker starts in them")
     args = parser.parse_args()
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
     try:
@@ -57,6 +61,7 @@ def main() -> None:
             edit = (f"def sigmoid(z):\n    z = np.asarray(z, dtype=np.float64)  # edit {i}\n"
                     "    return np.exp(-np.logaddexp(0.0, -z))\n")
             _timed(kc, edit)
+            time.sleep(args.think)  # the student reads the report and edits
             seconds, text = _timed(kc, "%grade sigmoid")
             assert "3 / 3" in text, text
             times.append(seconds)
@@ -65,7 +70,8 @@ def main() -> None:
               f"{os.cpu_count()} cores")
         print(f"first %grade (activations, 9 functions, warm process): {first:.3f} s")
         print(f"re-check after one edit, %grade sigmoid: median {statistics.median(times):.3f} s "
-              f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)}; target <= 0.5 s)")
+              f"(min {min(times):.3f}, max {max(times):.3f}, n={len(times)}, "
+              f"{args.think:g} s between checks; target <= 0.5 s)")
         print(f"%grade of the whole module again: {module:.3f} s")
         if args.pictures:
             pictured, _ = _timed(kc, "%grade --pictures sigmoid")

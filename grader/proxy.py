@@ -62,11 +62,12 @@ class StudentSession:
 
     def __init__(self, submission: Path, modules: Sequence[str], limits: Limits,
                  isolation: str = "auto", protected: Sequence[Path] = (),
-                 graded: Sequence[str] = ()) -> None:
+                 graded: Sequence[str] = (), pool: WorkerPool | None = None) -> None:
         self.submission, self.modules, self.limits = submission, list(modules), limits
         # "module.function" of every graded function: the worker watches calls between them.
         self.graded = [g for g in graded if g.split(".", 1)[0] in self.modules]
-        self.pool = WorkerPool(submission, limits, isolation, protected)
+        # ``pool``: one started ahead for this folder (``workers.WarmPool``).
+        self.pool = pool or WorkerPool(submission, limits, isolation, protected)
         # The test being run (set by the plugin): named when a timed-out function is not run
         # again.
         self.current_test = ""

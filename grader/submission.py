@@ -41,9 +41,22 @@ class Staged:
     modules: list[str] = field(default_factory=list)
     # Modules made from a notebook: its code with the map of lines to cells.
     cells: dict[str, notebook_code.NotebookCode] = field(default_factory=dict)
+    kept: bool = False  # staged into a folder that outlives the grading: emptied, not removed
 
     def remove(self) -> None:
-        shutil.rmtree(self.folder.parent, ignore_errors=True)
+        if self.kept:
+            _empty(self.folder)
+        else:
+            shutil.rmtree(self.folder.parent, ignore_errors=True)
+
+
+def _empty(folder: Path) -> None:
+    """Remove what is inside ``folder``, keeping the directory itself (a warm worker's view)."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def notebook_source(name: str, raw: bytes) -> str:
@@ -96,9 +109,9 @@ def _notebook_modules(code: notebook_code.NotebookCode, stem: str,
     return found
 
 
-def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
+def stage(path: Path, course: Course, assignment: Assignment, into: Path | None = None) -> Staged:
     """Read the submission (see ``grader.intake``) and write its modules into a new private
-    folder.
+    folder (``into``: into that folder, emptied first, which outlives the grading).
 
     A notebook becomes every module whose graded functions it defines (all of its code in each,
     as one namespace: helpers and imports go along), whatever its file name; when a module has
@@ -114,10 +127,14 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                               files=", ".join(m + ".py" for m in modules)))
     if intake.single is not None and intake.single in modules and not single_notebook:
         modules = [intake.single]
-    root = scratch.make_dir("submission")
-    folder = root / "submission"
-    folder.mkdir()
-    staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules)
+    if into is not None:  # a fixed folder a worker was started for ahead (``WarmPool``)
+        folder = into
+        _empty(folder)
+    else:
+        folder = scratch.make_dir("submission") / "submission"
+        folder.mkdir()
+    staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules,
+                    kept=into is not None)
     candidates: dict[str, list[_Candidate]] = {}
     helpers: dict[str, str] = {}
     for name in sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n)):

@@ -140,7 +140,7 @@ def main() -> None:
                 channel.send(answer(course, check, request, Path(folder), isolation))
 
     try:
-        engine.serve(course, None, work, isolation=isolation)
+        engine.serve(course, None, work, isolation=isolation, warm=True)
     except GraderError as exc:  # no fence for the hidden suites, suites that do not collect
         _refuse_all(channel, exc.data)
     except KeyboardInterrupt:
