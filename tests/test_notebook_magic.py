@@ -283,3 +283,33 @@ def test_released_notebooks_check_each_function_in_place(tmp_path: Path) -> None
             assert code[test_cell + 1] == f"%grade {function}"
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert f'%pip install "{REQUIREMENT}"' in readme and "%load_ext grader" in readme
+
+
+# --- the warm worker ----------------------------------------------------------------------------
+@pytest.mark.slow
+def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path: Path) -> None:
+    """Between two checks a worker for the next one is already up, fenced; it imports the
+    code staged by its own check (an edit is never graded with the old code)."""
+    from grader import engine
+    from grader.workers import WarmPool
+
+    course = load_course(course_copy(tmp_path / "course", timeout_s=2))
+    wrong = SIGMOID.replace("return out", "return out * 2")
+    seen: list[tuple[float, int]] = []
+
+    def work(grader_session: engine.Grader) -> None:
+        check = server.grade_adapter(grader_session)
+        for i, code in enumerate([wrong, SIGMOID, wrong]):
+            warm = grader_session._warm
+            assert isinstance(warm, WarmPool) and warm._pool is not None
+            ahead = warm._pool._spare  # started before this check's notebook exists
+            assert ahead is not None and ahead.alive()
+            path = tmp_path / f"v{i}.ipynb"
+            path.write_text(history.as_notebook([code]), encoding="utf-8")
+            result = check(path, ["activations.sigmoid"], 1)
+            seen.append((result.score, ahead.proc.pid))
+
+    engine.serve(course, None, work, warm=True)
+    assert [s[0] for s in seen] == [0.0, 3.0, 0.0]
+    assert len({s[1] for s in seen}) == 3  # a fresh worker per check
+    assert _pids_alive([s[1] for s in seen]) == []  # none left behind
