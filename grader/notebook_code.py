@@ -97,6 +97,11 @@ class NotebookCode:
         return self.cells[line - 1] if 0 < line <= len(self.cells) else None
 
 
+def magic_commented(line: str) -> str:
+    """An IPython magic or shell line (``%matplotlib inline``, ``!pip``) as a comment."""
+    return f"# {line}" if line.lstrip().startswith(("%", "!")) else line
+
+
 def _cell_source(cell: dict[str, object]) -> str:
     src = cell.get("source", "")
     return "".join(str(s) for s in src) if isinstance(src, list) else str(src)
@@ -117,8 +122,7 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
             for i, line in enumerate(_cell_source(cell).splitlines(), start=1):
-                magic = line.lstrip().startswith(("%", "!"))
-                lines.append(f"# {line}" if magic else line)
+                lines.append(magic_commented(line))
                 where.append((number, i))
             lines.append("")  # a blank line between cells
             where.append(None)

@@ -19,15 +19,15 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from grader.notebook_code import magic_commented
+
 DEFAULT_NAME = "notebook.ipynb"
 
 
 def _parses_with_magics_commented(source: str) -> bool:
     """Whether the cell parses once its magic lines are comments (as ``notebook_code`` does)."""
-    lines = [f"# {ln}" if ln.lstrip().startswith(("%", "!")) else ln
-             for ln in source.splitlines()]
     try:
-        ast.parse("\n".join(lines))
+        ast.parse("\n".join(magic_commented(line) for line in source.splitlines()))
     except (SyntaxError, ValueError):
         return False
     return True

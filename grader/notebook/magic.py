@@ -96,8 +96,9 @@ def grade(*functions: str, lang: str | None = None, pictures: bool = False) -> R
                "lang": lang, "pictures": pictures}
     try:
         answer = checker.check(request)
-    except KeyboardInterrupt:
-        return _message(Msg("notebook.interrupted"), said)
+    except KeyboardInterrupt:  # said, then raised again: "run all" stops here as usual
+        print(Msg("notebook.interrupted").render(said))
+        raise
     except CheckerGone:
         return _message(Msg("notebook.checker_gone"), said)
     error = answer.get("error")

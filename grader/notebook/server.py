@@ -137,7 +137,11 @@ def main() -> None:
         channel.send({"ready": True})
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
             for request in channel.requests():
-                channel.send(answer(course, check, request, Path(folder), isolation))
+                try:
+                    reply = answer(course, check, request, Path(folder), isolation)
+                except Exception as exc:  # a bug of ours: said, and the next check still runs
+                    reply = _error_answer(request, f"{type(exc).__name__}: {exc}")
+                channel.send(reply)
 
     try:
         engine.serve(course, None, work, isolation=isolation, warm=True)
