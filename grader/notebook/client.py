@@ -20,6 +20,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,13 @@ class Checker:
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = b""
         self._next_id = 0
+        self._starting: threading.Thread | None = None  # a replacement being started
         self.start()
         atexit.register(self.close)
 
     @property
     def pid(self) -> int | None:
+        self._wait_started()
         return self._proc.pid if self._proc is not None else None
 
     def start(self) -> None:
@@ -57,6 +60,7 @@ class Checker:
 
     def close(self) -> None:
         """End the checking process: close its requests (it exits), kill it if it lingers."""
+        self._wait_started()
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -71,14 +75,29 @@ class Checker:
             proc.stdout.close()
 
     def restart(self) -> None:
+        """Kill the checking process now; reap it and start the next one beside the kernel's
+        own work (an interrupt answers at once)."""
         proc, self._proc = self._proc, None
         if proc is not None:
-            _kill_group(proc)
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        self._starting = threading.Thread(target=self._replace, args=(proc,), daemon=True)
+        self._starting.start()
+
+    def _replace(self, old: subprocess.Popen[bytes] | None) -> None:
+        if old is not None:
+            _kill_group(old)
         self.start()
+
+    def _wait_started(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
 
     def check(self, request: dict[str, Any]) -> dict[str, Any]:
         """Send one request, wait for its answer; the kernel's interrupt stops the check at
         once (the process is replaced) and is raised again."""
+        self._wait_started()
         if self._proc is None or self._proc.poll() is not None:
             self.start()
         proc = self._proc

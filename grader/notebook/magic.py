@@ -39,6 +39,15 @@ class Report:
         return self.text
 
 
+class CheckInterrupted(KeyboardInterrupt):
+    """The kernel's interrupt stopped a check: the cell ends in error (so "run all" stops
+    there), shown as its one line; IPython's full traceback would take longer than the
+    interrupt may (``_render_traceback_`` is IPython's protocol for that)."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"KeyboardInterrupt: {self}"]
+
+
 def _message(msg: Msg | str, lang: str) -> Report:
     text = msg.render(lang) if isinstance(msg, Msg) else msg
     return Report(text, f"<pre>{html.escape(text)}</pre>")
@@ -96,9 +105,8 @@ def grade(*functions: str, lang: str | None = None, pictures: bool = False) -> R
                "lang": lang, "pictures": pictures}
     try:
         answer = checker.check(request)
-    except KeyboardInterrupt:  # said, then raised again: "run all" stops here as usual
-        print(Msg("notebook.interrupted").render(said))
-        raise
+    except KeyboardInterrupt:
+        raise CheckInterrupted(Msg("notebook.interrupted").render(said)) from None
     except CheckerGone:
         return _message(Msg("notebook.checker_gone"), said)
     error = answer.get("error")
