@@ -301,6 +301,7 @@ def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path:
     course = load_course(course_copy(tmp_path / "course", timeout_s=2))
     wrong = SIGMOID.replace("return out", "return out * 2")
     seen: list[tuple[float, int]] = []
+    checked_message: list[str] = []
 
     def work(grader_session: engine.Grader) -> None:
         check = server.grade_adapter(grader_session)
@@ -313,8 +314,13 @@ def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path:
             path.write_text(history.as_notebook([code]), encoding="utf-8")
             result = check(path, ["activations.sigmoid"], 1)
             seen.append((result.score, ahead.proc.pid))
+            checked_message[:] = [t.message for t in result.functions[0].tests]
 
     engine.serve(course, None, work, warm=True)
     assert [s[0] for s in seen] == [0.0, 3.0, 0.0]
+    # one grade: `grader check`'s grading of the same notebook and seed says the same
+    checked = engine.grade(course, None, tmp_path / "v2.ipynb", seed=1)
+    sigmoid = next(f for f in checked.functions if f.name == "activations.sigmoid")
+    assert sigmoid.score == 0.0 and [t.message for t in sigmoid.tests] == checked_message
     assert len({s[1] for s in seen}) == 3  # a fresh worker per check
     assert _pids_alive([s[1] for s in seen]) == []  # none left behind
