@@ -153,7 +153,9 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     course = course_copy(tmp_path / "course", timeout_s=2)
     cells = ["%load_ext grader", SIGMOID, SIGMOID_DERIVATIVE_Z_AS_OUT, RELU_LOOPS, DATA_CELL,
              "%grade", "1 + 1", "%grade --lang en --pictures sigmoid",
-             "import grader.notebook\ngrader.notebook.grade('nonexistent')"]
+             "import grader.notebook\ngrader.notebook.grade('nonexistent')",
+             "import sys\nprint([m for m in ('pytest', 'grader.engine', 'grader.plugin',"
+             " 'grader.proxy', 'activations') if m in sys.modules])"]
     nb = run_notebook(cells, course)
     text = outputs(nb, 5)
     lines = {ln.split()[1]: ln for ln in text.splitlines() if ln and ln[0] in "✓✗⏱"}
@@ -170,6 +172,7 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     assert "sigmoid" in english and "3/3" in english and "passed" in english
     assert Msg("notebook.unknown_functions", names="nonexistent", known="").render("ko")[:20] \
         in outputs(nb, 8)
+    assert outputs(nb, 9).strip() == "[]"  # no grading, no suite, no worker side in the kernel
 
     frames = _frames_in_chromium(nb, tmp_path)
     assert [f["total"] for f in frames] == ["3 / 8", "3 / 3"]
@@ -248,7 +251,7 @@ def test_colab_case_no_bubblewrap_no_landlock(tmp_path: Path,
     for key, value in kernel_without_fences(tmp_path / "jupyter").items():
         monkeypatch.setenv(key, value)
     student = course_copy(tmp_path / "student", timeout_s=2, hidden=False)
-    cells = ["%load_ext grader", SIGMOID, "%grade --lang en",
+    cells = ["import grader.notebook", SIGMOID, "%grade --lang en",  # import: as %load_ext
              "import grader.sandbox as s\nprint(s.probe_bwrap().ok, s.probe_landlock().ok)"]
     nb = run_notebook(cells, student, kernel_name="grader-no-fence")
     assert outputs(nb, 3).strip() == "False False"  # really no fence in this kernel
