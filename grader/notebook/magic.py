@@ -120,7 +120,7 @@ def grade(*functions: str, lang: str | None = None, pictures: bool = False) -> R
 @argument("functions", nargs="*", help="graded functions to check (default: every one defined)")
 @argument("--lang", choices=LANGS, default=None, help="language of the report")
 @argument("--pictures", action="store_true",
-          help="draw the functions beside the reference (about a second more)")
+          help="draw the functions beside the reference (a few seconds more)")
 def grade_magic(line: str) -> None:
     """%grade [--lang ko|en|both] [--pictures] [function ...]"""
     from IPython.display import display
