@@ -11,3 +11,17 @@ __version__ = "0.1.0"
 # The distribution's name on PyPI (`pip install rokey-grader`): "grader" there is an unrelated
 # project. The import package and the command stay `grader`.
 DISTRIBUTION = "rokey-grader"
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext grader``: ``%grade`` in this kernel (imported only then: ``import grader``
+    stays free of IPython)."""
+    from grader.notebook import magic
+
+    magic.load(ipython)
+
+
+def unload_ipython_extension(ipython: object) -> None:
+    from grader.notebook import magic
+
+    magic.unload()

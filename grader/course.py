@@ -86,6 +86,14 @@ class Assignment:
         return replace(self, exercises={m: f for m, f in self.exercises.items() if m in keep},
                        total=None)
 
+    def only_functions(self, names: Iterable[str]) -> Assignment:
+        """The same assignment reduced to some of its graded functions (``module.function``):
+        an in-notebook check of the functions just edited."""
+        keep = set(names)
+        kept = {m: {f: p for f, p in fns.items() if f"{m}.{f}" in keep}
+                for m, fns in self.exercises.items()}
+        return replace(self, exercises={m: f for m, f in kept.items() if f}, total=None)
+
 
 @dataclass(frozen=True)
 class Feedback:

@@ -29,9 +29,11 @@ import grader
 from grader import messages, plugin, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
+from grader.notebook_code import TOP_LEVEL_SHARE
 from grader.proxy import StudentSession
 from grader.result import FunctionResult, Result
-from grader.submission import Staged, explain_refusals, point_at_cells, stage
+from grader.submission import Staged, explain_refusals, point_at_cells, skipped_cell_notes, stage
+from grader.workers import WarmPool
 
 # pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
 _LOCK = threading.Lock()
@@ -205,22 +207,29 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
         return _grade_with(plan, submission, seed, start, private, private_reference, run_suites)
 
 
+def _protected(plan: _Plan, private: Path) -> list[Path]:
+    """What a worker must not reach: the course, the run's private copies, the suites."""
+    return [plan.course.root, private, plan.reference_dir, *plan.found.values()]
+
+
 def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, private: Path,
                 private_reference: Path,
-                run_suites: Callable[[plugin.GradingRun], list[scoring.TestOutcome]]) -> Result:
-    """Stage the submission, start its worker, run the suites (``run_suites``) and score."""
+                run_suites: Callable[[plugin.GradingRun], list[scoring.TestOutcome]],
+                warm: WarmPool | None = None) -> Result:
+    """Stage the submission, start its worker, run the suites (``run_suites``) and score;
+    ``warm``: stage into its folder and take its worker, started ahead."""
     course, a = plan.course, plan.assignment
     seed = secrets.randbelow(2**31) if seed is None else seed
     with contextlib.ExitStack() as cleanup:
-        staged = stage(submission, course, a)
+        staged = stage(submission, course, a, into=warm.folder if warm is not None else None)
         cleanup.callback(staged.remove)
         if staged.modules != a.modules:  # one module file: only its functions are graded
             a = a.only(m for m in a.modules if m in staged.modules)
         with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
             session = StudentSession(staged.folder, a.modules, course.limits, plan.choice.name,
-                                     protected=[course.root, private, plan.reference_dir,
-                                                *plan.found.values()],
-                                     graded=list(a.functions))
+                                     protected=_protected(plan, private),
+                                     graded=list(a.functions),
+                                     pool=warm.take() if warm is not None else None)
         cleanup.callback(session.close)
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         outcomes = run_suites(run)
@@ -245,18 +254,41 @@ class Grader:
     its own fenced worker. Made by ``serve``; ``grade`` is ``engine.grade`` without the
     session's start-up."""
 
-    def __init__(self, plan: _Plan, private: Path) -> None:
+    def __init__(self, plan: _Plan, private: Path, warm: bool = False) -> None:
         self._plan, self._private = plan, private
         self._serving = _ServingRun()
         self._gradings = 0
+        # ``warm``: each grading's worker is started ahead, while the last result is read (an
+        # in-notebook check; submissions staged into one folder, one after another).
+        self._warm: WarmPool | None = None
+        if warm:
+            inbox = scratch.make_dir("submission") / "submission"
+            inbox.mkdir()
+            self._warm = WarmPool(inbox, plan.course.limits, plan.choice.name,
+                                  _protected(plan, private))
+            self._prepare()
+
+    def _prepare(self) -> None:
+        if self._warm is not None:
+            with sandbox.worker_packages(self._plan.course.worker.packages):
+                self._warm.prepare()
+
+    def close(self) -> None:
+        """End the worker started ahead and remove its folder."""
+        if self._warm is not None:
+            self._warm.close()
+            shutil.rmtree(self._warm.folder.parent, ignore_errors=True)
 
     def grade(self, submission: Path, *, seed: int | None = None,
-              modules: Sequence[str] | None = None) -> Result:
+              modules: Sequence[str] | None = None,
+              functions: Sequence[str] | None = None) -> Result:
         """One submission graded in the open session (as ``engine.grade`` would grade it;
-        ``modules`` as there)."""
+        ``modules`` as there; ``functions``: only these ``module.function``)."""
         plan, serving = self._plan, self._serving
         if modules is not None:
             plan = dataclasses.replace(plan, assignment=plan.assignment.only(modules))
+        if functions is not None:
+            plan = dataclasses.replace(plan, assignment=plan.assignment.only_functions(functions))
         if serving.failure is not None:  # the suites did not collect: every grading says why
             raise GraderError(serving.failure)
         start = time.monotonic()
@@ -267,24 +299,30 @@ class Grader:
         try:
             _copy_reference(plan.reference_dir, reference)
             return _grade_with(plan, submission, seed, start, self._private, reference,
-                               serving.run_items)
+                               serving.run_items, self._warm)
         finally:
             _forget_modules(reference)
             shutil.rmtree(reference, ignore_errors=True)
+            self._prepare()  # the next grading's worker starts now
 
 
 def serve(course: Course, assignment: str | None, work: Callable[[Grader], None], *,
-          isolation: str = "auto", suites: Sequence[Path] | None = None) -> None:
+          isolation: str = "auto", suites: Sequence[Path] | None = None,
+          warm: bool = False) -> None:
     """Open one pytest session on the assignment's suites and call ``work(grader)`` inside it;
     ``work`` grades any number of submissions with ``grader.grade``. Start-up, collection and
     assertion rewriting are paid once (``grader grade``'s warm worker processes use it). What
-    ``work`` prints is pytest's output, as in a test: it answers through other channels."""
+    ``work`` prints is pytest's output, as in a test: it answers through other channels.
+    ``warm``: each grading's worker is started ahead (``Grader``)."""
     plan = _plan(course, assignment, suites, None, isolation)
     with _private_folder() as private:
         _copy_suites(plan.found, plan.reference_dir, private / "suites", private / "reference")
-        grader = Grader(plan, private)
+        grader = Grader(plan, private, warm)
         grader._serving.work = lambda: work(grader)
-        code, output = _run_pytest(grader._serving, private / "suites")
+        try:
+            code, output = _run_pytest(grader._serving, private / "suites")
+        finally:
+            grader.close()
     if code == pytest.ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if grader._serving.error is not None:  # raised by `work` itself, not a grading
@@ -401,7 +439,8 @@ def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionRe
             staged: Staged, session: StudentSession, isolation: list[messages.Msg | str],
             seconds: float, spent: dict[str, float]) -> Result:
     score, max_score = scoring.total(functions)
-    notes: list[messages.Msg | str] = [*staged.notes, *isolation]
+    notes: list[messages.Msg | str] = [*staged.notes, *isolation, *skipped_cell_notes(
+        staged, session.skipped_cells, course.limits.call_timeout_s * TOP_LEVEL_SHARE)]
     if session.seccomp is False:
         notes.append(messages.Msg("engine.no_seccomp"))
     result = Result(

@@ -43,6 +43,30 @@ NO_OP_HEADER = (
     f"{NO_OP_NAME} = _GraderNoDisplay()\n"
     f"display = {NO_OP_NAME}\n"
 )
+# The runnable module runs each cell on its own, as a kernel does: a cell that raises (a data
+# file that is not there) or runs too long (training for a minute) is skipped and recorded, and
+# the definitions of the other cells stand. Compiled with blank lines before it, a cell keeps
+# its module line numbers (tracebacks still map to cells). Runs in the worker: stdlib only.
+SKIPPED_NAME = "__grader_skipped_cells__"
+CELL_RUNNER = (
+    f"{SKIPPED_NAME} = []\n"
+    "def _grader_cell(number, first, source, _left=[TOP_LEVEL_SECONDS]):\n"
+    "    import signal, time\n"
+    "    class CellTooLong(BaseException): pass\n"
+    "    def stop(*args): raise CellTooLong()\n"
+    "    timed = hasattr(signal, 'setitimer')\n"
+    "    if timed: old = signal.signal(signal.SIGALRM, stop); "
+    "signal.setitimer(signal.ITIMER_REAL, max(_left[0], 0.2))\n"
+    "    start = time.monotonic()\n"
+    "    try: exec(compile('\\n' * (first - 1) + source, __file__, 'exec'), globals())\n"
+    f"    except CellTooLong: {SKIPPED_NAME}.append([number, 'CellTooLong', ''])\n"
+    f"    except BaseException as e: {SKIPPED_NAME}.append([number, type(e).__name__, str(e)[:300]])\n"
+    "    finally:\n"
+    "        if timed: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, old)\n"
+    "        _left[0] -= time.monotonic() - start\n"
+)
+# Top-level work (all cells together) may take this share of a call's timeout at import.
+TOP_LEVEL_SHARE = 0.5
 
 
 _TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
@@ -65,9 +89,17 @@ class NotebookCode:
     source: str
     cells: list[tuple[int, int] | None] = field(default_factory=list)
     neutralised: list[str] = field(default_factory=list)  # display imports made no-ops
+    # What the worker imports: each cell run on its own (``CELL_RUNNER``); ``source`` when the
+    # notebook does not parse (the worker then reports the syntax error at its cell).
+    runnable: str = ""
 
     def where(self, line: int) -> tuple[int, int] | None:
         return self.cells[line - 1] if 0 < line <= len(self.cells) else None
+
+
+def magic_commented(line: str) -> str:
+    """An IPython magic or shell line (``%matplotlib inline``, ``!pip``) as a comment."""
+    return f"# {line}" if line.lstrip().startswith(("%", "!")) else line
 
 
 def _cell_source(cell: dict[str, object]) -> str:
@@ -75,8 +107,10 @@ def _cell_source(cell: dict[str, object]) -> str:
     return "".join(str(s) for s in src) if isinstance(src, list) else str(src)
 
 
-def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
-    """The code cells of a notebook as one module (see the module's docstring)."""
+def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
+            top_level_seconds: float = 5.0) -> NotebookCode:
+    """The code cells of a notebook as one module (see the module's docstring);
+    ``top_level_seconds``: how long all top-level work together may run at import."""
     try:
         nb = json.loads(raw.decode("utf-8"))
         cells = nb["cells"]
@@ -88,8 +122,7 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
             for i, line in enumerate(_cell_source(cell).splitlines(), start=1):
-                magic = line.lstrip().startswith(("%", "!"))
-                lines.append(f"# {line}" if magic else line)
+                lines.append(magic_commented(line))
                 where.append((number, i))
             lines.append("")  # a blank line between cells
             where.append(None)
@@ -101,10 +134,13 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
                                      kind=type(exc).__name__)) from None
     code = NotebookCode(name, "", where)
     lines = _neutralise(lines, set(allowed), code)
-    header = NO_OP_HEADER.splitlines()
+    header = (NO_OP_HEADER + CELL_RUNNER.replace(
+        "TOP_LEVEL_SECONDS", repr(float(top_level_seconds)))).splitlines()
     code.source = "\n".join(header + lines) + "\n"
     added: list[tuple[int, int] | None] = [None] * len(header)
     code.cells = added + where
+    code.runnable = _one_cell_at_a_time(header, lines, where) if _parses(code.source) \
+        else code.source
     return code
 
 
@@ -123,6 +159,38 @@ def neutralise_module(text: str, allowed: Iterable[str] = ()) -> tuple[str, list
     if not code.neutralised:
         return text, []
     return "\n".join(lines) + "\n", code.neutralised
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _one_cell_at_a_time(header: list[str], lines: list[str],
+                        where: list[tuple[int, int] | None]) -> str:
+    """Each cell as one ``_grader_cell(...)`` line followed by blank lines, so that every line
+    keeps its number."""
+    out = list(header)
+    i = 0
+    cell_of = [w[0] if w is not None else None for w in where]
+    while i < len(lines):
+        cell = cell_of[i]
+        if cell is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and cell_of[j] == cell:
+            j += 1
+        first = len(out) + 1
+        source = "\n".join(lines[i:j]) + "\n"
+        out.append(f"_grader_cell({cell}, {first}, {source!r})")
+        out += [""] * (j - i - 1)
+        i = j
+    return "\n".join(out) + "\n"
 
 
 def _root(node: ast.Import | ast.ImportFrom) -> list[str]:

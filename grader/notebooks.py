@@ -8,14 +8,16 @@ ClearSolutions, ClearHiddenTests, ClearOutput, ComputeChecksums, CheckCellMetada
 
 Cells of a module's notebook:
 
-- a markdown cell: the module's docstring and how to grade the notebook;
+- a markdown cell: the module's docstring and how to grade the notebook, then a locked
+  ``%load_ext grader`` cell (``%grade`` in the notebook, ``grader.notebook``);
 - read-only ``given_<n>`` cells: the reference's code outside graded functions (imports,
   constants, helpers) — locked, as nbgrader locks cells that are neither solution nor grade;
 - per graded function: a solution cell ``<function>`` (its signature and docstring kept, the
   solution region replaced by nbgrader's stub) and a locked, autograded test cell
   ``test_<function>`` worth the function's points. ``grader export --nbgrader-db`` writes the
   function's score into that grade cell. The test cell only checks that the function exists:
-  the grade comes from ``grader check`` with the hidden suites, as for ``.py`` submissions.
+  the grade comes from ``grader check`` with the hidden suites, as for ``.py`` submissions;
+  then a locked ``%grade <function>`` cell: the student's check of that function, in place.
 
 ``grader check notebooks/<assignment>/<module>.ipynb`` grades the notebook (its code cells are
 the module). The release refuses a notebook that still holds any reference body.
@@ -111,9 +113,14 @@ def build_notebook(reference: str, module: str, assignment: str,
         if kind == "doc":
             how = Msg("notebooks.intro",
                       command=f"grader check {FOLDER}/{assignment}/{module}.ipynb")
+            inline = Msg("notebooks.grade_cells")
             intro = (f"# {assignment} · `{module}`\n\n{text.strip()}\n\n---\n"
-                     + "\n\n".join(how.render(one) for one in _langs(lang)))
+                     + "\n\n".join(how.render(one) + " " + inline.render(one)
+                                     for one in _langs(lang)))
             cells.append(nbformat.v4.new_markdown_cell(intro))
+            # %grade in this notebook (grader.notebook): the extension, loaded once.
+            cells.append(nbformat.v4.new_code_cell(
+                "%load_ext grader", metadata=_meta("load_grader", locked=True)))
         elif kind == "given":
             given += 1
             solution = BEGIN_SOLUTION in text  # a helper with a region: students write it too
@@ -128,6 +135,8 @@ def build_notebook(reference: str, module: str, assignment: str,
                 + f"assert callable({function})",
                 metadata=_meta(f"test_{function}", grade=True, locked=True,
                                points=graded[function])))
+            cells.append(nbformat.v4.new_code_cell(
+                f"%grade {function}", metadata=_meta(f"grade_{function}", locked=True)))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})

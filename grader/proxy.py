@@ -62,11 +62,12 @@ class StudentSession:
 
     def __init__(self, submission: Path, modules: Sequence[str], limits: Limits,
                  isolation: str = "auto", protected: Sequence[Path] = (),
-                 graded: Sequence[str] = ()) -> None:
+                 graded: Sequence[str] = (), pool: WorkerPool | None = None) -> None:
         self.submission, self.modules, self.limits = submission, list(modules), limits
         # "module.function" of every graded function: the worker watches calls between them.
         self.graded = [g for g in graded if g.split(".", 1)[0] in self.modules]
-        self.pool = WorkerPool(submission, limits, isolation, protected)
+        # ``pool``: one started ahead for this folder (``workers.WarmPool``).
+        self.pool = pool or WorkerPool(submission, limits, isolation, protected)
         # The test being run (set by the plugin): named when a timed-out function is not run
         # again.
         self.current_test = ""
@@ -78,6 +79,9 @@ class StudentSession:
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
         self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
+        # A notebook module's cells that raised or ran too long at import: module -> (cell,
+        # exception type, message), as the worker said (data, checked; shown as notes).
+        self.skipped_cells: dict[str, list[tuple[int, str, str]]] = {}
 
     # --- what the pool knows, for reports ------------------------------------------------------
     @property
@@ -180,6 +184,7 @@ class StudentSession:
                 state.broken = _import_error(module, reply.get("error"))
                 raise state.broken.with_traceback(None)
             state.functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
+            self.skipped_cells[module] = _skipped_cells(reply.get("skipped_cells"))
         return state.functions
 
     def _keep_output(self, reply: dict[str, Any]) -> None:
@@ -255,6 +260,15 @@ class StudentSession:
             call = _to_call(name, r, self.limits)
             values.append(call.value)  # raises the first student exception
         return values
+
+
+def _skipped_cells(value: Any) -> list[tuple[int, str, str]]:
+    """The worker's list of skipped cells, keeping only well-formed entries."""
+    if not isinstance(value, list):
+        return []
+    return [(s[0], s[1][:100], s[2][:300]) for s in value
+            if isinstance(s, list) and len(s) == 3 and type(s[0]) is int
+            and isinstance(s[1], str) and isinstance(s[2], str)]
 
 
 def _files(folder: Path) -> list[str]:

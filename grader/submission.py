@@ -41,9 +41,22 @@ class Staged:
     modules: list[str] = field(default_factory=list)
     # Modules made from a notebook: its code with the map of lines to cells.
     cells: dict[str, notebook_code.NotebookCode] = field(default_factory=dict)
+    kept: bool = False  # staged into a folder that outlives the grading: emptied, not removed
 
     def remove(self) -> None:
-        shutil.rmtree(self.folder.parent, ignore_errors=True)
+        if self.kept:
+            _empty(self.folder)
+        else:
+            shutil.rmtree(self.folder.parent, ignore_errors=True)
+
+
+def _empty(folder: Path) -> None:
+    """Remove what is inside ``folder``, keeping the directory itself (a warm worker's view)."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def notebook_source(name: str, raw: bytes) -> str:
@@ -96,9 +109,9 @@ def _notebook_modules(code: notebook_code.NotebookCode, stem: str,
     return found
 
 
-def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
+def stage(path: Path, course: Course, assignment: Assignment, into: Path | None = None) -> Staged:
     """Read the submission (see ``grader.intake``) and write its modules into a new private
-    folder.
+    folder (``into``: into that folder, emptied first, which outlives the grading).
 
     A notebook becomes every module whose graded functions it defines (all of its code in each,
     as one namespace: helpers and imports go along), whatever its file name; when a module has
@@ -114,18 +127,23 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                               files=", ".join(m + ".py" for m in modules)))
     if intake.single is not None and intake.single in modules and not single_notebook:
         modules = [intake.single]
-    root = scratch.make_dir("submission")
-    folder = root / "submission"
-    folder.mkdir()
-    staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules)
+    if into is not None:  # a fixed folder a worker was started for ahead (``WarmPool``)
+        folder = into
+        _empty(folder)
+    else:
+        folder = scratch.make_dir("submission") / "submission"
+        folder.mkdir()
+    staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules,
+                    kept=into is not None)
     candidates: dict[str, list[_Candidate]] = {}
     helpers: dict[str, str] = {}
     for name in sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n)):
         stem = Path(name).stem
         if name.endswith(".ipynb"):
             try:
-                code = notebook_code.extract(name, intake.files[name],
-                                             allowed=course.worker.packages)
+                code = notebook_code.extract(
+                    name, intake.files[name], allowed=course.worker.packages,
+                    top_level_seconds=course.limits.call_timeout_s * notebook_code.TOP_LEVEL_SHARE)
             except notebook_code.NotebookUnreadable as exc:
                 staged.notes.append(exc.data)
                 if stem in assignment.modules:
@@ -142,7 +160,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                                         modules=", ".join(taken)))
             if not taken:
                 if stem.isidentifier():  # still importable by the student's modules; a .py of
-                    helpers.setdefault(stem, code.source)  # the same name wins (sorted first)
+                    helpers.setdefault(stem, code.runnable)  # the same name wins (sorted first)
                 staged.notes.append(Msg("submission.unused_notebook", name=name))
             if code.neutralised:
                 staged.notes.append(Msg("submission.neutralised", name=name,
@@ -173,7 +191,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             others = ", ".join(f"{c.name} ({len(c.implemented)})" for c in found if c is not best)
             staged.notes.append(Msg("submission.chosen", module=module, chosen=best.name,
                                     count=len(best.implemented), others=others))
-        (folder / f"{module}.py").write_text(best.text, encoding="utf-8")
+        text = best.notebook.runnable if best.notebook is not None else best.text
+        (folder / f"{module}.py").write_text(text, encoding="utf-8")
         if best.notebook is not None:
             staged.cells[module] = best.notebook
     if single_notebook:
@@ -219,3 +238,27 @@ def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]
         for t in f.tests:
             if not t.passed:
                 t.message = f"{why}\n{t.message}" if t.message else why
+
+
+def skipped_cell_notes(staged: Staged, skipped: dict[str, list[tuple[int, str, str]]],
+                       top_level_seconds: float) -> list[Msg]:
+    """One note per notebook cell the worker skipped at import (a notebook taken as several
+    modules runs its cells once per module: said once)."""
+    notes: list[Msg] = []
+    seen: set[tuple[str, int, str]] = set()
+    for module, cells in skipped.items():
+        code = staged.cells.get(module)
+        if code is None:
+            continue
+        for cell, kind, detail in cells:
+            if (code.name, cell, kind) in seen:
+                continue
+            seen.add((code.name, cell, kind))
+            if kind == "CellTooLong":
+                notes.append(Msg("notebook_code.cell_too_long", name=code.name, cell=cell,
+                                 seconds=f"{top_level_seconds:g}"))
+            else:
+                error = f"{kind}: {detail}" if detail else kind
+                notes.append(Msg("notebook_code.cell_skipped", name=code.name, cell=cell,
+                                 error=error))
+    return notes

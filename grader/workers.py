@@ -553,3 +553,35 @@ class WorkerPool:
         if not worker.alive():
             self._start_spare()
         return exc
+
+
+class WarmPool:
+    """The pool of the next grading of one fixed folder, started ahead (a notebook's
+    re-checks): its first worker is up — NumPy imported, limits, fence and seccomp in place —
+    before the next submission is staged into the folder. The folder must stay the same
+    directory (bubblewrap binds it, Landlock grants it at the worker's start); only its
+    files change. A fresh worker per grading still: one never serves two versions of the
+    code."""
+
+    def __init__(self, folder: Path, limits: Limits, isolation: str,
+                 protected: Sequence[Path]) -> None:
+        self.folder, self._limits, self._isolation = folder, limits, isolation
+        self._protected = list(protected)
+        self._pool: WorkerPool | None = None
+
+    def prepare(self) -> None:
+        """Start the next pool (and its first worker) now, if not already started."""
+        if self._pool is None:
+            self._pool = WorkerPool(self.folder, self._limits, self._isolation, self._protected)
+
+    def take(self) -> WorkerPool:
+        """The started pool, for this grading (the caller closes it)."""
+        self.prepare()
+        pool, self._pool = self._pool, None
+        assert pool is not None
+        return pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None

@@ -271,7 +271,11 @@ class _Server:
                 ["ModuleNotFoundError"], f"'{module}' is not a module of the submission")}
         self.modules[module] = mod
         names = sorted(n for n, v in vars(mod).items() if callable(v) and not n.startswith("_"))
-        return {"ok": True, "functions": names, "output": self._capture_end(out)}
+        loaded = {"ok": True, "functions": names, "output": self._capture_end(out)}
+        skipped = vars(mod).get("__grader_skipped_cells__")  # a notebook's cells that failed
+        if isinstance(skipped, list) and skipped:
+            loaded["skipped_cells"] = [list(s) for s in skipped[:50] if isinstance(s, list)]
+        return loaded
 
     def call(self, module: str, function: str, args: Any, kwargs: Any,
              check_mutation: bool = True) -> tuple[Any, bool, float, dict[str, Any] | None]:
