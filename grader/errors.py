@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from grader import messages
 from grader.messages import Msg
+from grader.wording import exception_kind, located
 from grader.worker.protocol import NO_INPUT
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
@@ -57,10 +58,9 @@ class StudentRaised(StudentError):
         self.type_names = type_names
         self.detail = detail
         self.where = where
-        at = f" ({where})" if where else ""
         said: Msg | str = Msg("error.no_input") if detail == NO_INPUT else detail
-        super().__init__(Msg("error.raised", function=function, kind=type_names[0], at=at,
-                             detail=said))
+        super().__init__(Msg("error.raised", function=function,
+                             kind=exception_kind(type_names[0]), at=located(where), detail=said))
 
     def is_a(self, name: str) -> bool:
         return name in self.type_names

@@ -32,6 +32,7 @@ from grader.errors import (
     WorkerTimeout,
 )
 from grader.messages import Msg
+from grader.wording import exception_kind, located
 from grader.worker.protocol import ErrorRecord
 from grader.workers import Answer, WorkerPool, call_target
 
@@ -159,7 +160,8 @@ class StudentSession:
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():
             state.broken = StudentMissing(Msg(
                 "session.no_module", module=module,
-                suggest=_suggest(module, _files(self.submission))))
+                suggest=_suggest(f"{module}.py",  # the file, as the student renames it
+                                 [f"{stem}.py" for stem in _files(self.submission)])))
             raise state.broken.with_traceback(None)
         self.pool.deadline(what)  # a used-up budget fails before paying for a worker
         _, fresh = self.pool.ensure_worker()
@@ -274,8 +276,8 @@ def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
 def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
-    at = f" ({record.where})" if record.where else ""
-    return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
+    return StudentImportFailed(Msg("session.import_failed", module=module,
+                                   kind=exception_kind(kind), at=located(record.where),
                                    detail=detail))
 
 
