@@ -53,12 +53,15 @@ class StudentRaised(StudentError):
 
     status = "failed"
 
-    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str,
+                 note: Msg | str = "") -> None:
         self.function = function
         self.type_names = type_names
         self.detail = detail
         self.where = where
         said: Msg | str = Msg("error.no_input") if detail == NO_INPUT else detail
+        if note:  # which limit it ran into, in the report's language
+            said = Msg("wording.detail_note", detail=said, note=note)
         super().__init__(Msg("error.raised", function=function,
                              kind=exception_kind(type_names[0]), at=located(where), detail=said))
 
@@ -71,8 +74,9 @@ class StudentNotImplemented(StudentRaised):
 
     status = "not_implemented"
 
-    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
-        super().__init__(function, type_names, detail, where)
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str,
+                 note: Msg | str = "") -> None:
+        super().__init__(function, type_names, detail, where, note)
         self.data = Msg("error.not_implemented", function=function)
         self.message = self.data.render()
         self.args = (self.message,)

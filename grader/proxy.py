@@ -281,12 +281,12 @@ def _import_error(module: str, error: Any) -> StudentError:
                                    detail=detail))
 
 
-def _limit_note(kind: str, detail: str, limits: Limits) -> str:
-    """Say which limit of course.yaml an exception comes from, when it comes from one."""
+def _limit_note(kind: str, detail: str, limits: Limits) -> Msg | str:
+    """Say which limit an exception comes from, when it comes from one."""
     if kind == "MemoryError":
-        return Msg("session.memory", mb=limits.memory_mb).render()
+        return Msg("session.memory", mb=limits.memory_mb)
     if "Errno 27" in detail:  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
-        return Msg("session.file_size", mb=limits.file_size_mb).render()
+        return Msg("session.file_size", mb=limits.file_size_mb)
     return ""
 
 
@@ -306,8 +306,8 @@ def _read_extras(call: Call, extras: dict[str, Any]) -> None:
 def _student_error(name: str, error: Any, limits: Limits) -> StudentRaised:
     record = ErrorRecord.read(error)
     cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
-    return cls(name, record.type_names,
-               record.detail + _limit_note(record.kind, record.detail, limits), record.where)
+    return cls(name, record.type_names, record.detail, record.where,
+               _limit_note(record.kind, record.detail, limits))
 
 
 def _to_call(name: str, reply: Any, limits: Limits) -> Call:

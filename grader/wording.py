@@ -32,7 +32,7 @@ def exception_kind(kind: str) -> Msg | str:
     """An exception's class with a word of the student's language beside it when the catalogue
     has one ("문법 오류(SyntaxError)"); the class alone otherwise."""
     key = f"wording.kind.{kind}"
-    return Msg("wording.kind", kind=kind, gloss=Msg(key)) if key in keys() else kind
+    return Msg(key) if key in keys() else kind
 
 
 def file_line_pattern(file: str, lang: str) -> str:
