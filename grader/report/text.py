@@ -181,8 +181,8 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
         if lost or shared:
             lines.append("")
         for group, reason in shared:  # one cause of several functions, said once
-            names = ", ".join(g.name.split(".", 1)[-1] for g in group)
-            lines += [style(ln, fg=_COLOUR.get(group[0].status)) for ln in wrap(names, width)]
+            affected = ", ".join(g.name.split(".", 1)[-1] for g in group)
+            lines += [style(ln, fg=_COLOUR.get(group[0].status)) for ln in wrap(affected, width)]
             lines += wrap(reason, width, "    ")
         if lost:
             for f in lost:
