@@ -49,7 +49,7 @@ from grader.gradcheck import (
     directional_difference,
     elementwise_derivative,
 )
-from grader.messages import Failure, Msg
+from grader.messages import Failure, Label, Msg, joined
 from grader.plugin import ReferenceModules as Reference
 from grader.proxy import Student
 from grader.suite_text import example, fail, fail_returns, fail_shape, fail_value, layers, part, step
@@ -57,6 +57,7 @@ from grader.suite_text import example, fail, fail_returns, fail_shape, fail_valu
 __all__ = [
     "DEFAULT_STEP",
     "Call",
+    "Label",
     "Reference",
     "Student",
     "StudentError",
@@ -80,6 +81,7 @@ __all__ = [
     "fail_shape",
     "fail_value",
     "gradcheck",
+    "joined",
     "layers",
     "pair",
     "part",
@@ -90,7 +92,7 @@ __all__ = [
 ]
 
 
-def pair(result: Any, name: str, parts: Sequence[str] = ()) -> tuple[Any, Any]:
+def pair(result: Any, name: Label, parts: Sequence[str] = ()) -> tuple[Any, Any]:
     """The two values of a function that must return a pair (a tuple or list of length 2);
     ``parts`` names them for the message, e.g. ``("next_w", "config")``.
 

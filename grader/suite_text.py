@@ -52,9 +52,10 @@ def step(call: str, number: int, steps: int | None = None) -> Msg:
     return Msg("suite.step_of", call=call, step=number, steps=steps)
 
 
-def layers(call: str, n: int) -> Msg:
-    """A call on a network of ``n`` layers: "backward(...), 층 2개"."""
-    return Msg("suite.layers", call=call, n=n)
+def layers(call: str, n: int, args: str = "") -> Msg:
+    """A call on a network of ``n`` layers, other arguments after: ``layers("forward", 2,
+    ", 'relu'")`` -> "forward(층 2개, 'relu')"."""
+    return Msg("suite.layers", call=call, n=n, args=args)
 
 
 def example(call: str, number: int) -> Msg:

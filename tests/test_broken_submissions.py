@@ -123,7 +123,8 @@ def test_list_or_python_scalar_instead_of_an_array(course: Any, tmp_path: Path) 
                                  "def tanh(z):\n    return float(np.tanh(z).sum())\n")
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, {RELU: (0.0, "failed"), TANH: (0.0, "failed")})
-    says(result, RELU, "자료형이 다릅니다 (기대한 자료형 ndarray, 돌려준 값의 자료형 list)", "expected ndarray, returned list")
+    says(result, RELU, "자료형이 다릅니다 (기대한 자료형 ndarray, 돌려준 값의 자료형 list)",
+         "expected ndarray, returned list")
     says(result, TANH, "돌려준 값의 자료형 float", "expected ndarray, returned float")
 
 

@@ -290,7 +290,8 @@ def test_inf_where_finite_expected() -> None:
 
 def test_nan_reported_before_large_finite_errors() -> None:
     got = np.array([100.0, np.nan])
-    assert fails(got, np.array([0.0, 0.0])).startswith("sigmoid(z)[1]: 반환값이 유한한 수가 아닙니다. 반환값 nan")
+    assert fails(got, np.array([0.0, 0.0])).startswith(
+        "sigmoid(z)[1]: 반환값이 유한한 수가 아닙니다. 반환값 nan")
 
 
 def test_non_finite_want_needs_the_same_value() -> None:
@@ -406,7 +407,8 @@ def test_tuple_is_compared_item_by_item() -> None:
 def test_tuple_needs_a_tuple_of_the_same_length() -> None:
     want = (np.ones(2), 0.5)
     assert fails([np.ones(2), 0.5], want, name="f") == (
-        "f: 반환값의 자료형이 다릅니다 (기대한 자료형 tuple, 돌려준 값의 자료형 list) / f: expected tuple, returned list"
+        "f: 반환값의 자료형이 다릅니다 (기대한 자료형 tuple, 돌려준 값의 자료형 list) / "
+        "f: expected tuple, returned list"
     )
     assert fails((np.ones(2),), want, name="f") == (
         "f: tuple 값의 길이가 다릅니다 (기대한 길이 2, 돌려준 값의 길이 1) / "

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Student, compare, gradcheck
+from grader.suite import Student, compare, fail, fail_returns, fail_shape, gradcheck
 
 LN3 = float(np.log(3.0))  # sigmoid(ln 3) = 1 / (1 + 1/3) = 0.75
 
@@ -68,11 +68,8 @@ def _finite_difference_gradients(
 def _assert_keys(got: Any, keys: list[str], name: str) -> None:
     """A dict with exactly the keys of params (W1, b1, ...)."""
     if not isinstance(got, dict) or sorted(got) != sorted(keys):
-        what = sorted(got) if isinstance(got, dict) else type(got).__name__
-        raise AssertionError(
-            f"{name}: 키가 {keys} 인 dict 를 돌려주어야 합니다 (받은 값: {what}) / "
-            f"{name} must return a dict with the keys {keys} (got {what})"
-        )
+        what = f"dict {{{', '.join(repr(k) for k in keys)}}}"
+        fail_returns(name, what, sorted(got) if isinstance(got, dict) else got)
 
 
 def _tiny_network() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -256,10 +253,8 @@ def test_train_xor_learns_xor(student: Student) -> None:
     params = student.backprop.train_xor(seed=0)
     _assert_keys(params, ["W1", "b1", "W2", "b2"], "train_xor()")
     for key, shape in {"W1": (2, 4), "b1": (4,), "W2": (4, 1), "b2": (1,)}.items():
-        assert isinstance(params[key], np.ndarray) and params[key].shape == shape, (
-            f"train_xor()['{key}']: 모양 {shape} 의 배열이어야 합니다 / "
-            f"train_xor()['{key}'] must be an array of shape {shape}"
-        )
+        if not isinstance(params[key], np.ndarray) or params[key].shape != shape:
+            fail_shape(f"train_xor()['{key}']", shape, params[key])
     y_out, _ = _forward_cache(params, XOR_X, "sigmoid")
     compare.assert_close(np.round(y_out), XOR_Y, name="round(forward(train_xor(), XOR inputs))")
 
@@ -299,7 +294,6 @@ def test_layer_gradient_norms_show_vanishing_gradient(student: Student) -> None:
     # The first norm is ~1e-5: compare it relative to its own size, not to the course's atol.
     compare.assert_close(norms, want, name="layer_gradient_norms",
                          tol=compare.Tolerance(rtol=1e-4, atol=1e-10))
-    assert norms[0] < 0.01 * norms[-1], (
-        f"첫 층 {norms[0]:.3g} 이 마지막 층 {norms[-1]:.3g} 보다 훨씬 작아야 합니다 / "
-        f"the first layer's norm {norms[0]:.3g} must be far below the last's {norms[-1]:.3g}"
-    )
+    if not norms[0] < 0.01 * norms[-1]:
+        fail("suite.vanishing", name="layer_gradient_norms", first=f"{norms[0]:.3g}",
+             last=f"{norms[-1]:.3g}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.suite import Student, compare, gradcheck
+from grader.suite import Student, compare, fail, fail_returns, gradcheck
 
 # Two samples, one feature: z = X @ w + b = [1, 2] at w = [1], b = 0, so y - z = [0, -3].
 X_SMALL = np.array([[1.0], [2.0]])
@@ -165,15 +165,11 @@ def test_train_adaline_converges_on_standardized_data(student: Student) -> None:
     x = (x - x.mean(axis=0)) / x.std(axis=0)  # standardize: zero mean, unit deviation
     y = np.array([-1, -1, 1, -1, 1, 1])
     got = student.linear_neurons.train_adaline(x, y, 0.01, 20)
-    if not isinstance(got, tuple) or len(got) != 3 or np.shape(got[2]) != (20,):
-        raise AssertionError(
-            "train_adaline은 (w, b, losses)를 돌려주고 losses에는 에포크마다 값이 하나씩 있어야 "
-            "합니다 / train_adaline returns (w, b, losses) with one loss per epoch"
-        )
+    if not isinstance(got, tuple) or len(got) != 3:
+        fail_returns("train_adaline", "(w, b, losses)", got)
+    if np.shape(got[2]) != (20,):
+        fail("suite.per_epoch", name="train_adaline: losses", epochs=20, got=np.shape(got[2]))
     losses = np.asarray(got[2], dtype=np.float64)
     compare.assert_close(float(losses[0]), 0.5, name="train_adaline: losses[0]")
     if not np.all(np.diff(losses) < 0.0):
-        raise AssertionError(
-            f"손실이 매 에포크 줄어들어야 합니다 / the loss must decrease every epoch: "
-            f"{np.round(losses, 6).tolist()}"
-        )
+        fail("suite.decreasing", name="train_adaline", losses=np.round(losses, 6).tolist())

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Reference, Student, compare, gradcheck
+from grader.suite import Reference, Student, compare, example, fail, fail_returns, gradcheck
 
 
 def _data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -59,20 +59,14 @@ def _history(got: Any, name: str, epochs: int) -> tuple[Any, Any, np.ndarray]:
     """``(w, b, history)`` with ``history`` (``errors``/``losses``) as a float array of one value
     per epoch — or a failure that says what came back instead."""
     if not isinstance(got, tuple | list) or len(got) != 3:
-        raise AssertionError(
-            f"{name}: (w, b, 기록) 세 개짜리 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
-            f"돌려주었습니다 / {name}: expected a tuple (w, b, history), got {type(got).__name__}"
-        )
+        fail_returns(name, f"(w, b, {'errors' if name == 'train_perceptron' else 'losses'})", got)
     try:
         history = np.asarray(got[2], dtype=np.float64)
     except (TypeError, ValueError):
         history = np.zeros((0, 0))
     if history.shape != (epochs,):
-        raise AssertionError(
-            f"{name}[2]: 에포크마다 값이 하나씩, 모두 {epochs}개여야 합니다 "
-            f"({type(got[2]).__name__}, 모양 {history.shape}) / {name}[2]: expected one value "
-            f"per epoch, {epochs} in all ({type(got[2]).__name__} of shape {history.shape})"
-        )
+        fail("suite.per_epoch", name=f"{name}[2]", epochs=epochs,
+             got=f"{type(got[2]).__name__}, shape {history.shape}")
     return got[0], got[1], history
 
 
@@ -178,7 +172,7 @@ def test_perceptron_update_matches_reference(student: Student, reference: Refere
     for i, (case, value) in enumerate(zip(cases, got, strict=True)):
         w_new, b_new = reference.linear_neurons.perceptron_update(*case)
         compare.assert_close(value, (np.asarray(w_new), float(b_new)),
-                             name=f"perceptron_update (case {i})")
+                             name=example("perceptron_update", i), parts=("w_new", "b_new"))
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=2)
@@ -194,7 +188,8 @@ def test_perceptron_update_uses_predicted_label(student: Student, rng: np.random
     for i, ((w, b, x, y, eta), value) in enumerate(zip(cases, got, strict=True)):
         z = float(x @ w + b)
         u = 0.0 if (1 if z >= 0.0 else -1) == y else 2.0 * eta * y
-        compare.assert_close(value, (w + u * x, b + u), name=f"perceptron_update (case {i})")
+        compare.assert_close(value, (w + u * x, b + u), name=example("perceptron_update", i),
+                             parts=("w_new", "b_new"))
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
@@ -255,18 +250,13 @@ def test_train_perceptron_separates_separable_data(student: Student, reference: 
     w, b, errors = _history(student.linear_neurons.train_perceptron(x, y, 0.1, epochs),
                             "train_perceptron", epochs)
     if errors[-1] != 0:
-        raise AssertionError(
-            f"분리 가능한 데이터인데 마지막 에포크의 오류가 {errors[-1]:g}개입니다 / "
-            f"the data are separable but the last epoch still has {errors[-1]:g} errors"
-        )
+        fail("suite.separable", errors=f"{errors[-1]:g}")
     try:
         predicted = np.where(x @ np.asarray(w, dtype=np.float64) + float(b) >= 0.0, 1, -1)
     except (TypeError, ValueError):
-        raise AssertionError(
-            f"train_perceptron: w는 모양 ({x.shape[1]},)의 배열, b는 float이어야 합니다 / "
-            f"train_perceptron: w must be an array of shape ({x.shape[1]},) and b a float"
-        ) from None
-    compare.assert_close(predicted, y, name="train_perceptron: labels predicted by (w, b)")
+        fail_returns("train_perceptron", f"(w: ndarray ({x.shape[1]},), b: float, errors)",
+                     (w, b))
+    compare.assert_close(predicted, y, name="train_perceptron: np.where(X @ w + b >= 0, 1, -1)")
 
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
@@ -339,10 +329,7 @@ def test_adaline_gradient_is_slope_of_loss(student: Student, reference: Referenc
     numeric = gradcheck.central_difference(loss, params)
     got = student.linear_neurons.adaline_gradient(w, b, x, y)
     if not isinstance(got, tuple | list) or len(got) != 2:
-        raise AssertionError(
-            f"adaline_gradient: (dw, db) 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
-            f"돌려주었습니다 / adaline_gradient: expected a tuple (dw, db), got {type(got).__name__}"
-        )
+        fail_returns("adaline_gradient", "(dw, db)", got)
     gradcheck.assert_gradient(got[0], numeric[:-1], name="adaline_gradient: dw")
     # db is a float, which assert_gradient (arrays) does not take; same tolerance as it uses.
     compare.assert_close(got[1], float(numeric[-1]), name="adaline_gradient: db",
@@ -400,11 +387,7 @@ def test_train_adaline_converges_with_small_eta(student: Student, reference: Ref
     got = student.linear_neurons.train_adaline(x, y, 0.01, 20)
     _, _, losses = _history(got, "train_adaline", 20)
     if not np.all(np.diff(losses) < 0.0):
-        raise AssertionError(
-            f"작은 학습률인데 손실이 매 에포크 줄어들지 않습니다: {np.round(losses, 6).tolist()} / "
-            f"with a small learning rate the loss must decrease every epoch: "
-            f"{np.round(losses, 6).tolist()}"
-        )
+        fail("suite.decreasing", name="train_adaline", losses=np.round(losses, 6).tolist())
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, 0.01, 20)),
                          name="train_adaline")
 
@@ -424,11 +407,8 @@ def test_train_adaline_diverges_with_large_eta(student: Student, reference: Refe
     got = student.linear_neurons.train_adaline(x, y, eta, 8)
     _, _, losses = _history(got, "train_adaline", 8)
     if not np.all(np.diff(losses) > 0.0):
-        raise AssertionError(
-            f"큰 학습률(eta = {eta:.3g})인데 손실이 매 에포크 커지지 않습니다: "
-            f"{np.round(losses, 3).tolist()} / with a large learning rate (eta = {eta:.3g}) the "
-            f"loss must grow every epoch: {np.round(losses, 3).tolist()}"
-        )
+        fail("suite.growing", name="train_adaline", eta=f"{eta:.3g}",
+             losses=np.round(losses, 3).tolist())
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, eta, 8)),
                          name="train_adaline")
 
