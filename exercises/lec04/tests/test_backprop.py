@@ -1,7 +1,7 @@
 """오차 역전파 공개 테스트 (그림 9-2, 9-3, 9-4) — ``pytest exercises/lec04``로 실행하세요.
 
 손으로 계산할 수 있는 작은 신경망에서 순전파, 오차, 델타식으로 구한 기울기, 경사 하강법 한 단계,
-XOR 학습, 기울기 소실을 확인합니다. 기울기는 오차 E의 중앙 차분(수치 미분)과도 비교합니다.
+XOR 학습, 기울기 소실을 확인합니다. 기울기는 오차 E의 수치 미분(수치 미분)과도 비교합니다.
 채점에는 같은 종류의 숨은 테스트가 무작위 모양과 값으로 더 있습니다.
 
 Public tests for backpropagation (figures 9-2, 9-3, 9-4) — run them with
@@ -144,7 +144,7 @@ def test_forward_rejects_unknown_activation(student: Student) -> None:
 
 @pytest.mark.grades("backprop.loss", weight=1)
 def test_loss_known_values(student: Student) -> None:
-    """E = ½ Σ (y_out − y_true)²: 표본과 출력 전체의 합 (평균이 아님), 파이썬 float.
+    """E = ½ Σ (y_out − y_true)²: 샘플과 출력 전체의 합 (평균이 아님), 파이썬 float.
 
     ½ (0.2² + 0.2²) = 0.04, 그리고 ½ (0.5² + 0.5²) = 0.25.
     Summed over samples and outputs (not averaged), times ½; a Python float.
@@ -202,7 +202,7 @@ def _forward_cache(
 
 @pytest.mark.grades("backprop.backward", weight=1)
 def test_backward_sigmoid_matches_finite_differences(student: Student) -> None:
-    """두 층 시그모이드 신경망: 모든 매개변수의 dE/dparam 이 E 의 중앙 차분과 같다.
+    """두 층 시그모이드 신경망: 모든 매개변수의 dE/dparam 이 E 의 수치 미분과 같다.
 
     기울기는 E 의 기울기(경사)입니다: 매개변수 하나를 ±h 만큼 움직였을 때 E 가 변하는 비율
     (E(p + h) − E(p − h)) / 2h 와 같아야 합니다. 델타식 out(1 − out) 이 층마다 반복됩니다.

@@ -203,7 +203,7 @@ def test_adam_first_steps_are_lr_sized(student: Student) -> None:
 def test_minibatches_seven_samples_in_threes(student: Student) -> None:
     """확률적 경사 하강법은 랜덤하게 추출한 일부 데이터를 쓴다 (그림 9-7).
 
-    7 개의 표본, batch_size = 3: 섞은 순서 np.random.default_rng(0).permutation(7) 을 앞에서부터
+    7 개의 샘플, batch_size = 3: 섞은 순서 np.random.default_rng(0).permutation(7) 을 앞에서부터
     3, 3, 1 개씩 자른 정수 인덱스 배열 세 개.
     SGD uses randomly drawn parts of the data: the permutation
     np.random.default_rng(0).permutation(7) cut into integer index arrays of 3, 3 and 1.

@@ -4,7 +4,7 @@ Hidden suite for ``backprop``: forward pass, the delta rule's error ``E``, backp
 one gradient-descent step, XOR training and the vanishing gradient (figures 9-2, 9-3, 9-4).
 
 입력은 매 실행마다 ``rng`` 에서 새로 뽑으므로 답을 외워 둘 수 없다. 기울기는 참조 해답의
-순전파와 오차로 계산한 중앙 차분(central difference)과, 그리고 참조 해답과 비교한다.
+순전파와 오차로 계산한 수치 미분(central difference)과, 그리고 참조 해답과 비교한다.
 Inputs are drawn from ``rng`` on every run, so answers cannot be hard-coded. Gradients are
 checked against central finite differences of the reference forward pass and error (computed
 in this process: fast and trusted) and against the reference solution.
@@ -233,7 +233,7 @@ def test_forward_does_not_mutate_inputs(
 def test_loss_matches_reference(
     student: Student, reference: Reference, rng: np.random.Generator, n_out: int
 ) -> None:
-    """E = ½ Σ (y_out − y_true)² (표본과 출력 전체의 합, Python float).
+    """E = ½ Σ (y_out − y_true)² (샘플과 출력 전체의 합, Python float).
 
     The delta rule's error, summed over samples and outputs, as a Python float.
     """
@@ -261,7 +261,7 @@ def test_loss_is_zero_for_perfect_output(student: Student, rng: np.random.Genera
 def test_backward_sigmoid_finite_differences(
     student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
-    """모든 매개변수의 기울기 = 중앙 차분 (시그모이드 은닉층), 그리고 참조 해답과 같다.
+    """모든 매개변수의 기울기 = 수치 미분 (시그모이드 은닉층), 그리고 참조 해답과 같다.
 
     dE/dparam for every parameter equals central finite differences of E(forward(params, X)),
     then the reference; same keys and shapes as params; params and cache are not modified.
@@ -316,7 +316,7 @@ def test_train_step_matches_reference(
     n_layers: int,
     hidden_activation: str,
 ) -> None:
-    """한 번의 경사 하강: (params − lr·dE/dparams, 갱신 전의 오차), params 는 그대로.
+    """한 번의 경사 하강: (params − lr·dE/dparams, 업데이트 전의 오차), params 는 그대로.
 
     One full-batch gradient-descent step returns (new_params, loss_before_step) and leaves
     params unchanged.

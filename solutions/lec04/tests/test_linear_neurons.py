@@ -3,7 +3,7 @@
 아달린은 진짜 클래스 레이블과 선형 활성화 함수의 실수 출력 값을 비교하고, 퍼셉트론은 진짜 클래스
 레이블과 예측 클래스 레이블을 비교한다. 두 규칙이 다른 답을 내는 입력을 일부러 만들어, 퍼셉트론
 안에 아달린 규칙을 쓰면 드러나게 한다. 아달린의 기울기는 참조 해답의 ``adaline_loss``에 대한
-중앙 차분과 비교하고, 학습은 작은 학습률에서 수렴하고 큰 학습률에서 발산해야 한다.
+수치 미분과 비교하고, 학습은 작은 학습률에서 수렴하고 큰 학습률에서 발산해야 한다.
 
 Hidden suite for Adaline and the perceptron. Adaline compares the true label with the linear
 activation's real-valued output, the perceptron with the predicted class label; inputs are
@@ -82,7 +82,7 @@ def _expected(result: tuple[Any, ...]) -> tuple[Any, ...]:
 @pytest.mark.grades("linear_neurons.net_input", weight=2)
 def test_net_input_matches_reference(student: Student, reference: Reference,
                                      rng: np.random.Generator) -> None:
-    """순입력 ``z = X @ w + b`` (모양 ``(n_samples,)``) / the net input, shape ``(n_samples,)``."""
+    """최종 입력 ``z = X @ w + b`` (모양 ``(n_samples,)``) / the net input, shape ``(n_samples,)``."""
     x, _, w, b = _data(rng)
     compare.assert_close(student.linear_neurons.net_input(x, w, b),
                          reference.linear_neurons.net_input(x, w, b), name="net_input")
@@ -113,7 +113,7 @@ def test_perceptron_predict_matches_reference(student: Student, reference: Refer
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=1)
 def test_perceptron_predict_at_exactly_zero(student: Student, rng: np.random.Generator) -> None:
-    """순입력이 정확히 0이면 +1 (``z ≥ 0``) / exactly ``z == 0`` gives +1 (``z ≥ 0``).
+    """최종 입력이 정확히 0이면 +1 (``z ≥ 0``) / exactly ``z == 0`` gives +1 (``z ≥ 0``).
 
     정수 값만 써서 ``X @ w + b``가 정확히 0이 되는 행을 만든다. Integer-valued inputs make
     ``X @ w + b`` exactly 0 on some rows, whatever the order of the floating-point operations.
@@ -143,7 +143,7 @@ def test_perceptron_predict_does_not_modify_inputs(student: Student, reference: 
 def _update_cases(rng: np.random.Generator) -> list[tuple[Any, ...]]:
     """(w, b, x, y, eta) cases, half misclassified, none with |z| near 1.
 
-    ``|z|``가 1에서 멀면 예측 레이블 ``ŷ``과 순입력 ``z``가 확실히 달라서, 아달린 규칙
+    ``|z|``가 1에서 멀면 예측 레이블 ``ŷ``과 최종 입력 ``z``가 확실히 달라서, 아달린 규칙
     ``eta·(y − z)``는 퍼셉트론 규칙 ``eta·(y − ŷ)``과 다른 답을 낸다. Far from ``|z| = 1`` the
     predicted label and the net input differ, so the Adaline rule gives another answer.
     """
@@ -314,9 +314,9 @@ def test_adaline_gradient_matches_reference(student: Student, reference: Referen
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=2)
 def test_adaline_gradient_is_slope_of_loss(student: Student, reference: Reference,
                                            rng: np.random.Generator) -> None:
-    """``(dw, db)``가 ``adaline_loss``의 중앙 차분과 같다 (1/n과 부호까지) / central differences.
+    """``(dw, db)``가 ``adaline_loss``의 수치 미분과 같다 (1/n과 부호까지) / central differences.
 
-    손실은 참조 해답의 ``adaline_loss``이므로, 여러분의 손실 함수가 틀려도 이 검사는 기울기만
+    오차는 참조 해답의 ``adaline_loss``이므로, 여러분의 오차 함수가 틀려도 이 검사는 기울기만
     본다. The loss differenced is the reference's, so this test judges the gradient alone.
     """
     x, y, w, b = _data(rng)
@@ -363,7 +363,7 @@ def test_train_adaline_matches_reference(student: Student, reference: Reference,
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_records_loss_at_start_of_epoch(student: Student, reference: Reference,
                                                       rng: np.random.Generator) -> None:
-    """``losses[i]``는 에포크 ``i``를 시작할 때의 손실: ``losses[0]``은 ``w = 0, b = 0``에서의 손실.
+    """``losses[i]``는 에포크 ``i``를 시작할 때의 오차: ``losses[0]``은 ``w = 0, b = 0``에서의 오차.
 
     ``losses[i]`` is the loss at the *start* of epoch ``i``, so ``losses[0]`` is the loss at
     ``w = 0, b = 0`` and there is one loss per epoch.
@@ -379,7 +379,7 @@ def test_train_adaline_records_loss_at_start_of_epoch(student: Student, referenc
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_converges_with_small_eta(student: Student, reference: Reference,
                                                 rng: np.random.Generator) -> None:
-    """표준화한 데이터에서 작은 학습률(0.01)이면 손실이 매 에포크 줄어든다 (수렴).
+    """표준화한 데이터에서 작은 학습률(0.01)이면 오차가 매 에포크 줄어든다 (수렴).
 
     On standardized data a small learning rate (0.01) makes the loss decrease every epoch.
     """
@@ -395,7 +395,7 @@ def test_train_adaline_converges_with_small_eta(student: Student, reference: Ref
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_diverges_with_large_eta(student: Student, reference: Reference,
                                                rng: np.random.Generator) -> None:
-    """학습률이 너무 크면 매 단계 최솟값을 지나쳐 손실이 매 에포크 커진다 (발산).
+    """학습률이 너무 크면 매 단계 최솟값을 지나쳐 오차가 매 에포크 커진다 (발산).
 
     With a learning rate too large every step overshoots the minimum and the loss grows every
     epoch. ``eta = 3 / λ_min`` (the smallest curvature of the loss) overshoots in *every*

@@ -3,7 +3,7 @@
 Hidden suite for ``optimizers``: SGD → Momentum → NAG → Adagrad → RMSProp → Adam (figures 9-7,
 9-8, 9-9) and the random mini-batches of SGD.
 
-모든 갱신 규칙은 같은 형식 ``update(w, dw, config=None) -> (next_w, config)`` 이다. 매 실행마다
+모든 업데이트 규칙은 같은 형식 ``update(w, dw, config=None) -> (next_w, config)`` 이다. 매 실행마다
 ``rng`` 에서 새로 뽑은 모양과 값으로 여러 단계를 진행하며, 반환된 config 에 담긴 상태를 다음
 단계에 그대로 넘기고, 단계마다 next_w 와 config 를 참조 해답과 비교한다.
 Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``. Each test runs
@@ -346,7 +346,7 @@ def test_minibatches_follow_the_contract(student: Student, rng: np.random.Genera
 
 @pytest.mark.grades("optimizers.minibatches", weight=2)
 def test_minibatches_are_a_shuffled_partition(student: Student, rng: np.random.Generator) -> None:
-    """모든 표본이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
+    """모든 샘플이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
 
     Every sample exactly once, in a shuffled order; batch_size samples per batch, only the last
     batch smaller (n_samples is not a multiple of batch_size here).
