@@ -1,4 +1,4 @@
-"""바이어스를 더하지 않은 순입력 / Net input without the bias."""
+"""바이어스를 더하지 않은 최종 입력 / Net input without the bias."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""순입력이 정확히 0일 때 -1을 주는 퍼셉트론 예측 / Perceptron prediction that gives -1 at a net input of exactly 0."""
+"""최종 입력이 정확히 0일 때 -1을 주는 퍼셉트론 예측 / Perceptron prediction that gives -1 at a net input of exactly 0."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""퍼셉트론 업데이트에 아달린 규칙(순입력)을 씀 / Perceptron update using the Adaline rule (net input instead of the predicted label)."""
+"""퍼셉트론 업데이트에 아달린 규칙(최종 입력)을 씀 / Perceptron update using the Adaline rule (net input instead of the predicted label)."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""두 번째 모멘트 v에 기울기 제곱 대신 기울기를 쓴 아담 / Adam whose second moment v uses dw instead of dw²."""
+"""2차 모멘트 v에 기울기 제곱 대신 기울기를 쓴 아담 / Adam whose second moment v uses dw instead of dw²."""
 
 import numpy as np
 
