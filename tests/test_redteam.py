@@ -128,7 +128,7 @@ TANH = "activations.tanh"
 LAYERS = "activations.gradient_through_layers"
 ATTACK_TABLE = [
     Attack("infinite_loop", {RELU: (0.0, "timeout")},
-           {RELU: ["제한 시간", "took longer than the 1 s limit",
+           {RELU: ["주어진 1초를 넘겨 실행을 멈췄습니다", "took longer than the 1 s limit",
                    "in the earlier test test_activation[relu-mutation], so it is not run again"]},
            LOOPING_S, "per-call timeout, then SIGKILL of the worker's process group; its "
            "later tests fail at once"),
@@ -175,7 +175,7 @@ ATTACK_TABLE = [
            {RELU: ["File too large", "file size limit of 4 MB"]}, QUICK_S,
            "RLIMIT_FSIZE (limits.file_size_mb); Python ignores SIGXFSZ so it is an OSError"),
     Attack("lying_eq", {RELU: (0.0, "failed")},
-           {RELU: ["returned _Liar", "반환 _Liar"]}, QUICK_S,
+           {RELU: ["returned _Liar", "돌려준 값의 자료형 _Liar"]}, QUICK_S,
            "the wire: only plain data crosses; anything else is Unsupported"),
     Attack("lying_array", {TANH: (0.0, "failed")},
            {TANH: ["returned _ArrayLike", "expected ndarray"]}, QUICK_S, "the wire"),
