@@ -27,7 +27,7 @@ import numpy as np
 
 from grader.calls import Call
 from grader.errors import StudentNotImplemented, StudentRaised
-from grader.messages import Failure, Msg, paren
+from grader.messages import Failure, Label, Msg, joined, paren
 from grader.wire import Unsupported
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
@@ -118,9 +118,10 @@ def assert_close(
     got: Any,
     want: Any,
     *,
-    name: str,
+    name: Label,
     tol: Tolerance | None = None,
     extra_keys_ok: bool = False,
+    parts: Sequence[str] = (),
 ) -> None:
     """``got``가 ``want``와 (허용 오차 안에서) 같은지 확인한다 / assert ``got`` matches ``want``.
 
@@ -142,9 +143,16 @@ def assert_close(
       item with paths ``name[0]``, ``name['W1']``.
     - ``grader.wire.Unsupported`` as ``got`` → "returned Foo, expected ndarray".
 
-    ``name`` is how the student sees the value, e.g. ``"sigmoid(z)"``.
+    ``name`` is how the student sees the value, e.g. ``"sigmoid(z)"``. ``parts`` names the
+    members of a tuple result (``("w_new", "b_new")``): a message then says ``w_new[1]``, not
+    ``[0][1]``.
     Raises ``AssertionError`` with a bilingual message (Korean first).
     """
+    if parts and type(got) is type(want) is tuple and len(parts) == len(want) == len(got):
+        for member, got_part, want_part in zip(parts, got, want, strict=True):
+            assert_close(got_part, want_part, name=joined(name, f": {member}"), tol=tol,
+                         extra_keys_ok=extra_keys_ok)
+        return
     message = _mismatch(got, want, name, _resolve(tol), extra_keys_ok)
     if message is not None:
         raise Failure(message)
@@ -164,7 +172,7 @@ def values_match(
         return False
 
 
-def assert_not_mutated(call: Call, *, name: str) -> None:
+def assert_not_mutated(call: Call, *, name: Label) -> None:
     """학생 함수가 입력을 제자리에서 바꾸지 않았는지 확인 / the call did not modify its inputs.
 
     ``call.mutated`` lists the inputs the worker saw changed (``"z"``, ``"config['m']"``).
@@ -179,7 +187,7 @@ def assert_not_mutated(call: Call, *, name: str) -> None:
 
 
 def assert_no_warnings(
-    call: Call, *, name: str, categories: Sequence[str] = ("RuntimeWarning",)
+    call: Call, *, name: Label, categories: Sequence[str] = ("RuntimeWarning",)
 ) -> None:
     """경고(예: exp 오버플로) 없이 계산했는지 확인 / the call emitted no such warning.
 
@@ -196,7 +204,7 @@ def assert_no_warnings(
     raise Failure(Msg("compare.warning", name=name, category=category, text=text, more=more))
 
 
-def assert_raises(call: Call, exc_name: str, *, name: str) -> StudentRaised:
+def assert_raises(call: Call, exc_name: str, *, name: Label) -> StudentRaised:
     """``exc_name`` 예외(또는 그 하위 클래스)를 발생시켰는지 확인 / the call raised ``exc_name``.
 
     Matches by class name along the exception's bases (``StudentRaised.is_a``), so a subclass
@@ -221,7 +229,7 @@ def assert_raises(call: Call, exc_name: str, *, name: str) -> StudentRaised:
 # The comparison itself: each function returns None (match) or the failure message.
 
 
-def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: bool) -> Msg | None:
+def _mismatch(got: Any, want: Any, path: Label, tol: Tolerance, extra_keys_ok: bool) -> Msg | None:
     if type(want) is np.ndarray:
         return _mismatch_array(got, want, path, tol)
     # NumPy scalars first: np.float64 is also a float, np.bool_ is not a bool.
@@ -247,7 +255,7 @@ def _mismatch(got: Any, want: Any, path: str, tol: Tolerance, extra_keys_ok: boo
     raise TypeError(f"compare: cannot compare against a {type(want).__name__} ({path})")
 
 
-def _mismatch_array(got: Any, want: np.ndarray, path: str, tol: Tolerance) -> Msg | None:
+def _mismatch_array(got: Any, want: np.ndarray, path: Label, tol: Tolerance) -> Msg | None:
     checked = array_like(got, want, path)
     if isinstance(checked, Msg):  # our own message, not a value from the worker
         return checked
@@ -256,7 +264,7 @@ def _mismatch_array(got: Any, want: np.ndarray, path: str, tol: Tolerance) -> Ms
     return mismatch_inexact(checked, want, path, tol)
 
 
-def array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | Msg:
+def array_like(got: Any, want: np.ndarray, path: Label) -> np.ndarray | Msg:
     """Type, shape and dtype rules for an ndarray ``want``: ``got`` as an array, or a message."""
     if type(got) is not np.ndarray:
         if want.ndim == 0 and isinstance(got, np.generic):
@@ -284,21 +292,21 @@ def array_like(got: Any, want: np.ndarray, path: str) -> np.ndarray | Msg:
     raise TypeError(f"compare: cannot compare against an array of dtype {want.dtype} ({path})")
 
 
-def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: str) -> Msg | None:
+def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: Label) -> Msg | None:
     """Integers and bools: equal exactly (NumPy compares mixed int/uint dtypes correctly)."""
     bad = np.not_equal(got, want)
     if not bad.any():
         return None
     i = int(np.flatnonzero(bad)[0])
     g, w = got.flat[i], want.flat[i]
-    where = path + index_text(i, want.shape)
+    where = joined(path, index_text(i, want.shape))
     return _value_message(where, _fmt_exact(g), _fmt_exact(w), count=_count(bad))
 
 
 def mismatch_inexact(
     got: np.ndarray,
     want: np.ndarray,
-    path: str,
+    path: Label,
     tol: Tolerance,
     *,
     expected: Msg | None = None,
@@ -313,7 +321,7 @@ def mismatch_inexact(
         blown = want_finite & ~got_finite
         if blown.any():
             i = int(np.flatnonzero(blown)[0])
-            where = path + index_text(i, want.shape)
+            where = joined(path, index_text(i, want.shape))
             g, w = format_pair(got.flat[i], want.flat[i])
             return Msg("compare.not_finite", where=where, got=g, want=w, expected=expected,
                        paren=paren(_count(blown)))
@@ -326,7 +334,7 @@ def mismatch_inexact(
                 i = int(np.flatnonzero(off)[0])
                 g, w = format_pair(got.flat[i], want.flat[i])
                 return _value_message(
-                    path + index_text(i, want.shape), g, w, count=_count(off), expected=expected
+                    joined(path, index_text(i, want.shape)), g, w, count=_count(off), expected=expected
                 )
         # 3. The tolerance, on the finite elements.
         err = np.where(want_finite, np.abs(got - want), 0.0)
@@ -339,7 +347,7 @@ def mismatch_inexact(
     g, w = format_pair(got.flat[i], want.flat[i])
     detail = Msg("compare.difference", err=_fmt(err.flat[i]), allowed=_fmt(allowed.flat[i]))
     return _value_message(
-        path + index_text(i, want.shape),
+        joined(path, index_text(i, want.shape)),
         g,
         w,
         count=_count(bad),
@@ -348,7 +356,7 @@ def mismatch_inexact(
     )
 
 
-def _mismatch_float(got: Any, want: Any, path: str, tol: Tolerance) -> Msg | None:
+def _mismatch_float(got: Any, want: Any, path: Label, tol: Tolerance) -> Msg | None:
     if type(got) is float or isinstance(got, np.floating):
         value = np.asarray(got, dtype=np.float64)
     elif type(got) is np.ndarray and got.ndim == 0 and got.dtype.kind == "f":
@@ -358,14 +366,14 @@ def _mismatch_float(got: Any, want: Any, path: str, tol: Tolerance) -> Msg | Non
     return mismatch_inexact(value, np.asarray(want, dtype=np.float64), path, tol)
 
 
-def _mismatch_int(got: Any, want: Any, path: str) -> Msg | None:
+def _mismatch_int(got: Any, want: Any, path: Label) -> Msg | None:
     if type(got) is not int and not isinstance(got, np.integer):
         return type_message(path, "int", got)
     g, w = int(got), int(want)
     return None if g == w else _value_message(path, str(g), str(w))
 
 
-def _mismatch_bool(got: Any, want: Any, path: str) -> Msg | None:
+def _mismatch_bool(got: Any, want: Any, path: Label) -> Msg | None:
     if type(got) is not bool and type(got) is not np.bool_:
         return type_message(path, "bool", got)
     g, w = bool(got), bool(want)
@@ -373,7 +381,7 @@ def _mismatch_bool(got: Any, want: Any, path: str) -> Msg | None:
 
 
 def _mismatch_sequence(
-    got: Any, want: tuple[Any, ...] | list[Any], path: str, tol: Tolerance, extra_keys_ok: bool
+    got: Any, want: tuple[Any, ...] | list[Any], path: Label, tol: Tolerance, extra_keys_ok: bool
 ) -> Msg | None:
     kind = type(want).__name__
     # A list stated in the contract may come back as a 1-D array (EXERCISES.md conventions).
@@ -385,14 +393,14 @@ def _mismatch_sequence(
     if len(got) != len(want):
         return Msg("compare.length", path=path, want=len(want), kind=kind, got=len(got))
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
-        message = _mismatch(g, w, f"{path}[{i}]", tol, extra_keys_ok)
+        message = _mismatch(g, w, joined(path, f"[{i}]"), tol, extra_keys_ok)
         if message is not None:
             return message
     return None
 
 
 def _mismatch_dict(
-    got: Any, want: dict[Any, Any], path: str, tol: Tolerance, extra_keys_ok: bool
+    got: Any, want: dict[Any, Any], path: Label, tol: Tolerance, extra_keys_ok: bool
 ) -> Msg | None:
     if type(got) is not dict:
         return type_message(path, "dict", got)
@@ -406,7 +414,7 @@ def _mismatch_dict(
             keys = _keys(extra)
             return Msg("compare.extra_keys", path=path, keys=keys, s=_s(extra))
     for key, w in want.items():
-        message = _mismatch(got[key], w, f"{path}[{key!r}]", tol, extra_keys_ok)
+        message = _mismatch(got[key], w, joined(path, f"[{key!r}]"), tol, extra_keys_ok)
         if message is not None:
             return message
     return None
@@ -416,18 +424,18 @@ def _mismatch_dict(
 # Message pieces
 
 
-def type_message(path: str, expected: str, got: Any) -> Msg:
+def type_message(path: Label, expected: str, got: Any) -> Msg:
     return Msg("compare.type", path=path, expected=expected, returned=describe_value(got))
 
 
-def _dtype_message(path: str, expected: str, got_dtype: np.dtype[Any]) -> Msg:
+def _dtype_message(path: Label, expected: str, got_dtype: np.dtype[Any]) -> Msg:
     what = Msg("compare.integer_dtype") if expected == "integer" \
         else Msg("compare.named_dtype", dtype=expected)
     return Msg("compare.dtype", path=path, what=what, got=str(got_dtype))
 
 
 def _value_message(
-    where: str,
+    where: Label,
     got: str,
     want: str,
     *,

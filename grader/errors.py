@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from grader import messages
 from grader.messages import Msg
+from grader.wording import exception_kind, located
 from grader.worker.protocol import NO_INPUT
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
@@ -52,15 +53,17 @@ class StudentRaised(StudentError):
 
     status = "failed"
 
-    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str,
+                 note: Msg | str = "") -> None:
         self.function = function
         self.type_names = type_names
         self.detail = detail
         self.where = where
-        at = f" ({where})" if where else ""
         said: Msg | str = Msg("error.no_input") if detail == NO_INPUT else detail
-        super().__init__(Msg("error.raised", function=function, kind=type_names[0], at=at,
-                             detail=said))
+        if note:  # which limit it ran into, in the report's language
+            said = Msg("wording.detail_note", detail=said, note=note)
+        super().__init__(Msg("error.raised", function=function,
+                             kind=exception_kind(type_names[0]), at=located(where), detail=said))
 
     def is_a(self, name: str) -> bool:
         return name in self.type_names
@@ -71,8 +74,9 @@ class StudentNotImplemented(StudentRaised):
 
     status = "not_implemented"
 
-    def __init__(self, function: str, type_names: list[str], detail: str, where: str) -> None:
-        super().__init__(function, type_names, detail, where)
+    def __init__(self, function: str, type_names: list[str], detail: str, where: str,
+                 note: Msg | str = "") -> None:
+        super().__init__(function, type_names, detail, where, note)
         self.data = Msg("error.not_implemented", function=function)
         self.message = self.data.render()
         self.args = (self.message,)

@@ -48,7 +48,7 @@ from grader.compare import (
     mismatch_inexact,
     shape_text,
 )
-from grader.messages import Failure, Msg
+from grader.messages import Failure, Label, Msg
 
 __all__ = [
     "DEFAULT_STEP",
@@ -93,7 +93,7 @@ def relative_error(a: Any, b: Any) -> float:
 
 
 def central_difference(
-    f_batch: FBatch, x: Any, *, h: float = DEFAULT_STEP, name: str = "f"
+    f_batch: FBatch, x: Any, *, h: float = DEFAULT_STEP, name: Label = "f"
 ) -> np.ndarray:
     """스칼라 함수의 기울기를 중앙 차분으로 구한다 / gradient of a scalar function at ``x``.
 
@@ -123,7 +123,7 @@ def central_difference(
 
 
 def elementwise_derivative(
-    f_batch: FBatch, z: Any, *, h: float = DEFAULT_STEP, name: str = "f"
+    f_batch: FBatch, z: Any, *, h: float = DEFAULT_STEP, name: Label = "f"
 ) -> np.ndarray:
     """원소별 함수(활성화 함수)의 도함수를 중앙 차분으로 구한다 / derivative of an elementwise f.
 
@@ -146,7 +146,7 @@ def elementwise_derivative(
 
 
 def directional_difference(
-    f_batch: FBatch, x: Any, directions: Any, *, h: float = DEFAULT_STEP, name: str = "f"
+    f_batch: FBatch, x: Any, directions: Any, *, h: float = DEFAULT_STEP, name: Label = "f"
 ) -> np.ndarray:
     """방향 미분 ∇f·d 를 중앙 차분으로 구한다 / directional derivatives ``∇f(x)·d_k``.
 
@@ -175,7 +175,7 @@ def directional_difference(
 
 
 def assert_gradient(
-    analytic: Any, numeric: Any, *, name: str, rtol: float = 1e-5, atol: float = 1e-7
+    analytic: Any, numeric: Any, *, name: Label, rtol: float = 1e-5, atol: float = 1e-7
 ) -> None:
     """해석적 기울기가 수치 미분과 맞는지 확인한다 / assert an analytic gradient matches.
 
@@ -201,7 +201,7 @@ def check_gradient(
     x: Any,
     analytic: Any,
     *,
-    name: str,
+    name: Label,
     h: float = DEFAULT_STEP,
     rtol: float = 1e-5,
     atol: float = 1e-7,
@@ -225,7 +225,7 @@ def check_directional(
     analytic: Any,
     rng: np.random.Generator,
     *,
-    name: str,
+    name: Label,
     n_directions: int = 8,
     h: float = DEFAULT_STEP,
     rtol: float = 1e-5,
@@ -284,14 +284,14 @@ def _float_array(x: Any) -> np.ndarray:
     return np.array(x, dtype=np.float64, copy=True)
 
 
-def _check_shape(analytic: Any, shape: tuple[int, ...], name: str) -> None:
+def _check_shape(analytic: Any, shape: tuple[int, ...], name: Label) -> None:
     """Type, shape and dtype of the claimed gradient, before spending a worker call on f."""
     checked = array_like(analytic, np.zeros(shape), name)
     if isinstance(checked, Msg):
         raise Failure(checked)
 
 
-def _scalars(results: Any, count: int, name: str) -> np.ndarray:
+def _scalars(results: Any, count: int, name: Label) -> np.ndarray:
     """``count`` real scalars from ``f_batch`` (possibly from the worker) as float64."""
     if type(results) is np.ndarray and results.ndim == 1:
         if results.dtype == np.float64 and len(results) == count:
@@ -307,7 +307,7 @@ def _scalars(results: Any, count: int, name: str) -> np.ndarray:
     return out
 
 
-def _float_result(value: Any, shape: tuple[int, ...], name: str, label: str) -> np.ndarray:
+def _float_result(value: Any, shape: tuple[int, ...], name: Label, label: str) -> np.ndarray:
     """A real value of ``shape`` in at least float64 precision, as a float64 array."""
     if type(value) in (float, int) and shape == ():
         return np.asarray(value, dtype=np.float64)
@@ -328,7 +328,7 @@ def _float_result(value: Any, shape: tuple[int, ...], name: str, label: str) -> 
     return value.astype(np.float64)
 
 
-def _require_finite(values: np.ndarray, name: str, label: Callable[[int], str]) -> None:
+def _require_finite(values: np.ndarray, name: Label, label: Callable[[int], str]) -> None:
     with np.errstate(all="ignore"):
         bad = ~np.isfinite(values)
     if bad.any():
@@ -337,7 +337,7 @@ def _require_finite(values: np.ndarray, name: str, label: Callable[[int], str]) 
         raise Failure(Msg("gradcheck.not_finite", name=name, label=label(i), value=v))
 
 
-def _bad_batch(name: str, count: int, results: Any) -> Msg:
+def _bad_batch(name: Label, count: int, results: Any) -> Msg:
     got = describe_value(results)
     if type(results) in (list, tuple):
         got += f" of length {len(results)}"
@@ -345,7 +345,7 @@ def _bad_batch(name: str, count: int, results: Any) -> Msg:
 
 
 def _directional_failure(
-    claimed: np.ndarray, numeric: np.ndarray, name: str, tol: Tolerance
+    claimed: np.ndarray, numeric: np.ndarray, name: Label, tol: Tolerance
 ) -> Msg | None:
     """Compare ``gradient·d_k`` with the finite differences; the message names the direction."""
     with np.errstate(all="ignore"):

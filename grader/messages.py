@@ -149,6 +149,19 @@ def paren(*parts: Msg | str) -> Msg | str:
     return Msg("messages.paren", inner=inner)
 
 
+# How a suite names a value in a message: code (``"sigmoid(z)"``), or a message when the name
+# has words of the student's language (``Msg("suite.step", ...)``), rendered with the rest.
+Label = str | Msg
+
+
+def joined(first: Label, second: Label) -> Label:
+    """``first`` then ``second`` (a name and its index, ``sigmoid(z)`` + ``[0, 1]``), still a
+    message when either is one."""
+    if isinstance(first, str) and isinstance(second, str):
+        return first + second
+    return Msg("messages.joined", first=first, second=second)
+
+
 def render(message: Msg | str, lang: str = "both") -> str:
     """A ``Msg`` in ``lang``; a plain string (text from before messages were data) as it is."""
     if lang not in LANGS:

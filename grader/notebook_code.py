@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from grader.messages import Msg
+from grader.wording import file_line_pattern
 
 # Libraries whose import in a notebook only serves display (never graded).
 DISPLAY_LIBRARIES = frozenset({
@@ -287,10 +288,12 @@ def defined(source: str, functions: Iterable[str]) -> set[str]:
 def point_at_cells(text: str, module: str, code: NotebookCode, lang: str = "both") -> str:
     """Rewrite ``<module>.py, line N`` in a message (written in ``lang``) into the notebook's
     cell and line."""
-    pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)")
+    # The worker's "m.py, line N", a traceback's "m.py:N" or the report's wording in ``lang``.
+    pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)|"
+                         + file_line_pattern(f"{module}.py", lang))
 
     def replace(match: re.Match[str]) -> str:
-        at = code.where(int(match.group(1)))
+        at = code.where(int(next(g for g in match.groups() if g)))
         if at is None:
             return match.group(0)
         cell, line = at

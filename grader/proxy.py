@@ -32,6 +32,7 @@ from grader.errors import (
     WorkerTimeout,
 )
 from grader.messages import Msg
+from grader.wording import exception_kind, located
 from grader.worker.protocol import ErrorRecord
 from grader.workers import Answer, WorkerPool, call_target
 
@@ -163,7 +164,8 @@ class StudentSession:
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():
             state.broken = StudentMissing(Msg(
                 "session.no_module", module=module,
-                suggest=_suggest(module, _files(self.submission))))
+                suggest=_suggest(f"{module}.py",  # the file, as the student renames it
+                                 [f"{stem}.py" for stem in _files(self.submission)])))
             raise state.broken.with_traceback(None)
         self.pool.deadline(what)  # a used-up budget fails before paying for a worker
         _, fresh = self.pool.ensure_worker()
@@ -288,20 +290,19 @@ def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
 def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
-    at = f" ({record.where})" if record.where else ""
-    if kind == "ModuleNotFoundError":  # say what the worker does offer
-        return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
-                                       detail=Msg("session.worker_offers", detail=detail)))
-    return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
-                                   detail=detail))
+    # a missing module: say what the worker does offer
+    said: Msg | str = Msg("session.worker_offers", detail=detail) if kind == "ModuleNotFoundError" else detail
+    return StudentImportFailed(Msg("session.import_failed", module=module,
+                                   kind=exception_kind(kind), at=located(record.where),
+                                   detail=said))
 
 
-def _limit_note(kind: str, detail: str, limits: Limits) -> str:
-    """Say which limit of course.yaml an exception comes from, when it comes from one."""
+def _limit_note(kind: str, detail: str, limits: Limits) -> Msg | str:
+    """Say which limit an exception comes from, when it comes from one."""
     if kind == "MemoryError":
-        return Msg("session.memory", mb=limits.memory_mb).render()
+        return Msg("session.memory", mb=limits.memory_mb)
     if "Errno 27" in detail:  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
-        return Msg("session.file_size", mb=limits.file_size_mb).render()
+        return Msg("session.file_size", mb=limits.file_size_mb)
     return ""
 
 
@@ -321,8 +322,8 @@ def _read_extras(call: Call, extras: dict[str, Any]) -> None:
 def _student_error(name: str, error: Any, limits: Limits) -> StudentRaised:
     record = ErrorRecord.read(error)
     cls = StudentNotImplemented if record.kind == "NotImplementedError" else StudentRaised
-    return cls(name, record.type_names,
-               record.detail + _limit_note(record.kind, record.detail, limits), record.where)
+    return cls(name, record.type_names, record.detail, record.where,
+               _limit_note(record.kind, record.detail, limits))
 
 
 def _to_call(name: str, reply: Any, limits: Limits) -> Call:

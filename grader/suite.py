@@ -24,7 +24,7 @@ course imports only this module, NumPy, pytest and the standard library.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import numpy as np
 
@@ -49,13 +49,15 @@ from grader.gradcheck import (
     directional_difference,
     elementwise_derivative,
 )
-from grader.messages import Failure, Msg
+from grader.messages import Failure, Label, Msg, joined
 from grader.plugin import ReferenceModules as Reference
 from grader.proxy import Student
+from grader.suite_text import example, fail, fail_returns, fail_shape, fail_value, layers, part, step
 
 __all__ = [
     "DEFAULT_STEP",
     "Call",
+    "Label",
     "Reference",
     "Student",
     "StudentError",
@@ -73,22 +75,24 @@ __all__ = [
     "compare",
     "directional_difference",
     "elementwise_derivative",
+    "example",
     "fail",
+    "fail_returns",
+    "fail_shape",
+    "fail_value",
     "gradcheck",
+    "joined",
+    "layers",
     "pair",
+    "part",
     "random_shape",
     "signed",
+    "step",
     "values_match",
 ]
 
 
-def fail(ko: str, en: str) -> NoReturn:
-    """테스트를 실패시킨다 / fail the test with a message in both languages; the report shows the
-    one of its language (``str()`` of the failure is "ko / en")."""
-    raise Failure(Msg("suite.fail", text_ko=ko, text_en=en))
-
-
-def pair(result: Any, name: str, parts: Sequence[str] = ()) -> tuple[Any, Any]:
+def pair(result: Any, name: Label, parts: Sequence[str] = ()) -> tuple[Any, Any]:
     """The two values of a function that must return a pair (a tuple or list of length 2);
     ``parts`` names them for the message, e.g. ``("next_w", "config")``.
 

@@ -65,7 +65,7 @@ def test_syntax_error_names_file_and_line(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, whole_module(0.0, "error"))
     for name in ACTIVATIONS:
-        says(result, name, "activations.py 파일을 불러올 수 없습니다", "activations.py does not import",
+        says(result, name, "activations.py 파일을 불러오지 못했습니다", "activations.py does not import",
              "SyntaxError", f"activations.py, line {line}")
 
 
@@ -73,13 +73,13 @@ def test_import_error_names_the_missing_name(course: Any, tmp_path: Path) -> Non
     result = graded(course, tmp_path / "a",
                     activations="from numpy import does_not_exist_xyz\n" + rs.ACTIVATIONS)
     rs.check_scores(result, whole_module(0.0, "error"))
-    says(result, RELU, "불러올 수 없습니다", "does not import — ImportError",
+    says(result, RELU, "불러오지 못했습니다", "does not import — ImportError",
          "'does_not_exist_xyz'", "activations.py, line 1")
 
     result = graded(course, tmp_path / "b",
                     activations="import torch_lecture_helper\n" + rs.ACTIVATIONS)
     rs.check_scores(result, whole_module(0.0, "error"))
-    says(result, RELU, "불러올 수 없습니다", "ModuleNotFoundError",
+    says(result, RELU, "불러오지 못했습니다", "ModuleNotFoundError",
          "No module named 'torch_lecture_helper'")
 
 
@@ -96,8 +96,8 @@ def test_misnamed_module_suggests_the_closest_name(course: Any, tmp_path: Path) 
     result = graded(course, tmp_path, activations=None, extra={"activation.py": rs.ACTIVATIONS})
     rs.check_scores(result, whole_module(0.0, "missing"))
     says(result, RELU, "module activations.py is not in the submission",
-         "비슷한 이름이 있습니다. 이름을 바꾸세요: 'activation' → 'activations'",
-         "found 'activation': rename it to 'activations'")
+         "비슷한 이름이 있으니 이름을 바꾸세요: 'activation.py' → 'activations.py'",
+         "found 'activation.py': rename it to 'activations.py'")
 
 
 def test_misnamed_function_suggests_the_closest_name(course: Any, tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_wrong_arity(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z, alpha):\n    return np.maximum(z, 0.0)\n"))
     rs.check_scores(result, {RELU: (0.0, "failed")})
-    says(result, RELU, "TypeError 예외가 발생했습니다", "raised TypeError",
+    says(result, RELU, "자료형 오류(TypeError) 예외가 발생했습니다", "raised TypeError",
          "missing 1 required positional argument: 'alpha'")
 
 
@@ -123,15 +123,16 @@ def test_list_or_python_scalar_instead_of_an_array(course: Any, tmp_path: Path) 
                                  "def tanh(z):\n    return float(np.tanh(z).sum())\n")
     result = graded(course, tmp_path, activations=source)
     rs.check_scores(result, {RELU: (0.0, "failed"), TANH: (0.0, "failed")})
-    says(result, RELU, "자료형이 다릅니다 — 기대 ndarray, 반환 list", "expected ndarray, returned list")
-    says(result, TANH, "반환 float", "expected ndarray, returned float")
+    says(result, RELU, "자료형이 다릅니다 (기대한 자료형 ndarray, 돌려준 값의 자료형 list)",
+         "expected ndarray, returned list")
+    says(result, TANH, "돌려준 값의 자료형 float", "expected ndarray, returned float")
 
 
 def test_wrong_shape(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z):\n    return np.maximum(z, 0.0).ravel()\n"))
     rs.check_scores(result, {RELU: (0.0, "failed")})
-    says(result, RELU, "형태(shape)가 다릅니다 — 기대 (3, 4), 반환 (12,)",
+    says(result, RELU, "모양(shape)이 다릅니다 (기대한 모양 (3, 4), 돌려준 값의 모양 (12,))",
          "expected shape (3, 4), returned shape (12,)")
 
 
@@ -146,11 +147,11 @@ def test_wrong_dtype(course: Any, tmp_path: Path) -> None:
     derivative = "activations.relu_derivative"
     rs.check_scores(result, {RELU: (0.0, "failed"), derivative: (0.0, "failed"),
                              TANH: (0.0, "failed")})
-    says(result, RELU, "dtype이 다릅니다 — 기대 dtype float64, 반환 dtype float32",
+    says(result, RELU, "dtype이 다릅니다 (기대: dtype float64, 반환: dtype float32)",
          "expected dtype float64, returned dtype float32")
     says(result, derivative, "dtype int64", "expected dtype float64, returned dtype int64")
     # An object array cannot cross the wire at all.
-    says(result, TANH, "반환 ndarray[object]", "returned ndarray[object]")
+    says(result, TANH, "돌려준 값의 자료형 ndarray[object]", "returned ndarray[object]")
 
 
 def test_in_place_mutation_costs_the_mutation_test_only(course: Any, tmp_path: Path) -> None:
@@ -159,7 +160,7 @@ def test_in_place_mutation_costs_the_mutation_test_only(course: Any, tmp_path: P
     result = graded(course, tmp_path, activations=replaced(
         "relu", "def relu(z):\n    np.maximum(z, 0.0, out=z)\n    return z\n"))
     rs.check_scores(result, {RELU: (rs.share(RELU, 1), "partial")})
-    says(result, RELU, "입력 배열 z 값을 제자리에서(in place) 바꿨습니다",
+    says(result, RELU, "입력으로 받은 배열(z)을 제자리에서(in place) 고쳤습니다",
          "modified its input z in place")
 
 
@@ -283,5 +284,5 @@ def test_only_an_overflow_warning_costs_points(course: Any, tmp_path: Path) -> N
     result = graded(course, tmp_path, activations=replaced(
         "sigmoid", "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-z))\n"))
     rs.check_scores(result, {SIGMOID: (rs.share(SIGMOID, 2), "partial")})
-    says(result, SIGMOID, "RuntimeWarning 경고가 발생했습니다 (overflow encountered in exp)",
+    says(result, SIGMOID, "경고가 발생했습니다(RuntimeWarning: overflow encountered in exp)",
          "emitted RuntimeWarning (overflow encountered in exp)", "numerically stable")

@@ -102,7 +102,7 @@ def test_array_mismatch_names_worst_element_exactly() -> None:
     got[0, 0] = 0.25 + 1e-3  # also wrong, but less so
     assert fails(got, want) == (
         "sigmoid(z)[3, 1]: 반환값 0.19, 기대값 0.25 "
-        "(|차이| 0.06, 허용 오차 2.51e-07; 원소 8개 중 2개가 다름) / "
+        "(차이 0.06, 허용 오차 2.51e-07, 원소 8개 중 2개가 틀림) / "
         "sigmoid(z)[3, 1]: got 0.19, expected 0.25 "
         "(|difference| 0.06, tolerance 2.51e-07; 2 of 8 elements differ)"
     )
@@ -123,7 +123,7 @@ def test_tiny_differences_are_shown_with_all_digits() -> None:
 
 def test_one_element_array_has_no_count() -> None:
     message = fails(np.array([2.0]), np.array([1.0]))
-    assert "개가 다름" not in message and "elements differ" not in message
+    assert "개가 틀림" not in message and "elements differ" not in message
 
 
 def test_large_array_message_stays_short() -> None:
@@ -149,7 +149,7 @@ def test_message_is_korean_first_then_english() -> None:
 
 def test_list_instead_of_array() -> None:
     assert fails([0.5, 0.5], np.array([0.5, 0.5])) == (
-        "sigmoid(z): 반환값의 자료형이 다릅니다 — 기대 ndarray, 반환 list / "
+        "sigmoid(z): 반환값의 자료형이 다릅니다 (기대한 자료형 ndarray, 돌려준 값의 자료형 list) / "
         "sigmoid(z): expected ndarray, returned list"
     )
 
@@ -169,7 +169,7 @@ def test_list_instead_of_array() -> None:
 def test_wrong_type_for_array(got: Any, returned: str) -> None:
     message = fails(got, np.array([0.5]))
     assert message.endswith(f"sigmoid(z): expected ndarray, {returned}")
-    assert "기대 ndarray" in message
+    assert "기대한 자료형 ndarray" in message
 
 
 def test_unsupported_from_the_wire() -> None:
@@ -183,7 +183,7 @@ def test_unsupported_from_the_wire() -> None:
 
 def test_shape_mismatch() -> None:
     assert fails(np.zeros((2, 3)), np.zeros((3, 2))) == (
-        "sigmoid(z): 형태(shape)가 다릅니다 — 기대 (3, 2), 반환 (2, 3) / "
+        "sigmoid(z): 모양(shape)이 다릅니다 (기대한 모양 (3, 2), 돌려준 값의 모양 (2, 3)) / "
         "sigmoid(z): expected shape (3, 2), returned shape (2, 3)"
     )
     assert "expected shape (3,), returned shape (3, 1)" in fails(np.zeros((3, 1)), np.zeros(3))
@@ -217,7 +217,7 @@ def test_zero_d_want_accepts_numpy_scalar_but_not_python_float() -> None:
 )
 def test_float64_want_needs_float64(got: np.ndarray, dtype: str) -> None:
     assert fails(got, np.zeros(3)) == (
-        f"sigmoid(z): dtype이 다릅니다 — 기대 dtype float64, 반환 dtype {dtype} / "
+        f"sigmoid(z): dtype이 다릅니다 (기대: dtype float64, 반환: dtype {dtype}) / "
         f"sigmoid(z): expected dtype float64, returned dtype {dtype}"
     )
 
@@ -229,7 +229,7 @@ def test_integer_want_accepts_any_integer_dtype_and_is_exact() -> None:
     passes(np.array([1, 2], dtype=np.uint8), np.array([1, 2]))
     message = fails(np.array([1, 1, 1], dtype=np.int32), want)
     assert message == (
-        "sigmoid(z)[1]: 반환값 1, 기대값 -1 (원소 3개 중 1개가 다름) / "
+        "sigmoid(z)[1]: 반환값 1, 기대값 -1 (원소 3개 중 1개가 틀림) / "
         "sigmoid(z)[1]: got 1, expected -1 (1 of 3 elements differ)"
     )
     # Exact even where a tolerance would have let it through.
@@ -242,7 +242,7 @@ def test_integer_want_accepts_any_integer_dtype_and_is_exact() -> None:
 def test_integer_want_rejects_floats_and_bools() -> None:
     want = np.array([1, -1])
     assert "expected an integer dtype, returned dtype float64" in fails(np.array([1.0, -1.0]), want)
-    assert "기대 정수 dtype" in fails(np.array([1.0, -1.0]), want)
+    assert "기대: 정수 dtype" in fails(np.array([1.0, -1.0]), want)
     assert "expected an integer dtype, returned dtype bool" in fails(np.array([True, False]), want)
 
 
@@ -276,8 +276,8 @@ def test_nan_where_finite_expected_names_the_element() -> None:
     got = want.copy()
     got[1, 0] = np.nan
     assert fails(got, want) == (
-        "sigmoid(z)[1, 0]: 반환값 nan — 유한한 값이어야 합니다. 기대값 0.3 "
-        "(원소 4개 중 1개가 다름) / "
+        "sigmoid(z)[1, 0]: 반환값이 유한한 수가 아닙니다. 반환값 nan, 기대값 0.3 "
+        "(원소 4개 중 1개가 틀림) / "
         "sigmoid(z)[1, 0]: got nan, not a finite number; expected 0.3 (1 of 4 elements differ)"
     )
 
@@ -290,7 +290,8 @@ def test_inf_where_finite_expected() -> None:
 
 def test_nan_reported_before_large_finite_errors() -> None:
     got = np.array([100.0, np.nan])
-    assert fails(got, np.array([0.0, 0.0])).startswith("sigmoid(z)[1]: 반환값 nan")
+    assert fails(got, np.array([0.0, 0.0])).startswith(
+        "sigmoid(z)[1]: 반환값이 유한한 수가 아닙니다. 반환값 nan")
 
 
 def test_non_finite_want_needs_the_same_value() -> None:
@@ -338,13 +339,13 @@ def test_float_want_accepts_floats(got: Any) -> None:
 )
 def test_float_want_rejects_other_types(got: Any, returned: str) -> None:
     message = fails(got, 1.0, name="loss")
-    assert message.startswith("loss: 반환값의 자료형이 다릅니다 — 기대 float, ")
+    assert message.startswith("loss: 반환값의 자료형이 다릅니다 (기대한 자료형 float, ")
     assert message.endswith(f"loss: expected float, {returned}")
 
 
 def test_float_want_values() -> None:
     assert fails(0.19, 0.25, name="loss") == (
-        "loss: 반환값 0.19, 기대값 0.25 (|차이| 0.06, 허용 오차 2.51e-07) / "
+        "loss: 반환값 0.19, 기대값 0.25 (차이 0.06, 허용 오차 2.51e-07) / "
         "loss: got 0.19, expected 0.25 (|difference| 0.06, tolerance 2.51e-07)"
     )
     assert "loss: got nan, not a finite number; expected 0.25" in fails(float("nan"), 0.25, name="loss")
@@ -406,10 +407,11 @@ def test_tuple_is_compared_item_by_item() -> None:
 def test_tuple_needs_a_tuple_of_the_same_length() -> None:
     want = (np.ones(2), 0.5)
     assert fails([np.ones(2), 0.5], want, name="f") == (
-        "f: 반환값의 자료형이 다릅니다 — 기대 tuple, 반환 list / f: expected tuple, returned list"
+        "f: 반환값의 자료형이 다릅니다 (기대한 자료형 tuple, 돌려준 값의 자료형 list) / "
+        "f: expected tuple, returned list"
     )
     assert fails((np.ones(2),), want, name="f") == (
-        "f: 길이가 다릅니다 (tuple) — 기대 길이 2, 반환 길이 1 / "
+        "f: tuple 값의 길이가 다릅니다 (기대한 길이 2, 돌려준 값의 길이 1) / "
         "f: expected a tuple of length 2, returned length 1"
     )
 
@@ -567,8 +569,8 @@ def test_assert_not_mutated() -> None:
     with pytest.raises(AssertionError) as info:
         compare.assert_not_mutated(Call("sigmoid", mutated=["z"]), name="sigmoid(z)")
     assert str(info.value) == (
-        "sigmoid(z): 입력 배열 z 값을 제자리에서(in place) 바꿨습니다 — 입력 배열은 그대로 두고 "
-        "새 배열을 반환하세요 / sigmoid(z): modified its input z in place — "
+        "sigmoid(z): 입력으로 받은 배열(z)을 제자리에서(in place) 고쳤습니다. 입력은 그대로 두고, "
+        "결과는 새 배열로 만들어 돌려주세요 / sigmoid(z): modified its input z in place — "
         "return a new array instead"
     )
 
@@ -594,7 +596,7 @@ def test_assert_no_warnings() -> None:
         compare.assert_no_warnings(call, name="sigmoid(z)")
     message = str(info.value)
     assert message.startswith(
-        "sigmoid(z): RuntimeWarning 경고가 발생했습니다 (overflow encountered in exp) 외 1건"
+        "sigmoid(z): 계산 중에 경고가 발생했습니다(RuntimeWarning: overflow encountered in exp 외 1건)"
     )
     assert "sigmoid(z): emitted RuntimeWarning (overflow encountered in exp) and 1 more" in message
     with pytest.raises(AssertionError, match="DeprecationWarning"):
@@ -616,7 +618,7 @@ def test_assert_raises_when_nothing_was_raised() -> None:
     with pytest.raises(AssertionError) as info:
         compare.assert_raises(Call("forward", result=1.0), "ValueError", name="forward('x')")
     assert str(info.value) == (
-        "forward('x'): ValueError 예외를 발생시켜야 하지만 값을 반환했습니다 / "
+        "forward('x'): ValueError 예외가 발생해야 하는데 값을 돌려주었습니다 / "
         "forward('x'): should raise ValueError, but returned a value"
     )
 
@@ -626,7 +628,7 @@ def test_assert_raises_with_the_wrong_exception() -> None:
         compare.assert_raises(raised("KeyError", "LookupError", "Exception"), "ValueError",
                               name="forward")
     assert str(info.value) == (
-        "forward: 기대와 다른 예외가 발생했습니다 — 기대한 예외: ValueError, 발생한 예외: KeyError: "
+        "forward: 기대한 예외와 다른 예외가 발생했습니다 (기대한 예외 ValueError, 발생한 예외 KeyError): "
         "bad activation / "
         "forward: expected ValueError, raised KeyError: bad activation"
     )

@@ -178,7 +178,7 @@ def test_central_difference_names_the_point_where_f_is_not_finite() -> None:
     with pytest.raises(AssertionError) as info:
         central_difference(Batch(f), np.zeros((2, 2)), name="loss")
     assert str(info.value) == (
-        "loss: 수치 미분 중 f(x[1, 0] - h) = nan — 유한한 값이어야 합니다 / "
+        "loss: 수치 미분 중 f(x[1, 0] - h) 값이 유한한 수가 아닙니다(nan) / "
         "loss: during finite differences f(x[1, 0] - h) = nan — it must be finite"
     )
 
@@ -281,8 +281,8 @@ def test_assert_gradient_names_the_worst_element() -> None:
     with pytest.raises(AssertionError) as info:
         assert_gradient(analytic, numeric, name="∂/∂z")
     assert str(info.value) == (
-        "∂/∂z[3, 1]: 반환값 0.19, 유한 차분 값 0.25 "
-        "(|차이| 0.06, 허용 오차 2.6e-06; 원소 8개 중 1개가 다름) / "
+        "∂/∂z[3, 1]: 반환값 0.19, 수치 미분 값 0.25 "
+        "(차이 0.06, 허용 오차 2.6e-06, 원소 8개 중 1개가 틀림) / "
         "∂/∂z[3, 1]: got 0.19, finite difference 0.25 "
         "(|difference| 0.06, tolerance 2.6e-06; 1 of 8 elements differ)"
     )
@@ -343,7 +343,7 @@ def test_check_gradient_fails_on_a_wrong_gradient_and_names_the_element(
         check_gradient(Batch(layer_error), W, wrong, name="dE/dW")
     message = str(info.value)
     assert message.startswith("dE/dW[2, 1]: ")
-    assert "유한 차분 값" in message
+    assert "수치 미분 값" in message
     assert "dE/dW[2, 1]: got " in message and ", finite difference " in message
     assert "1 of 6 elements differ" in message
 
@@ -398,7 +398,7 @@ def test_check_directional_fails_on_a_wrong_gradient(rng: np.random.Generator) -
         check_directional(Batch(cube_sum), x, wrong, rng, name="∂/∂x", n_directions=4)
     message = str(info.value)
     assert message.startswith("∂/∂x: 무작위 방향 d[")
-    assert "]에서 기울기·d = " in message and "유한 차분 값" in message
+    assert "]에서 기울기·d = " in message and "수치 미분 값" in message
     assert "∂/∂x: along random direction d[" in message
     assert "4 of 4 directions differ" in message
 

@@ -178,6 +178,6 @@ def test_results_speak_the_results_language(lang: str) -> None:
     _check_spec(data)
     row = data["tests"][0]
     assert row["output"] == {"ko": "함수를 찾지 못했습니다.", "en": "the function was not found"}[lang]
-    assert row["name"] == "m.f — " + {"ko": "없음", "en": "missing"}[lang]
+    assert row["name"] == "m.f — " + {"ko": "찾지 못함", "en": "missing"}[lang]
     refused = {"ko": "읽지 않은 파일: x.bin", "en": "refused: x.bin"}[lang]
     assert any(line.startswith(refused) for line in data["output"].splitlines())

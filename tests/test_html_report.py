@@ -400,9 +400,9 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     # a function that raises, one that hangs, one that returns garbage: messages, not pictures,
     # in the course's language (course.yaml: ko)
     missing = "\n".join(probe["missing"])
-    assert "relu_derivative 함수에서 ValueError 예외가 발생했습니다 (activations.py, line" in missing
+    assert "relu_derivative 함수에서 잘못된 값(ValueError) 예외가 발생했습니다 (activations.py " in missing
     assert SCRIPT in missing
-    assert "tanh_derivative" in missing and "제한 시간 2초를 넘겼습니다" in missing
+    assert "tanh_derivative" in missing and "주어진 2초를 넘겨 실행을 멈췄습니다" in missing
     assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (자료형: str)" in missing
     assert "cannot plot" not in missing and "no picture" not in missing
     assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check

@@ -30,7 +30,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 def test_render_in_one_language_or_both() -> None:
     msg = Msg("compare.shape", path="dW", want="(2, 3)", got="(3, 2)")
-    assert msg.render("ko") == "dW: 형태(shape)가 다릅니다 — 기대 (2, 3), 반환 (3, 2)"
+    assert msg.render("ko") == "dW: 모양(shape)이 다릅니다 (기대한 모양 (2, 3), 돌려준 값의 모양 (3, 2))"
     assert msg.render("en") == "dW: expected shape (2, 3), returned shape (3, 2)"
     assert msg.render("both") == f"{msg.render('ko')} / {msg.render('en')}" == str(msg)
     with pytest.raises(ValueError):
@@ -41,7 +41,7 @@ def test_a_message_inside_a_message_is_rendered_in_the_same_language() -> None:
     msg = Msg("compare.value", where="y[0]", got="1", want="2",
               expected=Msg("compare.expected"),
               paren=paren(Msg("compare.count", k=1, n=4), ""))
-    assert msg.render("ko") == "y[0]: 반환값 1, 기대값 2 (원소 4개 중 1개가 다름)"
+    assert msg.render("ko") == "y[0]: 반환값 1, 기대값 2 (원소 4개 중 1개가 틀림)"
     assert msg.render("en") == "y[0]: got 1, expected 2 (1 of 4 elements differ)"
     assert paren() == "" and paren("", "") == ""
 
@@ -180,7 +180,7 @@ def test_the_korean_never_puts_a_particle_after_a_placeholder() -> None:
         assert not ALTERNATION.search(template), f"{key}: {template}"
     # the scan itself catches what the issue quoted
     assert PARTICLE_AFTER_FIELD.search("{name}이 틀렸습니다")
-    assert PARTICLE_AFTER_FIELD.search("{module}.py를 불러올 수 없습니다")
+    assert PARTICLE_AFTER_FIELD.search("{module}.py를 불러오지 못했습니다")
     assert ALTERNATION.search("{x}이(가) 없습니다") and ALTERNATION.search("'{n}'(으)로")
     assert PARTICLE_AFTER_FIELD.search("반환값은 {got}입니다")
     assert PARTICLE_AFTER_FIELD.search("기대한 예외는 {exc}인데")

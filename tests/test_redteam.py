@@ -128,7 +128,7 @@ TANH = "activations.tanh"
 LAYERS = "activations.gradient_through_layers"
 ATTACK_TABLE = [
     Attack("infinite_loop", {RELU: (0.0, "timeout")},
-           {RELU: ["제한 시간", "took longer than the 1 s limit",
+           {RELU: ["주어진 1초를 넘겨 실행을 멈췄습니다", "took longer than the 1 s limit",
                    "in the earlier test test_activation[relu-mutation], so it is not run again"]},
            LOOPING_S, "per-call timeout, then SIGKILL of the worker's process group; its "
            "later tests fail at once"),
@@ -139,7 +139,7 @@ ATTACK_TABLE = [
            {RELU: ["EOFError", "표준 입력이 비어 있습니다", "standard input is empty"]}, QUICK_S,
            "standard input is /dev/null and input() fails at once, saying why"),
     Attack("os_exit_in_function", {RELU: (0.0, "error")},
-           {RELU: ["작업자 프로세스가 종료", "worker process died", "exit code 0",
+           {RELU: ["채점용 프로세스가 비정상 종료", "worker process died", "exit code 0",
                    "os._exit/sys.exit?"]}, QUICK_S,
            "end of file on the response pipe (the wire): a dead worker fails the call"),
     Attack("sys_exit_in_function", {RELU: (0.0, "failed")},
@@ -147,7 +147,7 @@ ATTACK_TABLE = [
            "the worker catches SystemExit like any exception"),
     # The signal's name is checked by test_a_crash_names_its_signal.
     Attack("segfault", {RELU: (0.0, "error")},
-           {RELU: ["작업자 프로세스가 종료", "worker process died"]}, QUICK_S,
+           {RELU: ["채점용 프로세스가 비정상 종료", "worker process died"]}, QUICK_S,
            "the worker dies; the trusted side fails the call and starts a new worker"),
     Attack("recursion", {RELU: (0.0, "failed")},
            {RELU: ["RecursionError"]}, QUICK_S, "Python's recursion limit"),
@@ -175,7 +175,7 @@ ATTACK_TABLE = [
            {RELU: ["File too large", "file size limit of 4 MB"]}, QUICK_S,
            "RLIMIT_FSIZE (limits.file_size_mb); Python ignores SIGXFSZ so it is an OSError"),
     Attack("lying_eq", {RELU: (0.0, "failed")},
-           {RELU: ["returned _Liar", "반환 _Liar"]}, QUICK_S,
+           {RELU: ["returned _Liar", "돌려준 값의 자료형 _Liar"]}, QUICK_S,
            "the wire: only plain data crosses; anything else is Unsupported"),
     Attack("lying_array", {TANH: (0.0, "failed")},
            {TANH: ["returned _ArrayLike", "expected ndarray"]}, QUICK_S, "the wire"),
@@ -254,7 +254,7 @@ def test_sys_exit_at_import(course: Any, tmp_path: Path, isolation: str) -> None
     result = grade_attack(course, tmp_path, "sys_exit_at_import", isolation, MODULE_LEVEL_S)
     rs.check_scores(result, all_activations(0.0, "error"))
     text = rs.messages(result, RELU)
-    assert "불러올 수 없습니다" in text and "does not import — SystemExit" in text
+    assert "불러오지 못했습니다" in text and "does not import — SystemExit" in text
 
 
 def test_a_broken_module_is_graded_quickly(course: Any, tmp_path: Path) -> None:

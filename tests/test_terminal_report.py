@@ -38,7 +38,7 @@ def _hint() -> dict[str, object]:
 
 
 def _result(language: str, *, hidden: bool = False) -> Result:
-    reason = ("sigmoid_derivative[1]: -2.44646를 반환했지만 기대값은 0.104994입니다 (|차이| "
+    reason = ("sigmoid_derivative[1]: -2.44646를 반환했지만 기대값은 0.104994입니다 (차이 "
               "2.55145, 허용 오차 1.1e-06; 4개 중 4개 원소 불일치) / sigmoid_derivative[1]: got "
               "-2.44646, expected 0.104994 (|difference| 2.55145, tolerance 1.1e-06; 4 of 4 "
               "elements differ)")

@@ -22,7 +22,7 @@ from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.pictures import Picture, Pictures
-from grader.report.text import status_word
+from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result, TestResult
 
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -113,7 +113,8 @@ def _test(test: TestResult, lang: str = "both") -> str:
     mark = '<span class="pass">✓</span>' if test.passed else '<span class="fail">✗</span>'
     parts = [f'<li class="test {"passed" if test.passed else "failed"}">{mark} '
              f'<span class="test-name">{_e(test.name)}</span> '
-             f'<span class="muted">({_e(test.visibility)}) {_points(test.score, test.max_score)}'
+             f'<span class="muted">({_e(report_word(f"visibility.{test.visibility}", lang))}) '
+             f'{_points(test.score, test.max_score)}'
              "</span>"]
     message, hint = split_hint(test, lang)
     if message:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 
 from grader.messages import Msg
+from grader.report import causes
 from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result
 
@@ -46,7 +47,7 @@ def points(score: float, max_score: float) -> str:
 
 
 def _first_reason(f: FunctionResult, lang: str) -> str:
-    first = f.first_failure
+    first = causes.shown_failure(f)
     return first.message_in(lang) if first else ""
 
 
@@ -67,7 +68,8 @@ def _details(f: FunctionResult, lang: str = "both") -> list[str]:
     for t in f.tests:
         if t.passed:
             continue
-        lines.append(f"- ❌ `{_cell(t.name, 200)}` ({t.visibility}) "
+        visibility = report_word(f"visibility.{t.visibility}", lang)
+        lines.append(f"- ❌ `{_cell(t.name, 200)}` ({_cell(visibility)}) "
                      f"{points(t.score, t.max_score)}")
         message = t.message_in(lang)
         if message:

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 
 from grader.messages import Msg
+from grader.report import causes
 from grader.result import FunctionResult, Result, TestResult
 
 STATUSES = ("passed", "partial", "failed", "error", "timeout", "not_implemented", "missing")
@@ -127,8 +128,8 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
             return text
 
     lines: list[str] = []
-    head = (f"{result.assignment} — seed {result.seed}, {_t('isolation', lang)}: "
-            f"{result.isolation}, {result.duration_s:.2f} s")
+    head = Msg("report.head", assignment=result.assignment, seed=result.seed,
+               isolation=result.isolation, seconds=f"{result.duration_s:.2f}").render(lang)
     if header:
         lines += [style(ln, bold=True) for ln in wrap(head, width)]
         if result.graded:
@@ -140,6 +141,8 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
     for f in result.functions:
         modules.setdefault(f.name.split(".", 1)[0], []).append(f)
     for module, functions in modules.items():
+        shared = causes.shared(functions, lang)
+        grouped = {id(f) for group, _ in shared for f in group}
         lines += [""] if lines else []
         lines.append(style(f"{module}.py", bold=True))
         names = [f.name.split(".", 1)[-1] for f in functions]
@@ -161,18 +164,32 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                 lines += [f"{mark} {ln}" if i == 0 else ln
                           for i, ln in enumerate(wrap(row, width, "  ", ""))]
             if verbose:
+                said: set[str] = set()  # a reason is said once per function (or per group)
                 for t in f.tests:
                     tmark = style("✓" if t.passed else "✗", fg="green" if t.passed else "red")
-                    lines += wrap(f"{t.name}  {t.score:g}/{t.max_score:g}", width, "      ",
-                                  f"    {tmark} ")
-                    if not t.passed:
+                    again = not t.passed and (id(f) in grouped or causes.repeats(t, said, lang))
+                    test_line = f"{t.name}  {t.score:g}/{t.max_score:g}"
+                    if again:
+                        test_line += "  " + _t("same_reason" if id(f) not in grouped
+                                               else "reason_below", lang)
+                    lines += wrap(test_line, width, "      ", f"    {tmark} ")
+                    if not t.passed and not again:
+                        said.add(t.reason_in(lang).strip())
                         lines += _reason_lines(t, lang, width, "      ", style)
         # Not implemented: its row says all there is (one line per function).
-        lost = [f for f in functions if f.score < f.max_score and f.status != "not_implemented"]
-        if lost and not verbose:
+        lost = [f for f in functions if f.score < f.max_score and f.status != "not_implemented"
+                and id(f) not in grouped]
+        if verbose:
+            lost = []
+        if lost or shared:
             lines.append("")
+        for group, reason in shared:  # one cause of several functions, said once
+            affected = ", ".join(g.name.split(".", 1)[-1] for g in group)
+            lines += [style(ln, fg=_COLOUR.get(group[0].status)) for ln in wrap(affected, width)]
+            lines += wrap(reason, width, "    ")
+        if lost:
             for f in lost:
-                ft = _first_failing(f)
+                ft = causes.shown_failure(f)
                 name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
                 if f.status == "missing":  # one line: nothing more to explain
                     why = message_in(ft, lang) if ft is not None else ""
@@ -188,7 +205,8 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                 lines += [name + ln[len(plain):] if i == 0 else ln
                           for i, ln in enumerate(heading)]
                 if ft is not None:
-                    lines += _reason_lines(ft, lang, width, "    ", style)
+                    lines += _reason_lines(ft, lang, width, "    ", style,
+                                           ft.hint_text(lang) or causes.first_hint(f, lang))
     lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
                         bold=True)]
     if result.refused:
@@ -204,9 +222,9 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
 
 
 def _reason_lines(t: TestResult, lang: str, width: int, indent: str,
-                  style: Callable[..., str]) -> list[str]:
+                  style: Callable[..., str], hint: str | None = None) -> list[str]:
     out = wrap(message_in(t, lang), width, indent) if message_in(t, lang) else []
-    hint = t.hint_text(lang)
+    hint = t.hint_text(lang) if hint is None else hint
     if hint:
         out += [style(ln, fg="cyan") for ln in wrap(hint, width, indent + "  ", indent + "→ ")]
     return out

@@ -104,7 +104,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 def relu_derivative(z: np.ndarray) -> np.ndarray:
     """렐루의 미분: ``z > 0``이면 1.0, 아니면 0.0 (``z == 0``에서는 0.0) (그림 9-6 ②의 점선).
 
-    ``x``가 0보다 크기만 하면 미분 값이 1이므로 역전파가 여러 번 진행되어도 맨 처음 층까지
+    ``z``가 0보다 크기만 하면 미분값이 1이므로 역전파가 여러 번 진행되어도 맨 처음 층까지
     값이 남아 있다.
 
     Derivative of ReLU: 1.0 where ``z > 0``, else 0.0 (so 0.0 at ``z == 0``) — the dashed line
@@ -233,7 +233,7 @@ def gradient_through_layers(zs: np.ndarray, activation: str) -> float:
     값이 유지된다.
     ``zs``가 비어 있으면 빈 곱인 1.0을 돌려준다. ``activation``은 ``"sigmoid"``, ``"relu"``,
     ``"tanh"``, ``"softplus"`` 중 하나이며 대소문자를 구분한다. 그 밖의 값(다른 문자열,
-    ``None``, 숫자)이면 ``ValueError``를 일으킨다.
+    ``None``, 숫자)이면 ``ValueError``를 발생시킨다.
 
     The factor by which a gradient shrinks or grows through ``len(zs)`` layers (figure 9-4):
     the product of ``activation``'s derivative at each pre-activation in ``zs`` (one unit per

@@ -28,7 +28,7 @@ import numpy as np
 
 
 def init_params(layer_sizes: list[int], seed: int) -> dict[str, np.ndarray]:
-    """주어진 코드(채점 대상 아님): 층 크기 목록에서 초기 가중치와 바이어스를 만든다.
+    """주어진 코드(채점 대상 아님): 층 크기 리스트에서 초기 가중치와 바이어스를 만든다.
 
     ``rng = np.random.default_rng(seed)``로, 층마다 차례로
     ``W_l = rng.normal(0.0, sqrt(1 / n_in), size=(n_in, n_out))``, ``b_l = zeros(n_out)``.

@@ -3,7 +3,7 @@
 아달린 알고리즘은 진짜 클래스 레이블과 선형 활성화 함수의 실수 출력 값을 비교하여 모델의 오차를
 계산하고 가중치를 업데이트한다. 반대로 퍼셉트론은 진짜 클래스 레이블과 예측 클래스 레이블을
 비교한다.
-그래서 아달린은 미분 가능한 비용 함수를 경사 하강법으로 최소화하고, 퍼셉트론은 예측이 틀린
+그래서 아달린은 미분 가능한 오차 함수를 경사 하강법으로 최소화하고, 퍼셉트론은 예측이 틀린
 샘플에서만 가중치를 수정한다.
 
 The adaptive linear neuron (Adaline) and the perceptron — convergence of learning (lecture
@@ -177,7 +177,7 @@ def train_perceptron(
 
 
 def adaline_loss(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray) -> float:
-    """아달린의 비용 ``(1 / (2n)) · Σ (y − z)²`` — 선형 활성화 함수의 실수 출력 값과 비교한 오차.
+    """아달린의 오차 ``(1 / (2n)) · Σ (y − z)²`` — 선형 활성화 함수의 실수 출력 값과 비교한 오차.
 
     The Adaline cost ``(1 / (2n)) · Σ (y − z)²`` — the error of the linear activation's
     real-valued output ``z = X @ w + b`` (not of a predicted label).
@@ -200,7 +200,7 @@ def adaline_loss(w: np.ndarray, b: float, X: np.ndarray, y: np.ndarray) -> float
     Returns
     -------
     float
-        비용 (파이썬 float).
+        오차 (파이썬 float).
         The cost, as a Python float.
     """
     ### BEGIN SOLUTION
@@ -251,7 +251,7 @@ def train_adaline(
     """아달린 학습: ``w = 0``, ``b = 0``에서 시작해 에포크마다 전체 배치 경사 하강법 한 단계.
 
     각 에포크는 ``w − eta·dw``, ``b − eta·db``이다. ``losses[i]``는 ``i``번째 에포크를 *시작할 때*의
-    ``adaline_loss``이다. 학습률이 적당하면 비용이 줄어들며 수렴하고, 너무 크면 발산한다.
+    ``adaline_loss``이다. 학습률이 적당하면 오차가 줄어들며 수렴하고, 너무 크면 발산한다.
     (특성을 ``standardize``로 표준화하면 수렴이 쉬워진다.)
 
     Trains Adaline: start from ``w = 0``, ``b = 0``; each epoch is one full-batch

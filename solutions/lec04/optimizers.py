@@ -15,7 +15,7 @@ momentum, Adagrad and RMSProp then led to Adam, which improves both accuracy and
 모든 업데이트 규칙은 같은 형식이다: ``update(w, dw, config=None) -> (next_w, config)``.
 ``config``는 하이퍼파라미터와 상태를 담은 딕셔너리이다. ``None``이면 새 딕셔너리를 만들고,
 빠진 기본값은 ``config.setdefault``로 채우며, 상태 배열은 첫 호출에서 ``w``와 같은 모양의
-0으로 만든다. 갱신된 상태는 새 배열로 만들어 돌려주는 ``config``에 넣는다. 입력 ``w``와 입력
+0으로 만든다. 업데이트된 상태는 새 배열로 만들어 돌려주는 ``config``에 넣는다. 입력 ``w``와 입력
 ``config`` 안의 배열은 제자리에서 바꾸지 않는다.
 
 Every update rule has one signature: ``update(w, dw, config=None) -> (next_w, config)``.
@@ -116,7 +116,7 @@ def nesterov_momentum(
     """네스테로프 모멘텀(NAG): ``v = μ·v − lr·dw``, 새 ``v``로 ``w + μ·v − lr·dw`` (그림 9-9).
 
     모멘텀이 이동할 방향으로 미리 한 걸음 가 본 뒤 기울기를 반영하는 방법을, 기울기 ``dw`` 하나로
-    계산할 수 있게 고쳐 쓴 형태이다.
+    계산할 수 있게 고쳐 쓴 꼴이다.
 
     Nesterov accelerated gradient (NAG): ``v = μ·v − lr·dw``, then ``w + μ·v − lr·dw`` using the
     new ``v`` (figure 9-9) — the "look ahead along the momentum, then correct" method rewritten

@@ -1,7 +1,7 @@
 """오차 역전파 공개 테스트 (그림 9-2, 9-3, 9-4) — ``pytest exercises/lec04``로 실행하세요.
 
 손으로 계산할 수 있는 작은 신경망에서 순전파, 오차, 델타식으로 구한 기울기, 경사 하강법 한 단계,
-XOR 학습, 기울기 소실을 확인합니다. 기울기는 오차 E의 중앙 차분(수치 미분)과도 비교합니다.
+XOR 학습, 기울기 소실을 확인합니다. 기울기는 오차 E의 수치 미분(수치 미분)과도 비교합니다.
 채점에는 같은 종류의 숨은 테스트가 무작위 모양과 값으로 더 있습니다.
 
 Public tests for backpropagation (figures 9-2, 9-3, 9-4) — run them with
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Student, compare, gradcheck
+from grader.suite import Student, compare, fail, fail_returns, fail_shape, gradcheck
 
 LN3 = float(np.log(3.0))  # sigmoid(ln 3) = 1 / (1 + 1/3) = 0.75
 
@@ -68,11 +68,8 @@ def _finite_difference_gradients(
 def _assert_keys(got: Any, keys: list[str], name: str) -> None:
     """A dict with exactly the keys of params (W1, b1, ...)."""
     if not isinstance(got, dict) or sorted(got) != sorted(keys):
-        what = sorted(got) if isinstance(got, dict) else type(got).__name__
-        raise AssertionError(
-            f"{name}: 키가 {keys} 인 dict 를 돌려주어야 합니다 (받은 값: {what}) / "
-            f"{name} must return a dict with the keys {keys} (got {what})"
-        )
+        what = f"dict {{{', '.join(repr(k) for k in keys)}}}"
+        fail_returns(name, what, sorted(got) if isinstance(got, dict) else got)
 
 
 def _tiny_network() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -147,7 +144,7 @@ def test_forward_rejects_unknown_activation(student: Student) -> None:
 
 @pytest.mark.grades("backprop.loss", weight=1)
 def test_loss_known_values(student: Student) -> None:
-    """E = ½ Σ (y_out − y_true)²: 표본과 출력 전체의 합 (평균이 아님), 파이썬 float.
+    """E = ½ Σ (y_out − y_true)²: 샘플과 출력 전체의 합 (평균이 아님), 파이썬 float.
 
     ½ (0.2² + 0.2²) = 0.04, 그리고 ½ (0.5² + 0.5²) = 0.25.
     Summed over samples and outputs (not averaged), times ½; a Python float.
@@ -205,7 +202,7 @@ def _forward_cache(
 
 @pytest.mark.grades("backprop.backward", weight=1)
 def test_backward_sigmoid_matches_finite_differences(student: Student) -> None:
-    """두 층 시그모이드 신경망: 모든 매개변수의 dE/dparam 이 E 의 중앙 차분과 같다.
+    """두 층 시그모이드 신경망: 모든 매개변수의 dE/dparam 이 E 의 수치 미분과 같다.
 
     기울기는 E 의 기울기(경사)입니다: 매개변수 하나를 ±h 만큼 움직였을 때 E 가 변하는 비율
     (E(p + h) − E(p − h)) / 2h 와 같아야 합니다. 델타식 out(1 − out) 이 층마다 반복됩니다.
@@ -256,10 +253,8 @@ def test_train_xor_learns_xor(student: Student) -> None:
     params = student.backprop.train_xor(seed=0)
     _assert_keys(params, ["W1", "b1", "W2", "b2"], "train_xor()")
     for key, shape in {"W1": (2, 4), "b1": (4,), "W2": (4, 1), "b2": (1,)}.items():
-        assert isinstance(params[key], np.ndarray) and params[key].shape == shape, (
-            f"train_xor()['{key}']: 모양 {shape} 의 배열이어야 합니다 / "
-            f"train_xor()['{key}'] must be an array of shape {shape}"
-        )
+        if not isinstance(params[key], np.ndarray) or params[key].shape != shape:
+            fail_shape(f"train_xor()['{key}']", shape, params[key])
     y_out, _ = _forward_cache(params, XOR_X, "sigmoid")
     compare.assert_close(np.round(y_out), XOR_Y, name="round(forward(train_xor(), XOR inputs))")
 
@@ -299,7 +294,6 @@ def test_layer_gradient_norms_show_vanishing_gradient(student: Student) -> None:
     # The first norm is ~1e-5: compare it relative to its own size, not to the course's atol.
     compare.assert_close(norms, want, name="layer_gradient_norms",
                          tol=compare.Tolerance(rtol=1e-4, atol=1e-10))
-    assert norms[0] < 0.01 * norms[-1], (
-        f"첫 층 {norms[0]:.3g} 이 마지막 층 {norms[-1]:.3g} 보다 훨씬 작아야 합니다 / "
-        f"the first layer's norm {norms[0]:.3g} must be far below the last's {norms[-1]:.3g}"
-    )
+    if not norms[0] < 0.01 * norms[-1]:
+        fail("suite.vanishing", name="layer_gradient_norms", first=f"{norms[0]:.3g}",
+             last=f"{norms[-1]:.3g}")

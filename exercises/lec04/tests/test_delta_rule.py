@@ -39,7 +39,7 @@ def test_output_delta_by_hand(student: Student) -> None:
 
 @pytest.mark.grades("delta_rule.output_delta", weight=1)
 def test_output_delta_is_slope_of_error(student: Student) -> None:
-    """출력층의 델타는 ``dE/dZ``입니다 (``y_out = sigmoid(Z)``): 중앙 차분과 비교.
+    """출력층의 델타는 ``dE/dZ``입니다 (``y_out = sigmoid(Z)``): 수치 미분과 비교.
 
     The output delta is ``dE/dZ`` for ``y_out = sigmoid(Z)``: compared with central differences
     of ``E`` (each unit's term of ``E`` depends only on its own ``Z``).
@@ -114,7 +114,7 @@ def test_layer_gradients_by_hand(student: Student) -> None:
 
 @pytest.mark.grades("delta_rule.layer_gradients", weight=1)
 def test_layer_gradients_are_slopes_of_error(student: Student) -> None:
-    """한 층 ``y_out = sigmoid(A @ W + b)``에서 ``(dW, db)``가 ``E``의 중앙 차분과 같습니다.
+    """한 층 ``y_out = sigmoid(A @ W + b)``에서 ``(dW, db)``가 ``E``의 수치 미분과 같습니다.
 
     For one layer ``y_out = sigmoid(A @ W + b)`` the tuple ``(dW, db)`` from
     ``layer_gradients(A, output delta)`` equals the central differences of ``E``.

@@ -1,6 +1,6 @@
 """아달린과 퍼셉트론 공개 테스트 — ``pytest exercises/lec04``로 실행하세요.
 
-아달린은 진짜 클래스 레이블과 선형 활성화 함수의 실수 출력 값(순입력 ``z``)을 비교하고,
+아달린은 진짜 클래스 레이블과 선형 활성화 함수의 실수 출력 값(최종 입력 ``z``)을 비교하고,
 퍼셉트론은 진짜 클래스 레이블과 예측 클래스 레이블 ``ŷ``을 비교합니다. 아래 예는 손으로 계산한
 것입니다. 채점에는 무작위 입력의 숨은 테스트가 더 있습니다.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.suite import Student, compare, gradcheck
+from grader.suite import Student, compare, fail, fail_returns, gradcheck
 
 # Two samples, one feature: z = X @ w + b = [1, 2] at w = [1], b = 0, so y - z = [0, -3].
 X_SMALL = np.array([[1.0], [2.0]])
@@ -51,7 +51,7 @@ def test_perceptron_update_misclassified(student: Student) -> None:
     """틀린 샘플: z = 0.5 − 1 = −0.5이므로 ŷ = −1, y = +1 → u = 0.1·(1 − (−1)) = 0.2.
 
     w + u·x = [0.5 + 0.2, −0.5 + 0.4] = [0.7, −0.1], b + u = 0.2. 예측 레이블을 쓰지 않고
-    순입력 z를 쓰면(아달린 규칙) u = 0.1·(1 − (−0.5)) = 0.15가 되어 틀립니다.
+    최종 입력 z를 쓰면(아달린 규칙) u = 0.1·(1 − (−0.5)) = 0.15가 되어 틀립니다.
     A misclassified sample moves ``w`` by ``u·x`` with ``u = eta·(y − ŷ)``; using the net input
     ``z`` instead of the predicted label (the Adaline rule) would give u = 0.15.
     """
@@ -81,7 +81,7 @@ Y_SEP = np.array([1, 1, -1, -1])
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
 def test_train_perceptron_by_hand(student: Student) -> None:
-    """w = 0, b = 0에서 시작해 샘플 순서대로: 처음 두 샘플은 z = 0 → ŷ = +1 = y (갱신 없음),
+    """w = 0, b = 0에서 시작해 샘플 순서대로: 처음 두 샘플은 z = 0 → ŷ = +1 = y (업데이트 없음),
     세 번째는 ŷ = +1 ≠ −1이므로 u = 0.1·(−2) = −0.2 → w = [0.2, 0.1], b = −0.2. 그 뒤로는 모두 맞힙니다.
 
     From zero, in order: the first two samples have z = 0, predicted +1 = y (no update); the
@@ -121,7 +121,7 @@ def test_adaline_gradient_by_hand(student: Student) -> None:
 
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=1)
 def test_adaline_gradient_is_slope_of_loss(student: Student) -> None:
-    """``(dw, db)``가 손실의 중앙 차분과 같습니다 / ``(dw, db)`` matches central differences."""
+    """``(dw, db)``가 오차의 수치 미분과 같습니다 / ``(dw, db)`` matches central differences."""
     x = np.array([[0.5, -1.0], [1.5, 2.0], [-0.3, 0.8]])
     y = np.array([1, -1, 1])
     w, b = np.array([0.4, -0.2]), 0.1
@@ -140,10 +140,10 @@ def test_adaline_gradient_is_slope_of_loss(student: Student) -> None:
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_by_hand(student: Student) -> None:
-    """두 에포크를 손으로: 손실은 각 에포크를 *시작할 때* 기록합니다.
+    """두 에포크를 손으로: 오차는 각 에포크를 *시작할 때* 기록합니다.
 
-    X = [[−1], [1]], y = [−1, 1], eta = 0.1. 에포크 0: 손실 0.5, dw = −1, db = 0 → w = 0.1.
-    에포크 1: z = [−0.1, 0.1], 손실 (0.81 + 0.81)/4 = 0.405, dw = −0.9 → w = 0.19.
+    X = [[−1], [1]], y = [−1, 1], eta = 0.1. 에포크 0: 오차 0.5, dw = −1, db = 0 → w = 0.1.
+    에포크 1: z = [−0.1, 0.1], 오차 (0.81 + 0.81)/4 = 0.405, dw = −0.9 → w = 0.19.
     Two epochs by hand; each loss is taken at the *start* of its epoch, so ``losses[0]`` is
     the loss at w = 0, b = 0.
     """
@@ -155,9 +155,9 @@ def test_train_adaline_by_hand(student: Student) -> None:
 
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_converges_on_standardized_data(student: Student) -> None:
-    """표준화한 데이터에서 작은 학습률(0.01)이면 손실이 매 에포크 줄어듭니다 (수렴).
+    """표준화한 데이터에서 작은 학습률(0.01)이면 오차가 매 에포크 줄어듭니다 (수렴).
 
-    숨은 테스트는 학습률이 너무 크면 손실이 매 에포크 커지는 것(발산)도 확인합니다.
+    숨은 테스트는 학습률이 너무 크면 오차가 매 에포크 커지는 것(발산)도 확인합니다.
     On standardized data a small learning rate (0.01) lowers the loss every epoch; the hidden
     tests also check that a learning rate far too large makes it grow every epoch.
     """
@@ -165,15 +165,11 @@ def test_train_adaline_converges_on_standardized_data(student: Student) -> None:
     x = (x - x.mean(axis=0)) / x.std(axis=0)  # standardize: zero mean, unit deviation
     y = np.array([-1, -1, 1, -1, 1, 1])
     got = student.linear_neurons.train_adaline(x, y, 0.01, 20)
-    if not isinstance(got, tuple) or len(got) != 3 or np.shape(got[2]) != (20,):
-        raise AssertionError(
-            "train_adaline은 (w, b, losses)를 돌려주고 losses에는 에포크마다 값이 하나씩 있어야 "
-            "합니다 / train_adaline returns (w, b, losses) with one loss per epoch"
-        )
+    if not isinstance(got, tuple) or len(got) != 3:
+        fail_returns("train_adaline", "(w, b, losses)", got)
+    if np.shape(got[2]) != (20,):
+        fail("suite.per_epoch", name="train_adaline: losses", epochs=20, got=np.shape(got[2]))
     losses = np.asarray(got[2], dtype=np.float64)
     compare.assert_close(float(losses[0]), 0.5, name="train_adaline: losses[0]")
     if not np.all(np.diff(losses) < 0.0):
-        raise AssertionError(
-            f"손실이 매 에포크 줄어들어야 합니다 / the loss must decrease every epoch: "
-            f"{np.round(losses, 6).tolist()}"
-        )
+        fail("suite.decreasing", name="train_adaline", losses=np.round(losses, 6).tolist())

@@ -19,30 +19,27 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Student, compare, pair
+from grader.suite import Label, Student, compare, fail, fail_returns, pair, part, step
 
 
-def _pair(result: Any, name: str) -> tuple[Any, Any]:
+def _pair(result: Any, name: Label) -> tuple[Any, Any]:
     """The result must be the pair (next_w, config) with config a dict."""
     next_w, config = pair(result, name, ("next_w", "config"))
-    assert isinstance(config, dict), (
-        f"{name}: (next_w, config) 튜플을 돌려주어야 합니다 / {name}: must return (next_w, config)"
-    )
+    if not isinstance(config, dict):
+        fail_returns(name, "(next_w, config: dict)", config)
     return next_w, config
 
 
-def _step(update: Any, w: np.ndarray, dw: np.ndarray, config: Any, name: str) -> tuple[Any, Any]:
+def _step(update: Any, w: np.ndarray, dw: np.ndarray, config: Any, name: Label) -> tuple[Any, Any]:
     """One call of an update rule."""
     return _pair(update(w, dw, config=config), name)
 
 
-def _step_count(config: dict[str, Any], name: str) -> float:
+def _step_count(config: dict[str, Any], name: Label) -> float:
     """Adam's t as a number (an int is expected; any real number type is accepted)."""
     t = config.get("t")
     if isinstance(t, bool) or not isinstance(t, int | float | np.integer | np.floating):
-        raise AssertionError(
-            f"{name}: config 에 단계 수 t 가 없습니다 / {name}: config has no step count t"
-        )
+        fail("suite.no_step_count", name=name)
     return float(t)
 
 
@@ -85,14 +82,16 @@ def test_sgd_momentum_two_steps(student: Student) -> None:
     """
     config: Any = {"learning_rate": 0.1, "momentum": 0.9}
     w = np.array([1.0, 1.0])
-    w, config = _step(student.optimizers.sgd_momentum, w, np.array([1.0, -1.0]), config, "step 1")
-    compare.assert_close(w, np.array([0.9, 1.1]), name="sgd_momentum step 1: next_w")
+    w, config = _step(student.optimizers.sgd_momentum, w, np.array([1.0, -1.0]), config,
+                      step("sgd_momentum", 1))
+    compare.assert_close(w, np.array([0.9, 1.1]), name=part(step("sgd_momentum", 1), "next_w"))
     compare.assert_close(config.get("velocity"), np.array([-0.1, 0.1]),
-                         name="sgd_momentum step 1: config['velocity']")
-    w, config = _step(student.optimizers.sgd_momentum, w, np.array([1.0, 1.0]), config, "step 2")
-    compare.assert_close(w, np.array([0.71, 1.09]), name="sgd_momentum step 2: next_w")
+                         name=part(step("sgd_momentum", 1), "config['velocity']"))
+    w, config = _step(student.optimizers.sgd_momentum, w, np.array([1.0, 1.0]), config,
+                      step("sgd_momentum", 2))
+    compare.assert_close(w, np.array([0.71, 1.09]), name=part(step("sgd_momentum", 2), "next_w"))
     compare.assert_close(config.get("velocity"), np.array([-0.19, -0.01]),
-                         name="sgd_momentum step 2: config['velocity']")
+                         name=part(step("sgd_momentum", 2), "config['velocity']"))
 
 
 @pytest.mark.grades("optimizers.sgd_momentum", weight=1)
@@ -125,12 +124,12 @@ def test_nesterov_momentum_two_steps(student: Student) -> None:
     """
     config: Any = {"learning_rate": 0.1, "momentum": 0.9}
     w, dw = np.array([1.0, -1.0]), np.array([1.0, -1.0])
-    w, config = _step(student.optimizers.nesterov_momentum, w, dw, config, "step 1")
-    compare.assert_close(w, np.array([0.81, -0.81]), name="nesterov_momentum step 1: next_w")
-    w, config = _step(student.optimizers.nesterov_momentum, w, dw, config, "step 2")
-    compare.assert_close(w, np.array([0.539, -0.539]), name="nesterov_momentum step 2: next_w")
+    w, config = _step(student.optimizers.nesterov_momentum, w, dw, config, step("nesterov_momentum", 1))
+    compare.assert_close(w, np.array([0.81, -0.81]), name=part(step("nesterov_momentum", 1), "next_w"))
+    w, config = _step(student.optimizers.nesterov_momentum, w, dw, config, step("nesterov_momentum", 2))
+    compare.assert_close(w, np.array([0.539, -0.539]), name=part(step("nesterov_momentum", 2), "next_w"))
     compare.assert_close(config.get("velocity"), np.array([-0.19, 0.19]),
-                         name="nesterov_momentum step 2: config['velocity']")
+                         name=part(step("nesterov_momentum", 2), "config['velocity']"))
 
 
 # --- adagrad --------------------------------------------------------------------------------------
@@ -147,12 +146,12 @@ def test_adagrad_two_steps(student: Student) -> None:
     """
     config: Any = {"learning_rate": 0.1}
     w = np.array([1.0, 2.0])
-    w, config = _step(student.optimizers.adagrad, w, np.array([3.0, -4.0]), config, "step 1")
-    compare.assert_close(w, np.array([0.9, 2.1]), name="adagrad step 1: next_w")
-    w, config = _step(student.optimizers.adagrad, w, np.array([4.0, 3.0]), config, "step 2")
-    compare.assert_close(w, np.array([0.82, 2.04]), name="adagrad step 2: next_w")
+    w, config = _step(student.optimizers.adagrad, w, np.array([3.0, -4.0]), config, step("adagrad", 1))
+    compare.assert_close(w, np.array([0.9, 2.1]), name=part(step("adagrad", 1), "next_w"))
+    w, config = _step(student.optimizers.adagrad, w, np.array([4.0, 3.0]), config, step("adagrad", 2))
+    compare.assert_close(w, np.array([0.82, 2.04]), name=part(step("adagrad", 2), "next_w"))
     compare.assert_close(config.get("cache"), np.array([25.0, 25.0]),
-                         name="adagrad step 2: config['cache']")
+                         name=part(step("adagrad", 2), "config['cache']"))
 
 
 # --- rmsprop --------------------------------------------------------------------------------------
@@ -187,15 +186,15 @@ def test_adam_first_steps_are_lr_sized(student: Student) -> None:
     correction the first step would be about three times lr.
     """
     w, dw = np.array([1.0, -1.0]), np.array([0.5, -2.0])
-    w, config = _step(student.optimizers.adam, w, dw, None, "adam step 1")
-    compare.assert_close(w, np.array([0.999, -0.999]), name="adam step 1: next_w")
-    compare.assert_close(config.get("m"), np.array([0.05, -0.2]), name="adam step 1: config['m']")
+    w, config = _step(student.optimizers.adam, w, dw, None, step("adam", 1))
+    compare.assert_close(w, np.array([0.999, -0.999]), name=part(step("adam", 1), "next_w"))
+    compare.assert_close(config.get("m"), np.array([0.05, -0.2]), name=part(step("adam", 1), "config['m']"))
     compare.assert_close(config.get("v"), np.array([0.00025, 0.004]),
-                         name="adam step 1: config['v']")
-    compare.assert_close(_step_count(config, "adam step 1"), 1.0, name="adam step 1: config['t']")
-    w, config = _step(student.optimizers.adam, w, dw, config, "adam step 2")
-    compare.assert_close(w, np.array([0.998, -0.998]), name="adam step 2: next_w")
-    compare.assert_close(_step_count(config, "adam step 2"), 2.0, name="adam step 2: config['t']")
+                         name=part(step("adam", 1), "config['v']"))
+    compare.assert_close(_step_count(config, step("adam", 1)), 1.0, name=part(step("adam", 1), "config['t']"))
+    w, config = _step(student.optimizers.adam, w, dw, config, step("adam", 2))
+    compare.assert_close(w, np.array([0.998, -0.998]), name=part(step("adam", 2), "next_w"))
+    compare.assert_close(_step_count(config, step("adam", 2)), 2.0, name=part(step("adam", 2), "config['t']"))
 
 
 # --- minibatches ----------------------------------------------------------------------------------
@@ -204,7 +203,7 @@ def test_adam_first_steps_are_lr_sized(student: Student) -> None:
 def test_minibatches_seven_samples_in_threes(student: Student) -> None:
     """확률적 경사 하강법은 랜덤하게 추출한 일부 데이터를 쓴다 (그림 9-7).
 
-    7 개의 표본, batch_size = 3: 섞은 순서 np.random.default_rng(0).permutation(7) 을 앞에서부터
+    7 개의 샘플, batch_size = 3: 섞은 순서 np.random.default_rng(0).permutation(7) 을 앞에서부터
     3, 3, 1 개씩 자른 정수 인덱스 배열 세 개.
     SGD uses randomly drawn parts of the data: the permutation
     np.random.default_rng(0).permutation(7) cut into integer index arrays of 3, 3 and 1.

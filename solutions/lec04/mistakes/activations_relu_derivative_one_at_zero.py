@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "activations.relu_derivative"
 HINT_KO = (
-    "z가 정확히 0일 때의 값을 확인하세요. 이 과제의 약속은 0보다 '큰' 경우에만 기울기가 1이고, "
-    "0에서는 0입니다 (부등호에 등호가 들어가면 안 됩니다)."
+    "z가 정확히 0일 때의 값을 확인하세요. 이 과제의 계약에서는 z가 0보다 '클' 때만 기울기가 1이고, z = 0에서는 0입니다. 부등호에 등호가 들어가면 안 "
+    "됩니다."
 )
 HINT_EN = (
     "Check the value at exactly z = 0. The contract says the slope is 1 only where z is strictly "

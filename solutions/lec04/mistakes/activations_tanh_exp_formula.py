@@ -4,9 +4,8 @@ import numpy as np
 
 FUNCTION = "activations.tanh"
 HINT_KO = (
-    "(e^z − e^−z) / (e^z + e^−z)는 수학적으로 맞지만, |z|가 710 정도를 넘으면 exp가 inf로 넘쳐 "
-    "inf / inf = NaN이 됩니다. 계약은 |z| ≤ 1e4까지 요구합니다 — NumPy의 tanh를 쓰거나, exp에 0 이하의 "
-    "값만 들어가게 식을 바꾸세요."
+    "(e^z − e^−z) / (e^z + e^−z)는 수학적으로 맞지만, |z|가 710 정도를 넘으면 exp가 inf로 넘쳐 inf / inf = NaN이 됩니다. "
+    "계약은 |z| ≤ 1e4까지 요구합니다. NumPy의 tanh를 쓰거나, exp에 0 이하의 값만 들어가게 식을 바꾸세요."
 )
 HINT_EN = (
     "(e^z − e^−z) / (e^z + e^−z) is right on paper, but for |z| above about 710 exp overflows to "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "activations.tanh"
 HINT_KO = (
-    "tanh를 시그모이드로 만들려면 세로로 늘리고 옮기는 것만으로는 부족합니다. 가로 방향의 배율도 "
-    "맞아야 합니다: z = 1에서 여러분의 값을 tanh의 참값(약 0.7616)과 비교해 보세요."
+    "시그모이드로 tanh를 만들려면 세로로 늘리고 옮기는 것만으로는 부족합니다. 가로 방향의 배율도 맞아야 합니다. z = 1에서 여러분의 값을 tanh의 참값(약 "
+    "0.7616)과 비교해 보세요."
 )
 HINT_EN = (
     "Building tanh from the sigmoid needs more than stretching and shifting it vertically: the "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "backprop.backward"
 HINT_KO = (
-    "시그모이드 은닉층의 델타식 out(1-out)에서 out은 그 층의 출력 A입니다. 사전 활성화 값 Z를 "
-    "넣으면 미분값이 틀립니다: cache에서 어떤 값을 꺼내는지 확인하세요."
+    "시그모이드 은닉층의 델타식 out(1-out)에서 out은 그 층의 출력 A입니다. 사전 활성화 값 Z를 넣으면 미분값이 틀립니다. cache에서 어떤 값을 꺼내는지"
+    " 확인하세요."
 )
 HINT_EN = (
     "In a sigmoid hidden layer's delta rule out(1-out), out is the layer's output A. Using the "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "backprop.backward"
 HINT_KO = (
-    "오차 E는 샘플에 대한 '합'이므로 그 기울기도 샘플별 기울기의 합입니다. 샘플 수로 나누면 "
-    "E가 아닌 평균 오차의 기울기가 됩니다: 유한 차분과 비교해 보세요."
+    "오차 E는 샘플에 대한 '합'이므로 그 기울기도 샘플별 기울기의 합입니다. 샘플 수로 나누면 E가 아닌 평균 오차의 기울기가 됩니다. 수치 미분으로 구한 기울기와 "
+    "비교해 보세요."
 )
 HINT_EN = (
     "The error E is a sum over samples, so its gradient is the sum of the per-sample gradients. "

@@ -4,8 +4,7 @@ import numpy as np
 
 FUNCTION = "backprop.forward"
 HINT_KO = (
-    "hidden_activation은 은닉층에만 쓰입니다. 출력층은 렐루를 고른 경우에도 항상 시그모이드여야 "
-    "합니다: 마지막 층을 따로 처리하고 있는지 확인하세요."
+    "hidden_activation은 은닉층에만 쓰입니다. 출력층은 렐루를 고른 경우에도 항상 시그모이드여야 합니다. 마지막 층을 따로 처리하고 있는지 확인하세요."
 )
 HINT_EN = (
     "hidden_activation applies to the hidden layers only. The output layer is always a sigmoid, "

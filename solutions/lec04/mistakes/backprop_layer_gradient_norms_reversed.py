@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "backprop.layer_gradient_norms"
 HINT_KO = (
-    "역전파는 출력층부터 거꾸로 계산하지만, 돌려주는 목록은 입력 쪽 첫 번째 층(W1)부터 차례로 "
-    "놓여야 합니다. 그래야 기울기 소실(그림 9-4)이 목록 앞쪽의 작은 값으로 보입니다."
+    "역전파는 출력층부터 거꾸로 계산하지만, 돌려주는 리스트는 입력 쪽 첫 번째 층(W1)부터 차례로 놓여야 합니다. 그래야 기울기 소실(그림 9-4)이 리스트 앞쪽의 "
+    "작은 값으로 보입니다."
 )
 HINT_EN = (
     "Backpropagation runs from the output layer backwards, but the returned list goes from the "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "linear_neurons.adaline_gradient"
 HINT_KO = (
-    "이 함수는 오차를 '줄이는' 걸음이 아니라 오차의 기울기 자체를 돌려줍니다. (실제 값 − 순입력)을 "
-    "가중치로 미분하면 앞에 음수 부호가 붙습니다: 부호를 확인하세요."
+    "이 함수는 오차를 '줄이는' 걸음이 아니라 오차의 기울기 자체를 돌려줍니다. (실제 값 − 최종 입력)을 가중치로 미분하면 앞에 음수 부호가 붙습니다. 부호를 "
+    "확인하세요."
 )
 HINT_EN = (
     "This function returns the gradient of the loss itself, not the step that reduces it. "

@@ -4,8 +4,7 @@ import numpy as np
 
 FUNCTION = "linear_neurons.adaline_gradient"
 HINT_KO = (
-    "adaline_loss는 샘플 수 n으로 나눈 평균 꼴의 오차입니다. 그 기울기에도 같은 1/n이 남아야 "
-    "합니다: 유한 차분으로 구한 기울기와 비교해 보세요."
+    "adaline_loss는 샘플 수 n으로 나눈 평균 꼴의 오차입니다. 그 기울기에도 같은 1/n이 남아야 합니다. 수치 미분으로 구한 기울기와 비교해 보세요."
 )
 HINT_EN = (
     "adaline_loss is averaged over the n samples, so its gradient keeps the same 1/n. Compare "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "linear_neurons.adaline_loss"
 HINT_KO = (
-    "아달린은 진짜 클래스 레이블과 선형 활성화 함수의 '실수 출력 값'(순입력)을 비교해 오차를 "
-    "계산합니다. 예측 레이블(+1/-1)로 바꾼 뒤 비교하는 것은 퍼셉트론의 방식입니다."
+    "아달린은 진짜 클래스 레이블과 선형 활성화 함수의 '실수 출력 값'(최종 입력)을 비교해 오차를 계산합니다. 예측 레이블(+1/-1)로 바꾼 뒤 비교하는 것은 "
+    "퍼셉트론의 방식입니다."
 )
 HINT_EN = (
     "Adaline computes its error by comparing the true class labels with the real-valued output "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "linear_neurons.train_adaline"
 HINT_KO = (
-    "losses[i]는 i번째 에포크를 '시작할 때'의 오차입니다. 그러므로 losses[0]은 w = 0, b = 0일 때의 "
-    "오차여야 합니다: 업데이트 전에 기록하세요."
+    "losses[i]는 i번째 에포크를 '시작할 때'의 오차입니다. 그러므로 losses[0]은 w = 0, b = 0일 때의 오차여야 합니다. 업데이트하기 전에 "
+    "기록하세요."
 )
 HINT_EN = (
     "losses[i] is the loss at the start of epoch i, so losses[0] is the loss at w = 0, b = 0: "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "linear_neurons.train_perceptron"
 HINT_KO = (
-    "errors[i]는 i번째 에포크 '한 번' 동안 업데이트가 일어난 샘플 수입니다. 세는 값을 에포크마다 "
-    "0에서 다시 시작하세요: 학습이 수렴하면 0이 되어야 합니다."
+    "errors[i]는 i번째 에포크 '한 번' 동안 업데이트가 일어난 샘플 수입니다. 세는 값을 에포크마다 0에서 다시 시작하세요. 학습이 수렴하면 0이 되어야 "
+    "합니다."
 )
 HINT_EN = (
     "errors[i] counts the samples updated during epoch i alone. Restart the count from 0 every "

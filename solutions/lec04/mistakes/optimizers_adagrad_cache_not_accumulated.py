@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.adagrad"
 HINT_KO = (
-    "아다그라드의 cache는 지금까지 나온 기울기 제곱을 '모두 더한' 값입니다. 매 단계 새로 덮어쓰면 "
-    "많이 움직인 가중치의 보폭이 줄어들지 않습니다: 두 번째 단계부터 달라집니다."
+    "아다그라드의 cache는 지금까지 나온 기울기 제곱을 '모두 더한' 값입니다. 매 단계 새로 덮어쓰면 많이 움직인 가중치의 보폭이 줄어들지 않습니다. 그래서 두 번째"
+    " 단계부터 값이 달라집니다."
 )
 HINT_EN = (
     "Adagrad's cache is the running total of all squared gradients so far. Overwriting it every "

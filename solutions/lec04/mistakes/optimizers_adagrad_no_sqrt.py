@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.adagrad"
 HINT_KO = (
-    "cache는 기울기 '제곱'의 합이라 단위가 기울기의 제곱입니다. 기울기를 나눌 때는 cache를 "
-    "기울기와 같은 크기로 되돌려(제곱근) 써야 보폭이 학습률 정도로 유지됩니다."
+    "cache는 기울기 '제곱'의 합이라 단위가 기울기의 제곱입니다. 기울기를 나눌 때는 cache에 제곱근을 "
+    "씌워 기울기와 같은 단위로 되돌린 뒤 나누어야 보폭이 학습률 정도로 유지됩니다."
 )
 HINT_EN = (
     "The cache sums squared gradients, so its unit is a squared gradient. Bring it back to the "

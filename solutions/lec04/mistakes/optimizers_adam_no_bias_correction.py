@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.adam"
 HINT_KO = (
-    "아담의 편향 보정을 확인하세요: m과 v는 0에서 시작하므로 초기 몇 단계에서는 0 쪽으로 "
-    "치우쳐 있습니다. 단계 수 t에 따라 이 치우침을 나누어 되돌려야 합니다."
+    "아담의 편향 보정을 확인하세요. m과 v는 0에서 시작하므로 초기 몇 단계에서는 0 쪽으로 치우쳐 있습니다. m과 v를 단계 수 t에 따라 달라지는 값으로 나누어 이"
+    " 치우침을 바로잡아야 합니다(편향 보정)."
 )
 HINT_EN = (
     "Check Adam's bias correction: m and v start at zero, so in the first steps they are biased "

@@ -1,11 +1,10 @@
-"""두 번째 모멘트 v에 기울기 제곱 대신 기울기를 쓴 아담 / Adam whose second moment v uses dw instead of dw²."""
+"""2차 모멘트 v에 기울기 제곱 대신 기울기를 쓴 아담 / Adam whose second moment v uses dw instead of dw²."""
 
 import numpy as np
 
 FUNCTION = "optimizers.adam"
 HINT_KO = (
-    "아담의 v는 RMSProp의 cache처럼 기울기 '제곱'의 이동 평균(두 번째 모멘트)입니다. 기울기 자체를 "
-    "쓰면 v가 음수가 될 수 있고 제곱근이 nan이 됩니다."
+    "아담의 v는 RMSProp의 cache처럼 기울기 '제곱'의 이동 평균(2차 모멘트)입니다. 기울기 자체를 쓰면 v가 음수가 될 수 있고 제곱근이 nan이 됩니다."
 )
 HINT_EN = (
     "Adam's v is, like RMSProp's cache, a moving average of squared gradients (the second "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.nesterov_momentum"
 HINT_KO = (
-    "네스테로프 모멘텀의 가중치 이동은 두 부분입니다: 새 속도로 한 번 더 내다본 관성 부분과, 이번 "
-    "기울기로 내려가는 걸음. 표의 두 번째 식에서 두 부분이 모두 들어갔는지 확인하세요."
+    "네스테로프 모멘텀의 가중치 이동은 두 부분으로 이루어집니다. 하나는 새 속도로 한 번 더 내다본 관성 부분이고, 다른 하나는 이번 기울기로 내려가는 걸음입니다. 표의"
+    " 두 번째 식에 두 부분이 모두 들어갔는지 확인하세요."
 )
 HINT_EN = (
     "Nesterov momentum moves the weights in two parts: the look-ahead inertia with the new "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.nesterov_momentum"
 HINT_KO = (
-    "네스테로프 모멘텀은 '이번 단계에서 새로 갱신한' 속도로 앞을 내다봅니다. 이전 속도를 쓰면 결과가 "
-    "보통 모멘텀과 똑같아집니다: 속도를 먼저 갱신한 뒤 그 새 속도로 가중치를 옮기는지 확인하세요."
+    "네스테로프 모멘텀은 '이번 단계에서 새로 업데이트한' 속도로 앞을 내다봅니다. 이전 속도를 쓰면 결과가 보통 모멘텀과 똑같아집니다. 속도를 먼저 업데이트한 뒤 그 새"
+    " 속도로 가중치를 옮기는지 확인하세요."
 )
 HINT_EN = (
     "Nesterov momentum looks ahead with the velocity updated in this step. With the old velocity "

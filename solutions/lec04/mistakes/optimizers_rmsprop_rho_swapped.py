@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.rmsprop"
 HINT_KO = (
-    "decay_rate ρ(기본 0.99)는 '이전 cache'를 얼마나 남길지 정합니다. ρ가 새 기울기 제곱 쪽에 "
-    "붙어 있으면 과거를 거의 잊어버립니다: 두 비율의 자리를 확인하세요."
+    "decay_rate ρ(기본 0.99)는 '이전 cache'를 얼마나 남길지 정합니다. ρ가 새 기울기 제곱 쪽에 붙어 있으면 과거를 거의 잊어버립니다. 두 비율의 "
+    "자리를 확인하세요."
 )
 HINT_EN = (
     "The decay_rate ρ (0.99 by default) says how much of the previous cache is kept. If ρ "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.sgd_momentum"
 HINT_KO = (
-    "입력 config 안의 velocity 배열을 제자리 연산으로 고치고 있습니다. 약속에 따라 입력의 배열은 "
-    "그대로 두고, 새 속도는 새 배열로 만들어 돌려주는 config에 담으세요."
+    "입력 config 안의 velocity 배열을 제자리 연산으로 고치고 있습니다. 계약에 따라 입력의 배열은 그대로 두고, 새 속도는 새 배열로 만들어 돌려주는 "
+    "config에 담으세요."
 )
 HINT_EN = (
     "You modify the velocity array inside the input config with in-place operators. By the "

@@ -4,8 +4,7 @@ import numpy as np
 
 FUNCTION = "optimizers.sgd_momentum"
 HINT_KO = (
-    "모멘텀의 속도 v는 이전 속도의 일정 비율에 '내려가는' 방향의 새 걸음을 보탭니다. 기울기 항의 "
-    "부호를 확인하세요: 속도가 기울기 방향으로 쌓이면 오차가 커집니다."
+    "모멘텀의 속도 v는 이전 속도의 일정 비율에 '내려가는' 방향의 새 걸음을 보탭니다. 기울기 항의 부호를 확인하세요. 속도가 기울기 방향으로 쌓이면 오차가 커집니다."
 )
 HINT_EN = (
     "Momentum's velocity keeps a fraction of the previous velocity and adds a new step downhill. "

@@ -4,8 +4,8 @@ import numpy as np
 
 FUNCTION = "optimizers.sgd_momentum"
 HINT_KO = (
-    "모멘텀의 관성은 이전 단계의 속도를 기억해야 생깁니다. 새로 계산한 속도를 돌려주는 config에 "
-    "담지 않으면 매 단계가 처음처럼 계산됩니다: 두 번째 단계부터 값이 달라집니다."
+    "모멘텀의 관성은 이전 단계의 속도를 기억해야 생깁니다. 새로 계산한 속도를 돌려주는 config에 담지 않으면 매 단계가 처음처럼 계산됩니다. 그래서 두 번째 "
+    "단계부터 값이 달라집니다."
 )
 HINT_EN = (
     "Momentum's inertia needs the previous step's velocity. If the new velocity is not put into "

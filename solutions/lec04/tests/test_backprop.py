@@ -4,7 +4,7 @@ Hidden suite for ``backprop``: forward pass, the delta rule's error ``E``, backp
 one gradient-descent step, XOR training and the vanishing gradient (figures 9-2, 9-3, 9-4).
 
 입력은 매 실행마다 ``rng`` 에서 새로 뽑으므로 답을 외워 둘 수 없다. 기울기는 참조 해답의
-순전파와 오차로 계산한 중앙 차분(central difference)과, 그리고 참조 해답과 비교한다.
+순전파와 오차로 계산한 수치 미분(central difference)과, 그리고 참조 해답과 비교한다.
 Inputs are drawn from ``rng`` on every run, so answers cannot be hard-coded. Gradients are
 checked against central finite differences of the reference forward pass and error (computed
 in this process: fast and trusted) and against the reference solution.
@@ -19,7 +19,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Reference, Student, compare, gradcheck
+from grader.suite import (
+    Reference,
+    Student,
+    compare,
+    fail_returns,
+    fail_shape,
+    gradcheck,
+    joined,
+    layers,
+    part,
+)
 from grader.suite import fail as _fail
 from grader.suite import pair as _pair
 from grader.suite import signed as _signed
@@ -110,24 +120,18 @@ def _numerical_gradient(
 def _assert_param_dict(got: Any, keys: Sequence[str], name: str) -> None:
     """``got`` is a dict with exactly ``keys`` (values are checked by the caller)."""
     if not isinstance(got, dict):
-        _fail(
-            f"{name}은(는) dict 이어야 합니다 (받은 값: {type(got).__name__})",
-            f"{name} must be a dict (got {type(got).__name__})",
-        )
+        fail_returns(name, "dict", got)
     missing = [k for k in keys if k not in got]
     extra = [k for k in got if k not in keys]
     if missing or extra:
-        _fail(
-            f"{name}의 키는 params 의 키와 같아야 합니다: 빠진 키 {missing}, 남는 키 {extra}",
-            f"{name} must have the keys of params: missing {missing}, unexpected {extra}",
-        )
+        _fail("suite.keys", name=name, missing=missing, extra=extra)
 
 
 def _assert_forward(got: Any, want: tuple[np.ndarray, dict[str, np.ndarray]], name: str) -> None:
     """(y_out, cache) equal the reference; the cache may hold extra keys of the student's own."""
     y_out, cache = _pair(got, name)
-    compare.assert_close(y_out, want[0], name=f"{name}: y_out")
-    compare.assert_close(cache, want[1], name=f"{name}: cache", extra_keys_ok=True)
+    compare.assert_close(y_out, want[0], name=part(name, "y_out"))
+    compare.assert_close(cache, want[1], name=part(name, "cache"), extra_keys_ok=True)
 
 
 def _assert_backward_fd(
@@ -142,11 +146,11 @@ def _assert_backward_fd(
     _, cache = reference.backprop.forward(params, X, hidden_activation=hidden_activation)
     call = student.backprop.backward.call(params, cache, y, hidden_activation=hidden_activation)
     grads = call.value
-    name = f"backward(hidden_activation={hidden_activation!r}, {len(params) // 2} layer(s))"
+    name = layers("backward", len(params) // 2, f", hidden_activation={hidden_activation!r}")
     _assert_param_dict(grads, list(params), name)
     numeric = _numerical_gradient(reference, params, X, y, hidden_activation)
     for key in params:
-        gradcheck.assert_gradient(grads[key], numeric[key], name=f"{name}: dE/d{key}")
+        gradcheck.assert_gradient(grads[key], numeric[key], name=part(name, f"dE/d{key}"))
     want = reference.backprop.backward(params, cache, y, hidden_activation=hidden_activation)
     compare.assert_close(grads, want, name=name)
     compare.assert_not_mutated(call, name=name)
@@ -168,7 +172,7 @@ def test_forward_sigmoid_matches_reference(
     params, X, _ = _network(rng, reference, n_layers, "sigmoid")
     got = student.backprop.forward(params, X, hidden_activation="sigmoid")
     want = reference.backprop.forward(params, X, hidden_activation="sigmoid")
-    _assert_forward(got, want, f"forward({n_layers} layer(s), 'sigmoid')")
+    _assert_forward(got, want, layers("forward", n_layers, ", 'sigmoid'"))
 
 
 @pytest.mark.grades("backprop.forward", weight=2)
@@ -180,7 +184,7 @@ def test_forward_relu_hidden_matches_reference(
     params, X, _ = _network(rng, reference, n_layers, "relu")
     got = student.backprop.forward(params, X, hidden_activation="relu")
     want = reference.backprop.forward(params, X, hidden_activation="relu")
-    _assert_forward(got, want, f"forward({n_layers} layers, 'relu')")
+    _assert_forward(got, want, layers("forward", n_layers, ", 'relu'"))
 
 
 @pytest.mark.grades("backprop.forward", weight=1)
@@ -229,7 +233,7 @@ def test_forward_does_not_mutate_inputs(
 def test_loss_matches_reference(
     student: Student, reference: Reference, rng: np.random.Generator, n_out: int
 ) -> None:
-    """E = ½ Σ (y_out − y_true)² (표본과 출력 전체의 합, Python float).
+    """E = ½ Σ (y_out − y_true)² (샘플과 출력 전체의 합, Python float).
 
     The delta rule's error, summed over samples and outputs, as a Python float.
     """
@@ -257,7 +261,7 @@ def test_loss_is_zero_for_perfect_output(student: Student, rng: np.random.Genera
 def test_backward_sigmoid_finite_differences(
     student: Student, reference: Reference, rng: np.random.Generator, n_layers: int
 ) -> None:
-    """모든 매개변수의 기울기 = 중앙 차분 (시그모이드 은닉층), 그리고 참조 해답과 같다.
+    """모든 매개변수의 기울기 = 수치 미분 (시그모이드 은닉층), 그리고 참조 해답과 같다.
 
     dE/dparam for every parameter equals central finite differences of E(forward(params, X)),
     then the reference; same keys and shapes as params; params and cache are not modified.
@@ -312,7 +316,7 @@ def test_train_step_matches_reference(
     n_layers: int,
     hidden_activation: str,
 ) -> None:
-    """한 번의 경사 하강: (params − lr·dE/dparams, 갱신 전의 오차), params 는 그대로.
+    """한 번의 경사 하강: (params − lr·dE/dparams, 업데이트 전의 오차), params 는 그대로.
 
     One full-batch gradient-descent step returns (new_params, loss_before_step) and leaves
     params unchanged.
@@ -351,11 +355,7 @@ def _assert_xor_shapes(got: Any, hidden_units: int, name: str) -> None:
     for key, shape in shapes.items():
         value = got[key]
         if not isinstance(value, np.ndarray) or value.shape != shape:
-            got_shape = getattr(value, "shape", type(value).__name__)
-            _fail(
-                f"{name}['{key}']의 모양은 {shape} 이어야 합니다 (받은 값: {got_shape})",
-                f"{name}['{key}'] must have shape {shape} (got {got_shape})",
-            )
+            fail_shape(joined(name, f"['{key}']"), shape, value)
 
 
 # Seeds whose training with the defaults was checked to solve XOR with the reference (every one
@@ -387,13 +387,8 @@ def test_train_xor_learns_xor(student: Student, reference: Reference,
     _assert_xor_shapes(params, 4, name)
     y_out, _ = reference.backprop.forward(params, XOR_X, hidden_activation="sigmoid")
     if not np.array_equal(np.round(y_out), XOR_Y) or np.abs(y_out - XOR_Y).max() > XOR_MARGIN:
-        _fail(
-            f"{name}의 신경망이 XOR 을 풀지 못했습니다 (출력은 정답에서 {XOR_MARGIN} 이내여야 합니다): "
-            f"출력 {y_out.ravel().round(3).tolist()}, 정답 {XOR_Y.ravel().tolist()}",
-            f"the network of {name} does not solve XOR (every output must be within "
-            f"{XOR_MARGIN} of its target): outputs {y_out.ravel().round(3).tolist()}, targets "
-            f"{XOR_Y.ravel().tolist()}",
-        )
+        _fail("suite.xor", name=name, margin=XOR_MARGIN, outputs=y_out.ravel().round(3).tolist(),
+              targets=XOR_Y.ravel().tolist())
 
 
 @pytest.mark.grades("backprop.train_xor", weight=1)
@@ -477,13 +472,10 @@ def test_layer_gradient_norms_show_vanishing_gradient(
     y = rng.uniform(0.0, 1.0, size=(16, 1))
     got = student.backprop.layer_gradient_norms(params, X, y)
     want = reference.backprop.layer_gradient_norms(params, X, y, hidden_activation="sigmoid")
-    compare.assert_close(got, want, name=f"layer_gradient_norms({len(sizes) - 1} layers)")
+    compare.assert_close(got, want, name=layers("layer_gradient_norms", len(sizes) - 1))
     # With 10-12 sigmoid layers (σ' ≤ 0.25 each) the ratio is ~1e-6 (below 3e-3 in 3000 draws):
     # 0.05 leaves a wide margin.
     assert want[0] < 0.05 * want[-1], "instructor check: this network must show the effect"
     if not got[0] < 0.05 * got[-1]:
-        _fail(
-            f"첫 층의 기울기 노름 {got[0]:.3g} 이 마지막 층 {got[-1]:.3g} 보다 훨씬 작아야 합니다",
-            f"the first layer's norm {got[0]:.3g} must be far smaller than the last "
-            f"{got[-1]:.3g}",
-        )
+        _fail("suite.vanishing", name=layers("layer_gradient_norms", len(sizes) - 1),
+              first=f"{got[0]:.3g}", last=f"{got[-1]:.3g}")

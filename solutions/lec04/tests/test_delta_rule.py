@@ -2,7 +2,7 @@
 
 델타는 오차 ``E = ½ Σ (y_out − y_true)²``의 사전 활성화 값에 대한 기울기이고, 층의 기울기는 그
 층의 가중치와 바이어스에 대한 기울기이다. 그래서 참조 해답과 비교할 뿐 아니라, 참조 해답으로 이
-신뢰 프로세스 안에서 만든 ``E``의 중앙 차분과도 비교한다. 은닉층의 가중치는 정사각이 아니어서
+신뢰 프로세스 안에서 만든 ``E``의 수치 미분과도 비교한다. 은닉층의 가중치는 정사각이 아니어서
 ``W_next``와 ``W_next.T``를 혼동하면 드러난다.
 
 Hidden suite for the delta rule (figures 9-2, 9-3, the two weight-update formulas). A delta is
@@ -65,7 +65,7 @@ def test_output_delta_matches_reference(student: Student, reference: Reference,
 @pytest.mark.grades("delta_rule.output_delta", weight=2)
 def test_output_delta_is_slope_of_error(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
-    """출력층의 델타는 ``dE/dZ``: 오차의 중앙 차분과 같다 (델타식 ``out(1-out)``이 빠지면 틀린다).
+    """출력층의 델타는 ``dE/dZ``: 오차의 수치 미분과 같다 (델타식 ``out(1-out)``이 빠지면 틀린다).
 
     The output delta is ``dE/dZ`` for the output pre-activations ``Z``: it equals the central
     difference of ``E`` (forgetting the delta rule's ``out(1-out)`` fails here).
@@ -133,7 +133,7 @@ def test_hidden_delta_with_square_weights(student: Student, reference: Reference
 @pytest.mark.grades("delta_rule.hidden_delta", weight=2)
 def test_hidden_delta_is_slope_of_error(student: Student, reference: Reference,
                                         rng: np.random.Generator) -> None:
-    """은닉층의 델타는 은닉층 사전 활성화 값에 대한 ``dE/dZ_h``: 두 층 신경망 ``E``의 중앙 차분과 같다.
+    """은닉층의 델타는 은닉층 사전 활성화 값에 대한 ``dE/dZ_h``: 두 층 신경망 ``E``의 수치 미분과 같다.
 
     The hidden delta is ``dE/dZ_h`` of a two-layer sigmoid network (second weight-update formula):
     it equals the central difference of ``E`` with respect to the hidden pre-activations.
@@ -191,7 +191,7 @@ def test_layer_gradients_match_reference(student: Student, reference: Reference,
 @pytest.mark.grades("delta_rule.layer_gradients", weight=2)
 def test_layer_gradients_are_slopes_of_error(student: Student, reference: Reference,
                                              rng: np.random.Generator) -> None:
-    """한 시그모이드 층 ``Y = sigmoid(A @ W + b)``에서 ``dW``, ``db``가 ``E``의 중앙 차분과 같다.
+    """한 시그모이드 층 ``Y = sigmoid(A @ W + b)``에서 ``dW``, ``db``가 ``E``의 수치 미분과 같다.
 
     For one sigmoid layer ``Y = sigmoid(A @ W + b)`` with ``delta = output_delta(Y, T)``,
     ``layer_gradients(A, delta)`` equals the central differences of ``E`` in ``W`` and in ``b``.

@@ -3,7 +3,7 @@
 아달린은 진짜 클래스 레이블과 선형 활성화 함수의 실수 출력 값을 비교하고, 퍼셉트론은 진짜 클래스
 레이블과 예측 클래스 레이블을 비교한다. 두 규칙이 다른 답을 내는 입력을 일부러 만들어, 퍼셉트론
 안에 아달린 규칙을 쓰면 드러나게 한다. 아달린의 기울기는 참조 해답의 ``adaline_loss``에 대한
-중앙 차분과 비교하고, 학습은 작은 학습률에서 수렴하고 큰 학습률에서 발산해야 한다.
+수치 미분과 비교하고, 학습은 작은 학습률에서 수렴하고 큰 학습률에서 발산해야 한다.
 
 Hidden suite for Adaline and the perceptron. Adaline compares the true label with the linear
 activation's real-valued output, the perceptron with the predicted class label; inputs are
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Reference, Student, compare, gradcheck
+from grader.suite import Reference, Student, compare, example, fail, fail_returns, gradcheck
 
 
 def _data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -59,20 +59,14 @@ def _history(got: Any, name: str, epochs: int) -> tuple[Any, Any, np.ndarray]:
     """``(w, b, history)`` with ``history`` (``errors``/``losses``) as a float array of one value
     per epoch — or a failure that says what came back instead."""
     if not isinstance(got, tuple | list) or len(got) != 3:
-        raise AssertionError(
-            f"{name}: (w, b, 기록) 세 개짜리 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
-            f"돌려주었습니다 / {name}: expected a tuple (w, b, history), got {type(got).__name__}"
-        )
+        fail_returns(name, f"(w, b, {'errors' if name == 'train_perceptron' else 'losses'})", got)
     try:
         history = np.asarray(got[2], dtype=np.float64)
     except (TypeError, ValueError):
         history = np.zeros((0, 0))
     if history.shape != (epochs,):
-        raise AssertionError(
-            f"{name}[2]: 에포크마다 값이 하나씩, 모두 {epochs}개여야 합니다 "
-            f"({type(got[2]).__name__}, 모양 {history.shape}) / {name}[2]: expected one value "
-            f"per epoch, {epochs} in all ({type(got[2]).__name__} of shape {history.shape})"
-        )
+        fail("suite.per_epoch", name=f"{name}[2]", epochs=epochs,
+             got=f"{type(got[2]).__name__}, shape {history.shape}")
     return got[0], got[1], history
 
 
@@ -88,7 +82,7 @@ def _expected(result: tuple[Any, ...]) -> tuple[Any, ...]:
 @pytest.mark.grades("linear_neurons.net_input", weight=2)
 def test_net_input_matches_reference(student: Student, reference: Reference,
                                      rng: np.random.Generator) -> None:
-    """순입력 ``z = X @ w + b`` (모양 ``(n_samples,)``) / the net input, shape ``(n_samples,)``."""
+    """최종 입력 ``z = X @ w + b`` (모양 ``(n_samples,)``) / the net input, shape ``(n_samples,)``."""
     x, _, w, b = _data(rng)
     compare.assert_close(student.linear_neurons.net_input(x, w, b),
                          reference.linear_neurons.net_input(x, w, b), name="net_input")
@@ -119,7 +113,7 @@ def test_perceptron_predict_matches_reference(student: Student, reference: Refer
 
 @pytest.mark.grades("linear_neurons.perceptron_predict", weight=1)
 def test_perceptron_predict_at_exactly_zero(student: Student, rng: np.random.Generator) -> None:
-    """순입력이 정확히 0이면 +1 (``z ≥ 0``) / exactly ``z == 0`` gives +1 (``z ≥ 0``).
+    """최종 입력이 정확히 0이면 +1 (``z ≥ 0``) / exactly ``z == 0`` gives +1 (``z ≥ 0``).
 
     정수 값만 써서 ``X @ w + b``가 정확히 0이 되는 행을 만든다. Integer-valued inputs make
     ``X @ w + b`` exactly 0 on some rows, whatever the order of the floating-point operations.
@@ -149,7 +143,7 @@ def test_perceptron_predict_does_not_modify_inputs(student: Student, reference: 
 def _update_cases(rng: np.random.Generator) -> list[tuple[Any, ...]]:
     """(w, b, x, y, eta) cases, half misclassified, none with |z| near 1.
 
-    ``|z|``가 1에서 멀면 예측 레이블 ``ŷ``과 순입력 ``z``가 확실히 달라서, 아달린 규칙
+    ``|z|``가 1에서 멀면 예측 레이블 ``ŷ``과 최종 입력 ``z``가 확실히 달라서, 아달린 규칙
     ``eta·(y − z)``는 퍼셉트론 규칙 ``eta·(y − ŷ)``과 다른 답을 낸다. Far from ``|z| = 1`` the
     predicted label and the net input differ, so the Adaline rule gives another answer.
     """
@@ -178,7 +172,7 @@ def test_perceptron_update_matches_reference(student: Student, reference: Refere
     for i, (case, value) in enumerate(zip(cases, got, strict=True)):
         w_new, b_new = reference.linear_neurons.perceptron_update(*case)
         compare.assert_close(value, (np.asarray(w_new), float(b_new)),
-                             name=f"perceptron_update (case {i})")
+                             name=example("perceptron_update", i), parts=("w_new", "b_new"))
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=2)
@@ -194,7 +188,8 @@ def test_perceptron_update_uses_predicted_label(student: Student, rng: np.random
     for i, ((w, b, x, y, eta), value) in enumerate(zip(cases, got, strict=True)):
         z = float(x @ w + b)
         u = 0.0 if (1 if z >= 0.0 else -1) == y else 2.0 * eta * y
-        compare.assert_close(value, (w + u * x, b + u), name=f"perceptron_update (case {i})")
+        compare.assert_close(value, (w + u * x, b + u), name=example("perceptron_update", i),
+                             parts=("w_new", "b_new"))
 
 
 @pytest.mark.grades("linear_neurons.perceptron_update", weight=1)
@@ -255,18 +250,13 @@ def test_train_perceptron_separates_separable_data(student: Student, reference: 
     w, b, errors = _history(student.linear_neurons.train_perceptron(x, y, 0.1, epochs),
                             "train_perceptron", epochs)
     if errors[-1] != 0:
-        raise AssertionError(
-            f"분리 가능한 데이터인데 마지막 에포크의 오류가 {errors[-1]:g}개입니다 / "
-            f"the data are separable but the last epoch still has {errors[-1]:g} errors"
-        )
+        fail("suite.separable", errors=f"{errors[-1]:g}")
     try:
         predicted = np.where(x @ np.asarray(w, dtype=np.float64) + float(b) >= 0.0, 1, -1)
     except (TypeError, ValueError):
-        raise AssertionError(
-            f"train_perceptron: w는 모양 ({x.shape[1]},)의 배열, b는 float이어야 합니다 / "
-            f"train_perceptron: w must be an array of shape ({x.shape[1]},) and b a float"
-        ) from None
-    compare.assert_close(predicted, y, name="train_perceptron: labels predicted by (w, b)")
+        fail_returns("train_perceptron", f"(w: ndarray ({x.shape[1]},), b: float, errors)",
+                     (w, b))
+    compare.assert_close(predicted, y, name="train_perceptron: np.where(X @ w + b >= 0, 1, -1)")
 
 
 @pytest.mark.grades("linear_neurons.train_perceptron", weight=1)
@@ -324,9 +314,9 @@ def test_adaline_gradient_matches_reference(student: Student, reference: Referen
 @pytest.mark.grades("linear_neurons.adaline_gradient", weight=2)
 def test_adaline_gradient_is_slope_of_loss(student: Student, reference: Reference,
                                            rng: np.random.Generator) -> None:
-    """``(dw, db)``가 ``adaline_loss``의 중앙 차분과 같다 (1/n과 부호까지) / central differences.
+    """``(dw, db)``가 ``adaline_loss``의 수치 미분과 같다 (1/n과 부호까지) / central differences.
 
-    손실은 참조 해답의 ``adaline_loss``이므로, 여러분의 손실 함수가 틀려도 이 검사는 기울기만
+    오차는 참조 해답의 ``adaline_loss``이므로, 여러분의 오차 함수가 틀려도 이 검사는 기울기만
     본다. The loss differenced is the reference's, so this test judges the gradient alone.
     """
     x, y, w, b = _data(rng)
@@ -339,10 +329,7 @@ def test_adaline_gradient_is_slope_of_loss(student: Student, reference: Referenc
     numeric = gradcheck.central_difference(loss, params)
     got = student.linear_neurons.adaline_gradient(w, b, x, y)
     if not isinstance(got, tuple | list) or len(got) != 2:
-        raise AssertionError(
-            f"adaline_gradient: (dw, db) 튜플을 돌려주어야 하는데 {type(got).__name__}을(를) "
-            f"돌려주었습니다 / adaline_gradient: expected a tuple (dw, db), got {type(got).__name__}"
-        )
+        fail_returns("adaline_gradient", "(dw, db)", got)
     gradcheck.assert_gradient(got[0], numeric[:-1], name="adaline_gradient: dw")
     # db is a float, which assert_gradient (arrays) does not take; same tolerance as it uses.
     compare.assert_close(got[1], float(numeric[-1]), name="adaline_gradient: db",
@@ -376,7 +363,7 @@ def test_train_adaline_matches_reference(student: Student, reference: Reference,
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_records_loss_at_start_of_epoch(student: Student, reference: Reference,
                                                       rng: np.random.Generator) -> None:
-    """``losses[i]``는 에포크 ``i``를 시작할 때의 손실: ``losses[0]``은 ``w = 0, b = 0``에서의 손실.
+    """``losses[i]``는 에포크 ``i``를 시작할 때의 오차: ``losses[0]``은 ``w = 0, b = 0``에서의 오차.
 
     ``losses[i]`` is the loss at the *start* of epoch ``i``, so ``losses[0]`` is the loss at
     ``w = 0, b = 0`` and there is one loss per epoch.
@@ -392,7 +379,7 @@ def test_train_adaline_records_loss_at_start_of_epoch(student: Student, referenc
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_converges_with_small_eta(student: Student, reference: Reference,
                                                 rng: np.random.Generator) -> None:
-    """표준화한 데이터에서 작은 학습률(0.01)이면 손실이 매 에포크 줄어든다 (수렴).
+    """표준화한 데이터에서 작은 학습률(0.01)이면 오차가 매 에포크 줄어든다 (수렴).
 
     On standardized data a small learning rate (0.01) makes the loss decrease every epoch.
     """
@@ -400,11 +387,7 @@ def test_train_adaline_converges_with_small_eta(student: Student, reference: Ref
     got = student.linear_neurons.train_adaline(x, y, 0.01, 20)
     _, _, losses = _history(got, "train_adaline", 20)
     if not np.all(np.diff(losses) < 0.0):
-        raise AssertionError(
-            f"작은 학습률인데 손실이 매 에포크 줄어들지 않습니다: {np.round(losses, 6).tolist()} / "
-            f"with a small learning rate the loss must decrease every epoch: "
-            f"{np.round(losses, 6).tolist()}"
-        )
+        fail("suite.decreasing", name="train_adaline", losses=np.round(losses, 6).tolist())
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, 0.01, 20)),
                          name="train_adaline")
 
@@ -412,7 +395,7 @@ def test_train_adaline_converges_with_small_eta(student: Student, reference: Ref
 @pytest.mark.grades("linear_neurons.train_adaline", weight=1)
 def test_train_adaline_diverges_with_large_eta(student: Student, reference: Reference,
                                                rng: np.random.Generator) -> None:
-    """학습률이 너무 크면 매 단계 최솟값을 지나쳐 손실이 매 에포크 커진다 (발산).
+    """학습률이 너무 크면 매 단계 최솟값을 지나쳐 오차가 매 에포크 커진다 (발산).
 
     With a learning rate too large every step overshoots the minimum and the loss grows every
     epoch. ``eta = 3 / λ_min`` (the smallest curvature of the loss) overshoots in *every*
@@ -424,11 +407,8 @@ def test_train_adaline_diverges_with_large_eta(student: Student, reference: Refe
     got = student.linear_neurons.train_adaline(x, y, eta, 8)
     _, _, losses = _history(got, "train_adaline", 8)
     if not np.all(np.diff(losses) > 0.0):
-        raise AssertionError(
-            f"큰 학습률(eta = {eta:.3g})인데 손실이 매 에포크 커지지 않습니다: "
-            f"{np.round(losses, 3).tolist()} / with a large learning rate (eta = {eta:.3g}) the "
-            f"loss must grow every epoch: {np.round(losses, 3).tolist()}"
-        )
+        fail("suite.growing", name="train_adaline", eta=f"{eta:.3g}",
+             losses=np.round(losses, 3).tolist())
     compare.assert_close(got, _expected(reference.linear_neurons.train_adaline(x, y, eta, 8)),
                          name="train_adaline")
 

@@ -3,7 +3,7 @@
 Hidden suite for ``optimizers``: SGD → Momentum → NAG → Adagrad → RMSProp → Adam (figures 9-7,
 9-8, 9-9) and the random mini-batches of SGD.
 
-모든 갱신 규칙은 같은 형식 ``update(w, dw, config=None) -> (next_w, config)`` 이다. 매 실행마다
+모든 업데이트 규칙은 같은 형식 ``update(w, dw, config=None) -> (next_w, config)`` 이다. 매 실행마다
 ``rng`` 에서 새로 뽑은 모양과 값으로 여러 단계를 진행하며, 반환된 config 에 담긴 상태를 다음
 단계에 그대로 넘기고, 단계마다 next_w 와 config 를 참조 해답과 비교한다.
 Every rule has the signature ``update(w, dw, config=None) -> (next_w, config)``. Each test runs
@@ -24,7 +24,21 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.suite import Reference, Student, compare, fail, pair, random_shape, signed
+from grader.suite import (
+    Label,
+    Reference,
+    Student,
+    compare,
+    fail,
+    fail_returns,
+    fail_value,
+    joined,
+    pair,
+    part,
+    random_shape,
+    signed,
+)
+from grader.suite import step as step_of
 
 # Defaults and state of every rule (EXERCISES.md §4).
 DEFAULTS: dict[str, dict[str, float]] = {
@@ -84,7 +98,7 @@ def _custom_hyperparameters(rule: str, rng: np.random.Generator) -> dict[str, fl
     return config
 
 
-def _next_w_config(result: Any, name: str) -> tuple[Any, Any]:
+def _next_w_config(result: Any, name: Label) -> tuple[Any, Any]:
     """The ``(next_w, config)`` pair of an update rule."""
     return pair(result, name, ("next_w", "config"))
 
@@ -95,30 +109,22 @@ def _is_number(value: Any) -> bool:
     )
 
 
-def _assert_config(got: Any, want: dict[str, Any], name: str) -> None:
+def _assert_config(got: Any, want: dict[str, Any], name: Label) -> None:
     """Every hyper-parameter and state entry of the reference's config is in ``got``.
 
     Extra keys of the student's own are allowed. A scalar (e.g. Adam's t) may be any real number
     type; arrays follow the usual rules (float64, same shape, within tolerance).
     """
     if not isinstance(got, dict):
-        fail(
-            f"{name}: 반환한 config 는 dict 이어야 합니다 (받은 값: {type(got).__name__})",
-            f"{name}: the returned config must be a dict (got {type(got).__name__})",
-        )
+        fail_returns(part(name, "config"), "dict", got)
     for key, want_value in want.items():
         if key not in got:
-            fail(
-                f"{name}: 반환한 config 에 '{key}' 가 없습니다 (기본값과 상태를 config 에 "
-                "넣어 돌려주어야 합니다)",
-                f"{name}: the returned config has no '{key}' (defaults and state must be "
-                "returned in config)",
-            )
+            fail("suite.config_key", name=name, key=key)
         value = got[key]
         if _is_number(want_value) and _is_number(value):
-            compare.assert_close(float(value), float(want_value), name=f"{name}: config[{key!r}]")
+            compare.assert_close(float(value), float(want_value), name=part(name, f"config[{key!r}]"))
         else:
-            compare.assert_close(value, want_value, name=f"{name}: config[{key!r}]")
+            compare.assert_close(value, want_value, name=part(name, f"config[{key!r}]"))
 
 
 def _run_steps(
@@ -139,12 +145,12 @@ def _run_steps(
     reference_rule = getattr(reference.optimizers, rule)
     for step in range(1, n_steps + 1):
         dw = _gradient(rng, shape)
-        name = f"{rule}, step {step}/{n_steps} (w.shape={shape})"
+        name = joined(step_of(rule, step, n_steps), f" (w.shape={shape})")
         # The reference runs in this process and fills in its config: give it its own copies.
         call = student_rule.call(got_w, dw, config=got_config)
         got_w, got_config = _next_w_config(call.value, name)
         want_w, want_config = reference_rule(want_w.copy(), dw.copy(), config=want_config)
-        compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+        compare.assert_close(got_w, want_w, name=part(name, "next_w"))
         _assert_config(got_config, want_config, name)
         compare.assert_not_mutated(call, name=name)
         want_config = copy.deepcopy(want_config)
@@ -213,18 +219,12 @@ def test_update_defaults_when_config_is_omitted(
     if isinstance(got_config, dict):
         for key, default in DEFAULTS[rule].items():
             if key not in got_config:
-                fail(
-                    f"{name}: 반환한 config 에 기본값 {key}={default} 가 없습니다",
-                    f"{name}: the returned config lacks the default {key}={default}",
-                )
+                fail("suite.config_default", name=name, key=key, default=default)
         for key in STATE[rule]:
             if key not in got_config:
-                fail(
-                    f"{name}: 반환한 config 에 상태 '{key}' 가 없습니다",
-                    f"{name}: the returned config lacks the state '{key}'",
-                )
+                fail("suite.config_state", name=name, key=key)
     _assert_config(got_config, want_config, name)
-    compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+    compare.assert_close(got_w, want_w, name=part(name, "next_w"))
 
 
 @pytest.mark.parametrize(
@@ -264,10 +264,10 @@ def test_update_does_not_modify_inputs(
     want_w, want_config = getattr(reference.optimizers, rule)(
         w.copy(), dw.copy(), config=copy.deepcopy(config)
     )
-    compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+    compare.assert_close(got_w, want_w, name=part(name, "next_w"))
     _assert_config(got_config, want_config, name)
-    compare.assert_close(w, w_before, name=f"{name}: w (input)")
-    compare.assert_close(config, config_before, name=f"{name}: config (input)")
+    compare.assert_close(w, w_before, name=part(name, "w (input)"))
+    compare.assert_close(config, config_before, name=part(name, "config (input)"))
 
 
 @pytest.mark.grades("optimizers.adam", weight=1)
@@ -290,20 +290,14 @@ def test_adam_time_step_advances(
     w = _weights(rng, shape)
     for step in range(1, 3):
         dw = _gradient(rng, shape)
-        name = f"adam(w, dw, config with t={t0 + step - 1})"
+        name = f"adam(w, dw, config={{'t': {t0 + step - 1}, ...}})"
         got_w, got_config = _next_w_config(student.optimizers.adam(w, dw, config=config), name)
         want_w, want_config = reference.optimizers.adam(w.copy(), dw, config=copy.deepcopy(config))
         if not isinstance(got_config, dict) or not _is_number(got_config.get("t")):
-            fail(
-                f"{name}: 반환한 config 에 정수 t 가 있어야 합니다",
-                f"{name}: the returned config must hold the integer t",
-            )
+            fail("suite.step_count_int", name=name)
         if float(got_config["t"]) != t0 + step:
-            fail(
-                f"{name}: 반환한 t 는 {t0 + step} 이어야 합니다 (받은 값: {got_config['t']})",
-                f"{name}: the returned t must be {t0 + step} (got {got_config['t']})",
-            )
-        compare.assert_close(got_w, want_w, name=f"{name}: next_w")
+            fail_value(f"{name}: config['t']", got_config["t"], t0 + step)
+        compare.assert_close(got_w, want_w, name=part(name, "next_w"))
         _assert_config(got_config, want_config, name)
         w, config = got_w, got_config
 
@@ -321,11 +315,7 @@ def _contract_batches(n_samples: int, batch_size: int, seed: int) -> list[np.nda
 def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
     """A list (or tuple) of 1-D integer arrays."""
     if not isinstance(got, list | tuple):
-        fail(
-            f"{name}은(는) 인덱스 배열의 리스트를 돌려주어야 합니다 "
-            f"(받은 값: {type(got).__name__})",
-            f"{name} must return a list of index arrays (got {type(got).__name__})",
-        )
+        fail_returns(name, "list[np.ndarray]", got)
     for i, batch in enumerate(got):
         if not isinstance(batch, np.ndarray) or batch.ndim != 1 or batch.dtype.kind not in "iu":
             what = (
@@ -333,10 +323,7 @@ def _assert_index_batches(got: Any, name: str) -> list[np.ndarray]:
                 if isinstance(batch, np.ndarray)
                 else type(batch).__name__
             )
-            fail(
-                f"{name}[{i}]은(는) 1차원 정수 배열이어야 합니다 (받은 값: {what})",
-                f"{name}[{i}] must be a 1-D integer array (got {what})",
-            )
+            fail("suite.index_array", name=f"{name}[{i}]", got=what)
     return list(got)
 
 
@@ -359,7 +346,7 @@ def test_minibatches_follow_the_contract(student: Student, rng: np.random.Genera
 
 @pytest.mark.grades("optimizers.minibatches", weight=2)
 def test_minibatches_are_a_shuffled_partition(student: Student, rng: np.random.Generator) -> None:
-    """모든 표본이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
+    """모든 샘플이 정확히 한 번씩, 섞인 순서로; 크기는 batch_size, 마지막만 더 작다.
 
     Every sample exactly once, in a shuffled order; batch_size samples per batch, only the last
     batch smaller (n_samples is not a multiple of batch_size here).
@@ -373,21 +360,12 @@ def test_minibatches_are_a_shuffled_partition(student: Student, rng: np.random.G
     sizes = [len(b) for b in batches]
     want_sizes = [batch_size] * (n_samples // batch_size) + [n_samples % batch_size]
     if sizes != want_sizes:
-        fail(
-            f"{name}: 배치 크기는 {want_sizes} 이어야 합니다 (받은 값: {sizes})",
-            f"{name}: the batch sizes must be {want_sizes} (got {sizes})",
-        )
+        fail_value(f"{name}: [len(batch) for batch in batches]", sizes, want_sizes)
     order = np.concatenate(batches)
     if not np.array_equal(np.sort(order), np.arange(n_samples)):
-        fail(
-            f"{name}: 0..{n_samples - 1} 의 모든 인덱스가 정확히 한 번씩 나와야 합니다",
-            f"{name}: every index 0..{n_samples - 1} must appear exactly once",
-        )
+        fail("suite.partition", name=name, last=n_samples - 1)
     if np.array_equal(order, np.arange(n_samples)):
-        fail(
-            f"{name}: 인덱스가 섞이지 않았습니다 (확률적 경사 하강법은 무작위로 뽑은 데이터를 씀)",
-            f"{name}: the indices are not shuffled (SGD uses randomly drawn samples)",
-        )
+        fail("suite.not_shuffled", name=name)
 
 
 @pytest.mark.grades("optimizers.minibatches", weight=1)
@@ -406,15 +384,9 @@ def test_minibatches_depend_on_the_seed_only(student: Student, rng: np.random.Ge
         for b, args in zip(student.optimizers.minibatches.batch(calls), calls, strict=True)
     )
     if not np.array_equal(first, again):
-        fail(
-            f"minibatches: 같은 seed={seed_a} 로 두 번 부르면 같은 순서여야 합니다",
-            f"minibatches: two calls with the same seed={seed_a} must give the same order",
-        )
+        fail("suite.same_seed", seed=seed_a)
     if np.array_equal(first, other):
-        fail(
-            f"minibatches: seed={seed_a} 와 seed={seed_b} 가 같은 순서를 주었습니다",
-            f"minibatches: seed={seed_a} and seed={seed_b} gave the same order",
-        )
+        fail("suite.other_seed", a=seed_a, b=seed_b)
 
 
 @pytest.mark.grades("optimizers.minibatches", weight=1)
