@@ -29,26 +29,42 @@ EXIT_BELOW = 1
 EXIT_USAGE = 2
 
 
-def _course(course_opt: str | None, near: Path | None) -> Course:
+def _course(course_opt: str | None, near: Path | None, lang: str | None = None) -> Course:
     if course_opt:
-        return load_course(Path(course_opt))
+        return _checked(load_course(Path(course_opt)), lang)
     try:
-        return load_course(find_course(Path.cwd()))
+        found = find_course(Path.cwd())
     except GraderError:
         if near is None:
             raise
-        return load_course(find_course(near))
+        found = find_course(near)
+    # Found but broken: the error names the key (not "none found" near PATH).
+    return _checked(load_course(found), lang)
+
+
+def _checked(course: Course, lang: str | None) -> Course:
+    """The course once its names are checked against its code (``grader.course_names``)."""
+    from grader.course_names import check_names
+
+    for note in check_names(course):
+        _say("cli.warning", choose_language(lang, course.language), err=True, text=note)
+    return course
 
 
 def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt: str | None,
-                 near: Path | None) -> tuple[OpenedBundle | None, Course]:
+                 near: Path | None, lang: str | None = None,
+                 ) -> tuple[OpenedBundle | None, Course]:
     """The course to grade with: a verified bundle's (remove it when done), else course.yaml's."""
     if bundle_path is not None:
         from grader.bundle import open_bundle
 
         opened = open_bundle(bundle_path, bundle_sha256)
-        return opened, opened.course
-    return None, _course(course_opt, near)
+        try:
+            return opened, _checked(opened.course, lang)
+        except GraderError:
+            opened.remove()
+            raise
+    return None, _course(course_opt, near, lang)
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
@@ -151,7 +167,7 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         if path is not None or bundle_path is not None:
             target = path if path is not None else Path.cwd()
         else:
-            course = _course(course_opt, path)
+            course = _course(course_opt, path, lang)
             said = _course_language(lang, course)
             target = course.exercises_dir(course.assignment(assignment).name)
     except GraderError as exc:
@@ -192,7 +208,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # The language of this command's own lines: --lang, the course once it is known, the locale.
     said = choose_language(lang)
     try:
-        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
         if path is not None:
@@ -355,7 +371,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
@@ -383,7 +399,7 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         done = authoring.write_stubs(course.solutions_dir(a.name),
@@ -447,7 +463,7 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
     started = time.perf_counter()
     said = choose_language(lang)
     try:
-        course = _course(course_opt, submissions)
+        course = _course(course_opt, submissions, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         entries, notes = class_entries(submissions)
@@ -526,7 +542,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     opened = None
     said = choose_language(lang)
     try:
-        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, None)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
         if opened is not None:
@@ -615,7 +631,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
         if grader_requirement is None or public:
             _fail(GraderError(Msg("cli.gradescope_options")), said)
         try:
-            course = _course(course_opt, None)
+            course = _course(course_opt, None, lang)
             said = _course_language(lang, course)
             a = course.assignment(assignment)
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
@@ -627,7 +643,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
             return
     # ---- end of grader bundle --gradescope ----
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         assert out is not None  # checked above: OUT or --gradescope
@@ -662,7 +678,7 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,

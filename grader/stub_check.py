@@ -1,0 +1,120 @@
+"""What ``grader release`` must not ship from ``exercises/``: solution bodies pasted into a
+file, and stubs edited since ``grader stubs`` generated them.
+
+릴리스가 내보내면 안 되는 것: 참조 해답이나 흔한 실수의 함수 본문이 붙여 넣어진 파일, 그리고
+``grader stubs``가 만든 뒤 수정된 스텁(작업 중인 코드, 남은 ``input()``).
+
+A body is compared as a normalised token stream (``grader.similarity.normalise``): comments,
+docstrings, layout, literals and local names do not count, so a body pasted with or without its
+comments, or with its variables renamed, is still the same stream. Every function of a shipped
+file is compared, whatever its length, against the body of every graded function of the
+reference and of every catalogued mistake: it leaks when it holds one of them as a run of whole
+statements. The stubs are also compared with the SHA-256 that ``.grader-stubs.json`` recorded when
+they were generated (``grader.authoring``): any other content is someone's work in progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import authoring
+from grader.course import Course
+from grader.errors import GraderError
+from grader.messages import Msg
+from grader.mistakes import load_catalogue
+from grader.similarity.normalise import Unparsable, functions_of
+
+# Tokens after which a new statement starts (NEWLINE, INDENT, DEDENT in normalised form).
+_STATEMENT_START = frozenset({";", "{", "}"})
+
+
+@dataclass(frozen=True)
+class SecretBody:
+    """The normalised body of a function a release must not contain."""
+
+    name: str  # "activations.sigmoid", or the mistake's file name
+    codes: tuple[str, ...]
+    mistake: bool = False
+
+    def label(self) -> Msg:
+        return Msg("release.secret_mistake" if self.mistake else "release.secret_reference",
+                   name=self.name)
+
+
+def _bodies(text: str) -> dict[str, tuple[str, ...]]:
+    try:
+        return {f.name: f.codes for f in functions_of(text)}
+    except Unparsable:
+        return {}
+
+
+def secret_bodies(course: Course, assignment: str) -> list[SecretBody]:
+    """The bodies of the reference's graded functions and of the catalogued mistakes."""
+    a = course.assignment(assignment)
+    solutions = course.solutions_dir(a.name)
+    secrets: list[SecretBody] = []
+    for module, functions in a.exercises.items():
+        path = solutions / f"{module}.py"
+        if not path.is_file():
+            continue
+        bodies = _bodies(path.read_text(encoding="utf-8"))
+        secrets.extend(SecretBody(f"{module}.{fn}", bodies[fn])
+                       for fn in functions if bodies.get(fn))
+    for mistake in load_catalogue(solutions / "mistakes"):
+        codes = _bodies(mistake.source).get(mistake.function_name)
+        if codes:
+            secrets.append(SecretBody(mistake.name, codes, mistake=True))
+    return secrets
+
+
+def holds(body: tuple[str, ...], secret: tuple[str, ...]) -> bool:
+    """Whether ``body`` holds ``secret`` as a run of whole statements."""
+    n = len(secret)
+    if not n or n > len(body):
+        return False
+    first = secret[0]
+    for i in range(len(body) - n + 1):
+        if body[i] == first and (i == 0 or body[i - 1] in _STATEMENT_START) \
+                and body[i:i + n] == secret:
+            return True
+    return False
+
+
+def pasted(text: str, secrets: list[SecretBody]) -> list[tuple[str, SecretBody]]:
+    """(function of ``text``, the secret body it holds) for every leak in a module's source."""
+    found = []
+    for function, codes in _bodies(text).items():
+        for secret in secrets:
+            if holds(codes, secret.codes):
+                found.append((function, secret))
+    return found
+
+
+def edited_stubs(course: Course, assignment: str) -> list[Msg]:
+    """The stubs of ``exercises/<a>/`` whose content is not what ``grader stubs`` recorded."""
+    a = course.assignment(assignment)
+    folder = course.exercises_dir(a.name)
+    recorded = authoring.read_manifest(folder)
+    edited: list[Msg] = []
+    for module in a.modules:
+        path = folder / f"{module}.py"
+        current = authoring.read_or_none(path)
+        if current is None:
+            continue  # write_release names the missing stub
+        if path.name not in recorded:
+            edited.append(Msg("release.stub_unrecorded", stub=str(path),
+                              manifest=authoring.MANIFEST))
+        elif authoring.digest(current) != recorded[path.name]:
+            generated = _generated(course, a.name, module)
+            diff = authoring.short_diff(generated, current, path) if generated else ""
+            edited.append(Msg("release.stub_edited", stub=str(path), diff=diff))
+    return edited
+
+
+def _generated(course: Course, assignment: str, module: str) -> str | None:
+    """The stub ``grader stubs`` makes now (to show the edit as a diff), if it can be made."""
+    try:
+        return authoring.make_stubs(course.solutions_dir(assignment), [module])[module]
+    except GraderError:
+        return None
