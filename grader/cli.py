@@ -669,10 +669,13 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
 @click.option("--notebooks", is_flag=True,
               help="also write one student notebook per module (notebooks/<assignment>/), made "
                    "with nbgrader's preprocessors; needs the 'authoring' extra")
+@click.option("--allow-edited-stubs", is_flag=True,
+              help="ship stubs that differ from what `grader stubs` generated (a solution body "
+                   "in them is still refused)")
 @lang_option
 def release(out: Path, course_opt: str | None, assignment: str | None,
             hidden_bundle: Path | None, grader_requirement: str, force: bool,
-            notebooks: bool, lang: str | None) -> None:
+            notebooks: bool, allow_edited_stubs: bool, lang: str | None) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
@@ -684,7 +687,8 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
                                 hidden_bundle=hidden_bundle, force=force, notebooks=notebooks,
                                 # the notebooks speak to students: --lang, else the course's
-                                lang=lang or course.language or "both")
+                                lang=lang or course.language or "both",
+                                allow_edited_stubs=allow_edited_stubs)
     except GraderError as exc:
         _fail(exc, said)
         return

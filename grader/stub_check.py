@@ -15,15 +15,15 @@ they were generated (``grader.authoring``): any other content is someone's work 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-from pathlib import Path
 
 from grader import authoring
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.mistakes import load_catalogue
-from grader.similarity.normalise import Unparsable, functions_of
+from grader.similarity.normalise import Unparsable, is_docstring, module_codes
 
 # Tokens after which a new statement starts (NEWLINE, INDENT, DEDENT in normalised form).
 _STATEMENT_START = frozenset({";", "{", "}"})
@@ -42,11 +42,25 @@ class SecretBody:
                    name=self.name)
 
 
-def _bodies(text: str) -> dict[str, tuple[str, ...]]:
+def _bodies(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Every function of a module (methods and nested ones too) -> its body's tokens.
+
+    The body is first written out again by ``ast.unparse``, so layout, parentheses, trailing
+    commas, comments and split string literals are gone before it is tokenised."""
     try:
-        return {f.name: f.codes for f in functions_of(text)}
-    except Unparsable:
-        return {}
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []  # not Python: nothing to compare (the text checks still apply)
+    bodies: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body[1:] if is_docstring(node.body[0]) else node.body
+            try:
+                codes = module_codes(ast.unparse(ast.Module(body=body, type_ignores=[])))
+            except (Unparsable, RecursionError, ValueError):
+                continue
+            bodies.append((node.name, codes))
+    return bodies
 
 
 def secret_bodies(course: Course, assignment: str) -> list[SecretBody]:
@@ -58,11 +72,11 @@ def secret_bodies(course: Course, assignment: str) -> list[SecretBody]:
         path = solutions / f"{module}.py"
         if not path.is_file():
             continue
-        bodies = _bodies(path.read_text(encoding="utf-8"))
+        bodies = dict(reversed(_bodies(path.read_text(encoding="utf-8"))))  # the first of a name
         secrets.extend(SecretBody(f"{module}.{fn}", bodies[fn])
                        for fn in functions if bodies.get(fn))
     for mistake in load_catalogue(solutions / "mistakes"):
-        codes = _bodies(mistake.source).get(mistake.function_name)
+        codes = dict(reversed(_bodies(mistake.source))).get(mistake.function_name)
         if codes:
             secrets.append(SecretBody(mistake.name, codes, mistake=True))
     return secrets
@@ -84,7 +98,7 @@ def holds(body: tuple[str, ...], secret: tuple[str, ...]) -> bool:
 def pasted(text: str, secrets: list[SecretBody]) -> list[tuple[str, SecretBody]]:
     """(function of ``text``, the secret body it holds) for every leak in a module's source."""
     found = []
-    for function, codes in _bodies(text).items():
+    for function, codes in _bodies(text):
         for secret in secrets:
             if holds(codes, secret.codes):
                 found.append((function, secret))
