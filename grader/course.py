@@ -211,17 +211,15 @@ def total_problem(path: Path, assignment: Assignment) -> Msg | None:
     return None
 
 
-def total_check(path: Path, assignment: Assignment,
-                lang: str = "both") -> tuple[bool, str, list[str]]:
-    """``grader validate``'s row for the total: (ok, detail, problems), rendered in ``lang``.
-    A course without ``total:`` passes here (the loader has nothing to compare) but ``grader
-    bundle`` needs it."""
+def total_check(path: Path, assignment: Assignment) -> tuple[bool, Msg | str, list[Msg]]:
+    """``grader validate``'s row for the total: (ok, detail, problems), as messages.
+    A course without ``total:`` fails here as ``grader bundle`` refuses it."""
     problem = total_problem(path, assignment)
+    problems = [problem] if problem else []
     if assignment.total is None:
-        return True, Msg("course.total_row_missing",
-                         points=f"{assignment.max_score:g}").render(lang), []
+        return False, Msg("course.total_row_missing", points=f"{assignment.max_score:g}"), problems
     detail = f"{assignment.max_score:g} = total {assignment.total:g}"
-    return problem is None, detail, [problem.render(lang)] if problem else []
+    return problem is None, detail, problems
 
 
 def find_course(start: Path) -> Path:
