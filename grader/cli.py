@@ -518,6 +518,8 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
               help="also write each student's report in this format (repeatable); JSON always")
 @click.option("--canvas-assignment", default=None,
               help='write OUT/canvas.csv for Canvas\'s gradebook import: "TITLE (ID)"')
+@click.option("--include-unlisted", is_flag=True,
+              help="with --roster: also put submissions not on the roster into canvas.csv")
 @click.option("--dask", "dask_address", default=None,
               help="grade on a Dask cluster at this scheduler address (pip install 'grader[dask]')")
 @isolation_option
@@ -525,8 +527,8 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
 def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str | None,
           bundle_path: Path | None, bundle_sha256: str | None, suites: tuple[Path, ...],
           workers: int | None, seed: int | None, force: bool, roster: Path | None,
-          formats: tuple[str, ...], canvas_assignment: str | None, dask_address: str | None,
-          isolation: str, lang: str | None) -> None:
+          formats: tuple[str, ...], canvas_assignment: str | None, include_unlisted: bool,
+          dask_address: str | None, isolation: str, lang: str | None) -> None:
     """반 전체를 병렬로 채점합니다 (이어서 채점 가능) / grade a whole class, in parallel, resumably.
 
     SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or an archive.
@@ -579,7 +581,8 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             runner = pool.run
         batch = grade_class(submissions, out, course=course, ref=ref, seed=run_seed,
                             runner=runner, roster=students, force=force, formats=formats,
-                            canvas_assignment=canvas_assignment, lang=said)
+                            canvas_assignment=canvas_assignment, lang=said,
+                            include_unlisted=include_unlisted)
     except GraderError as exc:
         _fail(exc, said)
         return
@@ -703,8 +706,10 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
 @click.option("--nbgrader-db", "db_url", required=True,
               help="nbgrader's gradebook, e.g. sqlite:////home/me/course/gradebook.db (the "
                    "db_url of nbgrader_config.py); needs the 'authoring' extra")
+@click.option("--include-unlisted", is_flag=True,
+              help="also export submissions that were not on `grader grade`'s roster")
 @lang_option
-def export(reports: Path, db_url: str, lang: str | None) -> None:
+def export(reports: Path, db_url: str, include_unlisted: bool, lang: str | None) -> None:
     """채점 결과를 nbgrader 성적부에 씁니다 / write a graded batch into an nbgrader gradebook.
 
     REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
@@ -713,7 +718,7 @@ def export(reports: Path, db_url: str, lang: str | None) -> None:
 
     said = choose_language(lang)  # no course here: --lang, else the locale
     try:
-        batch = read_batch(reports)
+        batch = read_batch(reports, include_unlisted)
         count = write_gradebook(batch, db_url)
     except GraderError as exc:
         _fail(exc, said)
@@ -723,6 +728,9 @@ def export(reports: Path, db_url: str, lang: str | None) -> None:
     for skipped in batch.skipped:
         _say("cli.export_skipped", said, err=True, student=skipped.student_id,
              source=str(skipped.source))
+    for unlisted in batch.unlisted:
+        _say("cli.export_unlisted", said, err=True, student=unlisted.student_id,
+             source=str(unlisted.source))
 # ---- end of grader export ----------------------------------------------------------------------
 
 

@@ -244,8 +244,27 @@ def load_course(path: Path | str) -> Course:
     except UnicodeDecodeError as exc:
         raise GraderError(Msg("course.not_utf8", path=str(path), detail=str(exc))) from None
     except yaml.YAMLError as exc:
-        raise GraderError(Msg("course.yaml_syntax", path=str(path), detail=str(exc))) from None
+        raise GraderError(_yaml_error(path, exc)) from None
     return parse_course(data, path.resolve())
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> Msg:
+    """A YAML syntax error at the line to fix, with that line.
+
+    PyYAML marks where it noticed the problem; a scanner error (a key without its colon, an
+    unclosed quote) is noticed on a later line, and the token it was scanning starts at the
+    context mark: that is the line to fix. A parser error (a wrong indentation) is at the
+    problem mark."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return Msg("course.yaml_syntax", path=str(path), detail=str(exc))
+    mark = exc.problem_mark
+    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
+        mark = exc.context_mark
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    problem = ", ".join(part for part in (exc.problem, exc.context) if part)
+    return Msg("course.yaml_syntax_at", path=str(path), line=mark.line + 1,
+               column=mark.column + 1, problem=problem, text=text)
 
 
 def parse_course(data: Any, path: Path) -> Course:
