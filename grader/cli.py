@@ -231,12 +231,12 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         if opened is not None:
             opened.remove()
     # ---- no module found (issue 10): the reason first, the report still written, exit 2 ----
-    from grader.submission import NONE_FOUND
+    from grader.submission import NONE_FOUND, NONE_FOUND_REFUSED
 
     said = result.language
     none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
                                                   strict=True)
-                       if _note_key(result, note) == NONE_FOUND),
+                       if _note_key(result, note) in (NONE_FOUND, NONE_FOUND_REFUSED)),
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")

@@ -28,6 +28,9 @@ from grader.result import FunctionResult, RefusedFile
 # The catalogue key of the first note of a grading that found none of the assignment's modules
 # (``grader check`` then exits 2 with it at the top).
 NONE_FOUND = "submission.none_found"
+# The same, when files were refused: their reasons are the news (too many entries, too large).
+NONE_FOUND_REFUSED = "submission.none_found_refused"
+_REASONS_SHOWN = 3
 
 
 @dataclass
@@ -175,10 +178,22 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
             ([intake.single] if intake.single in assignment.modules else [])
         staged.modules = modules = modules or list(assignment.modules)
     if not any((folder / f"{m}.py").exists() for m in modules):
-        staged.notes.insert(0, Msg(NONE_FOUND, source=str(intake.source),
-                                   assignment=assignment.name,
-                                   modules=", ".join(m + ".py" for m in modules)))
+        staged.notes.insert(0, Msg(NONE_FOUND_REFUSED if staged.refused else NONE_FOUND,
+                                   source=str(intake.source), assignment=assignment.name,
+                                   modules=", ".join(m + ".py" for m in modules),
+                                   why=refusal_reasons(staged.refused)))
     return staged
+
+
+def refusal_reasons(refused: list[RefusedFile]) -> Msg | str:
+    """The first refusals, each with its reason, as one message ("" when there are none)."""
+    said: Msg | str = ""
+    for r in refused[:_REASONS_SHOWN]:
+        reason = Msg("submission.refused_as_said", ko=r.data["ko"], en=r.data["en"]) \
+            if r.data else r.message
+        line = Msg("submission.refused_reason", path=r.path, reason=reason)
+        said = Msg("messages.semicolon", first=said, second=line) if said else line
+    return said
 
 
 def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
