@@ -35,7 +35,7 @@ from grader.errors import GraderError
 from grader.messages import Msg
 
 SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed", "status",
-                     "course_sha256", "student_id", "section"}
+                     "course_sha256", "student_id", "section", "unlisted"}
 RESULT_FIELDS = {"schema", "assignment", "score", "max_score", "seed", "isolation", "duration_s",
                  "grader_version", "functions", "notes", "limits", "modules", "refused",
                  "submission", "timing", "language", "note_data", "superseded"}
