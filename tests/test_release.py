@@ -81,7 +81,8 @@ def test_release_has_the_student_tree(released):
     for name in (*WORKFLOWS, ".gitlab-ci.yml", "README.md", "course.yaml", ".grader/public.zip"):
         assert (out / name).is_file(), name
     assert not (out / "solutions").exists()
-    assert load_course(out / "course.yaml").assignment("lec04").total == 100
+    assert load_course(out / "course.yaml").assignment("lec04").total == \
+        COURSE.assignment("lec04").total
 
 
 def test_no_reference_body_reaches_the_release(released):
