@@ -257,11 +257,17 @@ def _yaml_error(path: Path, exc: yaml.YAMLError) -> Msg:
     problem mark."""
     if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
         return Msg("course.yaml_syntax", path=str(path), detail=str(exc))
-    mark = exc.problem_mark
-    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark is not None:
-        mark = exc.context_mark
     lines = path.read_text(encoding="utf-8").splitlines()
-    text = lines[mark.line] if mark.line < len(lines) else ""
+
+    def line_of(mark: yaml.Mark) -> str:
+        return lines[mark.line] if mark.line < len(lines) else ""
+
+    mark = exc.problem_mark
+    # The context also when the problem is at the end of the file (an unclosed bracket).
+    if exc.context_mark is not None and (isinstance(exc, yaml.scanner.ScannerError)
+                                         or not line_of(mark).strip()):
+        mark = exc.context_mark
+    text = line_of(mark)
     problem = ", ".join(part for part in (exc.problem, exc.context) if part)
     return Msg("course.yaml_syntax_at", path=str(path), line=mark.line + 1,
                column=mark.column + 1, problem=problem, text=text)

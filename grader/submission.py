@@ -22,7 +22,7 @@ from grader import notebook_code, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
-from grader.messages import Msg
+from grader.messages import Msg, Said
 from grader.result import FunctionResult, RefusedFile
 
 # The catalogue key of the first note of a grading that found none of the assignment's modules
@@ -189,8 +189,7 @@ def refusal_reasons(refused: list[RefusedFile]) -> Msg | str:
     """The first refusals, each with its reason, as one message ("" when there are none)."""
     said: Msg | str = ""
     for r in refused[:_REASONS_SHOWN]:
-        reason = Msg("submission.refused_as_said", ko=r.data["ko"], en=r.data["en"]) \
-            if r.data else r.message
+        reason = Said(r.data["ko"], r.data["en"]) if r.data else r.message
         line = Msg("submission.refused_reason", path=r.path, reason=reason)
         said = Msg("messages.semicolon", first=said, second=line) if said else line
     return said

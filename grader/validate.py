@@ -36,7 +36,7 @@ from grader import authoring, messages, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_check
 from grader.engine import Grader, serve
 from grader.errors import GraderError
-from grader.messages import Msg
+from grader.messages import Msg, Said
 from grader.mistakes import Mistake, load_catalogue
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result
@@ -291,16 +291,14 @@ def _check_reference(result: Result | Msg | str, files: dict[str, list[str]]) ->
     return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
 
 
-def _failing_tests(function: FunctionResult, files: dict[str, list[str]]) -> list[tuple[str, Msg]]:
+def _failing_tests(function: FunctionResult,
+                   files: dict[str, list[str]]) -> list[tuple[str, Said]]:
     """(``file::test``, its whole reason in each language) for each test of ``function`` that
     lost points; a function that lost points without a failing test: itself and its reason."""
-    def reason(ko: str, en: str) -> Msg:
-        return Msg("validate.in_language", ko=ko, en=en)
-
     failing = [t for t in function.tests if not t.passed]
     if not failing:
-        return [(function.name, reason(function.reason_in("ko"), function.reason_in("en")))]
-    return [(_where(t.name, files), reason(t.reason_in("ko"), t.reason_in("en")))
+        return [(function.name, Said(function.reason_in("ko"), function.reason_in("en")))]
+    return [(_where(t.name, files), Said(t.reason_in("ko"), t.reason_in("en")))
             for t in failing]
 
 

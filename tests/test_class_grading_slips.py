@@ -187,7 +187,8 @@ def test_a_yaml_syntax_error_names_the_line_to_fix(tmp_path, old, new, line):
     with pytest.raises(GraderError) as caught:
         load_course(path)
     said = caught.value.in_language("en")
-    assert f", line {number}, column " in said and said.endswith(f"fix this line:\n    {line}")
+    assert f", line {number}, column " in said and said.endswith(f"):\n    {line}")
+    assert "fix the line shown" in said
     assert "<unicode string>" not in said and str(path) in said
 
 

@@ -82,7 +82,7 @@ def test_a_misspelt_name_in_a_bundle_stops_check_and_grade(tiny_course, tmp_path
                                            "--lang", "ko"])
         assert result.exit_code == 2, result.output
         assert "'ad'" not in result.output and "calc.ad'" in result.output
-        assert "'add'을(를) 말한 건가요?" in result.output
+        assert "혹시 'add'?" in result.output
 
 
 def test_a_reference_function_the_course_does_not_grade_is_reported(tiny_course, monkeypatch):
