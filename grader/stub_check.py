@@ -122,8 +122,27 @@ def edited_stubs(course: Course, assignment: str) -> list[Msg]:
         elif authoring.digest(current) != recorded[path.name]:
             generated = _generated(course, a.name, module)
             diff = authoring.short_diff(generated, current, path) if generated else ""
-            edited.append(Msg("release.stub_edited", stub=str(path), diff=diff))
+            edited.append(Msg("release.stub_edited", stub=str(path), diff=diff,
+                              functions=_changed_functions(generated or "", current)))
     return edited
+
+
+def _changed_functions(generated: str, current: str) -> Msg | str:
+    """The top-level functions whose source differs between two versions of a module, in the
+    current one's order (or that the current one is not valid Python)."""
+    def sources(text: str) -> dict[str, str] | None:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+        return {n.name: ast.get_source_segment(text, n) or "" for n in tree.body
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+    before, after = sources(generated) or {}, sources(current)
+    if after is None:
+        return Msg("release.stub_not_python")
+    changed = [name for name, text in after.items() if before.get(name) != text]
+    return ", ".join(changed + [name for name in before if name not in after]) or "-"
 
 
 def _generated(course: Course, assignment: str, module: str) -> str | None:
