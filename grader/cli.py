@@ -29,9 +29,12 @@ EXIT_BELOW = 1
 EXIT_USAGE = 2
 
 
-def _course(course_opt: str | None, near: Path | None, lang: str | None = None) -> Course:
+def _course(course_opt: str | None, near: Path | None, lang: str | None = None, *,
+            authoring: bool = False) -> Course:
+    """``authoring`` (validate, stubs, bundle, release): also warn about reference functions
+    the course does not grade; grading commands keep their first line for the submission."""
     if course_opt:
-        return _checked(load_course(Path(course_opt)), lang)
+        return _checked(load_course(Path(course_opt)), lang, authoring)
     try:
         found = find_course(Path.cwd())
     except GraderError:
@@ -39,14 +42,15 @@ def _course(course_opt: str | None, near: Path | None, lang: str | None = None) 
             raise
         found = find_course(near)
     # Found but broken: the error names the key (not "none found" near PATH).
-    return _checked(load_course(found), lang)
+    return _checked(load_course(found), lang, authoring)
 
 
-def _checked(course: Course, lang: str | None) -> Course:
+def _checked(course: Course, lang: str | None, authoring: bool = False) -> Course:
     """The course once its names are checked against its code (``grader.course_names``)."""
     from grader.course_names import check_names
 
-    for note in check_names(course):
+    ungraded = check_names(course)
+    for note in ungraded if authoring else []:
         _say("cli.warning", choose_language(lang, course.language), err=True, text=note)
     return course
 
@@ -371,7 +375,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None, lang)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
@@ -399,7 +403,7 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None, lang)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         done = authoring.write_stubs(course.solutions_dir(a.name),
@@ -634,7 +638,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
         if grader_requirement is None or public:
             _fail(GraderError(Msg("cli.gradescope_options")), said)
         try:
-            course = _course(course_opt, None, lang)
+            course = _course(course_opt, None, lang, authoring=True)
             said = _course_language(lang, course)
             a = course.assignment(assignment)
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
@@ -646,7 +650,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
             return
     # ---- end of grader bundle --gradescope ----
     try:
-        course = _course(course_opt, None, lang)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         assert out is not None  # checked above: OUT or --gradescope
@@ -684,7 +688,7 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None, lang)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,

@@ -86,7 +86,7 @@ def test_a_misspelt_name_in_a_bundle_stops_check_and_grade(tiny_course, tmp_path
 
 
 def test_a_reference_function_the_course_does_not_grade_is_reported(tiny_course, monkeypatch):
-    # scale keeps its solution region but is no longer graded: said on every command
+    # scale keeps its solution region but is no longer graded: said by the authoring commands
     _replace(tiny_course / "course.yaml", "        scale: 3\n", "")
     _replace(tiny_course / "course.yaml", "exercises:\n", "total: 2\n    exercises:\n")
     monkeypatch.chdir(tiny_course)
@@ -95,6 +95,10 @@ def test_a_reference_function_the_course_does_not_grade_is_reported(tiny_course,
     assert result.exit_code == 0, result.output
     assert "warning: " in result.output and "function 'scale' of" in result.output
     assert "does not grade it" in result.output
+    # grading commands keep stderr's first line for the submission
+    checked = CliRunner().invoke(main, ["check", str(tiny_course / "solutions" / "a1"),
+                                        "--lang", "en", "--isolation", "process"])
+    assert "warning" not in checked.output, checked.output
 
 
 def test_given_code_without_a_solution_region_is_not_reported(tmp_path):
