@@ -180,7 +180,7 @@ class StubsEdited(GraderError):
         super().__init__(Msg("authoring.stubs_edited", stubs=stubs))
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -209,11 +209,11 @@ def _write_manifest(exercises_dir: Path, recorded: dict[str, str]) -> None:
     }
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     path = Path(exercises_dir) / MANIFEST
-    if _read_or_none(path) != text:
+    if read_or_none(path) != text:
         path.write_bytes(text.encode("utf-8"))
 
 
-def _short_diff(generated: str, current: str, path: Path) -> str:
+def short_diff(generated: str, current: str, path: Path) -> str:
     lines = list(difflib.unified_diff(
         generated.splitlines(keepends=True), current.splitlines(keepends=True),
         fromfile=f"{path.name} (grader stubs)", tofile=f"{path.name} (yours)", n=1))
@@ -242,16 +242,16 @@ def write_stubs(
     edited: list[EditedStub] = []
     for module, stub in stubs.items():
         target = _module_path(exercises_dir, module)
-        current = _read_or_none(target)
+        current = read_or_none(target)
         if current is None:
             plan.append((target, stub, "created"))
         elif current == stub:
             plan.append((target, stub, "unchanged"))
-        elif recorded.get(target.name) == _digest(current):
+        elif recorded.get(target.name) == digest(current):
             plan.append((target, stub, "updated"))
         else:
             plan.append((target, stub, "overwritten"))
-            edited.append(EditedStub(target, _short_diff(stub, current, target),
+            edited.append(EditedStub(target, short_diff(stub, current, target),
                                      recorded=target.name in recorded))
     if edited and not force:
         raise StubsEdited(edited)
@@ -259,7 +259,7 @@ def write_stubs(
         if status != "unchanged":
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(stub.encode("utf-8"))
-        recorded[target.name] = _digest(stub)
+        recorded[target.name] = digest(stub)
     if plan:
         _write_manifest(exercises_dir, recorded)
     return [StubWrite(target, status) for target, _, status in plan]
@@ -274,11 +274,11 @@ def stub_differences(solutions_dir: Path, exercises_dir: Path, modules: Iterable
     return [
         module
         for module, stub in make_stubs(solutions_dir, modules).items()
-        if _read_or_none(_module_path(exercises_dir, module)) != stub
+        if read_or_none(_module_path(exercises_dir, module)) != stub
     ]
 
 
-def _read_or_none(path: Path) -> str | None:
+def read_or_none(path: Path) -> str | None:
     # Undecodable bytes are replaced: such a file never equals a stub, so it counts as edited.
     try:
         return path.read_text(encoding="utf-8", errors="replace")

@@ -29,26 +29,46 @@ EXIT_BELOW = 1
 EXIT_USAGE = 2
 
 
-def _course(course_opt: str | None, near: Path | None) -> Course:
+def _course(course_opt: str | None, near: Path | None, lang: str | None = None, *,
+            authoring: bool = False) -> Course:
+    """``authoring`` (validate, stubs, bundle, release): also warn about reference functions
+    the course does not grade; grading commands keep their first line for the submission."""
     if course_opt:
-        return load_course(Path(course_opt))
+        return _checked(load_course(Path(course_opt)), lang, authoring)
     try:
-        return load_course(find_course(Path.cwd()))
+        found = find_course(Path.cwd())
     except GraderError:
         if near is None:
             raise
-        return load_course(find_course(near))
+        found = find_course(near)
+    # Found but broken: the error names the key (not "none found" near PATH).
+    return _checked(load_course(found), lang, authoring)
+
+
+def _checked(course: Course, lang: str | None, authoring: bool = False) -> Course:
+    """The course once its names are checked against its code (``grader.course_names``)."""
+    from grader.course_names import check_names
+
+    ungraded = check_names(course)
+    for note in ungraded if authoring else []:
+        _say("cli.warning", choose_language(lang, course.language), err=True, text=note)
+    return course
 
 
 def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt: str | None,
-                 near: Path | None) -> tuple[OpenedBundle | None, Course]:
+                 near: Path | None, lang: str | None = None,
+                 ) -> tuple[OpenedBundle | None, Course]:
     """The course to grade with: a verified bundle's (remove it when done), else course.yaml's."""
     if bundle_path is not None:
         from grader.bundle import open_bundle
 
         opened = open_bundle(bundle_path, bundle_sha256)
-        return opened, opened.course
-    return None, _course(course_opt, near)
+        try:
+            return opened, _checked(opened.course, lang)
+        except GraderError:
+            opened.remove()
+            raise
+    return None, _course(course_opt, near, lang)
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
@@ -158,7 +178,7 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         else:  # what the gradings will grade: the same paths as a single check
             from grader.paths import submission_target
 
-            course = _course(course_opt, path)
+            course = _course(course_opt, path, lang)
             said = _course_language(lang, course)
             target = submission_target(path, course, course.assignment(assignment).name,
                                        bundle=False)
@@ -200,7 +220,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # The language of this command's own lines: --lang, the course once it is known, the locale.
     said = choose_language(lang)
     try:
-        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
         from grader.paths import submission_target
@@ -227,12 +247,12 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         if opened is not None:
             opened.remove()
     # ---- no module found (issue 10): the reason first, the report still written, exit 2 ----
-    from grader.submission import NONE_FOUND
+    from grader.submission import NONE_FOUND, NONE_FOUND_REFUSED
 
     said = result.language
     none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
                                                   strict=True)
-                       if _note_key(result, note) == NONE_FOUND),
+                       if _note_key(result, note) in (NONE_FOUND, NONE_FOUND_REFUSED)),
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
@@ -371,7 +391,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
@@ -399,7 +419,7 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         done = authoring.write_stubs(course.solutions_dir(a.name),
@@ -463,7 +483,7 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
     started = time.perf_counter()
     said = choose_language(lang)
     try:
-        course = _course(course_opt, submissions)
+        course = _course(course_opt, submissions, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         entries, notes = class_entries(submissions)
@@ -518,6 +538,8 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
               help="also write each student's report in this format (repeatable); JSON always")
 @click.option("--canvas-assignment", default=None,
               help='write OUT/canvas.csv for Canvas\'s gradebook import: "TITLE (ID)"')
+@click.option("--include-unlisted", is_flag=True,
+              help="with --roster: also put submissions not on the roster into canvas.csv")
 @click.option("--dask", "dask_address", default=None,
               help="grade on a Dask cluster at this scheduler address "
                    "(pip install 'rokey-grader[dask]')")
@@ -526,8 +548,8 @@ CLASS_FORMATS = ["text", "markdown", "junit"]
 def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str | None,
           bundle_path: Path | None, bundle_sha256: str | None, suites: tuple[Path, ...],
           workers: int | None, seed: int | None, force: bool, roster: Path | None,
-          formats: tuple[str, ...], canvas_assignment: str | None, dask_address: str | None,
-          isolation: str, lang: str | None) -> None:
+          formats: tuple[str, ...], canvas_assignment: str | None, include_unlisted: bool,
+          dask_address: str | None, isolation: str, lang: str | None) -> None:
     """반 전체를 병렬로 채점합니다 (이어서 채점 가능) / grade a whole class, in parallel, resumably.
 
     SUBMISSIONS: one entry per student — a folder (or checkout), a .py, an .ipynb or an archive.
@@ -543,7 +565,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     opened = None
     said = choose_language(lang)
     try:
-        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, None)
+        opened, course = _open_course(bundle_path, bundle_sha256, course_opt, None, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
         if opened is not None:
@@ -580,7 +602,8 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             runner = pool.run
         batch = grade_class(submissions, out, course=course, ref=ref, seed=run_seed,
                             runner=runner, roster=students, force=force, formats=formats,
-                            canvas_assignment=canvas_assignment, lang=said)
+                            canvas_assignment=canvas_assignment, lang=said,
+                            include_unlisted=include_unlisted)
     except GraderError as exc:
         _fail(exc, said)
         return
@@ -632,7 +655,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
         if grader_requirement is None or public:
             _fail(GraderError(Msg("cli.gradescope_options")), said)
         try:
-            course = _course(course_opt, None)
+            course = _course(course_opt, None, lang, authoring=True)
             said = _course_language(lang, course)
             a = course.assignment(assignment)
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
@@ -644,7 +667,7 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
             return
     # ---- end of grader bundle --gradescope ----
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         assert out is not None  # checked above: OUT or --gradescope
@@ -671,22 +694,26 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
 @click.option("--notebooks", is_flag=True,
               help="also write one student notebook per module (notebooks/<assignment>/), made "
                    "with nbgrader's preprocessors; needs the 'authoring' extra")
+@click.option("--allow-edited-stubs", is_flag=True,
+              help="ship stubs that differ from what `grader stubs` generated (a solution body "
+                   "in them is still refused)")
 @lang_option
 def release(out: Path, course_opt: str | None, assignment: str | None,
             hidden_bundle: Path | None, grader_requirement: str, force: bool,
-            notebooks: bool, lang: str | None) -> None:
+            notebooks: bool, allow_edited_stubs: bool, lang: str | None) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
     from grader.release import write_release
 
     said = choose_language(lang)
     try:
-        course = _course(course_opt, None)
+        course = _course(course_opt, None, lang, authoring=True)
         said = _course_language(lang, course)
         a = course.assignment(assignment)
         written = write_release(course, a.name, out, grader_requirement=grader_requirement,
                                 hidden_bundle=hidden_bundle, force=force, notebooks=notebooks,
                                 # the notebooks speak to students: --lang, else the course's
-                                lang=lang or course.language or "both")
+                                lang=lang or course.language or "both",
+                                allow_edited_stubs=allow_edited_stubs)
     except GraderError as exc:
         _fail(exc, said)
         return
@@ -701,8 +728,10 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
 @click.option("--nbgrader-db", "db_url", required=True,
               help="nbgrader's gradebook, e.g. sqlite:////home/me/course/gradebook.db (the "
                    "db_url of nbgrader_config.py); needs the 'authoring' extra")
+@click.option("--include-unlisted", is_flag=True,
+              help="also export submissions that were not on `grader grade`'s roster")
 @lang_option
-def export(reports: Path, db_url: str, lang: str | None) -> None:
+def export(reports: Path, db_url: str, include_unlisted: bool, lang: str | None) -> None:
     """채점 결과를 nbgrader 성적부에 씁니다 / write a graded batch into an nbgrader gradebook.
 
     REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
@@ -711,7 +740,7 @@ def export(reports: Path, db_url: str, lang: str | None) -> None:
 
     said = choose_language(lang)  # no course here: --lang, else the locale
     try:
-        batch = read_batch(reports)
+        batch = read_batch(reports, include_unlisted)
         count = write_gradebook(batch, db_url)
     except GraderError as exc:
         _fail(exc, said)
@@ -721,6 +750,9 @@ def export(reports: Path, db_url: str, lang: str | None) -> None:
     for skipped in batch.skipped:
         _say("cli.export_skipped", said, err=True, student=skipped.student_id,
              source=str(skipped.source))
+    for unlisted in batch.unlisted:
+        _say("cli.export_unlisted", said, err=True, student=unlisted.student_id,
+             source=str(unlisted.source))
 # ---- end of grader export ----------------------------------------------------------------------
 
 

@@ -219,17 +219,15 @@ def total_problem(path: Path, assignment: Assignment) -> Msg | None:
     return None
 
 
-def total_check(path: Path, assignment: Assignment,
-                lang: str = "both") -> tuple[bool, str, list[str]]:
-    """``grader validate``'s row for the total: (ok, detail, problems), rendered in ``lang``.
-    A course without ``total:`` passes here (the loader has nothing to compare) but ``grader
-    bundle`` needs it."""
+def total_check(path: Path, assignment: Assignment) -> tuple[bool, Msg | str, list[Msg]]:
+    """``grader validate``'s row for the total: (ok, detail, problems), as messages.
+    A course without ``total:`` fails here as ``grader bundle`` refuses it."""
     problem = total_problem(path, assignment)
+    problems = [problem] if problem else []
     if assignment.total is None:
-        return True, Msg("course.total_row_missing",
-                         points=f"{assignment.max_score:g}").render(lang), []
+        return False, Msg("course.total_row_missing", points=f"{assignment.max_score:g}"), problems
     detail = f"{assignment.max_score:g} = total {assignment.total:g}"
-    return problem is None, detail, [problem.render(lang)] if problem else []
+    return problem is None, detail, problems
 
 
 def find_course(start: Path) -> Path:
@@ -254,8 +252,33 @@ def load_course(path: Path | str) -> Course:
     except UnicodeDecodeError as exc:
         raise GraderError(Msg("course.not_utf8", path=str(path), detail=str(exc))) from None
     except yaml.YAMLError as exc:
-        raise GraderError(Msg("course.yaml_syntax", path=str(path), detail=str(exc))) from None
+        raise GraderError(_yaml_error(path, exc)) from None
     return parse_course(data, path.resolve())
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> Msg:
+    """A YAML syntax error at the line to fix, with that line.
+
+    PyYAML marks where it noticed the problem; a scanner error (a key without its colon, an
+    unclosed quote) is noticed on a later line, and the token it was scanning starts at the
+    context mark: that is the line to fix. A parser error (a wrong indentation) is at the
+    problem mark."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return Msg("course.yaml_syntax", path=str(path), detail=str(exc))
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(mark: yaml.Mark) -> str:
+        return lines[mark.line] if mark.line < len(lines) else ""
+
+    mark = exc.problem_mark
+    # The context also when the problem is at the end of the file (an unclosed bracket).
+    if exc.context_mark is not None and (isinstance(exc, yaml.scanner.ScannerError)
+                                         or not line_of(mark).strip()):
+        mark = exc.context_mark
+    text = line_of(mark)
+    problem = ", ".join(part for part in (exc.problem, exc.context) if part)
+    return Msg("course.yaml_syntax_at", path=str(path), line=mark.line + 1,
+               column=mark.column + 1, problem=problem, text=text)
 
 
 def parse_course(data: Any, path: Path) -> Course:

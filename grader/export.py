@@ -29,6 +29,7 @@ import os
 import re
 import sys
 import sysconfig
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class GradedSubmission:
     scores: dict[str, float]  # "module.function" -> points
     source: Path
     failed: bool = False  # the grader itself failed on it (`grader grade`'s status "error")
+    unlisted: bool = False  # graded with a roster that does not list it (its id is no student's)
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Batch:
     submissions: list[GradedSubmission] = field(default_factory=list)
     # Submissions the grader failed on: left out, never exported as 0 (like Canvas's blank).
     skipped: list[GradedSubmission] = field(default_factory=list)
+    # Not on the roster `grader grade` had: left out unless asked (no nbgrader student made up).
+    unlisted: list[GradedSubmission] = field(default_factory=list)
 
 
 # The templates of this module's Msg keys (export.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
@@ -125,7 +129,7 @@ def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
                                  maximum=f"{maximum:g}"))
         scores[name], maxima[name] = score, maximum
     submission = data.get("submission")
-    failed = False
+    failed = unlisted = False
     if submission is None:  # a plain result file: the file name is the student id
         student_id, name, when = path.stem, "", None
     elif isinstance(submission, dict):
@@ -133,6 +137,7 @@ def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
         student_id = _text(submission.get("student_id") or submission.get("id"), path,
                            "submission.id")
         failed = submission.get("status") == "error"
+        unlisted = submission.get("unlisted") is True
         name = submission.get("name") or ""
         if not isinstance(name, str):
             raise _bad(path, Msg("export.name_string"))
@@ -141,12 +146,13 @@ def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
         raise _bad(path, Msg("export.submission_object"))
     if not _STUDENT_ID.match(student_id):
         raise _bad(path, Msg("export.student_id", student_id=repr(student_id)))
-    return (assignment, GradedSubmission(student_id, name.strip(), when, scores, path, failed),
-            maxima)
+    return (assignment, GradedSubmission(student_id, name.strip(), when, scores, path, failed,
+                                         unlisted), maxima)
 
 
-def read_batch(folder: Path) -> Batch:
-    """Every report of a batch folder (``folder/reports/*.json``, else ``folder/*.json``)."""
+def read_batch(folder: Path, include_unlisted: bool = False) -> Batch:
+    """Every report of a batch folder (``folder/reports/*.json``, else ``folder/*.json``).
+    ``include_unlisted``: also export submissions not on the roster they were graded with."""
     folder = Path(folder)
     if not folder.is_dir():
         raise GraderError(Msg("export.no_folder", folder=str(folder)))
@@ -173,7 +179,12 @@ def read_batch(folder: Path) -> Batch:
             raise _bad(path, Msg("export.duplicate_student", student_id=submission.student_id,
                                  other=str(seen[submission.student_id])))
         seen[submission.student_id] = path
-        (batch.skipped if submission.failed else batch.submissions).append(submission)
+        if submission.failed:
+            batch.skipped.append(submission)
+        elif submission.unlisted and not include_unlisted:
+            batch.unlisted.append(submission)
+        else:
+            batch.submissions.append(submission)
     assert batch is not None
     return batch
 
@@ -220,6 +231,17 @@ def _scripts_on_path() -> Iterator[None]:
 def write_gradebook(batch: Batch, db_url: str) -> int:
     """Write the batch into the gradebook at ``db_url``; return the number of submissions."""
     Gradebook = _gradebook_class()
+    # nbgrader's own API makes SQLAlchemy warn about its session's autoflush ("not in session,
+    # add operation ... will not proceed"): nothing the instructor can act on, and the gradebook
+    # is written right (tests/test_nbgrader_export.py reads it back with nbgrader).
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
+        return _write_gradebook(Gradebook, batch, db_url)
+
+
+def _write_gradebook(Gradebook: Any, batch: Batch, db_url: str) -> int:
     modules: dict[str, dict[str, float]] = {}
     for name, maximum in batch.max_scores.items():
         module, function = name.split(".", 1)

@@ -110,7 +110,8 @@ class Msg:
         if lang == "both":
             return f"{self.render('ko')} / {self.render('en')}"
         ko, en = _CATALOGUE[self.key]
-        values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        values = {k: v.render(lang) if isinstance(v, Msg | Said) else v
+                  for k, v in self.params.items()}
         return (ko if lang == "ko" else en).format(**values)
 
     def __str__(self) -> str:
@@ -123,6 +124,23 @@ class Msg:
                            if isinstance(v, int | float | str | bool) or v is None else str(v)
                            for k, v in self.params.items()},
                 "ko": self.render("ko"), "en": self.render("en")}
+
+
+@dataclass(frozen=True)
+class Said:
+    """Words already rendered in each language — a message kept as data (``{"ko", "en"}``, as a
+    result stores a reason) — as a parameter of a ``Msg``: it renders in the language asked."""
+
+    ko: str
+    en: str
+
+    def render(self, lang: str = "both") -> str:
+        if lang == "both":
+            return self.ko if self.ko == self.en else f"{self.ko} / {self.en}"
+        return self.ko if lang == "ko" else self.en
+
+    def __str__(self) -> str:
+        return self.render("both")
 
 
 class Failure(AssertionError):

@@ -5,7 +5,8 @@ CI 템플릿(GitHub 학생 피드백, 강사 신뢰 채점, GitLab). ``solutions
 
 Nothing from ``solutions/`` is copied; before anything is written the release checks its own
 output: no nbgrader solution marker, no hidden suite, no mistake file and no function body of a
-reference solution may appear in it (a stub that still holds the solution is refused).
+reference solution or catalogued mistake may appear in it (``grader.stub_check``: a stub that
+holds a solution is refused), and the stubs must be what ``grader stubs`` generated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 from pathlib import Path
 
 import grader
-from grader import scratch
+from grader import scratch, stub_check
 from grader.bundle import make_bundle, open_bundle
 from grader.course import Course, total_problem
 from grader.errors import GraderError
@@ -87,11 +88,13 @@ def leaks(out: Path, course: Course, assignment: str) -> list[Msg]:
             for path in folder.rglob("*"):
                 if path.is_file() and "__pycache__" not in path.parts:
                     secret_files[hashlib.sha256(path.read_bytes()).hexdigest()] = path
-    # Bodies of a line or two can be ordinary code (``return x``) that a stub or a public test
-    # legitimately contains; longer ones are the solution.
+    # Other text (README, workflows) is searched for the bodies' lines: a line or two can be
+    # ordinary prose or code there; longer ones are the solution.
     # Only graded functions: a helper the stub provides on purpose is not a solution.
     bodies = {name: body for name, body in solution_bodies(solutions, a.modules).items()
               if name in a.functions and body.count("\n") >= 1 and len(body) >= 40}
+    # Python is compared as token streams, every body of any length (grader.stub_check).
+    secrets = stub_check.secret_bodies(course, a.name)
     found: list[Msg] = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
@@ -113,6 +116,11 @@ def leaks(out: Path, course: Course, assignment: str) -> list[Msg]:
                 text = code_of(text)
             except (ValueError, KeyError, TypeError):
                 found.append(Msg("release.leak_notebook", file=rel))
+        if rel.endswith((".py", ".ipynb")):
+            found.extend(Msg("release.leak_pasted", file=rel, function=function,
+                             secret=secret.label())
+                         for function, secret in stub_check.pasted(text, secrets))
+            continue
         normalized = _normalized(text)
         for name, body in bodies.items():
             if body in normalized:
@@ -161,6 +169,13 @@ def _modules_list(course: Course, assignment: str) -> str:
     return "\n".join(rows)
 
 
+def _lines(items: list[Msg]) -> Msg | str:
+    listed: Msg | str = ""
+    for item in items:  # one per line, each in the chosen language
+        listed = Msg("release.line", first=listed, second=item)
+    return listed
+
+
 def _prepare_out(out: Path, course: Course, force: bool) -> None:
     resolved = out.resolve()
     if resolved == course.root or resolved in course.root.parents:
@@ -174,13 +189,19 @@ def _prepare_out(out: Path, course: Course, force: bool) -> None:
 
 def write_release(course: Course, assignment: str | None, out: Path, *,
                   grader_requirement: str, hidden_bundle: Path | None = None,
-                  force: bool = False, notebooks: bool = False, lang: str = "both") -> list[Path]:
+                  force: bool = False, notebooks: bool = False, lang: str = "both",
+                  allow_edited_stubs: bool = False) -> list[Path]:
     """Write the student tree to ``out``; return the files written. ``lang``: the language of
-    the notebooks' own words ("both" for a mixed class; the README is always in both)."""
+    the notebooks' own words ("both" for a mixed class; the README is always in both).
+    ``allow_edited_stubs``: ship stubs that differ from what ``grader stubs`` generated (work in
+    progress is refused otherwise); a solution body in them is refused all the same."""
     a = course.assignment(assignment)
     problem = total_problem(course.path, a)
     if problem:
         raise GraderError(problem)
+    edited = [] if allow_edited_stubs else stub_check.edited_stubs(course, a.name)
+    if edited:
+        raise GraderError(Msg("release.stubs_edited", stubs=_lines(edited)))
     check_requirement(grader_requirement)
     out = Path(out)
     _prepare_out(out, course, force)
@@ -225,10 +246,7 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
             write_notebooks(course, a.name, work, lang)
         found = leaks(work, course, a.name)
         if found:
-            listed: Msg | str = ""
-            for leak in found:  # one per line, each in the chosen language
-                listed = Msg("release.line", first=listed, second=leak)
-            raise GraderError(Msg("release.leaks", found=listed))
+            raise GraderError(Msg("release.leaks", found=_lines(found)))
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists():
             out.rmdir()  # empty (checked above)

@@ -22,12 +22,15 @@ from grader import notebook_code, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
-from grader.messages import Msg
+from grader.messages import Msg, Said
 from grader.result import FunctionResult, RefusedFile
 
 # The catalogue key of the first note of a grading that found none of the assignment's modules
 # (``grader check`` then exits 2 with it at the top).
 NONE_FOUND = "submission.none_found"
+# The same, when files were refused: their reasons are the news (too many entries, too large).
+NONE_FOUND_REFUSED = "submission.none_found_refused"
+_REASONS_SHOWN = 3
 
 
 @dataclass
@@ -200,10 +203,21 @@ def stage(path: Path, course: Course, assignment: Assignment, into: Path | None 
             ([intake.single] if intake.single in assignment.modules else [])
         staged.modules = modules = modules or list(assignment.modules)
     if not any((folder / f"{m}.py").exists() for m in modules):
-        staged.notes.insert(0, Msg(NONE_FOUND, source=str(intake.source),
-                                   assignment=assignment.name,
-                                   modules=", ".join(m + ".py" for m in modules)))
+        staged.notes.insert(0, Msg(NONE_FOUND_REFUSED if staged.refused else NONE_FOUND,
+                                   source=str(intake.source), assignment=assignment.name,
+                                   modules=", ".join(m + ".py" for m in modules),
+                                   why=refusal_reasons(staged.refused)))
     return staged
+
+
+def refusal_reasons(refused: list[RefusedFile]) -> Msg | str:
+    """The first refusals, each with its reason, as one message ("" when there are none)."""
+    said: Msg | str = ""
+    for r in refused[:_REASONS_SHOWN]:
+        reason = Said(r.data["ko"], r.data["en"]) if r.data else r.message
+        line = Msg("submission.refused_reason", path=r.path, reason=reason)
+        said = Msg("messages.semicolon", first=said, second=line) if said else line
+    return said
 
 
 def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:

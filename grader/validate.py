@@ -22,6 +22,7 @@ files, unchanged, and reference modules never import each other.
 
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
 import secrets
@@ -35,7 +36,7 @@ from grader import authoring, messages, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_check
 from grader.engine import Grader, serve
 from grader.errors import GraderError
-from grader.messages import Msg
+from grader.messages import Msg, Said
 from grader.mistakes import Mistake, load_catalogue
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result
@@ -252,13 +253,13 @@ def validate(
     reference = results["reference"]
     used = reference.isolation if isinstance(reference, Result) else isolation
     report = ValidationReport(assignment=a.name, seed=seed, isolation=used, points=points)
-    report.checks.append(_check_reference(reference))
+    report.checks.append(_check_reference(reference, suite_test_files(course, a.name)))
     report.checks.append(_check_stubs(results["stubs"]))
     report.checks.append(_check_tests(reference, points))
     report.checks.append(_check_points(reference, points))
-    if a.total is not None:
-        ok, detail, problems = total_check(course.path, a)
-        report.checks.append(Check(Msg("validate.check_total"), ok, detail, list(problems)))
+    # Required, as `grader bundle` requires it: a course that validates can be bundled.
+    ok, detail, problems = total_check(course.path, a)
+    report.checks.append(Check(Msg("validate.check_total"), ok, detail, list(problems)))
     report.mistakes = [
         _mistake_outcome(m, results[f"mistake:{m.name}"], reference) for m in catalogue
     ]
@@ -274,16 +275,55 @@ def _lost_points(result: Result) -> list[FunctionResult]:
     return [f for f in result.functions if f.score < f.max_score - _EPS]
 
 
-def _check_reference(result: Result | Msg | str) -> Check:
+def _check_reference(result: Result | Msg | str, files: dict[str, list[str]]) -> Check:
     name = Msg("validate.check_reference")
     if not isinstance(result, Result):
         return Check(name, False, Msg("validate.grading_failed"), [result])
+    # Every failing test by its file and name, with its whole reason in the report's language:
+    # the instructor has to find and fix it.
     problems: list[Msg | str] = [
-        f"{f.name}: {_num(f.score)}/{_num(f.max_score)} ({f.status}): {_short(f.reason)}"
+        Msg("validate.reference_test", function=f.name, score=_num(f.score),
+            max_score=_num(f.max_score), status=f.status, test=test, reason=reason)
         for f in _lost_points(result)
+        for test, reason in _failing_tests(f, files)
     ]
     ok = not problems and result.score >= result.max_score - _EPS
     return Check(name, ok, f"{_num(result.score)}/{_num(result.max_score)}", problems)
+
+
+def _failing_tests(function: FunctionResult,
+                   files: dict[str, list[str]]) -> list[tuple[str, Said]]:
+    """(``file::test``, its whole reason in each language) for each test of ``function`` that
+    lost points; a function that lost points without a failing test: itself and its reason."""
+    failing = [t for t in function.tests if not t.passed]
+    if not failing:
+        return [(function.name, Said(function.reason_in("ko"), function.reason_in("en")))]
+    return [(_where(t.name, files), Said(t.reason_in("ko"), t.reason_in("en")))
+            for t in failing]
+
+
+def _where(test: str, files: dict[str, list[str]]) -> str:
+    """``file::test`` for a test name (``test_x[param]``: its function ``test_x``)."""
+    found = files.get(test.split("[", 1)[0], [])
+    return " | ".join(f"{file}::{test}" for file in found) or test
+
+
+def suite_test_files(course: Course, assignment: str) -> dict[str, list[str]]:
+    """Test function name -> the suite files (relative to the course) that define it."""
+    files: dict[str, list[str]] = {}
+    for folder in (course.exercises_dir(assignment) / "tests",
+                   course.solutions_dir(assignment) / "tests"):
+        for path in sorted(folder.rglob("test*.py")) if folder.is_dir() else []:
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) \
+                        and node.name.startswith("test"):
+                    files.setdefault(node.name, []).append(
+                        path.relative_to(course.root).as_posix())
+    return files
 
 
 def _check_stubs(result: Result | Msg | str) -> Check:

@@ -41,7 +41,11 @@ def _source(cell: dict[str, Any]) -> str:
 def test_exercises_follow_course_yaml(items: list[na.Exercise]) -> None:
     course = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
     points = course["assignments"]["lec04"]["exercises"]["activations"]
-    assert {ex.name: ex.points for ex in items} == points
+    # every function with checks written there, with course.yaml's points (a function added to
+    # the course later has none and is left out of the comparison)
+    assert set(na.PUBLIC) <= set(points)
+    assert {ex.name: ex.points for ex in items} == {n: p for n, p in points.items()
+                                                    if n in na.PUBLIC}
     for ex in items:
         assert ex.solution.startswith(f"def {ex.name}(")
         # The whole reference body between nbgrader's markers, closing marker included.

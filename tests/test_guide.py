@@ -9,15 +9,21 @@ The guide's blocks are tagged with an HTML comment right above them::
     <!-- guide: append PATH -->   append to an existing file
     <!-- guide: merge PATH -->    deep-merge a YAML fragment into an existing YAML file
     <!-- guide: run -->           run each ``grader ...`` line, from the course's root
+    <!-- guide: row PATH after START -->   insert a table row after the line starting with START
+    <!-- guide: test -->          the framework's tests the guide tells authors to run
 
-so the test runs what a reader would type, not a copy of it.
+so the test runs what a reader would type, not a copy of it; the slow test follows the whole
+guide on a copy of the repository and then runs the tests it names there.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +42,8 @@ NEW_FUNCTION = "activations.leaky_relu"
 NEW_MISTAKE = "activations_leaky_relu_slope_on_positive_side"
 
 _BLOCK = re.compile(
-    r"<!-- guide: (?P<action>create|append|merge|run)(?: (?P<target>\S+))? -->\n"
-    r"```[a-z]*\n(?P<body>.*?)```",
+    r"<!-- guide: (?P<action>create|append|merge|run|row|test)(?: (?P<target>\S+))?"
+    r"(?: after (?P<after>.+?))? -->\n```[a-z]*\n(?P<body>.*?)```",
     re.S,
 )
 
@@ -47,10 +53,12 @@ class Step:
     action: str
     target: str
     body: str
+    after: str = ""
 
 
 def guide_steps(text: str) -> list[Step]:
-    return [Step(m["action"], m["target"] or "", m["body"]) for m in _BLOCK.finditer(text)]
+    return [Step(m["action"], m["target"] or "", m["body"], m["after"] or "")
+            for m in _BLOCK.finditer(text)]
 
 
 def _merge(into: dict[str, Any], fragment: dict[str, Any]) -> None:
@@ -83,6 +91,13 @@ def follow(course: Path, steps: list[Step], *, run: bool = True) -> list[tuple[l
         elif step.action == "append":
             text = path.read_text(encoding="utf-8")
             path.write_text(text.rstrip("\n") + "\n\n\n" + step.body, encoding="utf-8")
+        elif step.action == "row":
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            [at] = [i for i, line in enumerate(lines) if line.startswith(step.after)]
+            lines.insert(at + 1, step.body)
+            path.write_text("".join(lines), encoding="utf-8")
+        elif step.action == "test":
+            continue  # run by the slow test, in a copy of the whole repository
         elif step.action == "merge":
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             _merge(data, yaml.safe_load(step.body))
@@ -98,12 +113,15 @@ def follow(course: Path, steps: list[Step], *, run: bool = True) -> list[tuple[l
     return ran
 
 
-def copy_course(dest: Path) -> Path:
-    """The course alone — course.yaml, exercises/, solutions/ — as a clone would have it."""
+def copy_course(dest: Path, *, whole: bool = False) -> Path:
+    """The course — course.yaml, exercises/, solutions/ and the docs the guide edits — as a clone
+    would have it; ``whole``: also the framework, its tests and benchmarks (to run them)."""
     dest.mkdir()
-    shutil.copy2(ROOT / "course.yaml", dest / "course.yaml")
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("exercises", "solutions"):
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.egg-info")
+    for name in ("course.yaml", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, dest / name)
+    for folder in ("exercises", "solutions", "docs",
+                   *(("grader", "tests", "benchmarks") if whole else ())):
         shutil.copytree(ROOT / folder, dest / folder, ignore=skip)
     return dest
 
@@ -125,8 +143,11 @@ def test_the_guide_tags_every_step() -> None:
     assert ("create", "exercises/lec04/tests/test_leaky_relu.py") in actions
     assert ("create", "solutions/lec04/tests/test_leaky_relu.py") in actions
     assert ("create", f"solutions/lec04/mistakes/{NEW_MISTAKE}.py") in actions
+    assert ("row", "docs/contract.md") in actions  # the contract row to add, given
     commands = [args for s in steps if s.action == "run" for args in _commands(s.body)]
-    assert [c[0] for c in commands] == ["stubs", "validate"]
+    assert [c[0] for c in commands] == ["stubs", "validate", "bundle", "release"]
+    [tests] = [s for s in steps if s.action == "test"]
+    assert "-m" in shlex.split(tests.body) and "tests/test_mistakes.py" in tests.body
 
 
 def test_following_the_guide_makes_a_stub_and_a_course_entry(course: Path) -> None:
@@ -148,6 +169,31 @@ def test_following_the_guide_makes_a_stub_and_a_course_entry(course: Path) -> No
 
     catalogue = load_catalogue(course / "solutions" / "lec04" / "mistakes", a.functions)
     assert NEW_MISTAKE in {m.name for m in catalogue}
+
+
+@pytest.mark.slow
+def test_following_the_whole_guide_the_tests_it_names_pass(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the repository, the guide followed to its end (validate, the contract row,
+    bundle and release), then the framework's tests the guide names, run there: they pass."""
+    pytest.importorskip("nbgrader.preprocessors",
+                        reason="nbgrader not installed: pip install 'grader[authoring]'")
+    repo = copy_course(tmp_path / "repo", whole=True)
+    monkeypatch.chdir(repo)
+    steps = guide_steps(GUIDE.read_text(encoding="utf-8"))
+    follow(repo, steps)
+    assert (tmp_path / "hidden.zip").is_file()
+    assert "def leaky_relu(" in (tmp_path / "lec04-student/exercises/lec04/activations.py"
+                                 ).read_text(encoding="utf-8")
+    [tests] = [s for s in steps if s.action == "test"]
+    words = shlex.split(tests.body)
+    assert words[:3] == [".venv/bin/python", "-m", "pytest"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # the copy's own grader package comes first (python -m puts the folder on sys.path)
+    done = subprocess.run([sys.executable, *words[1:], "-p", "no:cacheprovider"], cwd=repo,
+                          capture_output=True, text=True, timeout=1200, env=env)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and "leaky_relu" not in done.stdout
 
 
 @pytest.mark.slow

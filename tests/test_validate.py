@@ -87,6 +87,28 @@ def _add_public_scale_test(course: Path) -> None:
         PUBLIC_SCALE, encoding="utf-8")
 
 
+HIDDEN_EXACT = '''
+import numpy as np
+import pytest
+from grader.suite import compare
+
+@pytest.mark.parametrize("n", [3, 40], ids=["short", "long"])
+@pytest.mark.grades("calc.scale")
+def test_scale_exact(student, n):
+    x = np.linspace(1.0, 2.0, n)
+    compare.assert_close(student.calc.scale(x), 2.0 * x,
+                         name="scale of a long input named so that the line runs past 160 "
+                              "characters, which validate used to cut")
+'''
+
+
+def _add_total(course: Path) -> None:
+    """``total: 5``, which validate requires as bundle does."""
+    course_yaml = course / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(
+        "    exercises:\n", "    total: 5\n    exercises:\n"), encoding="utf-8")
+
+
 def test_validate_tiny_course(tiny_course: Path) -> None:
     _add_public_scale_test(tiny_course)
     mistakes = tiny_course / "solutions" / "a1" / "mistakes"
@@ -94,10 +116,11 @@ def test_validate_tiny_course(tiny_course: Path) -> None:
     (mistakes / "calc_add_minus.py").write_text(ADD_MINUS, encoding="utf-8")
     (mistakes / "calc_scale_same.py").write_text(SCALE_SAME, encoding="utf-8")
 
+    _add_total(tiny_course)
     report = validate(tiny_course, "a1", seed=3, isolation="auto")
 
     assert report.seed == 3 and report.total_points == 5.0
-    assert [c.ok for c in report.checks] == [True, True, True, True], render(report)
+    assert [c.ok for c in report.checks] == [True] * 5, render(report)
     by_name = {m.mistake.name: m for m in report.mistakes}
     minus = by_name["calc_add_minus"]
     assert minus.ok and minus.lost == pytest.approx(2.0) and minus.hint_shown
@@ -205,6 +228,7 @@ def test_validate_grades_stubs_generated_from_solutions_not_the_live_exercises(
     solution = (tiny_course / "solutions" / "a1" / "calc.py").read_text(encoding="utf-8")
     live = tiny_course / "exercises" / "a1" / "calc.py"
     live.write_text(solution, encoding="utf-8")  # every function implemented in exercises/
+    _add_total(tiny_course)
 
     report = validate(tiny_course, "a1", seed=5, isolation="process")
 
@@ -324,3 +348,32 @@ def test_served_gradings_match_one_grade_call_each_and_a_broken_one_stays_alone(
     assert [_outcomes(r) for r in served] == [_outcomes(r) for r in alone]
     pooled = _grade_all(jobs)  # shares over processes, put back in job order
     assert [_outcomes(r) for r in pooled] == [_outcomes(r) for r in alone]
+
+
+def test_validate_names_the_failing_test_uncut_in_one_language_and_requires_a_total(
+    tiny_course: Path,
+) -> None:
+    """Issue 21 item 4: a reference that fails a hidden test; a course without ``total:``."""
+    import re
+
+    reference = tiny_course / "solutions" / "a1" / "calc.py"
+    reference.write_text(reference.read_text(encoding="utf-8").replace(
+        "return k * x", "return k * x + 1e-3 * x * x"), encoding="utf-8")
+    _add_public_scale_test(tiny_course)
+    (tiny_course / "solutions" / "a1" / "tests" / "test_exact.py").write_text(HIDDEN_EXACT,
+                                                                              encoding="utf-8")
+    report = validate(tiny_course, "a1", seed=5, isolation="auto")
+    by_name = {en(c.name): c for c in report.checks}
+    assert not by_name["reference scores full marks"].ok
+    total = by_name["points add up to the total"]
+    assert not total.ok and "add 'total: 5'" in en(total.detail)
+    english, korean = render(report, "en"), render(report, "ko")
+    for rendered, said in ((english, "failing test"), (korean, "실패한 테스트")):
+        for test in ("solutions/a1/tests/test_exact.py::test_scale_exact[long]",
+                     "exercises/a1/tests/test_scale.py::test_scale_example"):
+            assert f"{said} {test}: " in rendered, rendered
+    assert "test_calc.py" not in english  # the hidden tests that compare with the reference pass
+    # the whole reason, in one language: the long input's name is there, nothing is cut
+    line = next(ln for ln in english.splitlines() if "::test_scale_exact[long]: " in ln)
+    assert "…" not in line and not re.search(r"[\uac00-\ud7a3]", english)
+    assert "scale of a long input named so that the line runs past 160 characters" in line

@@ -81,7 +81,7 @@ def class_entries(folder: Path) -> tuple[list[Entry], list[Msg]]:
             notes.append(Msg("entries.unreadable", name=shown(name), error=exc.strerror or str(exc)))
             continue
         if stat.S_ISLNK(mode):
-            notes.append(Msg("entries.symlink", name=shown(name)))
+            notes.append(Msg("entries.symlink_rule", name=shown(name)))
             continue
         if not _is_entry(name, mode):
             notes.append(Msg("entries.not_submission", name=shown(name)))

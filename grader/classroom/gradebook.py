@@ -51,10 +51,11 @@ def canvas_column(title_and_id: str) -> str:
 
 
 def canvas_csv(reports: Sequence[dict[str, Any]], column: str,
-               students: dict[str, Student]) -> str:
+               students: dict[str, Student], *, include_unlisted: bool = False) -> str:
     """Canvas's gradebook import: the student columns, a ``Points Possible`` row, then one row per
     student. ``students``: submission id -> roster entry. A submission the grader failed on
-    (``error``) is left blank, not 0, so that no wrong grade is imported."""
+    (``error``) is left blank, not 0, so that no wrong grade is imported; one that is not on the
+    roster (``unlisted``) is left out unless ``include_unlisted``: its folder name is no SIS id."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*CANVAS_COLUMNS, column])
@@ -62,6 +63,8 @@ def canvas_csv(reports: Sequence[dict[str, Any]], column: str,
         writer.writerow(["Points Possible", "", "", "", "", _points(reports[0]["max_score"])])
     for report in reports:
         sub = report["submission"]
+        if sub.get("unlisted") and not include_unlisted:
+            continue
         s = students.get(sub["id"])
         grade = "" if sub.get("status") == "error" else _points(report["score"])
         writer.writerow([sub["name"], s.canvas_id if s else "",

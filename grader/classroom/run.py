@@ -107,10 +107,11 @@ def render(report: dict[str, Any], fmt: str, course: Course) -> str:
     return text.render(result)
 
 
-def _refresh_identity(report: dict[str, Any], job: Job) -> bool:
+def _refresh_identity(report: dict[str, Any], job: Job, unlisted: bool) -> bool:
     """A roster edit changes names, not grades: update the report without grading again."""
     sub = report["submission"]
-    new = {"name": job.name, "student_id": job.student_id, "section": job.section, "path": job.path}
+    new = {"name": job.name, "student_id": job.student_id, "section": job.section, "path": job.path,
+           "unlisted": unlisted}
     if all(sub.get(k) == v for k, v in new.items()):
         return False
     sub.update(new)
@@ -123,10 +124,13 @@ Runner = Callable[[list[Job], Callable[[Job, "dict[str, Any] | None", "Msg | str
 def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef, seed: int,
                 runner: Runner, roster: dict[str, Student] | None = None, force: bool = False,
                 formats: Sequence[str] = (), canvas_assignment: str | None = None,
-                progress: bool | None = None, lang: str = "both") -> Batch:
+                progress: bool | None = None, lang: str = "both",
+                include_unlisted: bool = False) -> Batch:
     """Grade every entry of ``submissions`` that is not up to date into ``out``; rebuild the
     gradebook, summary and Canvas CSV from all the class's reports (also after an interruption).
-    ``lang``: the language of the summary (``summary.txt``, ``summary_text``) and the progress bar."""
+    ``lang``: the language of the summary (``summary.txt``, ``summary_text``) and the progress bar.
+    With a roster, an entry not on it is graded and flagged (``submission.unlisted``) but left out
+    of ``canvas.csv`` (and of ``grader export``) unless ``include_unlisted``."""
     a = course.assignment(ref.assignment)
     column = gradebook.canvas_column(canvas_assignment) if canvas_assignment else None
     entries, notes = class_entries(submissions)
@@ -141,12 +145,15 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
     by_id: dict[str, Entry] = {e.id: e for e in entries}
     students: dict[str, Student] = {}
     todo: list[Job] = []
+    unlisted: set[str] = set()
     for entry in entries:
         student = student_for(roster, entry.name, entry.stem, entry.id) if roster else None
         if student is not None:
             students[entry.id] = student
         elif roster is not None:
-            batch.notes.append(Msg("run.not_on_roster", name=entry.name))
+            unlisted.add(entry.id)
+            batch.notes.append(Msg("run.not_on_roster_left_out" if not include_unlisted
+                                   else "run.not_on_roster", name=entry.name))
         job = read_job(entry.id, entry.path, student.name if student and student.name else entry.name,
                        a, student_id=student.student_id if student else "",
                        section=student.section if student else "")
@@ -156,7 +163,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             batch.up_to_date += 1
             unrendered = any(not (out / "reports" / f"{entry.id}.{FORMAT_EXTENSIONS[f]}").exists()
                          for f in formats)
-            if _refresh_identity(existing, job):  # a roster edit: names, not grades
+            if _refresh_identity(existing, job, entry.id in unlisted):  # names, not grades
                 write_report(out, existing, formats, course)
             elif unrendered:  # a --format asked for later
                 write_report(out, existing, formats, course, with_json=False)
@@ -171,6 +178,8 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
     def done(job: Job, report: dict[str, Any] | None, failure: Msg | str) -> None:
         if report is None:
             report = failed_report(ref, a, job, seed, failure, 0.0)
+        # Not on the roster: flagged, so that no LMS import takes its folder name for a student.
+        report["submission"]["unlisted"] = job.id in unlisted
         write_report(out, report, formats, course)
         batch.graded += 1
         bar.advance()
@@ -187,7 +196,8 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
         reports.sort(key=lambda r: r["submission"]["id"])
         write_atomically(out / "gradebook.csv", gradebook.gradebook_csv(reports, list(a.functions)))
         if column is not None:
-            write_atomically(out / "canvas.csv", gradebook.canvas_csv(reports, column, students))
+            write_atomically(out / "canvas.csv", gradebook.canvas_csv(
+                reports, column, students, include_unlisted=include_unlisted))
         batch.summary = summary.summarise(reports, a.functions,
                                           not_graded=len(entries) - len(reports))
         batch.summary_text = summary.render(batch.summary, lang)

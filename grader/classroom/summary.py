@@ -73,6 +73,10 @@ def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,
                    for r in reports if r["submission"].get("status") == "error"],
         "missing": [r["submission"]["id"] for r in reports
                     if r["submission"].get("status") == "missing"],
+        # Why each was found empty (too many entries, an archive too large...): the instructor
+        # must not have to open the student's report to learn it.
+        "missing_why": [{"id": r["submission"]["id"], **_first_note(r)}
+                        for r in reports if r["submission"].get("status") == "missing"],
     }
 
 
@@ -108,6 +112,8 @@ def render(summary: dict[str, Any], lang: str = "both") -> str:
     if summary["missing"]:
         lines += ["", say("summary.missing", count=len(summary["missing"]),
                           ids=", ".join(summary["missing"]))]
+        lines += [f"  {m['id']}: {m.get(f'reason_{lang}') or m['reason']}"
+                  for m in summary.get("missing_why", [])]
     if summary["errors"]:
         lines += ["", say("summary.errors", count=len(summary["errors"]))]
         lines += [f"  {e['id']}: {(e.get(f'reason_{lang}') or e['reason'])[:300]}"

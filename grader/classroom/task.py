@@ -176,9 +176,13 @@ def error_result(a: Assignment, seed: int, reason: Msg | str, course: Course | N
 
 
 def _missing_reason(job: Job, a: Assignment) -> Msg:
+    from grader.submission import refusal_reasons
+
     modules = ", ".join(m + ".py" for m in a.modules)
     why = (Msg("task.not_a_module", name=job.single)
-           if job.single is not None and job.single not in a.modules else Msg("task.no_module"))
+           if job.single is not None and job.single not in a.modules
+           # what intake refused (too many entries, an archive too large) is why none was found
+           else refusal_reasons(job.refused) or Msg("task.no_module"))
     return Msg("task.missing", entry=Path(job.path).name, why=why, assignment=a.name,
                modules=modules)
 

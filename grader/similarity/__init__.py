@@ -73,8 +73,10 @@ def compare_class(entries: Sequence[Entry | Path], assignment: Assignment, start
     phases["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    submissions = [read_submission(submission_name(path), found, graded, removed, params)
-                   for path, found in zip(paths, sources, strict=True)]
+    # An entry is named by its id, as `grader grade` names its report ("bob", not "bob.zip").
+    names = [e.id if isinstance(e, Entry) else submission_name(e) for e in entries]
+    submissions = [read_submission(name, found, graded, removed, params)
+                   for name, found in zip(names, sources, strict=True)]
     phases["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -61,7 +61,7 @@ def functions_of(text: str) -> list[FunctionCode]:
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        body = node.body[1:] if _is_docstring(node.body[0]) else node.body
+        body = node.body[1:] if is_docstring(node.body[0]) else node.body
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         last = node.end_lineno or node.lineno
         codes: list[str] = []
@@ -105,7 +105,7 @@ def _chars(line: str, utf8_offset: int) -> int:
     return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="ignore"))
 
 
-def _is_docstring(stmt: ast.stmt) -> bool:
+def is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
         and isinstance(stmt.value.value, str)
 
