@@ -46,8 +46,7 @@ def points(score: float, max_score: float) -> str:
 
 
 def _first_reason(f: FunctionResult, lang: str) -> str:
-    first = f.first_failure
-    return first.message_in(lang) if first else ""
+    return f.summary_in(lang)
 
 
 def table(result: Result) -> list[str]:

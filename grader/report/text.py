@@ -104,10 +104,6 @@ def status_word(status: str, lang: str) -> str:
 STATUS_LABEL = {status: status_word(status, "both") for status in STATUSES}
 
 
-def _first_failing(f: FunctionResult) -> TestResult | None:
-    return next((t for t in f.tests if not t.passed), None)
-
-
 def hidden_ran(result: Result) -> bool:
     return any(t.visibility == "hidden" for f in result.functions for t in f.tests)
 
@@ -169,7 +165,7 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
         if lost and not verbose:
             lines.append("")
             for f in lost:
-                ft = _first_failing(f)
+                ft = f.first_failure  # the reason the student may read, before a withheld one
                 name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
                 if f.status == "missing":  # one line: nothing more to explain
                     why = message_in(ft, lang) if ft is not None else ""
@@ -184,8 +180,8 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                                "")
                 lines += [name + ln[len(plain):] if i == 0 else ln
                           for i, ln in enumerate(heading)]
-                if ft is not None:
-                    lines += _reason_lines(ft, lang, width, "    ", style)
+                if ft is not None:  # the hint wherever among the function's tests it was found
+                    lines += _reason_lines(ft, lang, width, "    ", style, f.hint_in(lang))
     lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
                         bold=True)]
     if result.refused:
@@ -201,9 +197,9 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
 
 
 def _reason_lines(t: TestResult, lang: str, width: int, indent: str,
-                  style: Callable[..., str]) -> list[str]:
+                  style: Callable[..., str], hint: str | None = None) -> list[str]:
     out = wrap(message_in(t, lang), width, indent) if message_in(t, lang) else []
-    hint = t.hint_text(lang)
+    hint = t.hint_text(lang) if hint is None else hint
     if hint:
         out += [style(ln, fg="cyan") for ln in wrap(hint, width, indent + "  ", indent + "→ ")]
     return out
