@@ -40,6 +40,8 @@ _PROPERTY = {
 
 # An element's index ("[3, 1]") at the end of a name: which element is a detail of the test.
 _INDEX = re.compile(r"(\[\d+(, \d+)*\])+$")
+# Arguments with digits in a name ("relu([-1000, 1000])") may be a hidden test's inputs.
+_NUMERIC_ARGS = re.compile(r"\(([^()]*\d[^()]*)\)")
 _NAME_CHARS = 80
 
 
@@ -56,4 +58,5 @@ def failed_property(reason: dict[str, Any] | None) -> Msg | None:
     name = params.get(param)
     if not isinstance(name, str) or not name.strip() or "\n" in name:
         return Msg(f"feedback.property.{prop}", name=Msg("feedback.property.unnamed"))
-    return Msg(f"feedback.property.{prop}", name=_INDEX.sub("", name)[:_NAME_CHARS])
+    name = _NUMERIC_ARGS.sub("(…)", _INDEX.sub("", name))
+    return Msg(f"feedback.property.{prop}", name=name[:_NAME_CHARS])
