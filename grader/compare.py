@@ -41,16 +41,16 @@ __all__ = [
     "assert_not_mutated",
     "assert_raises",
     "describe_value",
-    "safe_cast",
-    "with_dtype",
     "format_pair",
     "in_force",
     "index_text",
     "mismatch_inexact",
+    "safe_cast",
     "shape_text",
     "type_message",
     "using",
     "values_match",
+    "with_dtype",
 ]
 
 

@@ -41,7 +41,7 @@ class TestResult:
     @property
     def withheld(self) -> bool:
         """Its reason is withheld from the student (a hidden test, ``feedback.hidden_tests``)."""
-        return bool(self.reason) and str(self.reason.get("key", "")).startswith(WITHHELD)
+        return self.reason is not None and str(self.reason.get("key", "")).startswith(WITHHELD)
 
     def hint_text(self, lang: str = "both") -> str:
         """The hint in ``lang`` ("ko", "en" or "both"), or ""."""

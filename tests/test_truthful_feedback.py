@@ -95,10 +95,10 @@ def test_wrong_values_in_a_wrong_dtype_are_told_before_the_dtype(tmp_path: Path)
     assert all("dtype bool" in t.message for t in derivative.tests if not t.passed)
     en, ko = views(result, "en"), views(result, "ko")
     _in_every(en, "relu_derivative(z)", SUMMARIES)
-    _in_every(en, ": got 1, expected 0", SUMMARIES + ("gradescope", "html", "junit"))
+    _in_every(en, ": got 1, expected 0", (*SUMMARIES, "gradescope", "html", "junit"))
     _in_every(en, "the dtype is wrong too", SUMMARIES)
     _in_every(en, "expected dtype float64, returned dtype bool", SUMMARIES)
-    _in_every(ko, "반환값 1, 기대값 0", SUMMARIES + ("gradescope", "html"))
+    _in_every(ko, "반환값 1, 기대값 0", (*SUMMARIES, "gradescope", "html"))
     _in_every(ko, "그리고 dtype도 다릅니다", SUMMARIES)
     _in_every(ko, "반환 dtype bool", SUMMARIES)
     # The hidden tests say what failed, without a value.
@@ -247,3 +247,29 @@ def test_rescued_hidden_tests_show_no_hidden_value_in_any_format(tmp_path: Path)
     assert list(leaks(result)) == []
     _in_every(views(result, "en"), "it called your `sigmoid_derivative`, which is wrong",
               ("gradescope", "html", "json"))
+
+
+# --- 10. a did-you-mean never breaks a correct function -----------------------------------------
+
+def _without(tmp_path: Path, module: str, function: str, renamed: str | None = None) -> Path:
+    source = (SOLUTIONS / f"{module}.py").read_text(encoding="utf-8")
+    replacement = f"def {renamed}(" if renamed else f"def _{function}_removed("
+    path = tmp_path / f"{module}.py"
+    path.write_text(source.replace(f"def {function}(", replacement, 1), encoding="utf-8")
+    return path
+
+
+def test_a_missing_function_is_never_told_to_rename_a_graded_one(tmp_path: Path) -> None:
+    """No ``tanh_derivative``: the closest name, ``relu_derivative``, is graded and right."""
+    result = _graded(_without(tmp_path, "activations", "tanh_derivative"))
+    assert result.function("activations.relu_derivative").score == 2
+    reason = result.function("activations.tanh_derivative").reason_in("en")
+    assert "has no function tanh_derivative" in reason
+    assert "relu_derivative" not in reason and "rename" not in reason
+
+
+def test_a_misspelled_function_is_still_suggested(tmp_path: Path) -> None:
+    result = _graded(_without(tmp_path, "activations", "tanh_derivative", "tanh_derivativ"))
+    tanh = result.function("activations.tanh_derivative")
+    assert "found 'tanh_derivativ': rename it to 'tanh_derivative'" in tanh.reason_in("en")
+    assert "'tanh_derivativ' → 'tanh_derivative'" in tanh.reason_in("ko")
