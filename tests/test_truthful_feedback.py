@@ -273,3 +273,26 @@ def test_a_misspelled_function_is_still_suggested(tmp_path: Path) -> None:
     tanh = result.function("activations.tanh_derivative")
     assert "found 'tanh_derivativ': rename it to 'tanh_derivative'" in tanh.reason_in("en")
     assert "'tanh_derivativ' → 'tanh_derivative'" in tanh.reason_in("ko")
+
+
+# --- 9. the contract's "exact" is what the grader enforces ----------------------------------------
+
+def test_a_sigmoid_clipped_at_700_is_not_exact_at_minus_1e4(tmp_path: Path) -> None:
+    """docs/contract.md: ``sigmoid(-1e4) == 0.0``. Clipped at ±700 it is 9.9e-305 there."""
+    result = _graded(_module_with(tmp_path, "activations", sigmoid=(
+        "def sigmoid(z):\n"
+        "    z = np.clip(np.asarray(z, dtype=np.float64), -700.0, 700.0)\n"
+        "    return 1.0 / (1.0 + np.exp(-z))\n")))
+    sigmoid = result.function("activations.sigmoid")
+    assert 0 < sigmoid.score < sigmoid.max_score
+    assert "got 9.85968e-305, expected 0" in sigmoid.reason_in("en")
+    assert "반환값 9.85968e-305, 기대값 0" in sigmoid.reason_in("ko")
+    contract = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
+    assert "`sigmoid(-1e4) == 0.0`" in contract
+
+
+def test_every_exact_of_the_contract_is_compared_with_no_tolerance() -> None:
+    for suite in (ROOT / "exercises" / "lec04" / "tests" / "test_activations.py",
+                  SOLUTIONS / "tests" / "test_activations.py"):
+        source = suite.read_text(encoding="utf-8")
+        assert "EXACT = compare.Tolerance(rtol=0.0, atol=0.0)" in source, suite
