@@ -110,6 +110,9 @@ def test_exact_values_in_an_integer_dtype_are_told_as_a_dtype_only(tmp_path: Pat
     result = _graded(_module_with(
         tmp_path, "activations",
         relu_derivative="def relu_derivative(z):\n    return (z > 0).astype(np.int64)\n"))
+    # Penalties in proportion: exact values in an integer dtype cost a quarter of each test.
+    derivative = result.function("activations.relu_derivative")
+    assert (derivative.score, derivative.max_score, derivative.status) == (1.5, 2.0, "partial")
     en, ko = views(result, "en"), views(result, "ko")
     _in_every(en, "expected dtype float64, returned dtype int64", SUMMARIES)
     _in_every(en, "the dtype of relu_derivative (the values are right)", ("gradescope",))
@@ -296,3 +299,25 @@ def test_every_exact_of_the_contract_is_compared_with_no_tolerance() -> None:
                   SOLUTIONS / "tests" / "test_activations.py"):
         source = suite.read_text(encoding="utf-8")
         assert "EXACT = compare.Tolerance(rtol=0.0, atol=0.0)" in source, suite
+
+
+# --- 6. penalties in proportion -------------------------------------------------------------------
+
+def test_one_wrong_default_costs_one_test(tmp_path: Path) -> None:
+    """Adam with epsilon 1e-7 by default: only the test of the defaults says so."""
+    source = (SOLUTIONS / "optimizers.py").read_text(encoding="utf-8")
+    default = 'config.setdefault("epsilon", 1e-8)\n    config.setdefault("t", 0)'
+    assert default in source
+    path = tmp_path / "optimizers.py"
+    path.write_text(source.replace(default, default.replace("1e-8", "1e-7")), encoding="utf-8")
+    adam = _graded(path).function("optimizers.adam")
+    lost = [t.name for t in adam.tests if not t.passed]
+    assert lost == ["test_update_defaults_when_config_is_omitted[adam]"]
+    assert "config['epsilon']" in adam.reason_in("en")
+
+
+def test_float32_is_not_a_convention(tmp_path: Path) -> None:
+    """float32 loses the precision the tolerance assumes: no share is kept."""
+    result = _graded(_module_with(tmp_path, "activations", relu=(
+        "def relu(z):\n    return np.maximum(z, 0.0).astype(np.float32)\n")))
+    assert result.function("activations.relu").score == 0

@@ -55,6 +55,8 @@ def failed_property(reason: dict[str, Any] | None) -> Msg | None:
         return None
     prop, param = found
     params = reason.get("params") or {}
+    if prop == "dtype" and params.get("values_right") is True:
+        prop = "dtype_only"
     name = params.get(param)
     if not isinstance(name, str) or not name.strip() or "\n" in name:
         return Msg(f"feedback.property.{prop}", name=Msg("feedback.property.unnamed"))
