@@ -321,3 +321,36 @@ def test_float32_is_not_a_convention(tmp_path: Path) -> None:
     result = _graded(_module_with(tmp_path, "activations", relu=(
         "def relu(z):\n    return np.maximum(z, 0.0).astype(np.float32)\n")))
     assert result.function("activations.relu").score == 0
+
+
+# --- 7. known variants get hints ------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["optimizers_adam_t_from_one",
+                                  "linear_neurons_perceptron_predict_zero_one"])
+def test_a_known_variant_is_named_by_its_hint(tmp_path: Path, name: str) -> None:
+    mistake, path = _variant(tmp_path, name)
+    result = _graded(path)
+    function = result.function(mistake.function)
+    assert function.score < function.max_score
+    assert [f.name for f in result.functions if f.score < f.max_score] == [mistake.function]
+    for lang, hint in (("en", mistake.hint_en), ("ko", mistake.hint_ko)):
+        _in_every(views(result, lang), hint[:30], SUMMARIES)
+
+
+def test_a_train_xor_initialised_its_own_way_is_told_to_use_init_params(tmp_path: Path) -> None:
+    source = (SOLUTIONS / "backprop.py").read_text(encoding="utf-8")
+    start = "    params = init_params([2, hidden_units, 1], seed)\n"
+    assert start in source
+    own = ("    rng = np.random.default_rng(seed)\n"
+           "    params = {'W1': rng.normal(0, 1, (2, hidden_units)), 'b1': np.zeros(hidden_units),\n"
+           "              'W2': rng.normal(0, 1, (hidden_units, 1)), 'b2': np.zeros(1)}\n")
+    folder = tmp_path / "own_init"
+    folder.mkdir()
+    for module in SOLUTIONS.glob("*.py"):
+        (folder / module.name).write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "backprop.py").write_text(source.replace(start, own), encoding="utf-8")
+    result = _graded(folder, modules=["backprop"])
+    xor = result.function("backprop.train_xor")
+    reasons = [t.reason_in("en") for t in xor.tests if not t.passed]
+    assert any("must start from init_params and repeat train_step" in r for r in reasons)
+    assert any("init_params로 초기화한 뒤" in t.reason_in("ko") for t in xor.tests)
