@@ -354,3 +354,38 @@ def test_a_train_xor_initialised_its_own_way_is_told_to_use_init_params(tmp_path
     reasons = [t.reason_in("en") for t in xor.tests if not t.passed]
     assert any("must start from init_params and repeat train_step" in r for r in reasons)
     assert any("init_params로 초기화한 뒤" in t.reason_in("ko") for t in xor.tests)
+
+
+# --- 8. the self-check in a released student tree agrees with the grade, or says why not ----------
+
+REQUIREMENT = "grader @ git+https://example.org/grader.git@0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.slow
+def test_the_self_check_marks_a_function_that_depends_on_a_failing_one(tmp_path: Path) -> None:
+    """A right ``backward`` calling the student's wrong ``sigmoid_derivative``: the trusted grade
+    gives it full marks through a stand-in; the released tree has no reference, so its
+    ``grader check`` says the points are provisional and why, in both languages."""
+    from test_standins import _lec04_submission
+
+    from grader.bundle import make_bundle
+    from grader.release import write_release
+
+    make_bundle(COURSE, "lec04", tmp_path / "hidden.zip")
+    write_release(COURSE, "lec04", tmp_path / "out", grader_requirement=REQUIREMENT,
+                  hidden_bundle=tmp_path / "hidden.zip")
+    submission = _lec04_submission(tmp_path / "wrong", True)
+    student_tree = tmp_path / "out" / "exercises" / "lec04"
+    for module in submission.glob("*.py"):
+        (student_tree / module.name).write_bytes(module.read_bytes())
+    modules = ["activations", "backprop"]
+    trusted = _graded(submission, modules=modules).function("backprop.backward")
+    local = grade(load_course(tmp_path / "out"), "lec04", student_tree, seed=3,
+                  isolation="process", modules=modules).function("backprop.backward")
+    assert trusted.score == trusted.max_score
+    assert local.score < local.max_score
+    en, ko = local.reason_in("en"), local.reason_in("ko")
+    assert en.startswith("provisional: your `backward` called `sigmoid_derivative`"), en
+    assert ko.startswith("잠정 점수: 이 함수가 부른 `sigmoid_derivative` 함수가"), ko
+    # The trusted grade, which can rerun, never says so.
+    assert "provisional" not in trusted.summary_in("en")
