@@ -386,6 +386,6 @@ def test_the_self_check_marks_a_function_that_depends_on_a_failing_one(tmp_path:
     assert local.score < local.max_score
     en, ko = local.reason_in("en"), local.reason_in("ko")
     assert en.startswith("provisional: your `backward` called `sigmoid_derivative`"), en
-    assert ko.startswith("잠정 점수: 이 함수가 부른 `sigmoid_derivative` 함수가"), ko
+    assert ko.startswith("잠정 점수: `backward` 함수가 부른 `sigmoid_derivative` 함수가"), ko
     # The trusted grade, which can rerun, never says so.
     assert "provisional" not in trusted.summary_in("en")
