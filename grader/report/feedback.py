@@ -11,10 +11,10 @@ import copy
 
 from grader.messages import Msg
 from grader.report.failed_property import failed_property
-from grader.result import Result
+from grader.result import WITHHELD, Result
 from grader.scoring import rescued_msg
 
-HIDDEN = Msg("feedback.hidden")
+HIDDEN = Msg(WITHHELD)
 HIDDEN_MESSAGE = HIDDEN.render()
 
 
