@@ -294,6 +294,17 @@ def test_a_sigmoid_clipped_at_700_is_not_exact_at_minus_1e4(tmp_path: Path) -> N
     assert "`sigmoid(-1e4) == 0.0`" in contract
 
 
+def test_what_the_contract_calls_approximate_is_not_compared_exactly(tmp_path: Path) -> None:
+    """``softplus(-1000) ≈ 0``: a softplus clipped at -700 (9.9e-305 there) keeps full marks;
+    ``softplus(1000) == 1000`` stays exact."""
+    result = _graded(_module_with(tmp_path, "activations", softplus=(
+        "def softplus(z):\n"
+        "    z = np.maximum(np.asarray(z, dtype=np.float64), -700.0)\n"
+        "    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))\n")))
+    softplus = result.function("activations.softplus")
+    assert softplus.score == softplus.max_score, softplus.reason_in("en")
+
+
 def test_every_exact_of_the_contract_is_compared_with_no_tolerance() -> None:
     for suite in (ROOT / "exercises" / "lec04" / "tests" / "test_activations.py",
                   SOLUTIONS / "tests" / "test_activations.py"):
