@@ -400,3 +400,23 @@ def test_the_self_check_marks_a_function_that_depends_on_a_failing_one(tmp_path:
     assert ko.startswith("잠정 점수: `backward` 함수가 부른 `sigmoid_derivative` 함수가"), ko
     # The trusted grade, which can rerun, never says so.
     assert "provisional" not in trusted.summary_in("en")
+
+
+def test_a_nesterov_whose_velocity_is_overwritten_before_use_gets_the_plain_momentum_hint(
+        tmp_path: Path) -> None:
+    """``w - mu*v_prev + (1 + mu)*v`` with ``v_prev`` overwritten by the update: plain momentum."""
+    result = _graded(_module_with(tmp_path, "optimizers", nesterov_momentum=(
+        "def nesterov_momentum(w, dw, config=None):\n"
+        "    config = {} if config is None else config\n"
+        "    config.setdefault('learning_rate', 1e-2)\n"
+        "    config.setdefault('momentum', 0.9)\n"
+        "    mu, lr = config['momentum'], config['learning_rate']\n"
+        "    v = config.get('velocity', np.zeros_like(w))\n"
+        "    v = mu * v - lr * dw\n"
+        "    v_prev = v\n"
+        "    config['velocity'] = v\n"
+        "    return w - mu * v_prev + (1 + mu) * v, config\n")))
+    nesterov = result.function("optimizers.nesterov_momentum")
+    assert nesterov.score < nesterov.max_score
+    assert "v_prev overwritten by the update" in nesterov.hint_in("en")
+    assert "v_prev를 저장하기 전에" in nesterov.hint_in("ko")
