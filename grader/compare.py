@@ -45,10 +45,12 @@ __all__ = [
     "in_force",
     "index_text",
     "mismatch_inexact",
+    "safe_cast",
     "shape_text",
     "type_message",
     "using",
     "values_match",
+    "with_dtype",
 ]
 
 
@@ -258,10 +260,43 @@ def _mismatch(got: Any, want: Any, path: Label, tol: Tolerance, extra_keys_ok: b
 def _mismatch_array(got: Any, want: np.ndarray, path: Label, tol: Tolerance) -> Msg | None:
     checked = array_like(got, want, path)
     if isinstance(checked, Msg):  # our own message, not a value from the worker
-        return checked
+        cast = safe_cast(got, want)
+        if cast is None:
+            return checked
+        # Values first: a wrong dtype must not hide wrong values (a bool `z <= 0`).
+        if want.dtype.kind in "biu":
+            return with_dtype(_mismatch_exact(cast, want, path), checked)
+        return with_dtype(mismatch_inexact(cast, want, path, tol), checked)
     if want.dtype.kind in "biu":
         return _mismatch_exact(checked, want, path)
     return mismatch_inexact(checked, want, path, tol)
+
+
+def safe_cast(got: Any, want: np.ndarray) -> np.ndarray | None:
+    """``got`` in a dtype its values can be compared in with ``want``'s, when only its dtype is
+    wrong (bool, integer or float of the right shape); None when the values cannot be compared
+    (another type or shape, object, complex or text)."""
+    if type(got) is not np.ndarray:
+        if not (want.ndim == 0 and isinstance(got, np.generic)):
+            return None
+        got = np.asarray(got)
+    if got.shape != want.shape or got.dtype.kind not in "biuf" or want.dtype.kind not in "biuf":
+        return None
+    # Every bool, integer and float converts to float64 (int64 above 2**53 only rounds).
+    common = np.float64 if "f" in (got.dtype.kind + want.dtype.kind) else np.int64
+    if got.dtype.kind == "u" and common is np.int64:
+        return got  # np.not_equal compares mixed signed/unsigned integers by value
+    with np.errstate(all="ignore"):
+        return got.astype(common)
+
+
+def with_dtype(values: Msg | None, dtype: Msg) -> Msg:
+    """The values' mismatch and the dtype's, or the dtype's alone when the values are right."""
+    if values is None:  # said so: the scoring's convention share and the hidden summary read it
+        return Msg(dtype.key, **dtype.params, values_right=True)
+    # ``path``: what was compared, for a summary that must not show the values.
+    return Msg("compare.value_and_dtype", value=values, dtype=dtype,
+               path=dtype.params.get("path") or dtype.params.get("name", ""))
 
 
 def array_like(got: Any, want: np.ndarray, path: Label) -> np.ndarray | Msg:
@@ -300,7 +335,8 @@ def _mismatch_exact(got: np.ndarray, want: np.ndarray, path: Label) -> Msg | Non
     i = int(np.flatnonzero(bad)[0])
     g, w = got.flat[i], want.flat[i]
     where = joined(path, index_text(i, want.shape))
-    return _value_message(where, _fmt_exact(g), _fmt_exact(w), count=_count(bad))
+    shown = _fmt(g) if isinstance(g, np.floating) else _fmt_exact(g)  # a float cast for its values
+    return _value_message(where, shown, _fmt_exact(w), count=_count(bad))
 
 
 def mismatch_inexact(

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import messages, plugin, sandbox, scoring, scratch, timing
+from grader import messages, plugin, provisional, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.notebook_code import TOP_LEVEL_SHARE
@@ -234,6 +234,7 @@ def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, p
         run = plugin.GradingRun(course, a, session, seed, private_reference)
         outcomes = run_suites(run)
     functions = scoring.score(a, outcomes, course.dependency_credit)
+    provisional.mark(functions, outcomes, private_reference)  # no reference: no stand-ins
     explain_refusals(functions, staged.refused)
     point_at_cells(functions, staged)
     seconds = time.monotonic() - start

@@ -46,7 +46,9 @@ from grader.compare import (
     format_pair,
     index_text,
     mismatch_inexact,
+    safe_cast,
     shape_text,
+    with_dtype,
 )
 from grader.messages import Failure, Label, Msg
 
@@ -188,9 +190,14 @@ def assert_gradient(
     """
     want = np.asarray(numeric, dtype=np.float64)
     got = array_like(analytic, want, name)
-    if isinstance(got, Msg):  # our own message, not a value from the worker
-        raise Failure(got)
     tol = Tolerance(rtol=rtol, atol=atol)
+    if isinstance(got, Msg):  # our own message, not a value from the worker
+        cast = safe_cast(analytic, want)
+        if cast is None:
+            raise Failure(got)
+        # Values first: a wrong dtype must not hide a wrong gradient.
+        raise Failure(with_dtype(mismatch_inexact(cast, want, name, tol,
+                                                  expected=Msg("gradcheck.numeric")), got))
     message = mismatch_inexact(got, want, name, tol, expected=Msg("gradcheck.numeric"))
     if message is not None:
         raise Failure(message)

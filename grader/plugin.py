@@ -585,7 +585,7 @@ class _LazyCourse(CourseFixtures):
         plugin = _run_plugin(config)
         if plugin is None or not plugin.outcomes:
             return
-        from grader import scoring
+        from grader import provisional, scoring
         from grader.report import text
         from grader.result import Result
 
@@ -595,6 +595,7 @@ class _LazyCourse(CourseFixtures):
         functions = [f for f in scoring.score(run.assignment, outcomes,
                                                  run.course.dependency_credit)
                      if f.name in seen]
+        provisional.mark(functions, outcomes, run.reference_dir)
         result = Result(run.assignment.name, sum(f.score for f in functions),
                         sum(f.max_score for f in functions), run.seed,
                         run.session.used_isolation, 0.0, "", functions,

@@ -164,8 +164,9 @@ class StudentSession:
         if module not in self.modules or not (self.submission / f"{module}.py").is_file():
             state.broken = StudentMissing(Msg(
                 "session.no_module", module=module,
-                suggest=_suggest(f"{module}.py",  # the file, as the student renames it
-                                 [f"{stem}.py" for stem in _files(self.submission)])))
+                suggest=_suggest(f"{module}.py",  # the file, as the student renames it; never
+                                 [f"{stem}.py" for stem in _files(self.submission)  # a graded one
+                                  if stem not in self.modules])))
             raise state.broken.with_traceback(None)
         self.pool.deadline(what)  # a used-up budget fails before paying for a worker
         _, fresh = self.pool.ensure_worker()
@@ -216,8 +217,10 @@ class StudentSession:
         if known is not None:  # the hot path: seen before, and the module is still imported
             return known
         if function not in functions:
+            # Never suggest renaming a graded function: it may be right and earn its points.
+            others = [f for f in functions if f"{module}.{f}" not in self.graded]
             raise StudentMissing(Msg("session.no_function", module=module, function=function,
-                                     suggest=_suggest(function, functions)))
+                                     suggest=_suggest(function, others)))
         known = self._targets[key] = (name, call_target(module, function))
         return known
 

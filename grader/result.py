@@ -10,6 +10,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SCHEMA = "grader.result/v1"
+# The key of a withheld reason (``grader.report.feedback``); its variants share the prefix.
+WITHHELD = "feedback.hidden"
+# Reasons that only say an earlier failure of the same function stopped a test.
+CONSEQUENCES = frozenset({"session.timed_out_before", "worker.budget"})
 STATUSES = ("passed", "partial", "failed", "error", "timeout", "not_implemented", "missing")
 
 
@@ -35,6 +39,11 @@ class TestResult:
     # that language, without the hint). None when it passed or the reason is plain text (then
     # ``message`` is all there is). ``message`` stays the "ko / en" text for old readers.
     reason: dict[str, Any] | None = None
+
+    @property
+    def withheld(self) -> bool:
+        """Its reason is withheld from the student (a hidden test, ``feedback.hidden_tests``)."""
+        return self.reason is not None and str(self.reason.get("key", "")).startswith(WITHHELD)
 
     def hint_text(self, lang: str = "both") -> str:
         """The hint in ``lang`` ("ko", "en" or "both"), or ""."""
@@ -93,18 +102,29 @@ class FunctionResult:
 
     @property
     def first_failure(self) -> TestResult | None:
-        """The first test that lost points (None when none did)."""
-        return next((t for t in self.tests if not t.passed and (t.message or t.reason)), None)
+        """The test that lost points whose reason helps most (None when none did): the first
+        whose reason the student may read, else the first whose details are withheld."""
+        failing = [t for t in self.tests if not t.passed and (t.message or t.reason)]
+        readable = [t for t in failing if not t.withheld]
+        # A reason that only says an earlier failure stopped this test tells less than its own.
+        telling = next((t for t in readable if (t.reason or {}).get("key") not in CONSEQUENCES),
+                       None)
+        return telling or next(iter(readable), failing[0] if failing else None)
 
     def reason_in(self, lang: str = "both") -> str:
-        """The first reason it lost points, in ``lang``, without the hint ("" when none)."""
+        """The most useful reason it lost points, in ``lang``, without the hint ("" when none)."""
         first = self.first_failure
         return first.reason_in(lang) if first else ""
 
     def hint_in(self, lang: str = "both") -> str:
-        """The hint of the first test that lost points, in ``lang`` ("" when none)."""
-        first = self.first_failure
-        return first.hint_text(lang) if first else ""
+        """The first hint among the tests that lost points, in ``lang`` ("" when none): a
+        recognised mistake may show on any of them."""
+        return next((t.hint_text(lang) for t in self.tests if not t.passed and t.hint), "")
+
+    def summary_in(self, lang: str = "both") -> str:
+        """The most useful reason, then the function's hint on its own line ("" when none)."""
+        return "\n".join(part for part in (self.reason_in(lang).strip(), self.hint_in(lang))
+                         if part)
 
 
 @dataclass(frozen=True)

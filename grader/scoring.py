@@ -13,6 +13,7 @@ from typing import Any
 
 from grader.course import Assignment
 from grader.messages import Msg
+from grader.penalties import credit as convention
 from grader.result import FunctionResult, TestResult
 
 MAX_REASON = 1500  # characters of a reason kept per language (as the plugin's MAX_MESSAGE)
@@ -144,7 +145,7 @@ def score(assignment: Assignment, outcomes: Iterable[TestOutcome],
         for t in tests:
             share = total_points * Fraction(t.weight) / weights if weights else Fraction(0)
             blamed = culprits(t, wrong)
-            got = share if t.passed else share * credit if blamed else Fraction(0)
+            got = share if t.passed else share * credit if blamed else share * convention(t.reason)
             earned += got
             message = _rescued_message(t, blamed, credit) if blamed else t.message
             rows.append(TestResult(

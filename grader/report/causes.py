@@ -10,26 +10,7 @@ report keeps its own layout.
 
 from __future__ import annotations
 
-from grader.result import FunctionResult, TestResult
-
-# Reasons that only say an earlier failure of the same function stopped this test.
-_CONSEQUENCES = {"session.timed_out_before", "worker.budget"}
-# Reasons that say nothing of the mistake: a consequence, or a hidden test's summary.
-_UNTOLD = _CONSEQUENCES | {"feedback.hidden"}
-
-
-def shown_failure(f: FunctionResult) -> TestResult | None:
-    """The failure to show for ``f``: the first that says something of its own (not a hidden
-    test's summary, which hides what a public test can say, nor a consequence of an earlier
-    failure), else the first one."""
-    telling = next((t for t in f.tests if not t.passed and (t.reason or t.message)
-                    and (t.reason or {}).get("key") not in _UNTOLD), None)
-    return telling or f.first_failure
-
-
-def first_hint(f: FunctionResult, lang: str) -> str:
-    """The first hint among the failing tests of ``f`` in ``lang`` ("" when none)."""
-    return next((t.hint_text(lang) for t in f.tests if not t.passed and t.hint), "")
+from grader.result import CONSEQUENCES, FunctionResult, TestResult
 
 
 def only_reason(f: FunctionResult, lang: str) -> str:
@@ -53,4 +34,4 @@ def repeats(t: TestResult, said: set[str], lang: str) -> bool:
     """Whether ``t``'s reason was already said (``said``: the reasons shown so far for its
     function) or only follows from an earlier failure, such as a timeout."""
     key = (t.reason or {}).get("key")
-    return key in _CONSEQUENCES or t.reason_in(lang).strip() in said
+    return key in CONSEQUENCES or t.reason_in(lang).strip() in said

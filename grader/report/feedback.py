@@ -2,7 +2,7 @@
 
 숨은 테스트 공개 범위: ``feedback.hidden_tests: summary``(기본)이면 숨은 테스트는 이름과 점수만
 보이고, 메시지(입력값, 기대값)와 학생 코드의 출력은 감춘다. 흔한 실수 힌트는 코드를 알려 주지 않으므로
-남긴다. ``full``이면 모두 보인다.
+남긴다. ``full``이면 모두 보인다. 감춘 테스트도 무엇이 틀렸는지(값, dtype, 형태…)는 값 없이 알린다.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import copy
 
 from grader.messages import Msg
-from grader.result import Result
+from grader.report.failed_property import failed_property
+from grader.result import WITHHELD, Result
 from grader.scoring import rescued_msg
 
-HIDDEN = Msg("feedback.hidden")
+HIDDEN = Msg(WITHHELD)
 HIDDEN_MESSAGE = HIDDEN.render()
 
 
@@ -30,13 +31,16 @@ def apply(result: Result, hidden_tests: str) -> Result:
             if test.visibility == "public":
                 continue
             test.output = ""
+            failed = failed_property(test.reason)
             test.reason = None  # it may hold the inputs and expected values
             if test.passed and test.culprits:  # rescued: whose fault it was, nothing more
                 rescued = rescued_msg(function.name, test.culprits)
                 test.message, test.reason = rescued.render(), rescued.to_json()
             if not test.passed:
-                lines = [HIDDEN_MESSAGE]
-                reason = HIDDEN.to_json()
+                withheld = HIDDEN if failed is None else Msg("feedback.hidden_property",
+                                                               what=failed)
+                lines = [withheld.render()]
+                reason = withheld.to_json()
                 if test.culprits:
                     rescued = rescued_msg(function.name, test.culprits)
                     lines.append(rescued.render())

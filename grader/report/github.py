@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from grader.messages import Msg
-from grader.report import causes, markdown
+from grader.report import markdown
 from grader.report.text import status_word
 from grader.result import Result
 
@@ -104,8 +104,7 @@ def error_annotations(result: Result, locations: Locations | None = None) -> lis
     for f in lost[:MAX_ANNOTATIONS]:
         file, line = locations.get(f.name, (None, None))
         label = status_word(f.status, result.language)
-        first = causes.shown_failure(f)
-        message = (first.message_in(result.language) if first else "").strip() or label
+        message = f.summary_in(result.language).strip() or label
         if len(message) > MESSAGE_CHARS:
             message = message[: MESSAGE_CHARS - 1] + "…"
         title = f"{f.name}: {markdown.points(f.score, f.max_score)} ({label})"

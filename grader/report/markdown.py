@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 
 from grader.messages import Msg
-from grader.report import causes
 from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result
 
@@ -47,8 +46,7 @@ def points(score: float, max_score: float) -> str:
 
 
 def _first_reason(f: FunctionResult, lang: str) -> str:
-    first = causes.shown_failure(f)
-    return first.message_in(lang) if first else ""
+    return f.summary_in(lang)
 
 
 def table(result: Result) -> list[str]:

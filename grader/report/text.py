@@ -105,10 +105,6 @@ def status_word(status: str, lang: str) -> str:
 STATUS_LABEL = {status: status_word(status, "both") for status in STATUSES}
 
 
-def _first_failing(f: FunctionResult) -> TestResult | None:
-    return next((t for t in f.tests if not t.passed), None)
-
-
 def hidden_ran(result: Result) -> bool:
     return any(t.visibility == "hidden" for f in result.functions for t in f.tests)
 
@@ -189,7 +185,7 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
             lines += wrap(reason, width, "    ")
         if lost:
             for f in lost:
-                ft = causes.shown_failure(f)
+                ft = f.first_failure  # the reason the student may read, before a withheld one
                 name = style(f"{f.name.split('.', 1)[-1]}", fg=_COLOUR.get(f.status))
                 if f.status == "missing":  # one line: nothing more to explain
                     why = message_in(ft, lang) if ft is not None else ""
@@ -204,9 +200,9 @@ def render(result: Result, *, width: int = 100, verbose: bool = False, lang: str
                                "")
                 lines += [name + ln[len(plain):] if i == 0 else ln
                           for i, ln in enumerate(heading)]
-                if ft is not None:
+                if ft is not None:  # the hint wherever among the function's tests it was found
                     lines += _reason_lines(ft, lang, width, "    ", style,
-                                           ft.hint_text(lang) or causes.first_hint(f, lang))
+                                           ft.hint_text(lang) or f.hint_in(lang))
     lines += ["", style(f"{_t('total', lang)}: {result.score:g} / {result.max_score:g}",
                         bold=True)]
     if result.refused:

@@ -19,7 +19,7 @@ import pytest
 from grader.suite import Student, compare, gradcheck
 
 LN2, LN3 = float(np.log(2.0)), float(np.log(3.0))
-EXACT = compare.Tolerance(rtol=0.0, atol=1e-300)  # limits that float64 gives exactly
+EXACT = compare.Tolerance(rtol=0.0, atol=0.0)  # the contract's "exact": == in float64
 
 
 # --- sigmoid ------------------------------------------------------------------------------------
@@ -127,8 +127,10 @@ def test_softplus_large_inputs_without_warning(student: Student) -> None:
     z = 1000; think of ``np.logaddexp`` or ``max(z, 0) + log1p(exp(-|z|))``.
     """
     call = student.activations.softplus.call(np.array([-1000.0, 1000.0]))
-    compare.assert_close(call.value, np.array([0.0, 1000.0]), name="softplus([-1000, 1000])",
-                         tol=EXACT)
+    # The contract's words: softplus(-1000) ≈ 0 (the course's tolerance), softplus(1000) == 1000.
+    got = call.value
+    compare.assert_close(got, np.array([0.0, 1000.0]), name="softplus([-1000, 1000])")
+    compare.assert_close(got[1], 1000.0, name="softplus(1000)", tol=EXACT)
     compare.assert_no_warnings(call, name="softplus([-1000, 1000])")
 
 

@@ -4,13 +4,15 @@ import numpy as np
 
 FUNCTION = "optimizers.nesterov_momentum"
 HINT_KO = (
-    "네스테로프 모멘텀은 '이번 단계에서 새로 업데이트한' 속도로 앞을 내다봅니다. 이전 속도를 쓰면 결과가 보통 모멘텀과 똑같아집니다. 속도를 먼저 업데이트한 뒤 그 새"
-    " 속도로 가중치를 옮기는지 확인하세요."
+    "지금 결과는 보통 모멘텀(w + v)과 똑같습니다. 네스테로프 모멘텀은 이번 단계에서 갱신한 속도 v로 "
+    "한 번 더 앞을 내다보며, 가중치를 w + μ·v − lr·dw 꼴로 옮깁니다. 이전 속도로 앞을 내다보았거나, "
+    "w − μ·v_prev + (1 + μ)·v 꼴에서 v_prev를 저장하기 전에 속도를 덮어쓰면 이렇게 됩니다."
 )
 HINT_EN = (
-    "Nesterov momentum looks ahead with the velocity updated in this step. With the old velocity "
-    "the result is exactly plain momentum: update the velocity first, then move the weights "
-    "using that new velocity."
+    "Your step is exactly plain momentum's (w + v). Nesterov momentum looks ahead once more with "
+    "the velocity v updated in this step: w + mu*v - lr*dw. Looking ahead with the old velocity "
+    "does this, and so does w - mu*v_prev + (1 + mu)*v with v_prev overwritten by the update "
+    "before it is used."
 )
 
 

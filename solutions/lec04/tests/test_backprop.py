@@ -429,7 +429,28 @@ def test_train_xor_matches_reference_for_a_few_epochs(
     got = student.backprop.train_xor(**kwargs)
     name = "train_xor({})".format(", ".join(f"{k}={v!r}" for k, v in kwargs.items()))
     _assert_xor_shapes(got, kwargs["hidden_units"], name)
-    compare.assert_close(got, reference.backprop.train_xor(**kwargs), name=name)
+    want = reference.backprop.train_xor(**kwargs)
+    if not compare.values_match(got, want):
+        _assert_starts_from_init_params(student, reference, kwargs)
+    compare.assert_close(got, want, name=name)
+
+
+def _assert_starts_from_init_params(student: Student, reference: Reference,
+                                    kwargs: dict[str, Any]) -> None:
+    """After zero epochs train_xor must return ``init_params([2, hidden_units, 1], seed)``: a
+    network initialised its own way is told so, by the function it should call."""
+    start = dict(kwargs, epochs=0)
+    got = student.backprop.train_xor(**start)
+    want = reference.backprop.init_params([2, kwargs["hidden_units"], 1], kwargs["seed"])
+    if not compare.values_match(got, want):
+        _fail(
+            f"train_xor(epochs=0, seed={kwargs['seed']})이 init_params([2, "
+            f"{kwargs['hidden_units']}, 1], {kwargs['seed']})의 매개변수를 돌려주지 않습니다: "
+            "train_xor는 init_params로 초기화한 뒤 train_step을 반복해야 합니다",
+            f"train_xor(epochs=0, seed={kwargs['seed']}) does not return the parameters of "
+            f"init_params([2, {kwargs['hidden_units']}, 1], {kwargs['seed']}): train_xor must "
+            "start from init_params and repeat train_step",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,12 +23,20 @@ from grader.suite import Reference, Student, compare, example, fail, fail_return
 
 
 def _data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Random ``(X, y, w, b)``: moderate features and weights, labels -1/+1 (integers)."""
-    n, m = int(rng.integers(4, 12)), int(rng.integers(2, 5))
-    x = rng.choice([-1.0, 1.0], size=(n, m)) * rng.uniform(0.1, 3.0, size=(n, m))
-    y = rng.choice([-1, 1], size=n)
-    w = rng.choice([-1.0, 1.0], size=m) * rng.uniform(0.1, 2.0, size=m)
-    return x, y, w, float(rng.uniform(-1.0, 1.0))
+    """Random ``(X, y, w, b)``: moderate features and weights, labels -1/+1 (integers).
+
+    Always both classes and net inputs on both sides of 0 (clear of it): a mistake that shows
+    on one side only (labels 0/1 for -1/+1) must not pass on a lucky seed.
+    """
+    while True:
+        n, m = int(rng.integers(4, 12)), int(rng.integers(2, 5))
+        x = rng.choice([-1.0, 1.0], size=(n, m)) * rng.uniform(0.1, 3.0, size=(n, m))
+        y = rng.choice([-1, 1], size=n)
+        w = rng.choice([-1.0, 1.0], size=m) * rng.uniform(0.1, 2.0, size=m)
+        b = float(rng.uniform(-1.0, 1.0))
+        z = x @ w + b
+        if (z < -0.1).any() and (z > 0.1).any() and len(np.unique(y)) == 2:
+            return x, y, w, b
 
 
 def _standardized(rng: np.random.Generator, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -148,14 +156,17 @@ def _update_cases(rng: np.random.Generator) -> list[tuple[Any, ...]]:
     predicted label and the net input differ, so the Adaline rule gives another answer.
     """
     cases = []
+    # Both signs of z among the right samples and among the wrong ones, whatever the seed.
+    first, second = (float(rng.choice([-1.0, 1.0])) for _ in range(2))
+    signs = [first, -first, float(rng.choice([-1.0, 1.0])),
+             second, -second, float(rng.choice([-1.0, 1.0]))]
     for i in range(6):
         m = int(rng.integers(2, 6))
         w = rng.choice([-1.0, 1.0], size=m) * rng.uniform(0.1, 2.0, size=m)
         x = rng.choice([-1.0, 1.0], size=m) * rng.uniform(0.1, 3.0, size=m)
         # Choose the net input first, |z| in [0.2, 0.7] or [1.5, 4] (never near 0 or 1), and set
         # the bias that gives it.
-        z = float(rng.choice([-1.0, 1.0]) * (rng.uniform(0.2, 0.7) if i % 2 else
-                                             rng.uniform(1.5, 4.0)))
+        z = signs[i] * float(rng.uniform(0.2, 0.7) if i % 2 else rng.uniform(1.5, 4.0))
         b = z - float(x @ w)
         predicted = 1 if z >= 0.0 else -1
         y = predicted if i < 3 else -predicted  # three right, three misclassified
