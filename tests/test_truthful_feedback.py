@@ -96,11 +96,11 @@ def test_wrong_values_in_a_wrong_dtype_are_told_before_the_dtype(tmp_path: Path)
     en, ko = views(result, "en"), views(result, "ko")
     _in_every(en, "relu_derivative(z)", SUMMARIES)
     _in_every(en, ": got 1, expected 0", (*SUMMARIES, "gradescope", "html", "junit"))
-    _in_every(en, "the dtype is wrong too", SUMMARIES)
+    _in_every(en, "The dtype is wrong too", SUMMARIES)
     _in_every(en, "expected dtype float64, returned dtype bool", SUMMARIES)
     _in_every(ko, "반환값 1, 기대값 0", (*SUMMARIES, "gradescope", "html"))
-    _in_every(ko, "그리고 dtype도 다릅니다", SUMMARIES)
-    _in_every(ko, "반환 dtype bool", SUMMARIES)
+    _in_every(ko, "dtype도 다릅니다", SUMMARIES)
+    _in_every(ko, "반환: dtype bool", SUMMARIES)
     # The hidden tests say what failed, without a value.
     _in_every(en, "What failed: the value and the dtype of relu_derivative", ("gradescope",))
     _in_every(ko, "틀린 것: 값과 dtype (relu_derivative", ("gradescope",))
@@ -119,7 +119,7 @@ def test_exact_values_in_an_integer_dtype_are_told_as_a_dtype_only(tmp_path: Pat
     _in_every(en, "the dtype of relu_derivative(…) (the values are right)", ("gradescope",))
     _in_every(ko, "값은 맞음", ("gradescope",))
     for fmt in SUMMARIES:
-        assert "the dtype is wrong too" not in en[fmt] and "got 1" not in en[fmt], fmt
+        assert "The dtype is wrong too" not in en[fmt] and "got 1" not in en[fmt], fmt
 
 
 # --- 4. the most useful reason first, the hint wherever it was found -----------------------------

@@ -4,7 +4,7 @@ import numpy as np
 
 FUNCTION = "linear_neurons.perceptron_predict"
 HINT_KO = (
-    "퍼셉트론의 클래스 레이블은 -1과 +1입니다 (0과 1이 아닙니다): 순입력이 0 이상이면 +1, "
+    "퍼셉트론의 클래스 레이블은 0과 1이 아니라 -1과 +1입니다. 최종 입력이 0 이상이면 +1을, "
     "아니면 -1을 돌려주세요."
 )
 HINT_EN = (

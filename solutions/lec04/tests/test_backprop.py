@@ -443,14 +443,9 @@ def _assert_starts_from_init_params(student: Student, reference: Reference,
     got = student.backprop.train_xor(**start)
     want = reference.backprop.init_params([2, kwargs["hidden_units"], 1], kwargs["seed"])
     if not compare.values_match(got, want):
-        _fail(
-            f"train_xor(epochs=0, seed={kwargs['seed']})이 init_params([2, "
-            f"{kwargs['hidden_units']}, 1], {kwargs['seed']})의 매개변수를 돌려주지 않습니다: "
-            "train_xor는 init_params로 초기화한 뒤 train_step을 반복해야 합니다",
-            f"train_xor(epochs=0, seed={kwargs['seed']}) does not return the parameters of "
-            f"init_params([2, {kwargs['hidden_units']}, 1], {kwargs['seed']}): train_xor must "
-            "start from init_params and repeat train_step",
-        )
+        _fail("suite.train_xor_from_init_params",
+              call=f"train_xor(epochs=0, seed={kwargs['seed']})",
+              init=f"init_params([2, {kwargs['hidden_units']}, 1], {kwargs['seed']})")
 
 
 # ---------------------------------------------------------------------------------------------
