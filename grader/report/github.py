@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from grader import safe_parse
 from grader.messages import Msg
 from grader.report import markdown
 from grader.report.text import status_word
@@ -79,8 +80,8 @@ def function_locations(folder: Path, files: Mapping[str, bytes], modules: list[s
             continue
         path = folder / f"{module}.py"
         try:
-            tree = ast.parse(source, filename=str(path))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = safe_parse.python_tree(safe_parse.text(source, path.name), path.name)
+        except safe_parse.Unreadable:
             continue
         try:
             shown = Path(os.path.relpath(path.resolve(), workspace.resolve())).as_posix()
