@@ -77,7 +77,8 @@ def _cell_source(cell: dict[str, object]) -> str:
 def extract(name: str, raw: bytes, allowed: Iterable[str] = ()) -> NotebookCode:
     """The code cells of a notebook as one module (see the module's docstring)."""
     try:
-        nb = safe_parse.json_value(safe_parse.text(raw, name, "notebook_code.not_utf8"), name)
+        nb = safe_parse.json_value(safe_parse.text(raw, name, "notebook_code.not_utf8"), name,
+                                   "notebook_code.not_a_notebook")
     except safe_parse.Unreadable as exc:
         raise NotebookUnreadable(exc.data) from None
     try:

@@ -111,13 +111,15 @@ def text(raw: bytes, name: str, not_utf8: str = "submission.not_utf8") -> str:
         raise Unreadable(Msg(not_utf8, name=name, reason=exc.reason, byte=exc.start)) from None
 
 
-def json_value(raw: str, name: str) -> Any:
-    """``json.loads``, else ``Unreadable``: invalid JSON or nesting past the scanner's limit."""
+def json_value(raw: str, name: str, not_json: str = "safe_parse.not_json") -> Any:
+    """``json.loads``, else ``Unreadable``: nesting past the scanner's limit, or invalid JSON
+    (the message ``not_json``; its fields: name, error, kind)."""
     _bounded(raw, name)
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise Unreadable(Msg("safe_parse.not_json", name=name, error=str(exc)[:200])) from None
+        raise Unreadable(Msg(not_json, name=name, error=str(exc)[:200],
+                             kind=type(exc).__name__)) from None
     except _RESOURCE as exc:
         raise _too_complex(name, exc) from None
 
