@@ -182,7 +182,8 @@ def notebook_bytes(draw: st.DrawFn) -> bytes:
         textual = draw(st.sampled_from([f'{{"cells": {inner}}}',
                                         f'{{"cells": [{{"cell_type": "code", "source": {inner}}}]}}']))
     elif how == "surrogate":
-        textual = '{"cells": [{"cell_type": "code", "source": "def add(a, b):\\n    return \\"\\ud800\\"\\n"}]}'
+        textual = ('{"cells": [{"cell_type": "code", '
+                   '"source": "def add(a, b):\\n    return \\"\\ud800\\"\\n"}]}')
     elif how == "top":
         textual = json.dumps(draw(JSON_VALUES))
     else:
