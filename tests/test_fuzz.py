@@ -38,7 +38,7 @@ from grader.cli import FORMATS, main
 from grader.course import load_course
 from grader.errors import GraderError
 from grader.messages import Msg
-from grader.report import github, gradescope, html, junit, markdown, text
+from grader.report import github, gradescope, html, junit, markdown, text, write_atomically
 from grader.report import json as json_report
 from grader.result import FunctionResult, RefusedFile, Result, TestResult
 from grader.similarity.normalise import Unparsable, functions_of, module_codes
@@ -202,7 +202,7 @@ def file_sets(draw: st.DrawFn) -> dict[str, bytes]:
     """name -> bytes of a submission's files: modules, notebooks, odd names, a checkout layout."""
     files: dict[str, bytes] = {}
     for _ in range(draw(st.integers(0, 6))):
-        kind = draw(st.sampled_from(["py", "ipynb", "odd", "checkout", "good"]))
+        kind = draw(st.sampled_from(["py", "ipynb", "odd", "checkout", "good", "undecodable"]))
         stem = draw(MODULE_NAMES)
         if kind == "py":
             files[f"{stem}.py"] = draw(module_bytes())
@@ -210,6 +210,11 @@ def file_sets(draw: st.DrawFn) -> dict[str, bytes]:
             files[f"{stem}.ipynb"] = draw(notebook_bytes())
         elif kind == "odd":
             files[draw(ODD_NAMES)] = draw(st.binary(max_size=64))
+        elif kind == "undecodable":  # bytes that are not UTF-8 in the name (a Linux folder, a tar)
+            raw = draw(st.binary(min_size=1, max_size=20)).replace(b"/", b"_").replace(b"\0", b"_")
+            name = os.fsdecode(raw) + draw(st.sampled_from([".py", ".ipynb", ""]))
+            if name not in (".", ".."):
+                files[name] = draw(st.sampled_from([REFERENCE.encode(), b"{}", b""]))
         elif kind == "checkout":
             files[f"repo/exercises/a1/{stem}.py"] = draw(module_bytes())
         else:
@@ -286,6 +291,28 @@ def _bounded(started: float, what: str) -> None:
     assert spent < SECONDS, f"{what} took {spent:.1f} s"
 
 
+def _report_of(notes: list[Msg | str], refused: list[RefusedFile], folder: Path) -> None:
+    """What staging says (notes, refusals, names from the submission) in every format, written
+    to a file as reports are."""
+    result = Result(assignment="a1", score=0.0, max_score=6.0, seed=1, isolation="bwrap",
+                    duration_s=1.0, grader_version="0", refused=list(refused),
+                    modules=["calc", "more"])
+    for note in notes:
+        if isinstance(note, Msg):
+            result.add_note(note.render(), note.to_json())
+        else:
+            result.add_note(note)
+    for fmt, rendered in _formats(result, "summary"):
+        write_atomically(folder / f"report.{fmt}", rendered)
+
+
+def _formats(result: Result, policy: str) -> list[tuple[str, str]]:
+    return [("txt", text.render(result, verbose=True)), ("json", json_report.render(result)),
+            ("md", markdown.render(result)), ("xml", junit.render(result, {})),
+            ("github", github.render(result, {})), ("gradescope", gradescope.render(result, policy)),
+            ("html", html.render(result))]
+
+
 def _trusted_side(course_dir: Path, path: Path) -> None:
     """What the grader's own process does with a submission before and after its worker:
     intake and staging (notebook extraction, module choice), function location, similarity."""
@@ -300,6 +327,7 @@ def _trusted_side(course_dir: Path, path: Path) -> None:
         try:
             for p in staged.folder.iterdir():  # what the worker will import: UTF-8 Python text
                 p.read_text(encoding="utf-8")
+            _report_of(staged.notes, staged.refused, path.parent)
             from grader.intake import read_submission
 
             intake = read_submission(path, a.name, a.modules)
@@ -369,6 +397,8 @@ def test_notebook_extraction_ends_in_code_or_a_reason(raw: bytes) -> None:
 @example(files={"calc.py": REFERENCE.encode(), "more.py": LONG_CHAIN.encode()})
 @example(files={"more.py": MORE_REFERENCE.encode(), "more.ipynb": DEEP_JSON.encode()})
 @example(files={"calc.py": b"\xef\xbb\xbf" + REFERENCE.encode()})
+# Found by the campaign: a name of undecodable bytes reached the report, which could not be written.
+@example(files={os.fsdecode(b"more\xff.ipynb"): b"{}", "calc.py": REFERENCE.encode()})
 def test_a_hostile_folder_is_staged_or_refused(two: Path, files: dict[str, bytes]) -> None:
     CASES["folder"] += 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -440,11 +470,9 @@ def results(draw: st.DrawFn) -> Result:
 def test_every_report_format_renders_hostile_text(result: Result, draw_policy: str) -> None:
     CASES["report"] += 1
     started = time.monotonic()
-    for rendered in (text.render(result, verbose=True), json_report.render(result),
-                     markdown.render(result), junit.render(result, {}), github.render(result, {}),
-                     gradescope.render(result, draw_policy), html.render(result)):
+    for _, rendered in _formats(result, draw_policy):
         assert rendered
-        rendered.encode("utf-8")  # written to a file or a terminal as UTF-8
+        rendered.encode("utf-8", "backslashreplace")  # as write_atomically writes it
     _bounded(started, "rendering")
 
 

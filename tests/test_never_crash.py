@@ -263,3 +263,37 @@ def test_a_failed_grading_is_tried_once_more_in_a_fresh_process_and_the_class_go
     assert "graded again in a fresh process" in notes and "Traceback" in notes
     # 2 warm processes; a fresh one for each retry; one replacing the process that died again.
     assert started_processes == 2 + 2 + 1
+
+
+# ---- crashers found by the fuzzing campaign ----------------------------------------------------
+
+def test_a_file_name_of_undecodable_bytes_is_refused_not_a_crash(two: Path, tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz_campaign.py: ``more\\xff.ipynb`` (a Linux name that is not UTF-8,
+    or a tar member's) reached the report as a lone surrogate, and no report could be written."""
+    sub = submission(tmp_path / "sub", "notebook")
+    (sub / os.fsdecode(b"more\xff.ipynb")).write_bytes(b"{}")
+    (sub / os.fsdecode(b"\xfe.py")).write_bytes(b"x = 1\n")
+    out = tmp_path / "r.json"
+    done = check(str(sub), "--course", str(two), "--format", "json", "--output", str(out),
+                 "--lang", "en")
+    assert done.exit_code == 0, done.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["score"] == 6
+    assert [(r["path"], r["reason"]) for r in report["refused"]] == [("more\\xff.ipynb",
+                                                                      "unreadable")]
+    assert "not UTF-8" in report["refused"][0]["message"]
+    # A class entry of such a name is graded; its report and the gradebook are written.
+    course = load_course(two / "course.yaml")
+    ref = CourseRef("a1", course_hash(course, "a1"), root=str(two))
+    klass = tmp_path / "class"
+    submission(klass / os.fsdecode(b"st\xffudent"), "notebook")
+
+    def in_process(jobs: list[Job], done: Any) -> None:
+        for job in jobs:
+            done(job, grade_job(ref, job, 5), "")
+
+    batch = run.grade_class(klass, tmp_path / "out", course=course, ref=ref, seed=5,
+                            runner=in_process, progress=False)
+    assert batch.graded == 1
+    (written,) = (tmp_path / "out" / "reports").glob("*.json")
+    assert json.loads(written.read_text(encoding="utf-8"))["score"] == 6
