@@ -34,10 +34,10 @@ def _traceback(exc: BaseException) -> str:
     return text if len(text) <= TRACEBACK_CHARS else "…" + text[-TRACEBACK_CHARS:]
 
 
-def note(exc: BaseException) -> Msg:
+def note(exc: BaseException, key: str = "internal_error.note") -> Msg:
     """The report's note for the instructor: what failed (the traceback is a note of its own,
     the same in every language)."""
-    return Msg("internal_error.note", error=f"{type(exc).__name__}: {exc}"[:500])
+    return Msg(key, error=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def guard(grade: Callable[[], Result], course: Course, assignment: Assignment,
@@ -57,9 +57,10 @@ def guard(grade: Callable[[], Result], course: Course, assignment: Assignment,
         return result, True
 
 
-def add_notes(result: Result, exc: BaseException) -> None:
-    """The failure and its traceback in the result's notes, for the instructor."""
-    told = note(exc)
+def add_notes(result: Result, exc: BaseException, key: str = "internal_error.note") -> None:
+    """The failure (the message ``key``) and its traceback in the result's notes, for the
+    instructor."""
+    told = note(exc, key)
     result.add_note(told.render(), told.to_json())
     result.add_note(_traceback(exc))
 

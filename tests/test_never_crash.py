@@ -297,3 +297,34 @@ def test_a_file_name_of_undecodable_bytes_is_refused_not_a_crash(two: Path, tmp_
     assert batch.graded == 1
     (written,) = (tmp_path / "out" / "reports").glob("*.json")
     assert json.loads(written.read_text(encoding="utf-8"))["score"] == 6
+
+
+def test_a_grader_bug_while_hinting_costs_no_points_and_is_reported(
+        two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hint is a courtesy: a bug there no longer vanishes in an ``except Exception``; the report
+    keeps the grade and tells the instructor, with the traceback."""
+    import grader.hints
+
+    mistakes = two / "solutions/a1/mistakes"
+    mistakes.mkdir(exist_ok=True)
+    (mistakes / "more_twice_thrice.py").write_text(
+        '"""세 배 / thrice."""\n\nFUNCTION = "more.twice"\nHINT_KO = "두 배입니다."\n'
+        'HINT_EN = "Twice, not thrice."\n\n\ndef twice(x):\n    return 3 * x\n', encoding="utf-8")
+
+    def broken(self: Any, function: str, calls: Any) -> Any:
+        raise AttributeError("hint bug")
+
+    monkeypatch.setattr(grader.hints.HintMatcher, "match", broken)
+    sub = submission(tmp_path / "sub", "notebook")
+    (sub / "more.py").write_text("def twice(x):\n    return 3 * x\n", encoding="utf-8")
+    (sub / "more.ipynb").unlink()
+    try:
+        done = check(str(sub), "--course", str(two), "--format", "json", "--lang", "en")
+    finally:
+        (mistakes / "more_twice_thrice.py").unlink()
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["score"] == 5  # calc's 5; twice is wrong
+    notes = "\n".join(report["notes"])
+    assert "while looking for a hint" in notes and "AttributeError: hint bug" in notes
+    assert "Traceback (most recent call last)" in notes
