@@ -43,7 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.monotonic() - started
         cases = json.loads(counts.read_text(encoding="utf-8")) if counts.exists() else {}
     findings = [line for line in done.stdout.splitlines() if line.startswith("FAILED")]
-    print(done.stdout[-20000:] if findings else "")
+    if findings:  # the whole output in a log; here the errors and examples, lines cut short
+        log = Path(tempfile.gettempdir()) / f"grader-fuzz-{int(time.time())}.log"
+        log.write_text(done.stdout + done.stderr, encoding="utf-8", errors="backslashreplace")
+        for line in done.stdout.splitlines():
+            if line.startswith(("E ", "FAILED", "Falsifying")) or "Error" in line[:80]:
+                print(line[:300])
+        print(f"full output: {log}")
     print(f"fuzz campaign: scale {args.scale}, {seconds:.0f} s, {sum(cases.values())} cases")
     for prop, n in sorted(cases.items()):
         print(f"  {prop:<16} {n:>7}")
