@@ -21,15 +21,26 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import tokenize
 from collections.abc import Iterator
 from typing import Any
+
+import yaml
 
 from grader.messages import Msg
 
 # The largest text parsed (characters): intake's limits on a notebook (16 MiB), and so on every
 # module made from one.
 MAX_CHARS = 16 << 20
+
+# Aliases in one YAML document: a few are handy, thousands are a "billion laughs" (nine aliases of
+# nine aliases... expand to 9**9 values on the first walk over the data).
+MAX_YAML_ALIASES = 100
+# PyYAML is pure Python and slows down quadratically with flow nesting ("[[[[..."): a course file
+# is a few kilobytes and nests a few levels.
+MAX_YAML_CHARS = 1 << 20
+MAX_YAML_FLOW_DEPTH = 50
 
 # What a parser raises on input it cannot handle — never on the grader's own bugs.
 _RESOURCE = (RecursionError, MemoryError, OverflowError)
@@ -51,9 +62,9 @@ def _bounded(text: str | bytes, name: str) -> None:
                          resource=True)
 
 
-def _too_complex(name: str, exc: BaseException) -> Unreadable:
-    return Unreadable(Msg("safe_parse.too_complex", name=name, kind=type(exc).__name__),
-                      resource=True)
+def _too_complex(name: str, exc: BaseException, key: str = "safe_parse.too_complex") -> Unreadable:
+    """Past a parser's limits: ``too_complex`` for Python code, ``too_deep`` for data."""
+    return Unreadable(Msg(key, name=name, kind=type(exc).__name__), resource=True)
 
 
 def python_tree(source: str, name: str) -> ast.Module:
@@ -121,7 +132,7 @@ def json_value(raw: str, name: str, not_json: str = "safe_parse.not_json") -> An
         raise Unreadable(Msg(not_json, name=name, error=str(exc)[:200],
                              kind=type(exc).__name__)) from None
     except _RESOURCE as exc:
-        raise _too_complex(name, exc) from None
+        raise _too_complex(name, exc, "safe_parse.too_deep") from None
 
 
 def encodable(source: str, name: str) -> str:
@@ -133,3 +144,49 @@ def encodable(source: str, name: str) -> str:
         raise Unreadable(Msg("submission.not_utf8", name=name, reason=exc.reason,
                              byte=exc.start)) from None
     return source
+
+
+class _TooManyAliases(Exception):
+    pass
+
+
+class _BoundedYamlLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a bound on aliases (its composer recurses: depth is bounded
+    by the recursion limit, caught below)."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_YAML_ALIASES:
+                raise _TooManyAliases
+        return super().compose_node(parent, index)
+
+
+def _flow_depth(raw: str) -> int:
+    """The deepest nesting of YAML flow brackets, counted over the whole text (brackets inside
+    quoted strings too: an over-estimate, only ever too cautious on absurd files)."""
+    depth = deepest = 0
+    for c in re.sub(r"[^\[\]{}]+", "", raw):
+        depth = depth + 1 if c in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def yaml_value(raw: str, name: str) -> Any:
+    """``yaml.safe_load``, bounded: ``Unreadable`` for nesting past the recursion limit or more
+    than ``MAX_YAML_ALIASES`` aliases; a syntax error stays ``yaml.YAMLError`` (the caller's
+    message names the line)."""
+    if len(raw) > MAX_YAML_CHARS:
+        raise Unreadable(Msg("safe_parse.too_large", name=name, mb=MAX_YAML_CHARS >> 20),
+                         resource=True)
+    if _flow_depth(raw) > MAX_YAML_FLOW_DEPTH:
+        raise _too_complex(name, RecursionError(), "safe_parse.too_deep")
+    try:
+        return yaml.load(raw, Loader=_BoundedYamlLoader)  # a SafeLoader: no Python objects
+    except _TooManyAliases:
+        raise Unreadable(Msg("safe_parse.yaml_aliases", name=name, limit=MAX_YAML_ALIASES),
+                         resource=True) from None
+    except _RESOURCE as exc:
+        raise _too_complex(name, exc, "safe_parse.too_deep") from None

@@ -328,3 +328,20 @@ def test_a_grader_bug_while_hinting_costs_no_points_and_is_reported(
     notes = "\n".join(report["notes"])
     assert "while looking for a hint" in notes and "AttributeError: hint bug" in notes
     assert "Traceback (most recent call last)" in notes
+
+
+@pytest.mark.parametrize("text", [
+    "course: " + "[" * 5000 + "]" * 5000 + "\n",  # RecursionError in PyYAML's composer
+    "a: &a [x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+                               for i in range(20)),  # a "billion laughs"
+])
+def test_a_hostile_course_yaml_is_a_course_error(tmp_path: Path, text: str) -> None:
+    """A public bundle lives in the student's repository: its course.yaml is student bytes there."""
+    from grader.errors import GraderError
+
+    (tmp_path / "course.yaml").write_text(text, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(GraderError) as caught:
+        load_course(tmp_path / "course.yaml")
+    assert time.monotonic() - started < 5
+    assert "course.yaml" in caught.value.in_language("en")
