@@ -250,6 +250,7 @@ def archives(draw: st.DrawFn) -> tuple[str, bytes]:
                                                                  zipfile.ZIP_DEFLATED]))) as zf:
             for name in names:
                 try:
+                    name.encode("utf-8")  # a zip stores text names (a tar keeps raw bytes)
                     zf.writestr(name, files.get(name, b"x"))
                 except (ValueError, UnicodeEncodeError):
                     continue
