@@ -418,6 +418,39 @@ def test_a_hostile_archive_is_staged_or_refused(two: Path, archive: tuple[str, b
         _trusted_side(two, path)
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@fuzz(8)
+@given(entries=st.lists(st.one_of(file_sets().map(lambda f: ("folder", f)),
+                                  archives().map(lambda a: ("archive", a))), min_size=1, max_size=4))
+@example(entries=[("folder", {"calc.py": REFERENCE.encode(), "more.py": LONG_CHAIN.encode()}),
+                  ("folder", {"more.ipynb": DEEP_JSON.encode(), "calc.py": REFERENCE.encode()})])
+def test_similarity_of_a_hostile_class_ends_with_its_reports(two: Path, entries: list[Any]) -> None:
+    """``grader similarity`` over entries of hostile folders and archives: the terminal, HTML
+    and CSV reports are made and written."""
+    CASES["similarity"] += 1
+    from grader.similarity import Parameters, class_entries, compare_class
+    from grader.similarity import report as similarity_report
+
+    a = load_course(two / "course.yaml").assignment("a1")
+    with tempfile.TemporaryDirectory() as tmp:
+        klass = Path(tmp) / "class"
+        klass.mkdir()
+        for i, (kind, value) in enumerate(entries):
+            if kind == "folder":
+                write_folder(klass / f"s{i}", value)
+            else:
+                name, raw = value
+                (klass / f"s{i}{name[3:]}").write_bytes(raw)
+        started = time.monotonic()
+        found, _ = class_entries(klass)
+        run = compare_class(found, a, [REFERENCE], Parameters())
+        for fmt, page in (("txt", similarity_report.render_text(run.analysis)),
+                          ("html", similarity_report.render_html(run.analysis)),
+                          ("csv", similarity_report.render_csv(run.analysis))):
+            write_atomically(Path(tmp) / f"similarity.{fmt}", page)
+        _bounded(started, "similarity")
+
+
 @fuzz(60)
 @given(value=st.recursive(JSON_LEAVES | st.binary(max_size=20),
                           lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
