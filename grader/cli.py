@@ -194,7 +194,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
     from grader.engine import grade
-    from grader.report import feedback, write_atomically
+    from grader.report import feedback, utf8_safe, write_atomically
 
     _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
@@ -265,7 +265,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         write_atomically(output, rendered)
         click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
     else:
-        click.echo(rendered, nl=False)
+        click.echo(utf8_safe(rendered), nl=False)
     if internal:
         sys.exit(internal_error.EXIT_INTERNAL)
     if none_found is not None:

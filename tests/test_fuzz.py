@@ -107,10 +107,16 @@ def python_sources(draw: st.DrawFn) -> str:
     """A module: graded functions, around them junk, hostile expressions or random text."""
     parts = []
     for _ in range(draw(st.integers(0, 4))):
-        kind = draw(st.sampled_from(["def", "stub", "long", "text", "line", "indent", "decorated"]))
+        kind = draw(st.sampled_from(["def", "stub", "long", "text", "line", "indent", "decorated",
+                                     "says"]))
         name = draw(st.sampled_from(GRADED))
         if kind == "def":
             parts.append(f"def {name}(x, y=2.0):\n    return x + y\n")
+        elif kind == "says":  # hostile text at run time: raised, printed, returned
+            said = draw(st.text(ANY_CHAR, max_size=40))
+            how = draw(st.sampled_from(["raise ValueError({!r})", "print({!r})", "return {!r}",
+                                        "raise SystemExit({!r})"]))
+            parts.append(f"def {name}(*args, **kwargs):\n    {how.format(said)}\n")
         elif kind == "stub":
             parts.append(f"def {name}(x):\n    raise NotImplementedError()\n")
         elif kind == "long":
@@ -513,6 +519,8 @@ def test_every_report_format_renders_hostile_text(result: Result, draw_policy: s
 @fuzz(8)
 @given(files=file_sets(), fmt=st.sampled_from(FORMATS))
 @example(files={"calc.py": REFERENCE.encode(), "more.py": LONG_CHAIN.encode()}, fmt="github")
+# Found while auditing: a lone surrogate in an exception's message made every report unwritable.
+@example(files={"calc.py": b"def add(a, b):\n    raise ValueError('\\ud800')\n"}, fmt="markdown")
 def test_check_ends_with_a_report_and_a_valid_exit_status(two: Path, files: dict[str, bytes],
                                                           fmt: str) -> None:
     """The whole command on a hostile submission: a report and 0, 1 or 2, within a bound."""

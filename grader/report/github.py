@@ -25,7 +25,7 @@ from pathlib import Path
 
 from grader import safe_parse
 from grader.messages import Msg
-from grader.report import markdown
+from grader.report import markdown, utf8_safe
 from grader.report.text import status_word
 from grader.result import Result
 
@@ -137,5 +137,5 @@ def write_summary(result: Result, summary_file: str | None) -> str | None:
     if not summary_file:
         return text
     with open(summary_file, "a", encoding="utf-8") as f:
-        f.write(text + "\n")
+        f.write(utf8_safe(text) + "\n")
     return None
