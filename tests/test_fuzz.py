@@ -260,8 +260,8 @@ def archives(draw: st.DrawFn) -> tuple[str, bytes]:
                     zf.writestr(name, files.get(name, b"x"))
                 except (ValueError, UnicodeEncodeError):
                     continue
-            if names and draw(st.booleans()):
-                zf.writestr(names[0], b"again")  # a duplicate member
+            if zf.namelist() and draw(st.booleans()):
+                zf.writestr(zf.namelist()[0], b"again")  # a duplicate member
     else:
         mode = {"tar": "w", "tar.gz": "w:gz", "tar.xz": "w:xz"}[kind]
         with tarfile.open(fileobj=buffer, mode=mode) as tf:  # type: ignore[call-overload]
