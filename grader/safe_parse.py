@@ -30,9 +30,13 @@ import yaml
 
 from grader.messages import Msg
 
-# The largest text parsed (characters): intake's limits on a notebook (16 MiB), and so on every
+# The largest text parsed (characters): intake's limit on a notebook (16 MiB), and so on every
 # module made from one.
 MAX_CHARS = 16 << 20
+# The largest Python source the grader's own process parses: ``ast`` needs ~500 bytes of memory
+# and a few microseconds per node (a 2 MiB module of one-line statements: ~1 GB and 10-30 s, per
+# parse). A graded module is a few kilobytes; one past this is a module error with the reason.
+MAX_SOURCE_CHARS = 256 << 10
 
 # Aliases in one YAML document: a few are handy, thousands are a "billion laughs" (nine aliases of
 # nine aliases... expand to 9**9 values on the first walk over the data).
@@ -56,10 +60,10 @@ class Unreadable(Exception):
         self.resource = resource
 
 
-def _bounded(text: str | bytes, name: str) -> None:
-    if len(text) > MAX_CHARS:
-        raise Unreadable(Msg("safe_parse.too_large", name=name, mb=MAX_CHARS >> 20),
-                         resource=True)
+def _bounded(text: str | bytes, name: str, limit: int = MAX_CHARS) -> None:
+    if len(text) > limit:
+        size = f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit >> 10} KiB"
+        raise Unreadable(Msg("safe_parse.too_large", name=name, size=size), resource=True)
 
 
 def _too_complex(name: str, exc: BaseException, key: str = "safe_parse.too_complex") -> Unreadable:
@@ -69,8 +73,9 @@ def _too_complex(name: str, exc: BaseException, key: str = "safe_parse.too_compl
 
 def python_tree(source: str, name: str) -> ast.Module:
     """``ast.parse(source)``, or ``Unreadable``: a syntax error (with its line), NUL bytes, or
-    an expression nested or chained past the parser's limits."""
-    _bounded(source, name)
+    an expression nested or chained past the parser's limits, a source past
+    ``MAX_SOURCE_CHARS``."""
+    _bounded(source, name, MAX_SOURCE_CHARS)
     try:
         return ast.parse(source)
     except SyntaxError as exc:
@@ -101,8 +106,9 @@ def python_limit(source: str, name: str) -> Unreadable | None:
 
 
 def tokens(text: str, name: str) -> Iterator[tokenize.TokenInfo]:
-    """``tokenize.generate_tokens`` of ``text``, each failure ``Unreadable``."""
-    _bounded(text, name)
+    """``tokenize.generate_tokens`` of ``text`` (pure Python: bounded as ``python_tree``), each
+    failure ``Unreadable``."""
+    _bounded(text, name, MAX_SOURCE_CHARS)
     lines = iter(text.splitlines(keepends=True))
     try:
         yield from tokenize.generate_tokens(lambda: next(lines, ""))
@@ -178,9 +184,7 @@ def yaml_value(raw: str, name: str) -> Any:
     """``yaml.safe_load``, bounded: ``Unreadable`` for nesting past the recursion limit or more
     than ``MAX_YAML_ALIASES`` aliases; a syntax error stays ``yaml.YAMLError`` (the caller's
     message names the line)."""
-    if len(raw) > MAX_YAML_CHARS:
-        raise Unreadable(Msg("safe_parse.too_large", name=name, mb=MAX_YAML_CHARS >> 20),
-                         resource=True)
+    _bounded(raw, name, MAX_YAML_CHARS)
     if _flow_depth(raw) > MAX_YAML_FLOW_DEPTH:
         raise _too_complex(name, RecursionError(), "safe_parse.too_deep")
     try:

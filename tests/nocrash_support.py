@@ -25,9 +25,9 @@ def test_twice(student, reference, rng):
 '''
 
 # ``ast.parse`` raises RecursionError on one long chained expression (well under 2 MiB).
-LONG_CHAIN = "x = " + "1+" * 200_000 + "1\n"
+LONG_CHAIN = "x = " + "1+" * 20_000 + "1\n"  # 40 kB
 # ``json.loads`` raises RecursionError on nesting far under 16 MiB.
-DEEP_JSON = '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}"
+DEEP_JSON = '{"cells": ' + "[" * 20_000 + "]" * 20_000 + "}"  # 40 kB
 
 __all__ = ["DEEP_JSON", "HIDDEN", "LONG_CHAIN", "MORE_REFERENCE", "PUBLIC", "REFERENCE", "STUB",
            "make_two_module_course", "notebook_of"]

@@ -108,7 +108,7 @@ def python_sources(draw: st.DrawFn) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(["def", "stub", "long", "text", "line", "indent", "decorated",
-                                     "says"]))
+                                     "says", "many"]))
         name = draw(st.sampled_from(GRADED))
         if kind == "def":
             parts.append(f"def {name}(x, y=2.0):\n    return x + y\n")
@@ -123,6 +123,8 @@ def python_sources(draw: st.DrawFn) -> str:
             parts.append(draw(long_expressions()))
         elif kind == "text":
             parts.append(draw(st.text(ANY_CHAR, max_size=200)))
+        elif kind == "many":  # past what the grader's own process parses (MAX_SOURCE_CHARS)
+            parts.append("x = 1\n" * draw(st.integers(1, 60_000)))
         elif kind == "line":  # one very long line or name
             parts.append("y" * draw(st.integers(1, 50_000)) + " = 1\n")
         elif kind == "indent":
@@ -358,11 +360,11 @@ def _trusted_side(course_dir: Path, path: Path) -> None:
 
 # ---- properties ---------------------------------------------------------------------------------
 
-@fuzz(60)
+@fuzz(40)
 @given(source=python_sources())
 @example(source=LONG_CHAIN)
-@example(source="x = " + "-" * 200_000 + "1\n")  # MemoryError in ast construction
-@example(source="x = a" + ".b" * 200_000 + "\n")
+@example(source="x = " + "-" * 20_000 + "1\n")  # MemoryError in ast construction
+@example(source="x = a" + ".b" * 20_000 + "\n")
 def test_every_parse_of_a_module_ends_in_data_or_a_reason(source: str) -> None:
     CASES["module parse"] += 1
     started = time.monotonic()

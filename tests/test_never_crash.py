@@ -32,6 +32,8 @@ from grader.messages import Msg
 CASES = {
     # more.py: one expression chained past ast's recursion limit.
     "module": {"calc.py": REFERENCE, "more.py": LONG_CHAIN},
+    # more.py: 330 KiB of statements (a 2 MiB one took ~1 GB and 10-30 s per ast.parse).
+    "large": {"calc.py": REFERENCE, "more.py": MORE_REFERENCE + "x = 1\n" * 55_000},
     # more.ipynb: JSON nested past json's limit, beside a good more.py.
     "notebook": {"calc.py": REFERENCE, "more.py": MORE_REFERENCE, "more.ipynb": DEEP_JSON},
 }
@@ -92,6 +94,10 @@ def test_check_json_costs_only_that_module(two: Path, tmp_path: Path, case: str)
         reason = report["functions"][-1]["tests"][0]["message"]
         assert "nested too deeply or chained too long" in reason, reason
         assert any("more.py" in n and "RecursionError" in n for n in report["notes"])
+    elif case == "large":
+        assert got["more.twice"][0] == 0 and got["more.twice"][1] == "error"
+        assert "too large for the grader to read (over 256 KiB)" in \
+            report["functions"][-1]["tests"][0]["message"]
     else:
         assert got["more.twice"] == (1, "passed")  # the good .py is graded
         assert any("more.ipynb" in n and "RecursionError" in n for n in report["notes"])
@@ -111,7 +117,7 @@ def test_check_every_format_costs_only_that_module(two: Path, tmp_path: Path, ca
     assert "Traceback" not in text and text.strip()
     got = _functions(json.loads((tmp_path / "r.json").read_text(encoding="utf-8")))
     assert got["calc.add"][0] == 2 and got["calc.scale"][0] == 3
-    assert got["more.twice"][0] == (0 if case == "module" else 1)
+    assert got["more.twice"][0] == (1 if case == "notebook" else 0)
 
 
 # ---- grader grade ------------------------------------------------------------------------------
@@ -134,10 +140,11 @@ def test_grade_costs_only_that_module(two: Path, tmp_path: Path) -> None:
         assert report["submission"]["status"] == "graded", report["notes"]
         got = _functions(report)
         assert got["calc.add"][0] == 2 and got["calc.scale"][0] == 3
-        assert got["more.twice"][0] == (0 if case == "module" else 1)
+        assert got["more.twice"][0] == (1 if case == "notebook" else 0)
     with (out / "gradebook.csv").open(encoding="utf-8", newline="") as f:
         rows = {r["submission_id"]: r for r in csv.DictReader(f)}
-    assert rows["module"]["total"] == "5" and rows["notebook"]["total"] == "6"
+    assert rows["module"]["total"] == rows["large"]["total"] == "5"
+    assert rows["notebook"]["total"] == "6"
 
 
 # ---- exit statuses -----------------------------------------------------------------------------
