@@ -5,7 +5,7 @@
 ``Unreadable``을 낸다. 그 파일은 거부되거나 그 모듈만 오류가 된다.
 
 The grader reads student files with Python's general-purpose parsers (``ast``, ``json``,
-``tokenize``) in its own process, before and after any fence. Those parsers raise more than their
+``tokenize``, YAML) in its own process, before and after any fence. Those parsers raise more than their
 documented errors on hostile input: ``ast.parse`` raises ``RecursionError`` on one long chained
 expression and ``MemoryError`` on deep unary chains, ``json.loads`` raises ``RecursionError``
 on deep nesting, both raise ``ValueError`` on NUL bytes. Each function here bounds the input's
@@ -14,7 +14,8 @@ the caller refuses the file or fails only that module's functions, with the reas
 the grader itself (anything else) is not caught here: it must reach the internal-error report.
 
 The recursion limits are CPython's own guards (the C parser and the JSON scanner check them), so
-a parse of bounded size is also bounded in depth and time; no parse here recurses in Python.
+a parse of bounded size is also bounded in depth and time. PyYAML is pure Python and recurses:
+a YAML text's size, flow nesting and aliases are bounded before it is composed.
 """
 
 from __future__ import annotations
