@@ -46,6 +46,7 @@ from grader.similarity.sources import notebook_code as similarity_notebook_code
 from grader.similarity.sources import sources_of
 from grader.submission import stage
 from grader.worker import wire
+from grader.worker.protocol import utf8_text
 
 # The campaign multiplies every property's examples (benchmarks/fuzz_campaign.py).
 SCALE = max(1, int(os.environ.get("GRADER_FUZZ_SCALE", "1")))
@@ -480,8 +481,11 @@ def test_what_the_worker_sends_back_decodes_or_is_refused(value: Any, cuts: list
         pass
 
 
-TEXTS = st.text(ANY_CHAR, max_size=300) | st.sampled_from(["\u202e" * 50, "\x1b[2J", "]]>",
-                                                          "<script>", "::error::", "%0A", "\r\n"])
+# Student text as it enters a result: lone surrogates escaped where the trusted side reads it
+# (ErrorRecord.read, the proxy's output and warnings, intake's names; found by the campaign: a
+# printed "\ud800" made the Markdown report fail).
+TEXTS = (st.text(ANY_CHAR, max_size=300).map(utf8_text)
+         | st.sampled_from(["\u202e" * 50, "\x1b[2J", "]]>", "<script>", "::error::", "%0A", "\r\n"]))
 
 
 @st.composite
@@ -523,6 +527,7 @@ def test_every_report_format_renders_hostile_text(result: Result, draw_policy: s
 @example(files={"calc.py": REFERENCE.encode(), "more.py": LONG_CHAIN.encode()}, fmt="github")
 # Found while auditing: a lone surrogate in an exception's message made every report unwritable.
 @example(files={"calc.py": b"def add(a, b):\n    raise ValueError('\\ud800')\n"}, fmt="markdown")
+@example(files={"calc.py": b"def add(a, b):\n    print('\\ud800')\n    return a\n"}, fmt="markdown")
 def test_check_ends_with_a_report_and_a_valid_exit_status(two: Path, files: dict[str, bytes],
                                                           fmt: str) -> None:
     """The whole command on a hostile submission: a report and 0, 1 or 2, within a bound."""

@@ -360,14 +360,18 @@ def test_a_hostile_course_yaml_is_a_course_error(tmp_path: Path, text: str) -> N
 def test_a_lone_surrogate_from_student_code_is_escaped_in_every_format(two: Path, tmp_path: Path,
                                                                       fmt: str) -> None:
     """Found while auditing: ``raise ValueError("\\ud800")`` reached the report faithfully (the
-    wire carries strings as they are) and no format could be written: exit 3."""
+    wire carries strings as they are) and no format could be written: exit 3. Found by the
+    campaign: the same for what a function printed (the Markdown report)."""
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "calc.py").write_text('def add(a, b):\n    raise ValueError("bad \\ud800 value")\n\n'
-                                 "def scale(x, k=2.0):\n    return k * x\n", encoding="utf-8")
+                                 'def scale(x, k=2.0):\n    print("\\udcff printed")\n'
+                                 "    return k * x + 1\n", encoding="utf-8")
     (sub / "more.py").write_text(MORE_REFERENCE, encoding="utf-8")
     done = CliRunner().invoke(main, ["check", str(sub), "--course", str(two), "--format", fmt,
                                      "--lang", "en"])
     assert done.exit_code == 0, done.output
     if fmt in ("text", "json", "junit", "gradescope"):
         assert "\\ud800" in done.stdout  # escaped, not lost (JSON doubles the backslash)
+    if fmt == "json":
+        assert "\\udcff printed" in done.stdout
