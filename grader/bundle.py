@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import grader
-from grader import scratch
+from grader import safe_parse, scratch
 from grader.course import COURSE_FILE, Course, load_course, total_problem
 from grader.errors import GraderError
 from grader.messages import Msg
@@ -229,8 +229,8 @@ def _read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> byte
 
 def _manifest(path: Path, raw: bytes) -> dict[str, object]:
     try:
-        manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        manifest = safe_parse.json_value(safe_parse.text(raw, MANIFEST), MANIFEST)
+    except safe_parse.Unreadable:
         raise _refuse(path, Msg("bundle.manifest_not_json")) from None
     if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA:
         raise _refuse(path, Msg("bundle.manifest_schema", schema=SCHEMA))

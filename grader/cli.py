@@ -1,7 +1,8 @@
 """The ``grader`` command. Exit codes: 0 graded, 1 graded but below ``--fail-under``
-(or ``validate`` found a problem), 2 usage or course error.
+(or ``validate`` found a problem), 2 usage, course or submission error, 3 internal error of the
+grader (``grader.internal_error``).
 
-``grader`` 명령. 종료 코드: 0 채점 완료, 1 기준 점수 미달, 2 사용법·과목 설정 오류.
+``grader`` 명령. 종료 코드: 0 채점 완료, 1 기준 점수 미달, 2 사용법·과목·제출물 오류, 3 채점기 내부 오류.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import NoReturn
 import click
 
 import grader
-from grader import messages
+from grader import internal_error, messages
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
 from grader.messages import Msg, choose_language
@@ -106,7 +107,7 @@ lang_option = click.option(
          "course.yaml's course.language, else the locale (LANG/LC_ALL starting with 'ko': ko)")
 
 
-@click.group()
+@click.group(cls=internal_error.GuardedGroup)
 @click.version_option(grader.__version__, prog_name="grader")
 def main() -> None:
     """강의 4 실습 자동 채점기 / auto-grader for the lecture 4 exercises."""
@@ -160,7 +161,15 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
           fail_under: float | None, isolation: str, suites: tuple[Path, ...],
           bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
           watch: bool, lang: str | None) -> None:
-    """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb)."""
+    """제출물을 채점합니다 / grade a submission (PATH: folder, checkout, .py or .ipynb).
+
+    \b
+    종료 코드 / exit status:
+      0  채점 완료 / graded
+      1  --fail-under 미달 / graded, below --fail-under
+      2  사용법·과목·제출물 오류 / usage, course or submission error (report written if graded)
+      3  채점기 내부 오류 / internal error of the grader (traceback in the report's notes)
+    """
     args = (path, course_opt, assignment, fmt, output, json_report, seed, fail_under, isolation,
             suites, bundle_path, bundle_sha256, verbose, lang)
     if not watch:
@@ -213,7 +222,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
     from grader.engine import grade
-    from grader.report import feedback, write_atomically
+    from grader.report import feedback, utf8_safe, write_atomically
 
     _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
@@ -231,8 +240,9 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
             from grader.pictures import require_matplotlib
 
             require_matplotlib()
-        result = grade(course, a.name, target, seed=seed, isolation=isolation,
-                       suites=list(suites) or None)
+        result, internal = internal_error.guard(
+            lambda: grade(course, a.name, target, seed=seed, isolation=isolation,
+                          suites=list(suites) or None), course, a, seed)
         if opened is not None:
             result.add_note(opened.note, opened.message.to_json())
         result.graded = str(Path(target).resolve())
@@ -287,7 +297,9 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         write_atomically(output, rendered)
         click.echo(f"{result.score:g}/{result.max_score:g} → {output}")
     else:
-        click.echo(rendered, nl=False)
+        click.echo(utf8_safe(rendered), nl=False)
+    if internal:
+        sys.exit(internal_error.EXIT_INTERNAL)
     if none_found is not None:
         sys.exit(EXIT_USAGE)
     if fail_under is not None and result.score < fail_under:

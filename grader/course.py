@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from grader import safe_parse
 from grader.errors import GraderError
 from grader.messages import Msg
 
@@ -248,11 +249,13 @@ def load_course(path: Path | str) -> Course:
     if not path.is_file():
         raise GraderError(Msg("course.file_missing", path=str(path)))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_parse.yaml_value(path.read_text(encoding="utf-8"), path.name)
     except UnicodeDecodeError as exc:
         raise GraderError(Msg("course.not_utf8", path=str(path), detail=str(exc))) from None
     except yaml.YAMLError as exc:
         raise GraderError(_yaml_error(path, exc)) from None
+    except safe_parse.Unreadable as exc:  # a course from a bundle may come from anyone
+        raise GraderError(Msg("course.yaml_syntax", path=str(path), detail=exc.data)) from None
     return parse_course(data, path.resolve())
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import grader
-from grader import messages, plugin, provisional, sandbox, scoring, scratch, timing
+from grader import internal_error, messages, plugin, provisional, sandbox, scoring, scratch, timing
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.notebook_code import TOP_LEVEL_SHARE
@@ -245,6 +245,8 @@ def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, p
     result = _result(course, a, seed, functions, staged, session,
                      isolation_notes(plan.choice, session, plan.secret), seconds, spent)
     result.superseded = run.superseded
+    for exc in run.internal_errors[:3]:  # for the instructor (grader.internal_error)
+        internal_error.add_notes(result, exc, "internal_error.hint_failed")
     return result
 
 

@@ -122,8 +122,13 @@ def _kind(mode: int) -> str:
 
 def shown(path: str) -> str:
     """A path as it may be printed: control characters escaped (no terminal tricks), capped."""
-    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in path)
+    text = "".join(c if c.isprintable() else f"\\x{_byte(c):02x}" for c in path)
     return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _byte(c: str) -> int:
+    """A character's code, or the byte an undecodable name had (Python's surrogateescape)."""
+    return ord(c) - 0xDC00 if 0xDC80 <= ord(c) <= 0xDCFF else ord(c)
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -622,6 +627,9 @@ def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
     total = 0
     for name in wanted:
         parts = (*base, name)
+        if not _utf8(name):  # undecodable bytes (a tar's or a folder's): no report could say it
+            intake.refuse(_join(parts), Refused("unreadable", detail=Msg("intake.name_not_utf8")))
+            continue
         kind = tree.kind(parts)
         if kind == "refused":
             continue
@@ -641,6 +649,15 @@ def _gather(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
             continue
         total += len(data)
         intake.files[name] = data
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name is text: a folder's or a tar's undecodable bytes come as lone surrogates."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_archive(path: Path) -> bool:

@@ -18,11 +18,11 @@ error, at its cell.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from grader import safe_parse
 from grader.messages import Msg
 from grader.wording import file_line_pattern
 
@@ -73,12 +73,8 @@ TOP_LEVEL_SHARE = 0.5
 _TOP_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 
 
-class NotebookUnreadable(Exception):
+class NotebookUnreadable(safe_parse.Unreadable):
     """Not a notebook (bad JSON, not UTF-8, no cells); ``data`` says why."""
-
-    def __init__(self, data: Msg) -> None:
-        super().__init__(data.render())
-        self.data = data
 
 
 @dataclass
@@ -105,7 +101,10 @@ def magic_commented(line: str) -> str:
 
 def _cell_source(cell: dict[str, object]) -> str:
     src = cell.get("source", "")
-    return "".join(str(s) for s in src) if isinstance(src, list) else str(src)
+    # Only strings: str() of a deeply nested JSON list would recurse past the limit.
+    if isinstance(src, list):
+        return "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
 
 
 def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
@@ -113,7 +112,11 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
     """The code cells of a notebook as one module (see the module's docstring);
     ``top_level_seconds``: how long all top-level work together may run at import."""
     try:
-        nb = json.loads(raw.decode("utf-8"))
+        nb = safe_parse.json_value(safe_parse.text(raw, name, "notebook_code.not_utf8"), name,
+                                   "notebook_code.not_a_notebook")
+    except safe_parse.Unreadable as exc:
+        raise NotebookUnreadable(exc.data) from None
+    try:
         cells = nb["cells"]
         if not isinstance(cells, list):
             raise TypeError("cells")
@@ -127,9 +130,6 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
                 where.append((number, i))
             lines.append("")  # a blank line between cells
             where.append(None)
-    except UnicodeDecodeError as exc:
-        raise NotebookUnreadable(Msg("notebook_code.not_utf8", name=name, reason=exc.reason,
-                                     byte=exc.start)) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NotebookUnreadable(Msg("notebook_code.not_a_notebook", name=name,
                                      kind=type(exc).__name__)) from None
@@ -137,11 +137,17 @@ def extract(name: str, raw: bytes, allowed: Iterable[str] = (),
     lines = _neutralise(lines, set(allowed), code)
     header = (NO_OP_HEADER + CELL_RUNNER.replace(
         "TOP_LEVEL_SECONDS", repr(float(top_level_seconds)))).splitlines()
-    code.source = "\n".join(header + lines) + "\n"
+    try:  # the module is written as UTF-8: lone surrogates from JSON escapes cannot be
+        code.source = safe_parse.encodable("\n".join(header + lines) + "\n", name)
+    except safe_parse.Unreadable as exc:
+        raise NotebookUnreadable(exc.data) from None
+    too_complex = safe_parse.python_limit(code.source, name)
+    if too_complex is not None:  # Python could not compile it either: say why, not a traceback
+        raise NotebookUnreadable(too_complex.data)
     added: list[tuple[int, int] | None] = [None] * len(header)
     code.cells = added + where
-    code.runnable = _one_cell_at_a_time(header, lines, where) if _parses(code.source) \
-        else code.source
+    parses = safe_parse.python_tree_or_none(code.source) is not None
+    code.runnable = _one_cell_at_a_time(header, lines, where) if parses else code.source
     return code
 
 
@@ -160,14 +166,6 @@ def neutralise_module(text: str, allowed: Iterable[str] = ()) -> tuple[str, list
     if not code.neutralised:
         return text, []
     return "\n".join(lines) + "\n", code.neutralised
-
-
-def _parses(source: str) -> bool:
-    try:
-        ast.parse(source)
-    except (SyntaxError, ValueError):
-        return False
-    return True
 
 
 def _one_cell_at_a_time(header: list[str], lines: list[str],
@@ -203,9 +201,8 @@ def _root(node: ast.Import | ast.ImportFrom) -> list[str]:
 def _neutralise(lines: list[str], allowed: set[str], code: NotebookCode,
                 no_op: str = NO_OP_NAME) -> list[str]:
     """Bind the names of display-library imports to the no-op object, line numbers unchanged."""
-    try:
-        tree = ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError):
+    tree = safe_parse.python_tree_or_none("\n".join(lines))
+    if tree is None:
         return lines
     edits = []
     for node in ast.walk(tree):
@@ -260,9 +257,8 @@ def _stub_body(body: list[ast.stmt]) -> bool:
 def implemented(source: str, functions: Iterable[str]) -> set[str]:
     """Which of ``functions`` the source defines at top level with a real body (the last
     definition counts, as at run time). Source that does not parse implements nothing."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = safe_parse.python_tree_or_none(source)
+    if tree is None:
         return set()
     wanted = set(functions)
     bodies: dict[str, bool] = {}
@@ -277,9 +273,8 @@ def defined(source: str, functions: Iterable[str]) -> set[str]:
     syntax error is scanned line by line, so the notebook is still taken as its modules and the
     worker reports the error at its cell."""
     wanted = set(functions)
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = safe_parse.python_tree_or_none(source)
+    if tree is None:
         return {m.group(1) for m in _TOP_DEF.finditer(source)} & wanted
     return {node.name for node in tree.body
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}

@@ -85,6 +85,7 @@ class GradingRun:
         self.reference = ReferenceModules(self.reference_dir, self.assignment.name)
         self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
         self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
+        self.internal_errors: list[BaseException] = []  # grader bugs that cost no points
 
     @property
     def tolerance(self) -> compare.Tolerance:
@@ -109,7 +110,8 @@ class GradingRun:
             if self._matcher is None:
                 self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
             found = self._matcher.match(function, calls)
-        except Exception:  # a hint is a courtesy; it never costs the student a grade
+        except Exception as exc:  # a hint is a courtesy: no grade lost, the bug reported
+            self.internal_errors.append(exc)
             return None
         if found is None:
             return None

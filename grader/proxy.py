@@ -33,7 +33,7 @@ from grader.errors import (
 )
 from grader.messages import Msg
 from grader.wording import exception_kind, located
-from grader.worker.protocol import ErrorRecord
+from grader.worker.protocol import ErrorRecord, utf8_text
 from grader.workers import Answer, WorkerPool, call_target
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
@@ -193,7 +193,7 @@ class StudentSession:
     def _keep_output(self, reply: dict[str, Any]) -> None:
         text = reply.get("output")
         if isinstance(text, str) and text:
-            self.test.output.append(text[: self.limits.output_bytes])
+            self.test.output.append(utf8_text(text[: self.limits.output_bytes]))
 
     def _keep_callees(self, reply: dict[str, Any]) -> None:
         """Which graded functions the called one called (the worker's word: only names of
@@ -313,13 +313,14 @@ def _read_extras(call: Call, extras: dict[str, Any]) -> None:
     """A call's warnings, changed inputs and output, from the worker's word (checked, capped)."""
     for w in extras.get("warnings") or []:
         if isinstance(w, list) and len(w) == 2:
-            call.warnings.append(WarningRecord(str(w[0])[:100], str(w[1])[:500]))
+            call.warnings.append(WarningRecord(utf8_text(str(w[0])[:100]),
+                                               utf8_text(str(w[1])[:500])))
     mutated = extras.get("mutated")
     if isinstance(mutated, list):
-        call.mutated = [m[:200] for m in mutated if isinstance(m, str)]
+        call.mutated = [utf8_text(m[:200]) for m in mutated if isinstance(m, str)]
     output = extras.get("output")
-    if isinstance(output, str):
-        call.output = output
+    if isinstance(output, str):  # printed text goes into reports: lone surrogates escaped
+        call.output = utf8_text(output)
 
 
 def _student_error(name: str, error: Any, limits: Limits) -> StudentRaised:

@@ -18,7 +18,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import notebook_code, scratch
+from grader import notebook_code, safe_parse, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
@@ -64,18 +64,7 @@ def _empty(folder: Path) -> None:
 
 def notebook_source(name: str, raw: bytes) -> str:
     """The code cells of a notebook as one module (see ``grader.notebook_code``)."""
-    try:
-        return notebook_code.extract(name, raw).source
-    except notebook_code.NotebookUnreadable as exc:
-        raise _Unreadable(exc.data) from None
-
-
-class _Unreadable(Exception):
-    """A file of the submission that cannot be read as code; ``data`` says why."""
-
-    def __init__(self, data: Msg) -> None:
-        super().__init__(data.render())
-        self.data = data
+    return notebook_code.extract(name, raw).source  # NotebookUnreadable is Unreadable
 
 
 def _broken_module(reason: str) -> str:
@@ -84,13 +73,16 @@ def _broken_module(reason: str) -> str:
 
 
 def _module_source(name: str, raw: bytes) -> str:
+    """The module's text, or ``Unreadable``: not UTF-8, or past what Python can compile (an
+    expression chained or nested too deeply): the worker could not import it either, and only
+    this module's functions fail, with the reason."""
     if name.endswith(".ipynb"):
         return notebook_source(name, raw)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Unreadable(Msg("submission.not_utf8", name=name, reason=exc.reason,
-                              byte=exc.start)) from None
+    text = safe_parse.text(raw, name)
+    too_complex = safe_parse.python_limit(text, name)
+    if too_complex is not None:
+        raise too_complex
+    return text
 
 
 @dataclass
@@ -171,7 +163,7 @@ def stage(path: Path, course: Course, assignment: Assignment, into: Path | None 
             continue
         try:
             text = _module_source(name, intake.files[name])
-        except _Unreadable as exc:
+        except safe_parse.Unreadable as exc:
             text = _broken_module(str(exc))
             staged.notes.append(exc.data)
         else:  # display imports cost nothing in a .py either, as in a notebook

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.task import CourseRef, Job, grade_job
+from grader.classroom.task import CourseRef, Job, grade_job, note_retry, retry_reason
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
@@ -63,13 +63,25 @@ def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
             futures = {client.submit(grade_job, shared, job, seed, isolation, pure=False,
                                      key=f"grade-{job.id}-{job.content_sha256[:16]}"): job
                        for job in jobs}
+            retried: dict[str, Msg | str] = {}  # job id -> why its first grading failed
             try:
-                for future in as_completed(futures):
+                finished = as_completed(futures)
+                for future in finished:
                     job = futures[future]
                     try:
                         report, failure = future.result(), ""
                     except Exception as exc:  # a lost worker, a task error: that student only
                         report, failure = None, f"Dask: {type(exc).__name__}: {exc}"
+                    first = None if job.id in retried else retry_reason(job, report, failure)
+                    if first is not None:  # once more, as a new task (as the local pool does)
+                        retried[job.id] = first
+                        again = client.submit(grade_job, shared, job, seed, isolation, pure=False,
+                                              key=f"grade-{job.id}-{job.content_sha256[:16]}-2")
+                        futures[again] = job
+                        finished.add(again)
+                        continue
+                    if job.id in retried and report is not None:
+                        note_retry(report, retried[job.id])
                     done(job, report, failure)
             finally:
                 client.cancel(list(futures))

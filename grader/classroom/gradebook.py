@@ -33,10 +33,12 @@ def gradebook_csv(reports: Sequence[dict[str, Any]], functions: Sequence[str]) -
     writer.writerow([*FIXED_BEFORE, *functions, *FIXED_AFTER])
     for report in reports:
         sub = report["submission"]
-        points = {f["name"]: f["score"] for f in report.get("functions", [])}
+        # Not graded (the grader failed): blank, not 0, as in canvas.csv.
+        failed = sub.get("status") == "error"
+        points = {} if failed else {f["name"]: f["score"] for f in report.get("functions", [])}
         writer.writerow([
             sub.get("student_id") or sub["id"], sub["name"], sub.get("section", ""), sub["id"],
-            _points(report["score"]), _points(report["max_score"]),
+            "" if failed else _points(report["score"]), _points(report["max_score"]),
             *(_points(points[f]) if f in points else "" for f in functions),
             sub.get("status", "graded"), sub["seed"], f"{report.get('duration_s', 0):.3f}",
             sub["content_sha256"], sub["graded_at"]])

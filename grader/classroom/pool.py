@@ -9,7 +9,9 @@ collected and their asserts rewritten once, before any student code runs.
 
 Each process serves jobs over its own pipe, one at a time. The parent watches every process: one
 that dies (a crash, the OOM killer) or runs past the deadline is killed and replaced, and that
-job's report is an ``error`` with the reason — the other jobs go on. Nothing a submission does
+job's report is an ``error`` with the reason — the other jobs go on. A job whose process died or
+whose grading failed inside the grader (an ``error`` report) is graded once more in a fresh
+process first (``task.retry_reason``); its report says so. Nothing a submission does
 can slow the others beyond its own limits: its calls run in its own worker, bounded by the
 course's call timeout and submission budget.
 """
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from grader.classroom.task import CourseRef, Job
+from grader.classroom.task import CourseRef, Job, note_retry, retry_reason
 from grader.messages import Msg
 
 Report = dict[str, Any]
@@ -114,6 +116,7 @@ class LocalPool:
         """Grade every job; ``done(job, report, failure)`` is called in this process as each one
         finishes (``report`` None and ``failure`` the reason when its grading process failed)."""
         pending = deque(jobs)
+        retried: dict[str, Msg | str] = {}  # job id -> why its first grading failed
         self._slots = [self._start() for _ in range(min(self.workers, len(pending)))]
         graceful = False
         try:
@@ -146,9 +149,18 @@ class LocalPool:
                         continue
                     job = slot.job
                     slot.job = None
-                    if failure:
+                    first = None if job.id in retried else retry_reason(job, report, failure)
+                    if failure or first is not None:
                         self._stop(slot, graceful=False)
                         self._slots[i] = self._start()
+                    if first is not None:  # once more, in that fresh process
+                        retried[job.id] = first
+                        fresh = self._slots[i]
+                        fresh.job, fresh.started = job, time.monotonic()
+                        fresh.conn.send(job)
+                        continue
+                    if job.id in retried and report is not None:
+                        note_retry(report, retried[job.id])
                     done(job, report, failure)
             graceful = True
         finally:

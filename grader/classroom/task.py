@@ -256,12 +256,39 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
             raise
         reason = str(exc) if isinstance(exc, GraderError) else f"{type(exc).__name__}: {exc}"
         result = error_result(a, seed, reason, course, time.monotonic() - start)
+        if not isinstance(exc, GraderError):  # a grader bug: its traceback for the instructor
+            from grader import internal_error
+
+            internal_error.add_notes(result, exc)
         status = "error"
     result.submission = Submission(
         id=job.id, name=job.name, path=job.path, content_sha256=job.content_sha256,
         graded_at=utc_now(), seed=seed, status=status, course_sha256=ref.course_sha256,
         student_id=job.student_id, section=job.section)
     return result.to_json()
+
+
+def retry_reason(job: Job, report: dict[str, Any] | None, failure: Msg | str) -> Msg | str | None:
+    """Why a job's grading is worth one more try in a fresh process: its grading process died,
+    or the grader failed on it (an ``error`` report). None when it was graded, when the entry
+    itself could not be read (the same again), or when it ran past the deadline (another try
+    would only take as long)."""
+    if job.error:
+        return None
+    if report is None:
+        timed_out = isinstance(failure, Msg) and failure.key == "pool.too_long"
+        return None if timed_out or not failure else failure
+    if report.get("submission", {}).get("status") != "error":
+        return None
+    notes = report.get("notes") or []
+    return str(notes[0]) if notes else "error"
+
+
+def note_retry(report: dict[str, Any], first: Msg | str) -> None:
+    """Say in a report (JSON form) that its first grading failed and why."""
+    msg = Msg("task.retried", reason=first)
+    report.setdefault("notes", []).append(msg.render())
+    report.setdefault("note_data", {})[msg.render()] = msg.to_json()
 
 
 def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: Msg | str,

@@ -6,6 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
+# A lone surrogate (a student's string, an undecodable file name) written as its escape, \ud800.
+from grader.worker.protocol import utf8_text as utf8_safe
+
+__all__ = ["utf8_safe", "write_atomically"]
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` so that a crash leaves the old file or the new one, never half of one."""
@@ -14,7 +19,7 @@ def write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.write(utf8_safe(text))
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -23,8 +23,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from grader import safe_parse
 from grader.messages import Msg
-from grader.report import markdown
+from grader.report import markdown, utf8_safe
 from grader.report.text import status_word
 from grader.result import Result
 
@@ -79,8 +80,8 @@ def function_locations(folder: Path, files: Mapping[str, bytes], modules: list[s
             continue
         path = folder / f"{module}.py"
         try:
-            tree = ast.parse(source, filename=str(path))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = safe_parse.python_tree(safe_parse.text(source, path.name), path.name)
+        except safe_parse.Unreadable:
             continue
         try:
             shown = Path(os.path.relpath(path.resolve(), workspace.resolve())).as_posix()
@@ -135,5 +136,5 @@ def write_summary(result: Result, summary_file: str | None) -> str | None:
     if not summary_file:
         return text
     with open(summary_file, "a", encoding="utf-8") as f:
-        f.write(text + "\n")
+        f.write(utf8_safe(text) + "\n")
     return None

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import keyword
 import tokenize
 from dataclasses import dataclass
+
+from grader import safe_parse
 
 BUILTINS = frozenset(dir(builtins))
 _DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER,
@@ -52,9 +53,9 @@ def functions_of(text: str) -> list[FunctionCode]:
     a body is a run of whole statements, so it tokenises alone, with its module line numbers.
     """
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        raise Unparsable(f"{type(exc).__name__}: {exc}") from None
+        tree = safe_parse.python_tree(text, "")
+    except safe_parse.Unreadable as exc:
+        raise Unparsable(exc.data.render("en")) from None
     numpy_names = _numpy_aliases(tree)
     source_lines = text.splitlines(keepends=True)
     found = []
@@ -72,9 +73,9 @@ def functions_of(text: str) -> list[FunctionCode]:
             end = (last - row + 1, _chars(source_lines[last - 1], node.end_col_offset or 0))
             segment = [" " * col + source_lines[row - 1][col:], *source_lines[row:last]]
             try:
-                tokens = list(tokenize.generate_tokens(io.StringIO("".join(segment)).readline))
-            except (SyntaxError, tokenize.TokenError) as exc:
-                raise Unparsable(f"{type(exc).__name__}: {exc}") from None
+                tokens = list(safe_parse.tokens("".join(segment), ""))
+            except safe_parse.Unreadable as exc:
+                raise Unparsable(exc.data.render("en")) from None
             for (line, column), code in _normalise(tokens, numpy_names):
                 if (line, column) >= end:
                     break
@@ -93,10 +94,10 @@ def functions_of(text: str) -> list[FunctionCode]:
 def module_codes(text: str) -> tuple[str, ...]:
     """The whole module as one normalised stream (for starter code: suites, module-level code)."""
     try:
-        tree = ast.parse(text)
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (SyntaxError, ValueError, tokenize.TokenError, RecursionError, MemoryError) as exc:
-        raise Unparsable(f"{type(exc).__name__}: {exc}") from None
+        tree = safe_parse.python_tree(text, "")
+        tokens = list(safe_parse.tokens(text, ""))
+    except safe_parse.Unreadable as exc:
+        raise Unparsable(exc.data.render("en")) from None
     return tuple(code for _, code in _normalise(tokens, _numpy_aliases(tree)))
 
 

@@ -12,13 +12,13 @@ imported or run: the text goes to ``tokenize`` and ``ast`` only.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import safe_parse
 from grader.errors import GraderError
 from grader.intake import read_submission, shown
 from grader.messages import Msg
@@ -106,7 +106,7 @@ def notebook_code(text: str) -> str | None:
     ``grader.submission.notebook_source`` does the same from a path; archive members are bytes.
     """
     try:
-        cells = json.loads(text)["cells"]
+        cells = safe_parse.json_value(text, "")["cells"]
         parts = []
         for cell in cells:
             if cell.get("cell_type") != "code":
@@ -115,7 +115,8 @@ def notebook_code(text: str) -> str | None:
             src = "".join(src) if isinstance(src, list) else str(src)
             parts.append("\n".join(f"# {line}" if line.lstrip().startswith(("%", "!")) else line
                                    for line in src.splitlines()))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (safe_parse.Unreadable, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError):  # RecursionError: str() of a deeply nested cell
         return None
     return "\n\n".join(parts) + "\n"
 

@@ -90,7 +90,14 @@ class ErrorRecord:
         names = value.get("type_names")
         names = [str(n)[:100] for n in names][:20] if isinstance(names, list) and names \
             else ["Exception"]
-        return cls(names, str(value.get("detail", ""))[:1000], str(value.get("where", ""))[:200])
+        return cls([utf8_text(n) for n in names], utf8_text(str(value.get("detail", ""))[:1000]),
+                   utf8_text(str(value.get("where", ""))[:200]))
+
+
+def utf8_text(raw: str) -> str:
+    """Text as it can be written in UTF-8: a lone surrogate (``ValueError("\\ud800")``, a file
+    name of undecodable bytes; the wire carries strings faithfully) becomes its escape."""
+    return raw.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def seal(parts: list[Any]) -> int:
