@@ -38,7 +38,7 @@ SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed"
                      "course_sha256", "student_id", "section", "unlisted"}
 RESULT_FIELDS = {"schema", "assignment", "score", "max_score", "seed", "isolation", "duration_s",
                  "grader_version", "functions", "notes", "limits", "modules", "refused",
-                 "submission", "timing", "language", "note_data", "superseded"}
+                 "submission", "timing", "language", "note_data", "superseded", "graded"}
 WRONG_SCALE = REFERENCE.replace("return k * x", "return k + x")
 HANGS = REFERENCE.replace("return k * x", "while True:\n        pass")
 

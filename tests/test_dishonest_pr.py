@@ -157,7 +157,7 @@ def test_dishonest_pull_request_gets_the_grade_of_its_honest_functions(repo):
     assert all(p["file"].startswith("exercises/lec04/") and int(p["line"]) > 0
                for _, p, _ in errors)
     # in the course's language (the bundle's course.yaml: ko), never both glued together
-    assert re.search(r"그 밖에 함수 \d+개에서 감점되었습니다", run.stdout), run.stdout
+    assert re.search(r"그 밖에 함수 \d+개에서도 감점되었습니다", run.stdout), run.stdout
     assert "more functions lost points" not in run.stdout
     assert "| `activations.sigmoid` |" in (workspace / "step_summary.md").read_text()
 
