@@ -47,8 +47,11 @@ def demonstrably_wrong(outcomes: Iterable[TestOutcome]) -> set[str]:
 
 
 def culprits(outcome: TestOutcome, wrong: set[str]) -> list[str]:
-    """Why a failing test of a right function failed: the wrong functions it called."""
-    if outcome.passed or not outcome.stand_in_passed:
+    """Why a failing test of a right function failed: the wrong functions it called.
+
+    "Your f is right" is said only of an f not wrong itself: every failing test of f passed
+    with the stand-ins (one that failed even so shows f is wrong on its own)."""
+    if outcome.passed or not outcome.stand_in_passed or outcome.function in wrong:
         return []
     return sorted(c for c in outcome.callees if c in wrong and c != outcome.function)
 
