@@ -184,6 +184,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
+    from grader import pictures
     from grader.engine import grade
     from grader.report import feedback, write_atomically
 
@@ -200,10 +201,11 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         else:  # with a bundle: the student's folder; else the course's own exercises
             target = Path.cwd() if opened is not None else course.exercises_dir(a.name)
         _check_threshold(fail_under, a.max_score)
+        # The HTML page's pictures are part of the grading: the student's code runs once.
+        during = [pictures.in_session()] if fmt == "html" else []
         result = grade(course, a.name, target, seed=seed, isolation=isolation,
-                       suites=list(suites) or None)
-        if opened is not None:
-            result.add_note(opened.note, opened.message.to_json())
+                       suites=list(suites) or None,
+                       notes=[opened.message] if opened is not None else [], during=during)
         if lang is not None:
             result.language = lang
     except KeyboardInterrupt:
@@ -232,21 +234,8 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     student_facing = opened is not None or fmt in ("github", "junit", "markdown", "gradescope",
                                                    "html")
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
-    if fmt == "html":  # pictures of the student's functions, through a fenced worker
-        from grader.report import html as html_report
-
-        try:
-            rendered = html_report.render_with_pictures(shown, course, a.name, target,
-                                                        isolation=isolation,
-                                                        suites=list(suites) or None)
-        except KeyboardInterrupt:
-            _interrupted(said)
-        except GraderError as exc:
-            _fail(exc, said)
-            return
-    else:
-        rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
-                           terminal=output is None)
+    rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
+                       terminal=output is None)
     if json_report is not None:
         from grader.report import json as json_report_module
 
@@ -309,6 +298,10 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
         from grader.report import gradescope
 
         return gradescope.render(result, course.feedback.hidden_tests)
+    if fmt == "html":  # the pictures were computed by the grading (``Result.pictures``)
+        from grader.report import html
+
+        return html.render(result)
     if fmt == "text":
         if not terminal:  # to a file: plain text at the usual width
             return text_report.render(result, verbose=verbose)
@@ -517,7 +510,6 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     Exit codes: 0 graded, 1 some submission is `error` (listed; rerun retries it), 2 usage or course
     error, 130 interrupted (finished reports are kept; rerun to continue).
     """
-    from grader import sandbox
     from grader.classroom.roster import load_roster
     from grader.classroom.run import batch_seed, grade_class
     from grader.classroom.task import CourseRef, course_hash
@@ -549,12 +541,10 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             runner = dask_runner(dask_address, portable_ref(ref, course), run_seed, isolation)
         else:
             from grader.classroom.pool import LocalPool
-            from grader.engine import hidden_in_play, suite_dirs
+            from grader.grading.context import plan
 
-            found = suite_dirs(course, a.name, list(suites) or None)
             # Secure by default, once for the class: exit 2 here rather than 200 errors.
-            sandbox.choose_fence(isolation, secrets_in_play=hidden_in_play(
-                found, course.solutions_dir(a.name)) or bool(suites))
+            plan(course, a.name, suites=list(suites) or None, isolation=isolation)
             limits = course.limits
             deadline = limits.submission_budget_s + 4 * limits.call_timeout_s + 120
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \

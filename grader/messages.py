@@ -125,6 +125,34 @@ class Msg:
                 "ko": self.render("ko"), "en": self.render("en")}
 
 
+def to_data(message: Msg | str) -> dict[str, Any] | str:
+    """A message as plain data: ``{"key", "params"}``, a parameter that is itself a message
+    nested the same way, nothing rendered; plain text stays text. ``from_data`` reads it."""
+    if not isinstance(message, Msg):
+        return message
+    return {"key": message.key,
+            "params": {k: to_data(v) if isinstance(v, Msg) else v
+                       if isinstance(v, int | float | str | bool) or v is None else str(v)
+                       for k, v in message.params.items()}}
+
+
+def from_data(data: Any) -> Msg | str:
+    """``to_data``'s message again (also reads ``Msg.to_json``'s form); an unknown key or a
+    malformed record becomes its English text, or its text."""
+    if not isinstance(data, dict):
+        return "" if data is None else str(data)
+    key, params = data.get("key"), data.get("params")
+    if isinstance(key, str) and key in _CATALOGUE and isinstance(params, dict):
+        try:
+            msg = Msg(key, **{str(k): from_data(v) if isinstance(v, dict) else v
+                              for k, v in params.items()})
+            msg.render("ko"), msg.render("en")  # every placeholder filled
+            return msg
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(data.get("en") or data.get("ko") or "")
+
+
 class Failure(AssertionError):
     """A failed check of a suite, carrying its message as data (``.data``; not ``.msg``, which
     pytest reads); ``str()`` is the message in both languages, as pytest and old readers

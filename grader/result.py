@@ -171,6 +171,9 @@ class Result:
     # Public tests not run because a hidden test supersedes them (``supersedes`` marker):
     # {"function", "test"} each, e.g. backprop.train_xor's test_train_xor_learns_xor.
     superseded: list[dict[str, str]] = field(default_factory=list)
+    # The HTML report's pictures, computed in the grading's own worker session
+    # (``grader.pictures.in_session``): ``Pictures.to_json()``; None when not asked for.
+    pictures: dict[str, Any] | None = None
 
     def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
         """Add a note (its "ko / en" text, and its message as data when it has one)."""
@@ -197,6 +200,7 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        if data["submission"] is None:
-            del data["submission"]
+        for optional in ("submission", "pictures"):
+            if data[optional] is None:
+                del data[optional]
         return {"schema": SCHEMA, **data}

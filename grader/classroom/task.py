@@ -226,10 +226,14 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
                 if Path(name).name != name or Path(name).suffix not in MODULE_SUFFIXES:
                     continue
                 (folder / name).write_bytes(data)
-            if job.single is not None and job.single not in a.modules:
-                for name in list(os.listdir(folder)):
-                    os.unlink(folder / name)  # grades as "missing", with the reason below
-            result = grade(course, a.name, folder, seed=seed, isolation=isolation,
+            # A file given alone is graded as `grader check` grades it: by its own path (a
+            # notebook named after its student stands for every module it defines).
+            alone = [folder / n for n in job.files if Path(n).stem == job.single]
+            target = alone[0] if job.single is not None and len(alone) == 1 else folder
+            if target.suffix == ".py" and job.single not in a.modules:
+                os.unlink(target)  # grades as "missing", with the reason below
+                target = folder
+            result = grade(course, a.name, target, seed=seed, isolation=isolation,
                            suites=list(suites) or None)
         finally:
             shutil.rmtree(work, ignore_errors=True)
