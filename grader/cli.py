@@ -220,13 +220,13 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     from grader.submission import NONE_FOUND
 
     said = result.language
-    none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
-                                                  strict=True)
-                       if _note_key(result, note) == NONE_FOUND),
+    none_found = next((text for key, text in zip(result.note_keys(), result.notes_in(said),
+                                                 strict=True)
+                       if key == NONE_FOUND),
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
-    if any(_note_key(result, note) == "engine.reduced_isolation" for note in result.notes):
+    if "engine.reduced_isolation" in result.note_keys():
         click.secho(Msg("cli.reduced_isolation").render(said), err=True, fg="yellow")
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
@@ -252,11 +252,6 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                     max_score=f"{result.max_score:g}", threshold=f"{fail_under:g}")
         click.echo(f"grader: {below.render(said)}", err=True)
         sys.exit(EXIT_BELOW)
-
-
-def _note_key(result: Result, note: str) -> str:
-    """The catalogue key of a note stored as data, else ""."""
-    return str(result.note_data.get(note, {}).get("key", ""))
 
 
 def _interrupted(lang: str) -> NoReturn:
@@ -523,7 +518,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
         a = course.assignment(assignment or (opened.assignment if opened else None))
         if opened is not None:
             assert bundle_path is not None
-            note, note_data = opened.note, opened.message.to_json()
+            note, note_data = opened.note, messages.to_data(opened.message)
             ref = CourseRef(a.name, opened.sha256, root=str(course.root), bundle_note=note,
                             bundle_note_data=note_data)
             if dask_address:

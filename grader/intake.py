@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from grader.errors import GraderError
-from grader.messages import Msg
+from grader.messages import Msg, to_data
 from grader.result import RefusedFile
 
 MODULE_SUFFIXES = (".py", ".ipynb")
@@ -86,7 +86,7 @@ class Refused(Exception):
     def refusal(self, path: str) -> RefusedFile:
         values = {"limit": "", "detail": "", "what": "", **self.details}
         msg = Msg(f"intake.{self.reason}", **values)
-        return RefusedFile(path, self.reason, msg.render(), data=msg.to_json())
+        return RefusedFile(path, self.reason, msg.render(), data=to_data(msg))
 
 
 def _special(kind: str) -> Refused:

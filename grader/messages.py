@@ -25,7 +25,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 LANGS = ("ko", "en", "both")
 DOMAIN = "grader"
@@ -125,6 +125,14 @@ class Msg:
                 "ko": self.render("ko"), "en": self.render("en")}
 
 
+@overload
+def to_data(message: Msg) -> dict[str, Any]: ...
+
+
+@overload
+def to_data(message: Msg | str) -> dict[str, Any] | str: ...
+
+
 def to_data(message: Msg | str) -> dict[str, Any] | str:
     """A message as plain data: ``{"key", "params"}``, a parameter that is itself a message
     nested the same way, nothing rendered; plain text stays text. ``from_data`` reads it."""
@@ -175,6 +183,28 @@ def paren(*parts: Msg | str) -> Msg | str:
     for part in kept[1:]:
         inner = Msg("messages.semicolon", first=inner, second=part)
     return Msg("messages.paren", inner=inner)
+
+
+def renamed(data: Any, old: str, new: str) -> Any:
+    """A message stored as data (or plain text) with ``old`` replaced by ``new`` in every text
+    (a private folder's path by the name the user knows)."""
+    if isinstance(data, str):
+        return data.replace(old, new)
+    if isinstance(data, dict) and isinstance(data.get("params"), dict):
+        return {**data, "params": {k: renamed(v, old, new) for k, v in data["params"].items()}}
+    return data
+
+
+def joined(key: str, *parts: Msg | str) -> Msg | str:
+    """The non-empty parts joined by ``messages.lines`` (one a line), ``messages.space`` or
+    ``messages.concat``, as one message ("" when there are none)."""
+    kept = [p for p in parts if p]
+    if not kept:
+        return ""
+    out = kept[0]
+    for part in kept[1:]:
+        out = Msg(key, first=out, second=part)
+    return out
 
 
 def render(message: Msg | str, lang: str = "both") -> str:

@@ -22,8 +22,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from grader.messages import Msg
+from grader.messages import Msg, joined, to_data
 
 # Libraries whose import in a notebook only serves display (never graded).
 DISPLAY_LIBRARIES = frozenset({
@@ -198,16 +199,28 @@ def defined(source: str, functions: Iterable[str]) -> set[str]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}
 
 
-def point_at_cells(text: str, module: str, code: NotebookCode, lang: str = "both") -> str:
-    """Rewrite ``<module>.py, line N`` in a message (written in ``lang``) into the notebook's
-    cell and line."""
+def point_at_cells_in(data: Any, module: str, code: NotebookCode) -> Any:
+    """Point a message stored as data (``grader.messages.to_data``) at the notebook: every
+    ``<module>.py, line N`` in its texts becomes the cell and line, a message of its own (so each
+    language says it in its words)."""
+    if isinstance(data, dict):
+        params = data.get("params")
+        if not isinstance(params, dict):
+            return data
+        return {**data, "params": {k: point_at_cells_in(v, module, code)
+                                   for k, v in params.items()}}
+    if not isinstance(data, str) or f"{module}.py" not in data:
+        return data
     pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)")
-
-    def replace(match: re.Match[str]) -> str:
+    parts: list[Msg | str] = []
+    end = 0
+    for match in pattern.finditer(data):
         at = code.where(int(match.group(1)))
         if at is None:
-            return match.group(0)
-        cell, line = at
-        return Msg("notebook_code.cell_line", name=code.name, cell=cell, line=line).render(lang)
-
-    return pattern.sub(replace, text)
+            continue
+        parts += [data[end:match.start()],
+                  Msg("notebook_code.cell_line", name=code.name, cell=at[0], line=at[1])]
+        end = match.end()
+    if not parts:
+        return data
+    return to_data(joined("messages.concat", *parts, data[end:]))

@@ -18,7 +18,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import notebook_code, scratch
+from grader import messages, notebook_code, scratch
 from grader.course import Assignment, Course
 from grader.errors import GraderError
 from grader.intake import read_submission
@@ -189,12 +189,8 @@ def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
         for t in f.tests:
             # Any module made from a notebook: the failing line may be in a helper of another.
             for module, code in staged.cells.items():
-                if t.message and f"{module}.py" in t.message:
-                    t.message = notebook_code.point_at_cells(t.message, module, code)
-                for lang in ("ko", "en"):  # the reason as data, each language in its own words
-                    if t.reason and f"{module}.py" in str(t.reason.get(lang, "")):
-                        t.reason[lang] = notebook_code.point_at_cells(str(t.reason[lang]),
-                                                                      module, code, lang)
+                if t.reason:
+                    t.reason = notebook_code.point_at_cells_in(t.reason, module, code)
 
 
 def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:
@@ -209,7 +205,11 @@ def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]
                   or not r.path.endswith((".py", ".ipynb"))]
         if not causes:
             continue
-        why = f"{causes[0].path}: {causes[0].message}"
+        cause = causes[0]
+        why = messages.joined("messages.concat", f"{cause.path}: ",
+                              messages.from_data(cause.data) if cause.data else cause.message)
         for t in f.tests:
             if not t.passed:
-                t.message = f"{why}\n{t.message}" if t.message else why
+                reason = messages.from_data(t.reason) if isinstance(t.reason, dict) \
+                    else t.reason or ""
+                t.reason = messages.to_data(messages.joined("messages.lines", why, reason))

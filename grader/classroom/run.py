@@ -28,11 +28,12 @@ from grader.classroom import gradebook, summary
 from grader.classroom.entries import Entry, class_entries
 from grader.classroom.progress import Progress
 from grader.classroom.roster import Student, student_for
-from grader.classroom.task import CourseRef, Job, failed_report, read_job, result_from_json
+from grader.classroom.task import CourseRef, Job, failed_report, read_job
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.report import write_atomically
+from grader.result import Result
 
 BATCH_FILE = "batch.json"
 FORMAT_EXTENSIONS = {"text": "txt", "markdown": "md", "junit": "xml"}
@@ -99,7 +100,7 @@ def render(report: dict[str, Any], fmt: str, course: Course) -> str:
     """A per-student report in another format, as a student may see it (course feedback)."""
     from grader.report import feedback, junit, markdown, text
 
-    result = feedback.apply(result_from_json(report), course.feedback.hidden_tests)
+    result = feedback.apply(Result.from_json(report), course.feedback.hidden_tests)
     if fmt == "markdown":
         return markdown.render(result)
     if fmt == "junit":

@@ -48,14 +48,6 @@ class Graded:
 InSession = Callable[["GradingContext"], Callable[[Result], None]]
 
 
-def add_note(result: Result, note: Msg | str) -> None:
-    """A note as its text and, for a catalogued message, as data."""
-    if isinstance(note, Msg):
-        result.add_note(note.render(), note.to_json())
-    else:
-        result.add_note(note)
-
-
 def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret: bool) \
         -> list[Msg | str]:
     """What the report says about the fence: which one, why not a stronger one, what it could
@@ -89,22 +81,22 @@ def notebook_cells(g: Graded) -> None:
 def staging_notes(g: Graded) -> None:
     """What staging found worth saying (a notebook taken as modules, a file chosen...)."""
     for note in g.ctx.staged.notes:
-        add_note(g.result, note)
+        g.result.add_note(note)
 
 
 def fence_notes(g: Graded) -> None:
     """Which fence, why not a stronger one, what it could not enforce."""
     ctx = g.ctx
     for note in isolation_notes(ctx.plan.fence, ctx.session, ctx.plan.secret):
-        add_note(g.result, note)
+        g.result.add_note(note)
     if ctx.session.seccomp is False:
-        add_note(g.result, Msg("engine.no_seccomp"))
+        g.result.add_note(Msg("engine.no_seccomp"))
 
 
 def plan_notes(g: Graded) -> None:
     """Notes of every grading of the plan (the bundle graded with)."""
     for note in g.ctx.plan.notes:
-        add_note(g.result, note)
+        g.result.add_note(note)
 
 
 Step = Callable[[Graded], None]

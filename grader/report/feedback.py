@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from grader import messages
 from grader.messages import Msg
 from grader.result import Result
 from grader.scoring import rescued_msg
@@ -31,16 +32,8 @@ def apply(result: Result, hidden_tests: str) -> Result:
                 continue
             test.output = ""
             test.reason = None  # it may hold the inputs and expected values
-            if not test.passed:
-                lines = [HIDDEN_MESSAGE]
-                reason = HIDDEN.to_json()
-                if test.culprits:
-                    rescued = rescued_msg(function.name, test.culprits)
-                    lines.append(rescued.render())
-                    for lang in ("ko", "en"):
-                        reason[lang] += "\n" + rescued.render(lang)
-                if test.hint:
-                    lines.append(test.hint_text())
-                test.message = "\n".join(lines)
-                test.reason = reason
+            if not test.passed:  # the hint stays: it names a mistake, not the inputs
+                rescued = rescued_msg(function.name, test.culprits) if test.culprits else ""
+                test.reason = messages.to_data(messages.joined("messages.lines", HIDDEN,
+                                                               rescued))
     return shown

@@ -93,16 +93,8 @@ def anchor(function: str) -> str:
 
 
 def split_hint(test: TestResult, lang: str = "both") -> tuple[str, str]:
-    """(message, hint) in ``lang``: the catalogued hint is the result's own ``hint`` field;
-    ``message`` ends with the same hint rendered (for readers of ``message`` alone), which is
-    taken off here."""
-    hint = test.hint_text(lang)
-    if test.reason:
-        return test.reason_in(lang), hint
-    message = test.message
-    if hint and message.endswith(hint):
-        message = message[: -len(hint)].rstrip("\n")
-    return message, hint
+    """(message, hint) in ``lang``: the reason and the catalogued hint, each its own field."""
+    return test.reason_in(lang), test.hint_text(lang)
 
 
 def _test(test: TestResult, lang: str = "both") -> str:
