@@ -25,7 +25,7 @@ import pytest
 from grader import messages, plugin, scoring, scratch
 from grader.course import Course
 from grader.errors import GraderError
-from grader.grading import context, steps
+from grader.grading import context, pytest_internals, steps
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.result import Result
 
@@ -256,10 +256,7 @@ class _ServingRun(plugin.RunPlugin):
         try:
             for item in items:
                 plugin.forget_outcome(item)
-                item._report_sections = []  # captured output of the last grading
-                item.user_properties = []
-                if isinstance(item, pytest.Function):
-                    item._initrequest()  # fresh fixture request and funcargs (as pytest makes)
+                pytest_internals.reset_item(item)
             for i, item in enumerate(items):
                 following = items[i + 1] if i + 1 < len(items) else None
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
@@ -270,7 +267,7 @@ class _ServingRun(plugin.RunPlugin):
             return self.outcomes
         except BaseException:
             # A grading cut short leaves no fixture set up for the next one.
-            session._setupstate.teardown_exact(None)
+            pytest_internals.teardown_all(session)
             raise
         finally:
             self._in_loop, self._pending = False, []

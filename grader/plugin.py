@@ -32,6 +32,7 @@ from grader import compare, messages, timing
 from grader.calls import RecordedCall
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
+from grader.grading import pytest_internals
 from grader.hints import HintMatcher
 from grader.messages import Msg
 from grader.proxy import Student, StudentSession, TestRecord
@@ -598,7 +599,7 @@ class _LazyCourse(CourseFixtures):
                         run.session.used_isolation, 0.0, "", functions,
                         language=self.course.language)
         terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
-        width = max(40, terminalreporter._tw.fullwidth)
+        width = max(40, pytest_internals.terminal_width(terminalreporter))
         terminalreporter.write(text.render(result, width=width, lang=self.course.language,
                                            color=terminalreporter.hasmarkup, header=False))
 

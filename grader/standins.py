@@ -21,7 +21,6 @@ function with another contract) still fails its test.
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
+from grader.grading import pytest_internals
 from grader.grading.deadline import OutOfTime, time_limit
 from grader.worker import protocol
 
@@ -85,14 +85,6 @@ class _Answers:
         return {"op": "reference", "value": value}
 
 
-def _test_arguments(item: pytest.Function) -> list[str]:
-    info = getattr(item, "_fixtureinfo", None)
-    names = getattr(info, "argnames", None)
-    if names is not None:
-        return list(names)
-    return list(inspect.signature(item.obj).parameters)
-
-
 def rerun(run: GradingRun, item: pytest.Function, function: str,
           fresh_rng: Callable[[], np.random.Generator]) -> StandInRecord | None:
     """Run ``item``'s test function once more with stand-ins for the graded functions that
@@ -104,7 +96,7 @@ def rerun(run: GradingRun, item: pytest.Function, function: str,
     funcargs = dict(item.funcargs)
     if "rng" in funcargs:  # the same inputs as the failing run
         funcargs["rng"] = fresh_rng()
-    arguments = {name: funcargs[name] for name in _test_arguments(item) if name in funcargs}
+    arguments = {name: funcargs[name] for name in pytest_internals.fixture_names(item) if name in funcargs}
     with session.standing_in(sorted(stand_ins), _Answers(run, stand_ins)):
         try:
             item.obj(**arguments)
