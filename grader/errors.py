@@ -15,6 +15,12 @@ from grader.worker.protocol import NO_INPUT
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
+# A staged module that could not be read (not UTF-8, a broken notebook) raises ImportError with
+# this mark and its reason as message data; the session shows the reason in the report's
+# language (``grader.submission`` writes it, ``grader.proxy`` reads it).
+UNREADABLE_MARK = "grader-unreadable:"
+
+
 class GraderError(Exception):
     """A course, usage or setup problem — ``grader`` exits with code 2.
 

@@ -14,6 +14,7 @@ stand-ins, ``grader.standins``).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
+    UNREADABLE_MARK,
     ProtocolViolation,
     StudentError,
     StudentImportFailed,
@@ -31,7 +33,7 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
-from grader.messages import Msg
+from grader.messages import Msg, from_data
 from grader.worker.protocol import ErrorRecord
 from grader.workers import Answer, WorkerPool, call_target
 
@@ -275,6 +277,13 @@ def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
     at = f" ({record.where})" if record.where else ""
+    if record.detail.startswith(UNREADABLE_MARK):  # staging could not read it: reason as data
+        try:
+            reason = from_data(json.loads(record.detail[len(UNREADABLE_MARK):]))
+        except ValueError:
+            reason = detail
+        return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
+                                       detail=reason))
     return StudentImportFailed(Msg("session.import_failed", module=module, kind=kind, at=at,
                                    detail=detail))
 

@@ -14,13 +14,14 @@ sees, read-only under bwrap, and it is removed after grading.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import messages, notebook_code, scratch
 from grader.course import Assignment, Course
-from grader.errors import GraderError
+from grader.errors import UNREADABLE_MARK, GraderError
 from grader.intake import read_submission
 from grader.messages import Msg
 from grader.result import FunctionResult, RefusedFile
@@ -62,9 +63,10 @@ class _Unreadable(Exception):
         self.data = data
 
 
-def _broken_module(reason: str) -> str:
+def _broken_module(reason: Msg | str) -> str:
     # The worker reports this at import like any other import error, with the reason.
-    return f"raise ImportError({reason!r})\n"
+    text = UNREADABLE_MARK + json.dumps(messages.to_data(reason), ensure_ascii=False)
+    return f"raise ImportError({text!r})\n"
 
 
 def _module_source(name: str, raw: bytes) -> str:
@@ -130,7 +132,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
                 staged.notes.append(exc.data)
                 if stem in assignment.modules:
                     candidates.setdefault(stem, []).append(
-                        _Candidate(name, _broken_module(str(exc)), set()))
+                        _Candidate(name, _broken_module(exc.data), set()))
                 continue
             taken = _notebook_modules(code, stem, assignment)
             for m in taken:
@@ -151,7 +153,7 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
         try:
             text = _module_source(name, intake.files[name])
         except _Unreadable as exc:
-            text = _broken_module(str(exc))
+            text = _broken_module(exc.data)
             staged.notes.append(exc.data)
         if stem in assignment.modules:
             candidates.setdefault(stem, []).append(_Candidate(

@@ -82,7 +82,7 @@ def _up_to_date(report: dict[str, Any] | None, job: Job, ref: CourseRef, seed: i
 
 
 def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], course: Course, *,
-                 with_json: bool = True) -> None:
+                 with_json: bool = True, lang: str | None = None) -> None:
     """The other formats first, the JSON report last: resuming trusts the JSON, so a run killed in
     between grades that submission again and nothing is left half-written."""
     ident = report["submission"]["id"]
@@ -90,17 +90,19 @@ def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], cour
     for fmt in formats:
         if fmt in FORMAT_EXTENSIONS:
             write_atomically(folder / f"{ident}.{FORMAT_EXTENSIONS[fmt]}",
-                             render(report, fmt, course))
+                             render(report, fmt, course, lang))
     if with_json:
         write_atomically(folder / f"{ident}.json",
                          json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
-def render(report: dict[str, Any], fmt: str, course: Course) -> str:
-    """A per-student report in another format, as a student may see it (course feedback)."""
+def render(report: dict[str, Any], fmt: str, course: Course, lang: str | None = None) -> str:
+    """A per-student report in another format, as a student may see it (course feedback), in
+    ``lang`` (``grade --lang``; default: the report's language)."""
     from grader.report import feedback, junit, markdown, text
 
     result = feedback.apply(Result.from_json(report), course.feedback.hidden_tests)
+    result.language = lang or result.language
     if fmt == "markdown":
         return markdown.render(result)
     if fmt == "junit":
@@ -158,9 +160,9 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             unrendered = any(not (out / "reports" / f"{entry.id}.{FORMAT_EXTENSIONS[f]}").exists()
                          for f in formats)
             if _refresh_identity(existing, job):  # a roster edit: names, not grades
-                write_report(out, existing, formats, course)
+                write_report(out, existing, formats, course, lang=lang)
             elif unrendered:  # a --format asked for later
-                write_report(out, existing, formats, course, with_json=False)
+                write_report(out, existing, formats, course, with_json=False, lang=lang)
             continue
         todo.append(job)
     if roster is not None:
@@ -172,7 +174,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
     def done(job: Job, report: dict[str, Any] | None, failure: Msg | str) -> None:
         if report is None:
             report = failed_report(ref, a, job, seed, failure, 0.0)
-        write_report(out, report, formats, course)
+        write_report(out, report, formats, course, lang=lang)
         batch.graded += 1
         bar.advance()
 
