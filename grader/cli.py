@@ -156,7 +156,6 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
             target = course.exercises_dir(course.assignment(assignment).name)
     except GraderError as exc:
         _fail(exc, said)
-        return
     tty = sys.stdout.isatty()
 
     def once() -> None:
@@ -212,7 +211,6 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         _interrupted(said)
     except GraderError as exc:
         _fail(exc, said)
-        return
     finally:
         if opened is not None:
             opened.remove()
@@ -349,7 +347,6 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
     except GraderError as exc:
         _fail(exc, said)
-        return
     click.echo(validation.render(report, said))
     if not report.ok:
         sys.exit(EXIT_BELOW)
@@ -381,7 +378,6 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
         sys.exit(EXIT_BELOW)
     except GraderError as exc:
         _fail(exc, said)
-        return
     from grader.report.text import display_width
 
     # One column for every status word of the language, by display width (Hangul takes two).
@@ -445,7 +441,6 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
                             params)
     except GraderError as exc:
         _fail(exc, said)
-        return
     width = shutil.get_terminal_size((100, 24)).columns
     click.echo(similarity_report.render_text(run.analysis, top=top, width=width, lang=said),
                nl=False)
@@ -551,7 +546,6 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                             canvas_assignment=canvas_assignment, lang=said)
     except GraderError as exc:
         _fail(exc, said)
-        return
     except KeyboardInterrupt:  # before grading started: nothing was written
         _interrupted(said)
     finally:
@@ -606,7 +600,6 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
         except GraderError as exc:
             _fail(exc, said)
-            return
         _say("cli.wrote_gradescope", said, path=str(gradescope_zip), assignment=a.name)
         if out is None:
             return
@@ -619,7 +612,6 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
         digest = make_bundle(course, a.name, out, "public" if public else "full")
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.wrote_public_bundle" if public else "cli.wrote_bundle", said, path=str(out),
          assignment=a.name, version=grader.__version__)
     click.echo(f"sha256 {digest}")
@@ -656,7 +648,6 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
                                 lang=lang or course.language or "both")
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.wrote_release", said, path=str(out), count=len(written))
     if hidden_bundle is None:
         click.secho(Msg("cli.release_unpinned").render(said), err=True, fg="yellow")
@@ -682,7 +673,6 @@ def export(reports: Path, db_url: str, lang: str | None) -> None:
         count = write_gradebook(batch, db_url)
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.exported", said, count=count, assignment=batch.assignment, db=db_url,
          cells=len(batch.max_scores))
     for skipped in batch.skipped:

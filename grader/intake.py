@@ -518,12 +518,6 @@ def _tar_member(tf: tarfile.TarFile, member: tarfile.TarInfo,
     return _Member(size, lambda _limit: data)
 
 
-def read_archive(path: Path, intake: Intake, assignment: str, modules: Sequence[str]) -> None:
-    """Read an archive submission into ``intake`` (see ``read_submission``); the archive file
-    itself is not followed if it is a link."""
-    _read_archive(lambda: os.open(path, _FILE_FLAGS), path.name, intake, assignment, modules)
-
-
 def _read_archive(opener: Callable[[], int], name: str, intake: Intake, assignment: str,
                   modules: Sequence[str]) -> None:
     try:

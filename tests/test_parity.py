@@ -26,6 +26,7 @@ from grader.cli import main
 from grader.course import load_course
 from grader.engine import Grader, serve
 from grader.report import gradescope
+from grader.result import Result, notes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions" / "lec04"
@@ -167,9 +168,12 @@ def _grader(*args: str, timeout: float = 1200) -> subprocess.CompletedProcess[st
 def _class_reports(klass: Path, course: Path, out: Path, *extra: str) -> dict[str, Any]:
     done = _grader("grade", str(klass), "--course", str(course), "-o", str(out), "--seed", SEED,
                    "--isolation", "process", *extra)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return {p.stem: json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted((out / "reports").glob("*.json"))}
+    reports = {p.stem: json.loads(p.read_text(encoding="utf-8"))
+               for p in sorted((out / "reports").glob("*.json"))}
+    errors = {name: notes_of(r, "en")[:1] for name, r in reports.items()
+              if r["submission"]["status"] == "error"}
+    assert done.returncode == 0 and not errors, (done.stderr[-3000:], errors)
+    return reports
 
 
 def _gradescope_outputs(course: Path, klass: Path, entries: list[str], tmp: Path) \
@@ -263,9 +267,7 @@ def test_one_grade_on_every_path(tmp_path: Path) -> None:
     course_obj = load_course(course)
     outputs = _gradescope_outputs(course, klass, entries, tmp_path)
     for entry in entries:
-        from grader.classroom.task import result_from_json
-
-        want = gradescope.results(result_from_json(paths["check"][ids[entry]]),
+        want = gradescope.results(Result.from_json(paths["check"][ids[entry]]),
                                   course_obj.feedback.hidden_tests)
         assert outputs[entry]["score"] == want["score"], entry
         assert _gradescope_tests(outputs[entry]) == _gradescope_tests(want), entry

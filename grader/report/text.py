@@ -100,10 +100,6 @@ def status_word(status: str, lang: str) -> str:
     return f"{msg.render('ko')} {msg.render('en')}" if lang == "both" else msg.render(lang)
 
 
-# Every status in both languages, for readers that have no language (kept for old callers).
-STATUS_LABEL = {status: status_word(status, "both") for status in STATUSES}
-
-
 def _first_failing(f: FunctionResult) -> TestResult | None:
     return next((t for t in f.tests if not t.passed), None)
 
