@@ -300,22 +300,8 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
             return text_report.render(result, verbose=verbose)
         return text_report.render(result, verbose=verbose, width=text_report.terminal_width(),
                                   color=text_report.use_colour())
-    from grader.intake import read_submission
-
-    a = course.assignment(assignment)
-    # The modules' sources are read again as data (links refused, sizes bounded), only to find
-    # the line of each function's definition.
-    try:
-        intake = read_submission(target, a.name, a.modules, within=course.root)
-    except GraderError:
-        intake = None
-    base = target if target.is_dir() else target.parent
-    folder = base / intake.folder if intake is not None else base
-    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
-                     or Path.cwd())
-    locations = github.function_locations(
-        folder, intake.files if intake is not None else {}, a.modules,
-        github.repository_root(folder, workspace))
+    # Where the functions are: found once, when the submission was staged.
+    locations = {name: (str(at[0]), at[1]) for name, at in result.locations.items()}
     if fmt == "junit":
         return junit.render(result, locations)
     summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))

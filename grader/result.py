@@ -53,6 +53,11 @@ def notes_of(report: dict[str, Any], lang: str = "both") -> list[str]:
     return Result.from_json(report).notes_in(lang)
 
 
+def message_of(test: dict[str, Any], lang: str = "both") -> str:
+    """A test's whole message (reason, then hint) from its JSON form, in ``lang``."""
+    return TestResult.from_json(test).message_in(lang)
+
+
 def key_of(data: Text | None) -> str:
     """The message key of a stored message ("" for plain text)."""
     return str(data.get("key", "")) if isinstance(data, dict) else ""
@@ -218,6 +223,9 @@ class Result:
     # The HTML report's pictures, computed in the grading's own worker session
     # (``grader.pictures.in_session``): ``Pictures.to_json()``; None when not asked for.
     pictures: dict[str, Any] | None = None
+    # Where each of the student's functions is defined: "module.function" -> [file, line],
+    # found once at staging (``grader.grading.steps.function_locations``).
+    locations: dict[str, list[Any]] = field(default_factory=dict)
 
     def add_note(self, note: messages.Msg | Text, at: int | None = None) -> None:
         """Add a note (a message, kept as data; or plain text), last or at ``at``."""

@@ -42,6 +42,10 @@ class Staged:
     modules: list[str] = field(default_factory=list)
     # Modules made from a notebook: its code with the map of lines to cells.
     cells: dict[str, notebook_code.NotebookCode] = field(default_factory=dict)
+    # Where the modules were found in what the user pointed at, and the files read there (for
+    # the reports' function locations, found once: ``grader.grading.steps``).
+    found_in: Path | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder.parent, ignore_errors=True)
@@ -120,6 +124,8 @@ def stage(path: Path, course: Course, assignment: Assignment) -> Staged:
     folder = root / "submission"
     folder.mkdir()
     staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules)
+    base = intake.source if intake.source.is_dir() else intake.source.parent
+    staged.found_in, staged.files = base / intake.folder, dict(intake.files)
     candidates: dict[str, list[_Candidate]] = {}
     helpers: dict[str, str] = {}
     for name in sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n)):

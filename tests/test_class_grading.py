@@ -39,7 +39,7 @@ SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed"
                      "course_sha256", "student_id", "section"}
 RESULT_FIELDS = {"schema", "assignment", "score", "max_score", "seed", "isolation", "duration_s",
                  "grader_version", "functions", "notes", "limits", "modules", "refused",
-                 "submission", "timing", "language", "note_data", "superseded"}
+                 "submission", "timing", "language", "superseded", "locations"}
 WRONG_SCALE = REFERENCE.replace("return k * x", "return k + x")
 HANGS = REFERENCE.replace("return k * x", "while True:\n        pass")
 
@@ -288,7 +288,7 @@ def test_grade_writes_reports_gradebook_canvas_and_summary_then_resumes(tmp_path
     got = reports(out)
     assert set(got) == {"alice", "bob", "carol", "dave", "eve"}
     for ident, report in got.items():
-        assert set(report) == RESULT_FIELDS and report["schema"] == "grader.result/v1"
+        assert set(report) == RESULT_FIELDS and report["schema"] == "grader.result/v2"
         sub = report["submission"]
         assert set(sub) == SUBMISSION_FIELDS and sub["id"] == ident and sub["seed"] == 11
         assert len(sub["content_sha256"]) == 64

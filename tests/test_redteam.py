@@ -51,7 +51,7 @@ from typing import Any
 import pytest
 import redteam_support as rs
 
-from grader.result import notes_of
+from grader.result import message_of, notes_of
 
 # ~75 whole gradings under two isolations: about 55 s here once a broken module is graded as
 # quickly as any other submission (several minutes before: see
@@ -490,7 +490,7 @@ def test_fake_json_and_megabytes_of_output(course: Any, tmp_path: Path, isolatio
     assert seconds < QUICK_S + 5
     assert len(proc.stdout) < 200_000 and len(proc.stderr) < 10_000
     report = json.loads(proc.stdout)
-    assert report["schema"] == "grader.result/v1"
+    assert report["schema"] == "grader.result/v2"
     assert report["score"] == report["max_score"] == sum(rs.POINTS.values())
     relu = next(f for f in report["functions"] if f["name"] == RELU)
     assert relu["status"] == "passed"
@@ -658,7 +658,7 @@ def test_as_an_unprivileged_user(unprivileged: list[str], isolation: str) -> Non
         assert all(f["status"] == "passed" for f in others)
         if escaped:
             assert relu["score"] == 0.0
-            assert any(f"escaped: {', '.join(escaped)}" in t["message"] for t in relu["tests"])
+            assert any(f"escaped: {', '.join(escaped)}" in message_of(t) for t in relu["tests"])
             assert b"reduced isolation" in proc.stderr
             assert any("reduced isolation" in n for n in notes_of(report))
         else:

@@ -10,8 +10,10 @@ order. No entry point edits a Result on its own: what ``grader grade`` or the CL
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader import messages, sandbox
@@ -93,6 +95,23 @@ def fence_notes(g: Graded) -> None:
         g.result.add_note(Msg("engine.no_seccomp"))
 
 
+def function_locations(g: Graded) -> None:
+    """Where each of the student's functions is defined, found once from what was staged (the
+    GitHub annotations and JUnit's file and line render them; no renderer reads the submission
+    again). Paths are relative to the checkout holding the submission."""
+    from grader.report import github
+
+    staged = g.ctx.staged
+    if staged.found_in is None:
+        return
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
+                     or Path.cwd())
+    found = github.function_locations(staged.found_in, staged.files,
+                                      list(g.ctx.plan.assignment.modules),
+                                      github.repository_root(staged.found_in, workspace))
+    g.result.locations = {name: [file, line] for name, (file, line) in found.items()}
+
+
 def plan_notes(g: Graded) -> None:
     """Notes of every grading of the plan (the bundle graded with)."""
     for note in g.ctx.plan.notes:
@@ -102,4 +121,5 @@ def plan_notes(g: Graded) -> None:
 Step = Callable[[Graded], None]
 
 #: The post-grading steps, in order.
-AFTER: tuple[Step, ...] = (refused_files, notebook_cells, staging_notes, fence_notes, plan_notes)
+AFTER: tuple[Step, ...] = (refused_files, notebook_cells, function_locations, staging_notes,
+                           fence_notes, plan_notes)
