@@ -20,7 +20,7 @@ from grader import messages
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
 from grader.messages import Msg, choose_language
-from grader.result import Result
+from grader.report import formats as report_formats
 
 if typing.TYPE_CHECKING:
     from grader.bundle import OpenedBundle
@@ -52,11 +52,12 @@ def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
-    """Exit 2 with the error in ``lang``: the language already chosen (the course's once it is
-    loaded), or ``--lang``; None: the locale (the course may be what failed to load)."""
+    """The one place an error is shown: in ``lang`` (the language already chosen — the course's
+    once it is loaded — or ``--lang``; None: the locale, as the course may be what failed to
+    load), then exit with the error's own code (a ``GraderError``: 2)."""
     text = exc.in_language(choose_language(lang)) if isinstance(exc, GraderError) else str(exc)
     click.echo(f"grader: {text}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
 
 
 def _say(key: str, lang: str, *, err: bool = False, prefix: str = "", **params: object) -> None:
@@ -101,7 +102,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html"]
+FORMATS = list(report_formats.FORMATS)
 
 
 @main.command()
@@ -229,11 +230,10 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
-    student_facing = opened is not None or fmt in ("github", "junit", "markdown", "gradescope",
-                                                   "html")
+    student_facing = opened is not None or report_formats.FORMATS[fmt].student_facing
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
-    rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
-                       terminal=output is None)
+    rendered = report_formats.render(fmt, shown, course, report_formats.Options(
+        verbose=verbose, terminal=output is None))
     if json_report is not None:
         from grader.report import json as json_report_module
 
@@ -275,38 +275,6 @@ def _check_threshold(fail_under: float | None, max_score: float) -> None:
     if not 0 <= fail_under <= max_score:
         key = "cli.threshold_above" if fail_under > max_score else "cli.threshold_below"
         raise GraderError(Msg(key, threshold=f"{fail_under:g}", max_score=f"{max_score:g}"))
-
-
-def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,
-            verbose: bool = False, terminal: bool = False) -> str:
-    from grader.report import github, junit, markdown
-    from grader.report import json as json_report
-    from grader.report import text as text_report
-
-    if fmt == "json":
-        return json_report.render(result)
-    if fmt == "markdown":
-        return markdown.render(result)
-    if fmt == "gradescope":
-        from grader.report import gradescope
-
-        return gradescope.render(result, course.feedback.hidden_tests)
-    if fmt == "html":  # the pictures were computed by the grading (``Result.pictures``)
-        from grader.report import html
-
-        return html.render(result)
-    if fmt == "text":
-        if not terminal:  # to a file: plain text at the usual width
-            return text_report.render(result, verbose=verbose)
-        return text_report.render(result, verbose=verbose, width=text_report.terminal_width(),
-                                  color=text_report.use_colour())
-    # Where the functions are: found once, when the submission was staged.
-    locations = {name: (str(at[0]), at[1]) for name, at in result.locations.items()}
-    if fmt == "junit":
-        return junit.render(result, locations)
-    summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))
-    rendered = github.render(result, locations)
-    return rendered if summary is None else summary + "\n" + rendered
 
 
 @main.command()
@@ -445,7 +413,7 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
 
 
 # ---- grader grade (issue 10) -------------------------------------------------------------------
-CLASS_FORMATS = ["text", "markdown", "junit"]
+CLASS_FORMATS = report_formats.CLASS_FORMATS
 
 
 @main.command()

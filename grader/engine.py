@@ -98,7 +98,12 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
                    "debugging", "unittest", "subtests"):
         args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
-        code = pytest.main(args, plugins=[run_plugin])
+        try:
+            code = pytest.main(args, plugins=[run_plugin])
+        finally:
+            # Still under the lock: another grading's pytest (a Dask thread's) imports suite
+            # modules of the same names from its own folder, and must not find these.
+            _forget_modules(suites)
     return int(code), out.getvalue()
 
 

@@ -32,11 +32,13 @@ from grader.classroom.task import CourseRef, Job, failed_report, read_job
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
+from grader.report import formats as report_formats
 from grader.report import write_atomically
+from grader.report.formats import CLASS_FORMATS, FORMATS
 from grader.result import Result
 
 BATCH_FILE = "batch.json"
-FORMAT_EXTENSIONS = {"text": "txt", "markdown": "md", "junit": "xml"}
+FORMAT_EXTENSIONS = {name: FORMATS[name].suffix for name in CLASS_FORMATS}
 
 
 @dataclass
@@ -99,15 +101,11 @@ def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], cour
 def render(report: dict[str, Any], fmt: str, course: Course, lang: str | None = None) -> str:
     """A per-student report in another format, as a student may see it (course feedback), in
     ``lang`` (``grade --lang``; default: the report's language)."""
-    from grader.report import feedback, junit, markdown, text
+    from grader.report import feedback
 
     result = feedback.apply(Result.from_json(report), course.feedback.hidden_tests)
     result.language = lang or result.language
-    if fmt == "markdown":
-        return markdown.render(result)
-    if fmt == "junit":
-        return junit.render(result, {})
-    return text.render(result)
+    return report_formats.render(fmt, result, course)
 
 
 def _refresh_identity(report: dict[str, Any], job: Job) -> bool:
