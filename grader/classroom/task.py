@@ -239,6 +239,8 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
         explain_refusals(result.functions, job.refused)
         # Notes about the private copy speak of the entry instead.
         notes = [renamed(n, str(folder), Path(job.path).name) for n in result.notes]
+        result.locations = {name: [renamed(str(at[0]), str(folder), Path(job.path).name),
+                                   *at[1:]] for name, at in result.locations.items()}
         result.notes = [*job.notes, *notes]
         if ref.bundle_note:
             result.add_note(ref.bundle_note_data or ref.bundle_note)
