@@ -74,6 +74,9 @@ def test_grade_speaks_one_language(tmp_path: Path, lang: str) -> None:
                                               for t in f.tests)]
         texts[p.name] = "\n".join(rendered)
     assert len(texts) == 4 * 4 + 1
+    # a notebook named after its student is graded as `grader check` grades it
+    dan = json.loads((out / "reports" / "dan.json").read_text(encoding="utf-8"))
+    assert dan["submission"]["status"] == "graded" and dan["score"] == 2.0
     # locations speak of the entry, not of the grader's private copy
     assert "/tmp/" not in texts["ann.xml"] and 'file="ann/calc.py"' in texts["ann.xml"]
     ann = texts["ann.json"]
