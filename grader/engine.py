@@ -16,7 +16,6 @@ import io
 import os
 import shutil
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -31,8 +30,9 @@ from grader.result import Result
 
 __all__ = ["Grader", "grade", "hidden_in_play", "serve", "suite_dirs"]
 
-# pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
-_LOCK = threading.Lock()
+# pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time
+# (the core's lock: staging parses Python too).
+_LOCK = context.LOCK
 
 
 # Environment variables through which pytest would take options or plugins from outside.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,12 @@ from grader.messages import Msg
 from grader.proxy import StudentSession
 from grader.result import Result
 from grader.submission import Staged, stage
+
+# One grading's Python-side work at a time in a process whose threads grade side by side (Dask's
+# worker threads): pytest keeps global state (sys.modules, assertion rewriting, capture), and
+# CPython 3.11's ast.parse is not safe beside another thread's (gh-106905: "AST constructor
+# recursion depth mismatch"). Held by pytest's run (``grader.engine``), staging and the steps.
+LOCK = threading.RLock()
 
 
 def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = None) \
@@ -130,7 +137,8 @@ class GradingContext:
         start = time.monotonic()
         course, a = plan.course, plan.assignment
         with contextlib.ExitStack() as cleanup:
-            staged = stage(submission, course, a)
+            with LOCK:
+                staged = stage(submission, course, a)
             cleanup.callback(staged.remove)
             if staged.modules != a.modules:  # one module file: only its functions are graded
                 a = a.only(m for m in a.modules if m in staged.modules)
@@ -174,8 +182,9 @@ def grade(plan: Plan, submission: Path, run_suites: RunSuites, *, seed: int | No
         language=messages.choose_language(None, plan.course.language), timing=spent,
         superseded=list(ran.superseded))
     graded = steps.Graded(ctx, result)
-    for step in steps.AFTER:
-        step(graded)
+    with LOCK:
+        for step in steps.AFTER:
+            step(graded)
     for add in extra:
         add(result)
     return result
