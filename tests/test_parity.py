@@ -137,12 +137,13 @@ def corpus(klass: Path) -> list[str]:
 
 
 def _course(root: Path) -> Path:
-    """The course with short time limits and full feedback (so every format shows every
-    message), graded with the hidden suites."""
+    """The course with full feedback (so every format shows every message), graded with the
+    hidden suites; its call timeout as shipped (10 s: the stand-ins of train_xor's 5000 epochs
+    need their share of it)."""
     for part in ("exercises/lec04", "solutions/lec04"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
     text = (ROOT / "course.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"call_timeout_s: *\d+", "call_timeout_s: 2", text)
+    text = re.sub(r"call_timeout_s: *\d+", "call_timeout_s: 10", text)  # as shipped
     text = re.sub(r"hidden_tests: *\w+", "hidden_tests: full", text)
     (root / "course.yaml").write_text(text, encoding="utf-8")
     return root
