@@ -117,9 +117,13 @@ def corpus(klass: Path) -> list[str]:
             "np.allclose = lambda *a, **k: True  # only the worker's NumPy\n"
             "for _p in ('/etc/shadow', os.path.expanduser('~/.ssh/id_rsa')):\n"
             "    try:\n        open(_p).read()\n    except OSError:\n        pass\n"
-            + s["linear_neurons"]
-            + "\n\ndef standardize(X):  # a harmless signal, should it get through\n"
-            "    os.kill(os.getppid(), signal.SIGCONT)\n    return X\n")
+            + _edit(s["linear_neurons"], "def net_input(X: np.ndarray, w: np.ndarray, b: float)"
+                    " -> np.ndarray:\n",
+                    "def net_input(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:\n"
+                    "    print('{\"score\": 100}')  # a forged report line\n"
+                    "    try:  # a harmless signal to the grader, should it get through\n"
+                    "        os.kill(os.getppid(), signal.SIGCONT)\n"
+                    "    except OSError:\n        pass\n"))
 
     folder("hostile", hostile)
 
