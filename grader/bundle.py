@@ -78,7 +78,7 @@ class OpenedBundle:
 
     @property
     def note(self) -> str:
-        """``message`` in both languages (``result.add_note(b.note, b.message.to_json())``)."""
+        """``message`` in both languages."""
         return self.message.render()
 
 

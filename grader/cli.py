@@ -21,7 +21,7 @@ from grader import internal_error, messages
 from grader.course import Course, find_course, load_course
 from grader.errors import GraderError
 from grader.messages import Msg, choose_language
-from grader.result import Result
+from grader.report import formats as report_formats
 
 if typing.TYPE_CHECKING:
     from grader.bundle import OpenedBundle
@@ -73,11 +73,12 @@ def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt
 
 
 def _fail(exc: Exception, lang: str | None = None) -> NoReturn:
-    """Exit 2 with the error in ``lang``: the language already chosen (the course's once it is
-    loaded), or ``--lang``; None: the locale (the course may be what failed to load)."""
+    """The one place an error is shown: in ``lang`` (the language already chosen — the course's
+    once it is loaded — or ``--lang``; None: the locale, as the course may be what failed to
+    load), then exit with the error's own code (a ``GraderError``: 2)."""
     text = exc.in_language(choose_language(lang)) if isinstance(exc, GraderError) else str(exc)
     click.echo(f"grader: {text}", err=True)
-    sys.exit(EXIT_USAGE)
+    sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
 
 
 def _say(key: str, lang: str, *, err: bool = False, prefix: str = "", **params: object) -> None:
@@ -122,7 +123,7 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-FORMATS = ["text", "json", "github", "junit", "markdown", "gradescope", "html", "classroom"]
+FORMATS = list(report_formats.FORMATS)
 
 
 @main.command()
@@ -193,7 +194,6 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
                                        bundle=False)
     except GraderError as exc:
         _fail(exc, said)
-        return
     tty = sys.stdout.isatty()
 
     def once() -> None:
@@ -221,6 +221,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
+    from grader import pictures
     from grader.engine import grade
     from grader.report import feedback, utf8_safe, write_atomically
 
@@ -237,14 +238,14 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         target = submission_target(path, course, a.name, bundle=opened is not None)
         _check_threshold(fail_under, a.max_score)
         if fmt == "html":  # a page that cannot be drawn says so before any grading
-            from grader.pictures import require_matplotlib
-
-            require_matplotlib()
+            pictures.require_matplotlib()
+        # The HTML page's pictures are part of the grading: the student's code runs once.
+        during = [pictures.in_session()] if fmt == "html" else []
         result, internal = internal_error.guard(
             lambda: grade(course, a.name, target, seed=seed, isolation=isolation,
-                          suites=list(suites) or None), course, a, seed)
-        if opened is not None:
-            result.add_note(opened.note, opened.message.to_json())
+                          suites=list(suites) or None,
+                          notes=[opened.message] if opened is not None else [],
+                          during=during), course, a, seed)
         result.graded = str(Path(target).resolve())
         if lang is not None:
             result.language = lang
@@ -252,7 +253,6 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         _interrupted(said)
     except GraderError as exc:
         _fail(exc, said)
-        return
     finally:
         if opened is not None:
             opened.remove()
@@ -260,35 +260,21 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
     from grader.submission import NONE_FOUND, NONE_FOUND_REFUSED
 
     said = result.language
-    none_found = next((text for note, text in zip(result.notes, result.notes_in(said),
-                                                  strict=True)
-                       if _note_key(result, note) in (NONE_FOUND, NONE_FOUND_REFUSED)),
+    none_found = next((text for key, text in zip(result.note_keys(), result.notes_in(said),
+                                                 strict=True)
+                       if key in (NONE_FOUND, NONE_FOUND_REFUSED)),
                       None)
     if none_found is not None:
         click.secho(f"grader: {none_found}", err=True, fg="red")
-    if any(_note_key(result, note) == "engine.reduced_isolation" for note in result.notes):
+    if "engine.reduced_isolation" in result.note_keys():
         click.secho(Msg("cli.reduced_isolation").render(said), err=True, fg="yellow")
     # What students may see of hidden tests (course.yaml feedback.hidden_tests): in every
     # format when grading with a bundle, and always in the formats made for CI pages. A local
     # run by the instructor in text or JSON shows everything.
-    student_facing = opened is not None or fmt in ("github", "junit", "markdown", "gradescope",
-                                                   "html", "classroom")
+    student_facing = opened is not None or report_formats.FORMATS[fmt].student_facing
     shown = feedback.apply(result, course.feedback.hidden_tests) if student_facing else result
-    if fmt == "html":  # pictures of the student's functions, through a fenced worker
-        from grader.report import html as html_report
-
-        try:
-            rendered = html_report.render_with_pictures(shown, course, a.name, target,
-                                                        isolation=isolation,
-                                                        suites=list(suites) or None)
-        except KeyboardInterrupt:
-            _interrupted(said)
-        except GraderError as exc:
-            _fail(exc, said)
-            return
-    else:
-        rendered = _render(fmt, shown, target, course, a.name, verbose=verbose,
-                           terminal=output is None)
+    rendered = report_formats.render(fmt, shown, course, report_formats.Options(
+        verbose=verbose, terminal=output is None))
     if json_report is not None:
         from grader.report import json as json_report_module
 
@@ -307,11 +293,6 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                     max_score=f"{result.max_score:g}", threshold=f"{fail_under:g}")
         click.echo(f"grader: {below.render(said)}", err=True)
         sys.exit(EXIT_BELOW)
-
-
-def _note_key(result: Result, note: str) -> str:
-    """The catalogue key of a note stored as data, else ""."""
-    return str(result.note_data.get(note, {}).get("key", ""))
 
 
 def _interrupted(lang: str) -> NoReturn:
@@ -339,52 +320,6 @@ def _check_threshold(fail_under: float | None, max_score: float) -> None:
         raise GraderError(Msg(key, threshold=f"{fail_under:g}", max_score=f"{max_score:g}"))
 
 
-def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,
-            verbose: bool = False, terminal: bool = False) -> str:
-    from grader.report import github, junit, markdown
-    from grader.report import json as json_report
-    from grader.report import text as text_report
-
-    if fmt == "json":
-        return json_report.render(result)
-    if fmt == "markdown":
-        return markdown.render(result)
-    if fmt == "gradescope":
-        from grader.report import gradescope
-
-        return gradescope.render(result, course.feedback.hidden_tests)
-    if fmt == "text":
-        if not terminal:  # to a file: plain text at the usual width
-            return text_report.render(result, verbose=verbose)
-        return text_report.render(result, verbose=verbose, width=text_report.terminal_width(),
-                                  color=text_report.use_colour())
-    from grader.intake import read_submission
-
-    a = course.assignment(assignment)
-    # The modules' sources are read again as data (links refused, sizes bounded), only to find
-    # the line of each function's definition.
-    try:
-        intake = read_submission(target, a.name, a.modules, within=course.root)
-    except GraderError:
-        intake = None
-    base = target if target.is_dir() else target.parent
-    folder = base / intake.folder if intake is not None else base
-    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.environ.get("CI_PROJECT_DIR")
-                     or Path.cwd())
-    locations = github.function_locations(
-        folder, intake.files if intake is not None else {}, a.modules,
-        github.repository_root(folder, workspace))
-    if fmt == "junit":
-        return junit.render(result, locations)
-    if fmt == "classroom":
-        from grader.report import classroom
-
-        return classroom.render(result, locations)
-    summary = github.write_summary(result, os.environ.get("GITHUB_STEP_SUMMARY"))
-    rendered = github.render(result, locations)
-    return rendered if summary is None else summary + "\n" + rendered
-
-
 @main.command()
 @course_option
 @assignment_option
@@ -409,7 +344,6 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
         report = validation.validate(course.root, a.name, seed=seed, isolation=isolation)
     except GraderError as exc:
         _fail(exc, said)
-        return
     click.echo(validation.render(report, said))
     if not report.ok:
         sys.exit(EXIT_BELOW)
@@ -441,7 +375,6 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
         sys.exit(EXIT_BELOW)
     except GraderError as exc:
         _fail(exc, said)
-        return
     from grader.report.text import display_width
 
     # One column for every status word of the language, by display width (Hangul takes two).
@@ -505,7 +438,6 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
                             params)
     except GraderError as exc:
         _fail(exc, said)
-        return
     width = shutil.get_terminal_size((100, 24)).columns
     click.echo(similarity_report.render_text(run.analysis, top=top, width=width, lang=said),
                nl=False)
@@ -524,7 +456,7 @@ def similarity(submissions: Path, course_opt: str | None, assignment: str | None
 
 
 # ---- grader grade (issue 10) -------------------------------------------------------------------
-CLASS_FORMATS = ["text", "markdown", "junit"]
+CLASS_FORMATS = report_formats.CLASS_FORMATS
 
 
 @main.command()
@@ -568,7 +500,6 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
     Exit codes: 0 graded, 1 some submission is `error` (listed; rerun retries it), 2 usage or course
     error, 130 interrupted (finished reports are kept; rerun to continue).
     """
-    from grader import sandbox
     from grader.classroom.roster import load_roster
     from grader.classroom.run import batch_seed, grade_class
     from grader.classroom.task import CourseRef, course_hash
@@ -582,7 +513,7 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
         a = course.assignment(assignment or (opened.assignment if opened else None))
         if opened is not None:
             assert bundle_path is not None
-            note, note_data = opened.note, opened.message.to_json()
+            note, note_data = opened.note, messages.to_data(opened.message)
             ref = CourseRef(a.name, opened.sha256, root=str(course.root), bundle_note=note,
                             bundle_note_data=note_data)
             if dask_address:
@@ -600,12 +531,10 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
             runner = dask_runner(dask_address, portable_ref(ref, course), run_seed, isolation)
         else:
             from grader.classroom.pool import LocalPool
-            from grader.engine import hidden_in_play, suite_dirs
+            from grader.grading.context import plan
 
-            found = suite_dirs(course, a.name, list(suites) or None)
             # Secure by default, once for the class: exit 2 here rather than 200 errors.
-            sandbox.choose_fence(isolation, secrets_in_play=hidden_in_play(
-                found, course.solutions_dir(a.name)) or bool(suites))
+            plan(course, a.name, suites=list(suites) or None, isolation=isolation)
             limits = course.limits
             deadline = limits.submission_budget_s + 4 * limits.call_timeout_s + 120
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
@@ -618,7 +547,6 @@ def grade(submissions: Path, out: Path, course_opt: str | None, assignment: str 
                             include_unlisted=include_unlisted)
     except GraderError as exc:
         _fail(exc, said)
-        return
     except KeyboardInterrupt:  # before grading started: nothing was written
         _interrupted(said)
     finally:
@@ -673,7 +601,6 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
             make_autograder(course, a.name, gradescope_zip, str(grader_requirement))
         except GraderError as exc:
             _fail(exc, said)
-            return
         _say("cli.wrote_gradescope", said, path=str(gradescope_zip), assignment=a.name)
         if out is None:
             return
@@ -686,7 +613,6 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
         digest = make_bundle(course, a.name, out, "public" if public else "full")
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.wrote_public_bundle" if public else "cli.wrote_bundle", said, path=str(out),
          assignment=a.name, version=grader.__version__)
     click.echo(f"sha256 {digest}")
@@ -728,7 +654,6 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
                                 allow_edited_stubs=allow_edited_stubs)
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.wrote_release", said, path=str(out), count=len(written))
     if hidden_bundle is None:
         click.secho(Msg("cli.release_unpinned").render(said), err=True, fg="yellow")
@@ -756,7 +681,6 @@ def export(reports: Path, db_url: str, include_unlisted: bool, lang: str | None)
         count = write_gradebook(batch, db_url)
     except GraderError as exc:
         _fail(exc, said)
-        return
     _say("cli.exported", said, count=count, assignment=batch.assignment, db=db_url,
          cells=len(batch.max_scores))
     for skipped in batch.skipped:

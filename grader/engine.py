@@ -15,28 +15,26 @@ import contextlib
 import dataclasses
 import io
 import os
-import secrets
 import shutil
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-import grader
-from grader import internal_error, messages, plugin, provisional, sandbox, scoring, scratch, timing
-from grader.course import Assignment, Course
+from grader import messages, plugin, sandbox, scoring, scratch
+from grader.course import Course
 from grader.errors import GraderError
-from grader.notebook_code import TOP_LEVEL_SHARE
-from grader.proxy import StudentSession
-from grader.result import FunctionResult, Result
-from grader.submission import Staged, explain_refusals, point_at_cells, skipped_cell_notes, stage
+from grader.grading import context, pytest_internals, steps
+from grader.grading.context import hidden_in_play, suite_dirs
+from grader.result import Result
 from grader.workers import WarmPool
 
-# pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time.
-_LOCK = threading.Lock()
+__all__ = ["Grader", "grade", "hidden_in_play", "serve", "suite_dirs"]
+
+# pytest keeps global state (sys.modules, assertion rewriting, capture): one grading at a time
+# (the core's lock: staging parses Python too).
+_LOCK = context.LOCK
 
 
 # Environment variables through which pytest would take options or plugins from outside.
@@ -61,53 +59,6 @@ def _isolated_pytest_env() -> Iterator[None]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-
-
-def suite_dirs(course: Course, assignment: str, suites: Sequence[Path] | None = None) \
-        -> dict[str, Path]:
-    """Public suites always; hidden ones when ``solutions/<assignment>/tests`` (or ``suites``)
-    exists."""
-    found: dict[str, Path] = {}
-    public = course.exercises_dir(assignment) / "tests"
-    if public.is_dir():
-        found["public"] = public
-    hidden = [Path(s) for s in suites] if suites else [course.solutions_dir(assignment) / "tests"]
-    for i, folder in enumerate(p for p in hidden if p.is_dir()):
-        found["hidden" if i == 0 else f"hidden{i}"] = folder
-    if suites:
-        missing = [str(s) for s in suites if not Path(s).is_dir()]
-        if missing:
-            raise GraderError(messages.Msg("engine.no_such_suites", folders=", ".join(missing)))
-    if not found:
-        raise GraderError(messages.Msg("engine.no_suites", public=str(public),
-                                       assignment=assignment))
-    return found
-
-
-def hidden_in_play(found: dict[str, Path], reference_dir: Path) -> bool:
-    """Whether anything secret is graded with: hidden suites or the reference (``solutions/``
-    present, ``--suites``, a bundle). Then ``auto`` never uses a worker that could read them."""
-    return any(name.startswith("hidden") for name in found) or reference_dir.is_dir()
-
-
-def isolation_notes(choice: sandbox.FenceChoice, session: StudentSession, secret: bool) \
-        -> list[messages.Msg | str]:
-    """What the report says about the fence: which one, why not a stronger one, what it could
-    not enforce."""
-    notes: list[messages.Msg | str] = list(choice.notes)
-    if session.used_isolation == "landlock":
-        report = session.fence_report
-        abi = int(report["abi"]) if isinstance(report.get("abi"), int) else 0
-        fenced = "filesystem" + (", TCP" if abi >= 4 else "") + \
-            (", signals, abstract sockets" if abi >= 6 else "")
-        gaps = [str(g) for g in report.get("not_applied") or []]
-        gaps += [f"{p} (protected, not granted)" for p in report.get("refused") or []]
-        notes.append(messages.Msg(
-            "engine.landlock", abi=abi, fenced=fenced,
-            gaps=messages.Msg("engine.landlock_gaps", rules="; ".join(gaps)) if gaps else ""))
-    elif session.used_isolation == "process" and secret:
-        notes.append(messages.Msg("engine.reduced_isolation"))
-    return notes
 
 
 def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
@@ -149,7 +100,12 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
                    "debugging", "unittest", "subtests"):
         args += ["-p", f"no:{unused}"]
     with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
-        code = pytest.main(args, plugins=[run_plugin])
+        try:
+            code = pytest.main(args, plugins=[run_plugin])
+        finally:
+            # Still under the lock: another grading's pytest (a Dask thread's) imports suite
+            # modules of the same names from its own folder, and must not find these.
+            _forget_modules(suites)
     return int(code), out.getvalue()
 
 
@@ -161,93 +117,41 @@ def _forget_modules(folder: Path) -> None:
             del sys.modules[name]
 
 
-@dataclasses.dataclass(frozen=True)
-class _Plan:
-    """What gradings of one assignment share, decided before any submission is seen."""
-
-    course: Course
-    assignment: Assignment
-    found: dict[str, Path]  # the suites: "public", "hidden", ...
-    reference_dir: Path
-    secret: bool
-    choice: sandbox.FenceChoice
-
-
-def _plan(course: Course, assignment: str | None, suites: Sequence[Path] | None,
-          modules: Sequence[str] | None, isolation: str) -> _Plan:
-    a = course.assignment(assignment)
-    if modules is not None:
-        a = a.only(modules)
-    found = suite_dirs(course, a.name, suites)
-    reference_dir = _reference_dir(course, a.name, suites)
-    secret = hidden_in_play(found, reference_dir)
-    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)  # NoFence before any work
-    return _Plan(course, a, found, reference_dir, secret, choice)
-
-
 def grade(course: Course, assignment: str | None, submission: Path, *, seed: int | None = None,
           isolation: str = "auto", suites: Sequence[Path] | None = None,
-          modules: Sequence[str] | None = None) -> Result:
+          modules: Sequence[str] | None = None, notes: Sequence[messages.Msg] = (),
+          during: Sequence[steps.InSession] = ()) -> Result:
     """Grade ``submission`` (a folder, a checkout, a module file or a notebook).
 
     ``modules`` limits the grading to those modules' functions (``validate`` uses it for a
-    variant that differs from the reference in one module only).
+    variant that differs from the reference in one module only); ``notes`` go into the report
+    (the bundle graded with); ``during`` is work done in the grading's own worker session after
+    the suites (the HTML pictures).
     """
-    plan = _plan(course, assignment, suites, modules, isolation)
-    start = time.monotonic()
+    plan = context.plan(course, assignment, suites=suites, modules=modules, isolation=isolation,
+                        notes=notes)
     with _private_folder() as private:
-        private_reference = _copy_suites(plan.found, plan.reference_dir, private / "suites",
+        private_reference = _copy_suites(plan.suites, plan.reference_dir, private / "suites",
                                          private / "reference")
 
-        def run_suites(run: plugin.GradingRun) -> list[scoring.TestOutcome]:
+        def run_suites(ctx: context.GradingContext) -> steps.Ran:
+            run = _run_of(ctx, private_reference)
             run_plugin = plugin.RunPlugin(run, partial=True)
             _run_suites(run_plugin, private / "suites")
-            return run_plugin.outcomes
+            return _ran(run, run_plugin.outcomes)
 
-        return _grade_with(plan, submission, seed, start, private, private_reference, run_suites)
-
-
-def _protected(plan: _Plan, private: Path) -> list[Path]:
-    """What a worker must not reach: the course, the run's private copies, the suites."""
-    return [plan.course.root, private, plan.reference_dir, *plan.found.values()]
+        return context.grade(plan, submission, run_suites, seed=seed, private=[private],
+                             during=during)
 
 
-def _grade_with(plan: _Plan, submission: Path, seed: int | None, start: float, private: Path,
-                private_reference: Path,
-                run_suites: Callable[[plugin.GradingRun], list[scoring.TestOutcome]],
-                warm: WarmPool | None = None) -> Result:
-    """Stage the submission, start its worker, run the suites (``run_suites``) and score;
-    ``warm``: stage into its folder and take its worker, started ahead."""
-    course, a = plan.course, plan.assignment
-    seed = secrets.randbelow(2**31) if seed is None else seed
-    with contextlib.ExitStack() as cleanup:
-        staged = stage(submission, course, a, into=warm.folder if warm is not None else None)
-        cleanup.callback(staged.remove)
-        if staged.modules != a.modules:  # one module file: only its functions are graded
-            a = a.only(m for m in a.modules if m in staged.modules)
-        with sandbox.worker_packages(course.worker.packages):  # course.yaml worker.packages
-            session = StudentSession(staged.folder, a.modules, course.limits, plan.choice.name,
-                                     protected=_protected(plan, private),
-                                     graded=list(a.functions),
-                                     pool=warm.take() if warm is not None else None)
-        cleanup.callback(session.close)
-        run = plugin.GradingRun(course, a, session, seed, private_reference)
-        outcomes = run_suites(run)
-    functions = scoring.score(a, outcomes, course.dependency_credit)
-    provisional.mark(functions, outcomes, private_reference)  # no reference: no stand-ins
-    explain_refusals(functions, staged.refused)
-    point_at_cells(functions, staged)
-    seconds = time.monotonic() - start
-    # Where the time went: the student's calls, the reference's, the grader's own work.
-    # A stand-in's answer is reference time inside a student call's round trip: counted once.
-    spent = timing.breakdown(seconds, session.pool.spent_s - run.stand_in_reference_s,
-                             run.reference.stopwatch.seconds)
-    result = _result(course, a, seed, functions, staged, session,
-                     isolation_notes(plan.choice, session, plan.secret), seconds, spent)
-    result.superseded = run.superseded
-    for exc in run.internal_errors[:3]:  # for the instructor (grader.internal_error)
-        internal_error.add_notes(result, exc, "internal_error.hint_failed")
-    return result
+def _run_of(ctx: context.GradingContext, reference: Path) -> plugin.GradingRun:
+    """The pytest side of an open grading: what the fixtures and the report hooks share."""
+    return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference)
+
+
+def _ran(run: plugin.GradingRun, outcomes: list[scoring.TestOutcome]) -> steps.Ran:
+    return steps.Ran(outcomes, run.stand_in_reference_s, run.reference.stopwatch.seconds,
+                     list(run.superseded), run.reference_dir, list(run.internal_errors))
 
 
 class Grader:
@@ -257,7 +161,7 @@ class Grader:
     its own fenced worker. Made by ``serve``; ``grade`` is ``engine.grade`` without the
     session's start-up."""
 
-    def __init__(self, plan: _Plan, private: Path, warm: bool = False) -> None:
+    def __init__(self, plan: context.Plan, private: Path, warm: bool = False) -> None:
         self._plan, self._private = plan, private
         self._serving = _ServingRun()
         self._gradings = 0
@@ -267,8 +171,8 @@ class Grader:
         if warm:
             inbox = scratch.make_dir("submission") / "submission"
             inbox.mkdir()
-            self._warm = WarmPool(inbox, plan.course.limits, plan.choice.name,
-                                  _protected(plan, private))
+            self._warm = WarmPool(inbox, plan.course.limits, plan.fence.name,
+                                  plan.protected(private))
             self._prepare()
 
     def _prepare(self) -> None:
@@ -284,25 +188,28 @@ class Grader:
 
     def grade(self, submission: Path, *, seed: int | None = None,
               modules: Sequence[str] | None = None,
-              functions: Sequence[str] | None = None) -> Result:
+              functions: Sequence[str] | None = None,
+              during: Sequence[steps.InSession] = ()) -> Result:
         """One submission graded in the open session (as ``engine.grade`` would grade it;
         ``modules`` as there; ``functions``: only these ``module.function``)."""
-        plan, serving = self._plan, self._serving
-        if modules is not None:
-            plan = dataclasses.replace(plan, assignment=plan.assignment.only(modules))
+        plan, serving = self._plan.only(modules), self._serving
         if functions is not None:
             plan = dataclasses.replace(plan, assignment=plan.assignment.only_functions(functions))
         if serving.failure is not None:  # the suites did not collect: every grading says why
             raise GraderError(serving.failure)
-        start = time.monotonic()
         self._gradings += 1
         # This grading's own copy, in the private folder (protected from the worker like the
         # rest of it), so that no grading sees what an earlier submission's worker did.
         reference = self._private / f"reference-{self._gradings}"
         try:
             _copy_reference(plan.reference_dir, reference)
-            return _grade_with(plan, submission, seed, start, self._private, reference,
-                               serving.run_items, self._warm)
+
+            def run_suites(ctx: context.GradingContext) -> steps.Ran:
+                run = _run_of(ctx, reference)
+                return _ran(run, serving.run_items(run))
+
+            return context.grade(plan, submission, run_suites, seed=seed,
+                                 private=[self._private], during=during, warm=self._warm)
         finally:
             _forget_modules(reference)
             shutil.rmtree(reference, ignore_errors=True)
@@ -317,9 +224,9 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
     assertion rewriting are paid once (``grader grade``'s warm worker processes use it). What
     ``work`` prints is pytest's output, as in a test: it answers through other channels.
     ``warm``: each grading's worker is started ahead (``Grader``)."""
-    plan = _plan(course, assignment, suites, None, isolation)
+    plan = context.plan(course, assignment, suites=suites, isolation=isolation)
     with _private_folder() as private:
-        _copy_suites(plan.found, plan.reference_dir, private / "suites", private / "reference")
+        _copy_suites(plan.suites, plan.reference_dir, private / "suites", private / "reference")
         grader = Grader(plan, private, warm)
         grader._serving.work = lambda: work(grader)
         try:
@@ -386,10 +293,7 @@ class _ServingRun(plugin.RunPlugin):
         try:
             for item in items:
                 plugin.forget_outcome(item)
-                item._report_sections = []  # captured output of the last grading
-                item.user_properties = []
-                if isinstance(item, pytest.Function):
-                    item._initrequest()  # fresh fixture request and funcargs (as pytest makes)
+                pytest_internals.reset_item(item)
             for i, item in enumerate(items):
                 following = items[i + 1] if i + 1 < len(items) else None
                 item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
@@ -400,20 +304,12 @@ class _ServingRun(plugin.RunPlugin):
             return self.outcomes
         except BaseException:
             # A grading cut short leaves no fixture set up for the next one.
-            session._setupstate.teardown_exact(None)
+            pytest_internals.teardown_all(session)
             raise
         finally:
             self._in_loop, self._pending = False, []
             if terminal is not None:  # its statistics would grow with every grading
                 terminal.stats.clear()
-
-
-def _reference_dir(course: Course, assignment: str, suites: Sequence[Path] | None) -> Path:
-    """``solutions/<assignment>``, or the folder of a hidden bundle beside its suites."""
-    reference_dir = course.solutions_dir(assignment)
-    if suites and not reference_dir.is_dir():
-        reference_dir = Path(suites[0]).resolve().parent
-    return reference_dir
 
 
 @contextlib.contextmanager
@@ -436,26 +332,3 @@ def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
                                        output=output[-3000:]))
-
-
-def _result(course: Course, a: Assignment, seed: int, functions: list[FunctionResult],
-            staged: Staged, session: StudentSession, isolation: list[messages.Msg | str],
-            seconds: float, spent: dict[str, float]) -> Result:
-    score, max_score = scoring.total(functions)
-    notes: list[messages.Msg | str] = [*staged.notes, *isolation, *skipped_cell_notes(
-        staged, session.skipped_cells, course.limits.call_timeout_s * TOP_LEVEL_SHARE)]
-    if session.seccomp is False:
-        notes.append(messages.Msg("engine.no_seccomp"))
-    result = Result(
-        assignment=a.name, score=score, max_score=max_score, seed=seed,
-        isolation=session.used_isolation, duration_s=round(seconds, 3),
-        grader_version=grader.__version__, functions=functions,
-        limits=dict(course.limits.__dict__), modules=list(a.modules),
-        refused=list(staged.refused), language=messages.choose_language(None, course.language),
-        timing=spent)
-    for note in notes:
-        if isinstance(note, messages.Msg):
-            result.add_note(note.render(), note.to_json())
-        else:
-            result.add_note(note)
-    return result

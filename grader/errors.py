@@ -16,12 +16,20 @@ from grader.worker.protocol import NO_INPUT
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
 
+# A staged module that could not be read (not UTF-8, a broken notebook) raises ImportError with
+# this mark and its reason as message data; the session shows the reason in the report's
+# language (``grader.submission`` writes it, ``grader.proxy`` reads it).
+UNREADABLE_MARK = "grader-unreadable:"
+
+
 class GraderError(Exception):
-    """A course, usage or setup problem — ``grader`` exits with code 2.
+    """A course, usage or setup problem — ``grader`` exits with code 2 (``exit_code``).
 
     Carries its message as data (``.data``, a ``Msg`` or, for old callers, a plain string) so
     the command line renders it in the chosen language (``in_language``); ``str()`` gives both.
     """
+
+    exit_code = 2  # the command line exits with it (``grader.cli._fail``)
 
     def __init__(self, message: Msg | str) -> None:
         super().__init__(messages.render(message))

@@ -37,7 +37,7 @@ from typing import Any
 
 from grader.errors import GraderError
 from grader.messages import Msg
-from grader.result import SCHEMA
+from grader.result import READABLE, SCHEMA
 
 MAX_REPORT_BYTES = 16 << 20
 _STUDENT_ID = re.compile(r"^[^\s/\\]{1,128}$")
@@ -108,7 +108,7 @@ def read_report(path: Path) -> tuple[str, GradedSubmission, dict[str, float]]:
         raise _bad(path, Msg("export.not_json", error=str(exc))) from None
     if not isinstance(data, dict):
         raise _bad(path, Msg("export.not_object"))
-    if data.get("schema") != SCHEMA:
+    if data.get("schema") not in READABLE:
         raise _bad(path, Msg("export.schema", schema=repr(SCHEMA), value=repr(data.get("schema"))))
     assignment = _text(data.get("assignment"), path, "assignment")
     functions = data.get("functions")

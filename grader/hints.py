@@ -147,10 +147,6 @@ class HintMatcher:
         self._outcomes: dict[tuple[str, int], tuple[RecordedCall, _Outcome]] = {}
         self._lock = threading.Lock()
 
-    def mistakes_for(self, function: str) -> list[Mistake]:
-        """The catalogued mistakes of ``"module.function"``, in catalogue order."""
-        return list(self._by_function.get(function, []))
-
     def _reference(self, module: str) -> types.ModuleType | None:
         with self._lock:
             if module not in self._references:

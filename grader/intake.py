@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from grader.errors import GraderError
-from grader.messages import Msg
+from grader.messages import Msg, to_data
 from grader.result import RefusedFile
 
 MODULE_SUFFIXES = (".py", ".ipynb")
@@ -86,7 +86,7 @@ class Refused(Exception):
     def refusal(self, path: str) -> RefusedFile:
         values = {"limit": "", "detail": "", "what": "", **self.details}
         msg = Msg(f"intake.{self.reason}", **values)
-        return RefusedFile(path, self.reason, msg.render(), data=msg.to_json())
+        return RefusedFile(path, self.reason, msg.render(), data=to_data(msg))
 
 
 def _special(kind: str) -> Refused:
@@ -521,12 +521,6 @@ def _tar_member(tf: tarfile.TarFile, member: tarfile.TarInfo,
         f = tf.extractfile(member)
         data = f.read(size) if f is not None else b""
     return _Member(size, lambda _limit: data)
-
-
-def read_archive(path: Path, intake: Intake, assignment: str, modules: Sequence[str]) -> None:
-    """Read an archive submission into ``intake`` (see ``read_submission``); the archive file
-    itself is not followed if it is a link."""
-    _read_archive(lambda: os.open(path, _FILE_FLAGS), path.name, intake, assignment, modules)
 
 
 def _read_archive(opener: Callable[[], int], name: str, intake: Intake, assignment: str,

@@ -61,7 +61,7 @@ def add_notes(result: Result, exc: BaseException, key: str = "internal_error.not
     """The failure (the message ``key``) and its traceback in the result's notes, for the
     instructor."""
     told = note(exc, key)
-    result.add_note(told.render(), told.to_json())
+    result.add_note(told)
     result.add_note(_traceback(exc))
 
 

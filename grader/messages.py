@@ -25,7 +25,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 LANGS = ("ko", "en", "both")
 DOMAIN = "grader"
@@ -143,6 +143,42 @@ class Said:
         return self.render("both")
 
 
+@overload
+def to_data(message: Msg) -> dict[str, Any]: ...
+
+
+@overload
+def to_data(message: Msg | str) -> dict[str, Any] | str: ...
+
+
+def to_data(message: Msg | str) -> dict[str, Any] | str:
+    """A message as plain data: ``{"key", "params"}``, a parameter that is itself a message
+    nested the same way, nothing rendered; plain text stays text. ``from_data`` reads it."""
+    if not isinstance(message, Msg):
+        return message
+    return {"key": message.key,
+            "params": {k: to_data(v) if isinstance(v, Msg) else v
+                       if isinstance(v, int | float | str | bool) or v is None else str(v)
+                       for k, v in message.params.items()}}
+
+
+def from_data(data: Any) -> Msg | str:
+    """``to_data``'s message again (also reads ``Msg.to_json``'s form); an unknown key or a
+    malformed record becomes its English text, or its text."""
+    if not isinstance(data, dict):
+        return "" if data is None else str(data)
+    key, params = data.get("key"), data.get("params")
+    if isinstance(key, str) and key in _CATALOGUE and isinstance(params, dict):
+        try:
+            msg = Msg(key, **{str(k): from_data(v) if isinstance(v, dict) else v
+                              for k, v in params.items()})
+            msg.render("ko"), msg.render("en")  # every placeholder filled
+            return msg
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(data.get("en") or data.get("ko") or "")
+
+
 class Failure(AssertionError):
     """A failed check of a suite, carrying its message as data (``.data``; not ``.msg``, which
     pytest reads); ``str()`` is the message in both languages, as pytest and old readers
@@ -178,6 +214,28 @@ def joined(first: Label, second: Label) -> Label:
     if isinstance(first, str) and isinstance(second, str):
         return first + second
     return Msg("messages.joined", first=first, second=second)
+
+
+def renamed(data: Any, old: str, new: str) -> Any:
+    """A message stored as data (or plain text) with ``old`` replaced by ``new`` in every text
+    (a private folder's path by the name the user knows)."""
+    if isinstance(data, str):
+        return data.replace(old, new)
+    if isinstance(data, dict) and isinstance(data.get("params"), dict):
+        return {**data, "params": {k: renamed(v, old, new) for k, v in data["params"].items()}}
+    return data
+
+
+def join_with(key: str, *parts: Msg | str) -> Msg | str:
+    """The non-empty parts joined by ``messages.lines`` (one a line), ``messages.space`` or
+    ``messages.concat``, as one message ("" when there are none)."""
+    kept = [p for p in parts if p]
+    if not kept:
+        return ""
+    out = kept[0]
+    for part in kept[1:]:
+        out = Msg(key, first=out, second=part)
+    return out
 
 
 def render(message: Msg | str, lang: str = "both") -> str:

@@ -21,10 +21,10 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from grader import safe_parse
-from grader.messages import Msg
-from grader.wording import file_line_pattern
+from grader.messages import Msg, join_with, to_data
 
 # Libraries whose import in a notebook only serves display (never graded).
 DISPLAY_LIBRARIES = frozenset({
@@ -280,18 +280,33 @@ def defined(source: str, functions: Iterable[str]) -> set[str]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted}
 
 
-def point_at_cells(text: str, module: str, code: NotebookCode, lang: str = "both") -> str:
-    """Rewrite ``<module>.py, line N`` in a message (written in ``lang``) into the notebook's
-    cell and line."""
-    # The worker's "m.py, line N", a traceback's "m.py:N" or the report's wording in ``lang``.
-    pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)|"
-                         + file_line_pattern(f"{module}.py", lang))
-
-    def replace(match: re.Match[str]) -> str:
-        at = code.where(int(next(g for g in match.groups() if g)))
+def point_at_cells_in(data: Any, module: str, code: NotebookCode) -> Any:
+    """Point a message stored as data (``grader.messages.to_data``) at the notebook: every
+    ``<module>.py, line N`` in its texts becomes the cell and line, a message of its own (so each
+    language says it in its words)."""
+    if isinstance(data, dict):
+        params = data.get("params")
+        if not isinstance(params, dict):
+            return data
+        if data.get("key") == "wording.file_line" and params.get("file") == f"{module}.py":
+            line = params.get("line")  # a location as data (``grader.wording.located``)
+            at = code.where(line) if isinstance(line, int) else None
+            return data if at is None else to_data(
+                Msg("notebook_code.cell_line", name=code.name, cell=at[0], line=at[1]))
+        return {**data, "params": {k: point_at_cells_in(v, module, code)
+                                   for k, v in params.items()}}
+    if not isinstance(data, str) or f"{module}.py" not in data:
+        return data
+    pattern = re.compile(rf"\b{re.escape(module)}\.py(?:\"?, line |:)(\d+)")
+    parts: list[Msg | str] = []
+    end = 0
+    for match in pattern.finditer(data):
+        at = code.where(int(match.group(1)))
         if at is None:
-            return match.group(0)
-        cell, line = at
-        return Msg("notebook_code.cell_line", name=code.name, cell=cell, line=line).render(lang)
-
-    return pattern.sub(replace, text)
+            continue
+        parts += [data[end:match.start()],
+                  Msg("notebook_code.cell_line", name=code.name, cell=at[0], line=at[1])]
+        end = match.end()
+    if not parts:
+        return data
+    return to_data(join_with("messages.concat", *parts, data[end:]))

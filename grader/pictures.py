@@ -18,25 +18,27 @@ picture's caption, its key (which line is whose) and a label under each panel.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import functools
 import importlib.util
 import io
 import itertools
-import shutil
 import time
 import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grader import messages
-from grader.course import Course
 from grader.errors import GraderError, StudentError
 from grader.messages import Msg
+from grader.result import Result
+
+if TYPE_CHECKING:
+    from grader.grading.context import GradingContext
+    from grader.grading.steps import InSession
 
 DEFAULT_BUDGET_S = 90.0
 GRID = np.linspace(-6.0, 6.0, 241)
@@ -94,12 +96,41 @@ class Picture:
         return ["data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
                 for svg in self.svgs]
 
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "functions": list(self.functions),
+                "caption": messages.to_data(self.caption), "svgs": list(self.svgs),
+                "panels": [messages.to_data(p) for p in self.panels],
+                "compared": self.compared, "error": messages.to_data(self.error),
+                "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Picture:
+        return cls(str(data.get("key", "")), [str(f) for f in data.get("functions") or []],
+                   messages.from_data(data.get("caption")),
+                   [str(svg) for svg in data.get("svgs") or []],
+                   [messages.from_data(p) for p in data.get("panels") or []],
+                   bool(data.get("compared")), messages.from_data(data.get("error")),
+                   float(data.get("seconds") or 0.0))
+
 
 @dataclass
 class Pictures:
     pictures: list[Picture] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[Msg | str] = field(default_factory=list)  # remarks about the phase
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for the Result (``Result.pictures``): messages as keys and parameters."""
+        return {"pictures": [p.to_json() for p in self.pictures], "seconds": self.seconds,
+                "notes": [messages.to_data(n) for n in self.notes]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Pictures:
+        data = data or {}
+        return cls([Picture.from_json(p) for p in data.get("pictures") or []
+                    if isinstance(p, dict)],
+                   float(data.get("seconds") or 0.0),
+                   [messages.from_data(n) for n in data.get("notes") or []])
 
 
 # ---- the two sides ---------------------------------------------------------------------------
@@ -766,44 +797,30 @@ def draw_all(student: Caller, reference: Caller | None, modules: Sequence[str],
     return result
 
 
-def collect(course: Course, assignment: str | None, submission: Path, *,
-            isolation: str = "auto", suites: Sequence[Path] | None = None,
-            budget_s: float = DEFAULT_BUDGET_S) -> Pictures:
-    """Stage ``submission``, start a fenced worker exactly as grading does, draw every figure.
+def in_session(budget_s: float = DEFAULT_BUDGET_S) -> InSession:
+    """The pictures as a part of the grading: drawn in the grading's own worker session, after
+    its suites (a function that timed out there is not run again), and kept in the Result as
+    data (``Result.pictures``) for the HTML renderer.
 
-    제출물을 채점과 같은 방식(같은 격리)으로 작업자에 올리고 그림을 모두 그린다.
+    그림은 채점의 한 부분이다: 채점과 같은 작업자 세션에서 그리고, 결과에 데이터로 남긴다.
     """
-    from grader import engine, sandbox, scratch
-    from grader.proxy import StudentSession
-    from grader.submission import stage
+    _pyplot()  # a missing matplotlib is one clear error, before any student code runs
 
-    _pyplot()
-    a = course.assignment(assignment)
-    found = engine.suite_dirs(course, a.name, suites)
-    reference_dir = course.solutions_dir(a.name)
-    if suites and not reference_dir.is_dir():  # a hidden bundle beside its suites
-        reference_dir = Path(suites[0]).resolve().parent
-    secret = engine.hidden_in_play(found, reference_dir)
-    choice = sandbox.choose_fence(isolation, secrets_in_play=secret)
-    scratch.sweep_stale()
-    staged = stage(submission, course, a)
-    modules = [m for m in a.modules if m in staged.modules]
-    # The student's share of the budget is the session's: a slow function cannot use it all up
-    # and leave the report waiting.
-    limits = dataclasses.replace(course.limits,
-                                 submission_budget_s=min(budget_s,
-                                                         course.limits.submission_budget_s))
-    session = None
-    try:
-        session = StudentSession(staged.folder, modules, limits, choice.name,
-                                 protected=[course.root, reference_dir, *found.values()])
-        reference = _ReferenceSide(reference_dir, modules) if reference_dir.is_dir() else None
-        pictures = draw_all(_StudentSide(session), reference, modules, budget_s)
-    finally:
-        if session is not None:
-            session.close()
-        staged.remove()
-        shutil.rmtree(staged.folder.parent, ignore_errors=True)
-    if reference is None:
-        pictures.notes.append(Msg("pictures.no_reference"))
-    return pictures
+    def draw(ctx: GradingContext) -> Callable[[Result], None]:
+        modules = list(ctx.assignment.modules)
+        folder = ctx.plan.reference_dir
+        try:
+            reference = _ReferenceSide(folder, modules) if folder.is_dir() else None
+            drawn = draw_all(_StudentSide(ctx.session), reference, modules, budget_s)
+            if reference is None:
+                drawn.notes.append(Msg("pictures.no_reference"))
+        except (GraderError, OSError) as exc:
+            detail = exc.data if isinstance(exc, GraderError) else str(exc)
+            drawn = Pictures(notes=[Msg("html.no_pictures", detail=detail)])
+
+        def keep(result: Result) -> None:
+            result.pictures = drawn.to_json()
+
+        return keep
+
+    return draw

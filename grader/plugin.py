@@ -15,9 +15,9 @@ virtual environment) this module registers nothing and prints nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import importlib.util
-import secrets
 import zlib
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from grader import compare, messages, timing
 from grader.calls import RecordedCall
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
+from grader.grading import pytest_internals
 from grader.hints import HintMatcher
 from grader.messages import Msg
 from grader.proxy import Student, StudentSession, TestRecord
@@ -514,23 +515,21 @@ class _LazyCourse(CourseFixtures):
         return plugin
 
     def build(self, config: pytest.Config, test_path: Path) -> RunPlugin:
-        from grader.sandbox import choose_fence
-        from grader.submission import stage
+        from grader.grading.context import GradingContext, plan
 
         course = self.course
-        assignment = course.assignment(test_path.parent.parent.name)
-        # Secure by default here too: with the reference beside the course, no readable worker.
-        fence = choose_fence(config.getoption("--grader-isolation"),
-                             secrets_in_play=course.solutions_dir(assignment.name).is_dir())
+        name = test_path.parent.parent.name
+        # The grading core decides the fence (secure by default: with the reference beside the
+        # course, no readable worker), the protected paths and the seed, as for `grader check`.
+        graded = plan(course, name, isolation=config.getoption("--grader-isolation"))
         option = config.getoption("--grader-submission")
-        staged = stage(Path(option) if option else course.exercises_dir(assignment.name),
-                       course, assignment)
-        seed = config.getoption("--grader-seed")
-        seed = secrets.randbelow(2**31) if seed is None else seed
-        session = StudentSession(staged.folder, assignment.modules, course.limits, fence.name,
-                                 protected=[course.root], graded=list(assignment.functions))
-        run = GradingRun(course, assignment, session, seed, course.solutions_dir(assignment.name))
-        return RunPlugin(run, owned=(session.close, staged.remove))
+        opened = contextlib.ExitStack()
+        ctx = opened.enter_context(GradingContext.open(
+            graded, Path(option) if option else course.exercises_dir(name),
+            seed=config.getoption("--grader-seed")))
+        run = GradingRun(course, graded.assignment, ctx.session, ctx.seed,
+                         graded.reference_dir)
+        return RunPlugin(run, owned=(opened.close,))
 
     # --- plain pytest's terminal output (concise: the reason and the hint, the table last) ---
 
@@ -603,7 +602,7 @@ class _LazyCourse(CourseFixtures):
                         run.session.used_isolation, 0.0, "", functions,
                         language=self.course.language)
         terminalreporter.section(f"grader — {run.assignment.name} (seed {run.seed})")
-        width = max(40, terminalreporter._tw.fullwidth)
+        width = max(40, pytest_internals.terminal_width(terminalreporter))
         terminalreporter.write(text.render(result, width=width, lang=self.course.language,
                                            color=terminalreporter.hasmarkup, header=False))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from grader import messages
 from grader.messages import Msg
 from grader.result import FunctionResult
 from grader.scoring import TestOutcome, demonstrably_wrong
@@ -42,9 +43,6 @@ def mark(functions: Iterable[FunctionResult], outcomes: Iterable[TestOutcome],
             if not culprits:
                 continue
             note = provisional_msg(function.name, culprits)
-            test.message = f"{note.render()}\n{test.message}" if test.message else note.render()
-            reason = test.reason or {"key": note.key, "params": {}, "ko": "", "en": ""}
-            for lang in ("ko", "en"):
-                own = str(reason.get(lang, ""))
-                reason[lang] = f"{note.render(lang)}\n{own}" if own else note.render(lang)
-            test.reason = reason
+            own = messages.from_data(test.reason) if isinstance(test.reason, dict) \
+                else test.reason or ""
+            test.reason = messages.to_data(messages.join_with("messages.lines", note, own))

@@ -14,6 +14,7 @@ stand-ins, ``grader.standins``).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
+    UNREADABLE_MARK,
     ProtocolViolation,
     StudentError,
     StudentImportFailed,
@@ -31,7 +33,7 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
-from grader.messages import Msg
+from grader.messages import Msg, from_data
 from grader.wording import exception_kind, located
 from grader.worker.protocol import ErrorRecord, utf8_text
 from grader.workers import Answer, WorkerPool, call_target
@@ -293,11 +295,18 @@ def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
 def _import_error(module: str, error: Any) -> StudentError:
     record = ErrorRecord.read(error)
     kind, detail = record.kind, record.detail[:500]
-    # a missing module: say what the worker does offer
-    said: Msg | str = Msg("session.worker_offers", detail=detail) if kind == "ModuleNotFoundError" else detail
+    at = located(record.where)
+    if record.detail.startswith(UNREADABLE_MARK):  # staging could not read it: reason as data
+        try:
+            reason: Msg | str = from_data(json.loads(record.detail[len(UNREADABLE_MARK):]))
+        except ValueError:
+            reason = detail
+    elif kind == "ModuleNotFoundError":  # a missing module: say what the worker does offer
+        reason = Msg("session.worker_offers", detail=detail)
+    else:
+        reason = detail
     return StudentImportFailed(Msg("session.import_failed", module=module,
-                                   kind=exception_kind(kind), at=located(record.where),
-                                   detail=said))
+                                   kind=exception_kind(kind), at=at, detail=reason))
 
 
 def _limit_note(kind: str, detail: str, limits: Limits) -> Msg | str:

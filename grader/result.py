@@ -1,23 +1,84 @@
 """The result of grading one submission — the single source for every renderer.
 
 채점 결과 객체. 모든 보고서(터미널, JSON, ...)는 이 객체 하나에서 만들어진다.
-Its JSON form is versioned: ``"schema": "grader.result/v1"``.
+Its JSON form is versioned: ``"schema": "grader.result/v2"``. Every note, reason and hint is
+stored once, as data — a message key with plain parameters (``grader.messages.to_data``), or
+plain text where there is no message — and rendered in a language only by the renderers.
+``Result.from_json`` reads v2 and the v1 reports of earlier runs (which kept each message as
+text beside its data), so existing class folders resume.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-SCHEMA = "grader.result/v1"
+from grader import messages
+
+SCHEMA = "grader.result/v2"
+SCHEMA_V1 = "grader.result/v1"
+READABLE = (SCHEMA, SCHEMA_V1)  # v1: the reports of earlier runs, so class folders resume
 # The key of a withheld reason (``grader.report.feedback``); its variants share the prefix.
 WITHHELD = "feedback.hidden"
 # Reasons that only say an earlier failure of the same function stopped a test.
 CONSEQUENCES = frozenset({"session.timed_out_before", "worker.budget"})
 STATUSES = ("passed", "partial", "failed", "error", "timeout", "not_implemented", "missing")
 
+#: A message as stored in a Result: ``{"key", "params"}`` (``messages.to_data``) or plain text.
+Text = dict[str, Any] | str
 
-@dataclass
+
+def text_in(data: Text | None, lang: str = "both") -> str:
+    """A stored message in ``lang`` ("ko", "en" or "both": "ko / en")."""
+    if not data:
+        return ""
+    if isinstance(data, str):
+        return data
+    if "ko" in data or "en" in data:  # a v1 report: its renderings were stored
+        ko, en = str(data.get("ko", "")), str(data.get("en", ""))
+        if lang == "ko":
+            return ko or en
+        if lang == "en":
+            return en or ko
+        return f"{ko} / {en}" if ko != en else ko
+    msg = messages.from_data(data)
+    if lang != "both" or not isinstance(msg, messages.Msg):
+        return messages.render(msg, lang)
+    # both languages line by line ("ko / en" each), as one language's lines are read
+    ko_lines, en_lines = msg.render("ko").split("\n"), msg.render("en").split("\n")
+    if len(ko_lines) != len(en_lines):
+        return msg.render("both")
+    return "\n".join(k if k == e else f"{k} / {e}"
+                     for k, e in zip(ko_lines, en_lines, strict=True))
+
+
+def notes_of(report: dict[str, Any], lang: str = "both") -> list[str]:
+    """A report's notes (its JSON form, v1 or v2) in ``lang``."""
+    return Result.from_json(report).notes_in(lang)
+
+
+def message_of(test: dict[str, Any], lang: str = "both") -> str:
+    """A test's whole message (reason, then hint) from its JSON form, in ``lang``."""
+    return TestResult.from_json(test).message_in(lang)
+
+
+def key_of(data: Text | None) -> str:
+    """The message key of a stored message ("" for plain text)."""
+    return str(data.get("key", "")) if isinstance(data, dict) else ""
+
+
+def _withheld(data: Text | None) -> bool:
+    """A withheld reason, alone or first of its lines (``grader.report.feedback``)."""
+    if not isinstance(data, dict):
+        return False
+    if key_of(data).startswith(WITHHELD):
+        return True
+    params = data.get("params")
+    return key_of(data) == "messages.lines" and isinstance(params, dict) \
+        and _withheld(params.get("first"))
+
+
+@dataclass(init=False)
 class TestResult:
 
     __test__ = False  # not a pytest test class
@@ -26,62 +87,64 @@ class TestResult:
     max_score: float
     passed: bool
     visibility: str  # "public" or "hidden"
-    message: str = ""
-    output: str = ""  # what the student's code printed during the test (capped)
-    duration_s: float = 0.0  # wall clock of the test (JUnit's time)
-    # The catalogued mistake that explains the failure: {"key", "params", "ko", "en"} (a
-    # ``grader.messages.Msg`` as data); ``message`` also ends with it, rendered, for old readers.
-    hint: dict[str, Any] | None = None
+    output: str  # what the student's code printed during the test (capped)
+    duration_s: float  # wall clock of the test (JUnit's time)
+    # The catalogued mistake that explains the failure (a message as data), if any.
+    hint: dict[str, Any] | None
     # Wrong functions of the student that this (right) function called: it earned its share
     # through a stand-in rerun (``grader.standins``).
-    culprits: list[str] = field(default_factory=list)
-    # Why it failed, as data: {"key", "params", "ko", "en"} (``ko``/``en``: the whole reason in
-    # that language, without the hint). None when it passed or the reason is plain text (then
-    # ``message`` is all there is). ``message`` stays the "ko / en" text for old readers.
-    reason: dict[str, Any] | None = None
+    culprits: list[str]
+    # Why it failed, without the hint: a message as data, or plain text; None when it passed.
+    reason: Text | None
+
+    def __init__(self, name: str, score: float, max_score: float, passed: bool,
+                 visibility: str, message: str = "", output: str = "", duration_s: float = 0.0,
+                 hint: dict[str, Any] | None = None, culprits: list[str] | None = None,
+                 reason: Text | None = None) -> None:
+        """``message``: the reason as plain text, when it is not a message (``reason``)."""
+        self.name, self.score, self.max_score = name, score, max_score
+        self.passed, self.visibility = passed, visibility
+        self.output, self.duration_s = output, duration_s
+        self.hint, self.culprits = hint, list(culprits or [])
+        if message and hint:  # text from before hints were their own field ended with it
+            rendered = text_in(hint, "both")
+            message = message[: -len(rendered)].rstrip("\n") if message.endswith(rendered) \
+                else message
+        self.reason = reason if reason else (message or None)
+
+    @property
+    def message(self) -> str:
+        """The whole message in both languages (the reason, then the hint)."""
+        return self.message_in("both")
 
     @property
     def withheld(self) -> bool:
         """Its reason is withheld from the student (a hidden test, ``feedback.hidden_tests``)."""
-        return self.reason is not None and str(self.reason.get("key", "")).startswith(WITHHELD)
+        return _withheld(self.reason)
 
     def hint_text(self, lang: str = "both") -> str:
         """The hint in ``lang`` ("ko", "en" or "both"), or ""."""
-        return _in_lang(self.hint, lang)
+        return text_in(self.hint, lang)
 
     def reason_in(self, lang: str = "both") -> str:
         """Why it failed, in ``lang``, without the hint ("" when it passed).
 
         실패 이유를 한 언어로 (힌트 제외) / the failure reason in one language, hint excluded."""
-        if self.reason:
-            return _in_lang(self.reason, lang)
-        hint = self.hint_text("both")
-        text = self.message
-        if hint and text.endswith("\n" + hint):  # old results: the hint is the last line
-            text = text[: -len(hint) - 1]
-        return text
+        return text_in(self.reason, lang)
 
     def message_in(self, lang: str = "both") -> str:
-        """The whole message in ``lang``: the reason, then the hint on its own line.
-
-        ``message`` when the reason is not data (results written before reasons were)."""
-        if not self.reason:
-            return self.message
+        """The whole message in ``lang``: the reason, then the hint on its own line."""
         hint = self.hint_text(lang)
         text = self.reason_in(lang)
         return f"{text}\n{hint}" if hint and text else hint or text
 
-
-def _in_lang(data: dict[str, Any] | None, lang: str) -> str:
-    """A message stored as data ({"ko", "en", ...}) in ``lang``; "both" is "ko / en"."""
-    if not data:
-        return ""
-    ko, en = str(data.get("ko", "")), str(data.get("en", ""))
-    if lang == "ko":
-        return ko or en
-    if lang == "en":
-        return en or ko
-    return f"{ko} / {en}" if ko != en else ko
+    @classmethod
+    def from_json(cls, data: dict[str, Any], schema: str = SCHEMA) -> TestResult:
+        known = {f.name for f in fields(cls)}
+        kept = {k: v for k, v in data.items() if k in known}
+        if schema == SCHEMA_V1 and not kept.get("reason"):  # v1: the message as text
+            kept["message"] = str(data.get("message") or "")
+        return cls(**kept)
 
 
 @dataclass
@@ -107,7 +170,7 @@ class FunctionResult:
         failing = [t for t in self.tests if not t.passed and (t.message or t.reason)]
         readable = [t for t in failing if not t.withheld]
         # A reason that only says an earlier failure stopped this test tells less than its own.
-        telling = next((t for t in readable if (t.reason or {}).get("key") not in CONSEQUENCES),
+        telling = next((t for t in readable if key_of(t.reason) not in CONSEQUENCES),
                        None)
         return telling or next(iter(readable), failing[0] if failing else None)
 
@@ -136,12 +199,12 @@ class RefusedFile:
 
     path: str  # inside the submission, '/'-separated ("exercises/lec04/activations.py")
     reason: str  # a code of ``grader.intake.REASONS`` ("symlink", "special", "too_large", ...)
-    message: str  # "한국어 / English"
-    data: dict[str, Any] | None = None  # the message as data: {"key", "params", "ko", "en"}
+    message: str  # "한국어 / English" (for readers of the file list alone)
+    data: dict[str, Any] | None = None  # the message as data
 
     def message_in(self, lang: str = "both") -> str:
         """Why the file was not read, in ``lang`` ("ko", "en" or "both")."""
-        return _in_lang(self.data, lang) if self.data else self.message
+        return text_in(self.data, lang) if self.data else self.message
 
 
 @dataclass
@@ -173,7 +236,7 @@ class Result:
     duration_s: float
     grader_version: str
     functions: list[FunctionResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # bilingual remarks about the whole run
+    notes: list[Text] = field(default_factory=list)  # remarks about the whole run, as data
     limits: dict[str, float] = field(default_factory=dict)  # course.yaml limits in force
     # The modules whose functions were graded (one, when a single module file was checked).
     modules: list[str] = field(default_factory=list)
@@ -185,26 +248,31 @@ class Result:
     # The language reports render messages in: "ko", "en" or "both" (``--lang``, else
     # course.language, else the locale; see ``grader.messages.choose_language``).
     language: str = "both"
-    # The notes that are catalogued messages, as data: a note's text ("ko / en") -> {"key",
-    # "params", "ko", "en"}. ``notes`` stays the list of texts for old readers.
-    note_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Public tests not run because a hidden test supersedes them (``supersedes`` marker):
     # {"function", "test"} each, e.g. backprop.train_xor's test_train_xor_learns_xor.
     superseded: list[dict[str, str]] = field(default_factory=list)
     # The submission graded, as a full path (`grader check`; every report's header says it).
     graded: str = ""
+    # The HTML report's pictures, computed in the grading's own worker session
+    # (``grader.pictures.in_session``): ``Pictures.to_json()``; None when not asked for.
+    pictures: dict[str, Any] | None = None
+    # Where each of the student's functions is defined: "module.function" -> [file, line],
+    # found once at staging (``grader.grading.steps.function_locations``).
+    locations: dict[str, list[Any]] = field(default_factory=dict)
 
-    def add_note(self, text: str, data: dict[str, Any] | None = None) -> None:
-        """Add a note (its "ko / en" text, and its message as data when it has one)."""
-        self.notes.append(text)
-        if data:
-            self.note_data[text] = data
+    def add_note(self, note: messages.Msg | Text, at: int | None = None) -> None:
+        """Add a note (a message, kept as data; or plain text), last or at ``at``."""
+        data = messages.to_data(note) if isinstance(note, messages.Msg) else note
+        self.notes.insert(len(self.notes) if at is None else at, data)
 
     def notes_in(self, lang: str | None = None) -> list[str]:
-        """The notes in ``lang`` (default: the result's language); a note that is not data yet
-        stays as written ("ko / en")."""
+        """The notes in ``lang`` (default: the result's language)."""
         lang = lang or self.language
-        return [_in_lang(self.note_data[n], lang) if n in self.note_data else n for n in self.notes]
+        return [text_in(n, lang) for n in self.notes]
+
+    def note_keys(self) -> list[str]:
+        """The message key of each note ("" for plain text)."""
+        return [key_of(n) for n in self.notes]
 
     def refused_in(self, lang: str | None = None) -> list[str]:
         """"path: why" for each refused file, in ``lang`` (default: the result's language)."""
@@ -219,6 +287,34 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        if data["submission"] is None:
-            del data["submission"]
+        for optional in ("submission", "pictures"):
+            if data[optional] is None:
+                del data[optional]
         return {"schema": SCHEMA, **data}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        """The one reader of a report (v2, or v1 from earlier runs); unknown keys are ignored,
+        so reports with fields added later still load. Raises ValueError for another schema."""
+        schema = data.get("schema")
+        if schema not in READABLE:
+            raise ValueError(f"not a {SCHEMA} report (schema {schema!r})")
+
+        def only(klass: Any, raw: dict[str, Any]) -> dict[str, Any]:
+            names = {f.name for f in fields(klass)}
+            return {k: v for k, v in raw.items() if k in names}
+
+        functions = [FunctionResult(**{**only(FunctionResult, f), "tests": [
+            TestResult.from_json(t, str(schema)) for t in f.get("tests", [])]})
+            for f in data.get("functions", [])]
+        kept = only(cls, data)
+        kept["functions"] = functions
+        kept["refused"] = [RefusedFile(**only(RefusedFile, r)) for r in data.get("refused", [])]
+        sub = data.get("submission")
+        kept["submission"] = Submission(**only(Submission, sub)) if isinstance(sub, dict) \
+            else None
+        if schema == SCHEMA_V1:  # v1: notes were texts, their data looked up by the text
+            by_text = data.get("note_data") or {}
+            kept["notes"] = [by_text.get(n, n) if isinstance(n, str) else n
+                             for n in data.get("notes", [])]
+        return cls(**kept)

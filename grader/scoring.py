@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from grader import messages
 from grader.course import Assignment
 from grader.messages import Msg
 from grader.penalties import credit as convention
-from grader.result import FunctionResult, TestResult
+from grader.result import FunctionResult, TestResult, Text
 
 MAX_REASON = 1500  # characters of a reason kept per language (as the plugin's MAX_MESSAGE)
 
@@ -48,8 +49,11 @@ def demonstrably_wrong(outcomes: Iterable[TestOutcome]) -> set[str]:
 
 
 def culprits(outcome: TestOutcome, wrong: set[str]) -> list[str]:
-    """Why a failing test of a right function failed: the wrong functions it called."""
-    if outcome.passed or not outcome.stand_in_passed:
+    """Why a failing test of a right function failed: the wrong functions it called.
+
+    "Your f is right" is said only of an f not wrong itself: every failing test of f passed
+    with the stand-ins (one that failed even so shows f is wrong on its own)."""
+    if outcome.passed or not outcome.stand_in_passed or outcome.function in wrong:
         return []
     return sorted(c for c in outcome.callees if c in wrong and c != outcome.function)
 
@@ -64,38 +68,40 @@ def rescued_msg(function: str, names: list[str]) -> Msg:
                culprits="`, `".join(_short(n) for n in names))
 
 
-def _rescued_message(outcome: TestOutcome, names: list[str], credit: Fraction) -> str:
-    text = rescued_msg(outcome.function, names).render()
-    if credit != 1:
-        text += " " + Msg("scoring.share", percent=f"{float(credit) * 100:g}").render()
-    return f"{text}\n{outcome.message}" if outcome.message else text
-
-
-def _reason(outcome: TestOutcome, names: list[str], credit: Fraction) -> dict[str, Any] | None:
-    """The failure's reason as data (``TestResult.reason``): ``ko``/``en`` are the whole reason in
-    that language (for a rescued test: whose fault it was, then the original reason)."""
+def _reason(outcome: TestOutcome, names: list[str], credit: Fraction) -> Text | None:
+    """The failure's reason as data (``TestResult.reason``, without the hint): for a rescued
+    test, whose fault it was, then the original reason."""
     if outcome.passed and not names:
         return None
+    base: Msg | str = outcome.reason if outcome.reason is not None else _without_hint(outcome)
     if not names:
-        return _clipped(outcome.reason.to_json()) if outcome.reason is not None else None
-    rescued = rescued_msg(outcome.function, names)
-    data = rescued.to_json()
-    for lang in ("ko", "en"):
-        text = rescued.render(lang)
-        if credit != 1:
-            text += " " + Msg("scoring.share", percent=f"{float(credit) * 100:g}").render(lang)
-        if outcome.reason is not None:
-            text += "\n" + outcome.reason.render(lang)
-        elif outcome.message:
-            text += "\n" + outcome.message
-        data[lang] = text
-    return _clipped(data)
+        return _clipped(messages.to_data(base)) if base else None
+    head = rescued_msg(outcome.function, names)
+    if credit != 1:
+        head = Msg("messages.space", first=head,
+                   second=Msg("scoring.share", percent=f"{float(credit) * 100:g}"))
+    return _clipped(messages.to_data(messages.join_with("messages.lines", head, base)))
 
 
-def _clipped(data: dict[str, Any]) -> dict[str, Any]:
-    for lang in ("ko", "en"):
-        data[lang] = str(data.get(lang, ""))[:MAX_REASON]
-    return data
+def _without_hint(outcome: TestOutcome) -> str:
+    """The plain-text message of a failure, without the hint the plugin appended to it."""
+    text = outcome.message
+    if outcome.hint is not None:
+        hint = outcome.hint.render()
+        if text.endswith("\n" + hint):
+            return text[: -len(hint) - 1]
+        if text == hint:
+            return ""
+    return text
+
+
+def _clipped(data: Text) -> Text:
+    """Long texts among the parameters cut to ``MAX_REASON`` characters."""
+    if isinstance(data, str):
+        return data[:MAX_REASON]
+    params = {k: _clipped(v) if isinstance(v, dict | str) else v
+              for k, v in data.get("params", {}).items()}
+    return {**data, "params": params}
 
 
 # When a function earned nothing, the status says why; the most specific cause wins.
@@ -116,6 +122,11 @@ def _status(outcomes: list[TestOutcome], earned: Fraction, total: Fraction) -> s
         if status in failures:
             return status
     return "failed"
+
+
+def _hint(outcome: TestOutcome) -> dict[str, Any] | None:
+    data = messages.to_data(outcome.hint) if outcome.hint is not None else None
+    return data if isinstance(data, dict) else None
 
 
 def _round(x: Fraction) -> float:
@@ -147,12 +158,10 @@ def score(assignment: Assignment, outcomes: Iterable[TestOutcome],
             blamed = culprits(t, wrong)
             got = share if t.passed else share * credit if blamed else share * convention(t.reason)
             earned += got
-            message = _rescued_message(t, blamed, credit) if blamed else t.message
             rows.append(TestResult(
                 t.name, _round(got), _round(share), t.passed or (bool(blamed) and got == share),
-                t.visibility, message, t.output, t.duration_s,
-                hint=t.hint.to_json() if t.hint is not None else None, culprits=blamed,
-                reason=_reason(t, blamed, credit)))
+                t.visibility, output=t.output, duration_s=t.duration_s,
+                hint=_hint(t), culprits=blamed, reason=_reason(t, blamed, credit)))
         status = _status(tests, earned, total_points if tests else Fraction(-1))
         results.append(FunctionResult(name, _round(earned), float(points), status, rows))
     return results

@@ -21,51 +21,22 @@ function with another contract) still fails its test.
 
 from __future__ import annotations
 
-import inspect
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
+from grader.grading import pytest_internals
+from grader.grading.deadline import OutOfTime, time_limit
 from grader.worker import protocol
 
 if TYPE_CHECKING:
     from grader.plugin import GradingRun
 
 MAX_ANSWERS = 10_000  # stand-in answers in one rerun (a loop of train_xor's epochs fits)
-
-
-class _OutOfTime(BaseException):
-    """The reference's answers of one rerun took longer than the call timeout (a BaseException,
-    so that no ``except Exception`` in the reference swallows it)."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (SIGALRM: main thread, POSIX). The worker chooses
-    the arguments, so a stand-in call like ``train_xor(epochs=10**12)`` must not hang the
-    trusted process."""
-    def expire(signum: int, frame: object) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def can_time_limit() -> bool:
-    """Stand-ins are answered only where the reference's time can be limited."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 @dataclass(frozen=True)
@@ -101,9 +72,9 @@ class _Answers:
             return {"op": "reference", "error": "the stand-ins' time is used up"}
         start = time.monotonic()
         try:
-            with _time_limit(self.seconds_left), np.errstate(all="ignore"):
+            with time_limit(self.seconds_left), np.errstate(all="ignore"):
                 value = self.run.reference_value(function, args, kwargs)
-        except _OutOfTime:
+        except OutOfTime:
             self.seconds_left = 0.0
             return {"op": "reference", "error": "the reference took too long on these arguments"}
         except Exception as exc:  # the reference refuses these arguments: the student's bug
@@ -114,26 +85,18 @@ class _Answers:
         return {"op": "reference", "value": value}
 
 
-def _test_arguments(item: pytest.Function) -> list[str]:
-    info = getattr(item, "_fixtureinfo", None)
-    names = getattr(info, "argnames", None)
-    if names is not None:
-        return list(names)
-    return list(inspect.signature(item.obj).parameters)
-
-
 def rerun(run: GradingRun, item: pytest.Function, function: str,
           fresh_rng: Callable[[], np.random.Generator]) -> StandInRecord | None:
     """Run ``item``'s test function once more with stand-ins for the graded functions that
     ``function`` called in its failing run; None when it called none."""
     session = run.session
     stand_ins = frozenset(session.callees - {function})
-    if not stand_ins or not can_time_limit():
+    if not stand_ins:
         return None
     funcargs = dict(item.funcargs)
     if "rng" in funcargs:  # the same inputs as the failing run
         funcargs["rng"] = fresh_rng()
-    arguments = {name: funcargs[name] for name in _test_arguments(item) if name in funcargs}
+    arguments = {name: funcargs[name] for name in pytest_internals.fixture_names(item) if name in funcargs}
     with session.standing_in(sorted(stand_ins), _Answers(run, stand_ins)):
         try:
             item.obj(**arguments)

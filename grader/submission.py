@@ -14,15 +14,16 @@ sees, read-only under bwrap, and it is removed after grading.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import notebook_code, safe_parse, scratch
+from grader import messages, notebook_code, safe_parse, scratch
 from grader.course import Assignment, Course
-from grader.errors import GraderError
+from grader.errors import UNREADABLE_MARK, GraderError
 from grader.intake import read_submission
-from grader.messages import Msg, Said
+from grader.messages import Msg
 from grader.result import FunctionResult, RefusedFile
 
 # The catalogue key of the first note of a grading that found none of the assignment's modules
@@ -45,6 +46,10 @@ class Staged:
     # Modules made from a notebook: its code with the map of lines to cells.
     cells: dict[str, notebook_code.NotebookCode] = field(default_factory=dict)
     kept: bool = False  # staged into a folder that outlives the grading: emptied, not removed
+    # Where the modules were found in what the user pointed at, and the files read there (for
+    # the reports' function locations, found once: ``grader.grading.steps``).
+    found_in: Path | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
 
     def remove(self) -> None:
         if self.kept:
@@ -67,9 +72,10 @@ def notebook_source(name: str, raw: bytes) -> str:
     return notebook_code.extract(name, raw).source  # NotebookUnreadable is Unreadable
 
 
-def _broken_module(reason: str) -> str:
+def _broken_module(reason: Msg | str) -> str:
     # The worker reports this at import like any other import error, with the reason.
-    return f"raise ImportError({reason!r})\n"
+    text = UNREADABLE_MARK + json.dumps(messages.to_data(reason), ensure_ascii=False)
+    return f"raise ImportError({text!r})\n"
 
 
 def _module_source(name: str, raw: bytes) -> str:
@@ -130,6 +136,8 @@ def stage(path: Path, course: Course, assignment: Assignment, into: Path | None 
         folder.mkdir()
     staged = Staged(folder, intake.source, list(intake.notes), list(intake.refused), modules,
                     kept=into is not None)
+    base = intake.source if intake.source.is_dir() else intake.source.parent
+    staged.found_in, staged.files = base / intake.folder, dict(intake.files)
     candidates: dict[str, list[_Candidate]] = {}
     helpers: dict[str, str] = {}
     for name in sorted(intake.files, key=lambda n: (n.endswith(".ipynb"), n)):
@@ -143,7 +151,7 @@ def stage(path: Path, course: Course, assignment: Assignment, into: Path | None 
                 staged.notes.append(exc.data)
                 if stem in assignment.modules:
                     candidates.setdefault(stem, []).append(
-                        _Candidate(name, _broken_module(str(exc)), set()))
+                        _Candidate(name, _broken_module(exc.data), set()))
                 continue
             taken = _notebook_modules(code, stem, assignment)
             for m in taken:
@@ -164,7 +172,7 @@ def stage(path: Path, course: Course, assignment: Assignment, into: Path | None 
         try:
             text = _module_source(name, intake.files[name])
         except safe_parse.Unreadable as exc:
-            text = _broken_module(str(exc))
+            text = _broken_module(exc.data)
             staged.notes.append(exc.data)
         else:  # display imports cost nothing in a .py either, as in a notebook
             text, neutralised = notebook_code.neutralise_module(text, course.worker.packages)
@@ -206,7 +214,7 @@ def refusal_reasons(refused: list[RefusedFile]) -> Msg | str:
     """The first refusals, each with its reason, as one message ("" when there are none)."""
     said: Msg | str = ""
     for r in refused[:_REASONS_SHOWN]:
-        reason = Said(r.data["ko"], r.data["en"]) if r.data else r.message
+        reason = messages.from_data(r.data) if r.data else r.message
         line = Msg("submission.refused_reason", path=r.path, reason=reason)
         said = Msg("messages.semicolon", first=said, second=line) if said else line
     return said
@@ -220,12 +228,8 @@ def point_at_cells(functions: list[FunctionResult], staged: Staged) -> None:
         for t in f.tests:
             # Any module made from a notebook: the failing line may be in a helper of another.
             for module, code in staged.cells.items():
-                if t.message and f"{module}.py" in t.message:
-                    t.message = notebook_code.point_at_cells(t.message, module, code)
-                for lang in ("ko", "en"):  # the reason as data, each language in its own words
-                    if t.reason and f"{module}.py" in str(t.reason.get(lang, "")):
-                        t.reason[lang] = notebook_code.point_at_cells(str(t.reason[lang]),
-                                                                      module, code, lang)
+                if t.reason:
+                    t.reason = notebook_code.point_at_cells_in(t.reason, module, code)
 
 
 def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]) -> None:
@@ -240,10 +244,14 @@ def explain_refusals(functions: list[FunctionResult], refused: list[RefusedFile]
                   or not r.path.endswith((".py", ".ipynb"))]
         if not causes:
             continue
-        why = f"{causes[0].path}: {causes[0].message}"
+        cause = causes[0]
+        why = messages.join_with("messages.concat", f"{cause.path}: ",
+                              messages.from_data(cause.data) if cause.data else cause.message)
         for t in f.tests:
             if not t.passed:
-                t.message = f"{why}\n{t.message}" if t.message else why
+                reason = messages.from_data(t.reason) if isinstance(t.reason, dict) \
+                    else t.reason or ""
+                t.reason = messages.to_data(messages.join_with("messages.lines", why, reason))
 
 
 def skipped_cell_notes(staged: Staged, skipped: dict[str, list[tuple[int, str, str]]],

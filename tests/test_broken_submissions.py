@@ -176,7 +176,7 @@ def test_python_file_not_utf8(course: Any, tmp_path: Path) -> None:
     rs.check_scores(result, whole_module(0.0, "error"))
     says(result, RELU, "UTF-8 인코딩이 아닙니다", "파일을 UTF-8 인코딩으로 저장하세요",
          "is not valid UTF-8", "save the file as UTF-8")
-    assert any("is not valid UTF-8" in note for note in result.notes)
+    assert any("is not valid UTF-8" in note for note in result.notes_in("both"))
 
 
 def test_notebook_not_utf8(course: Any, tmp_path: Path) -> None:
@@ -184,7 +184,7 @@ def test_notebook_not_utf8(course: Any, tmp_path: Path) -> None:
     result = graded(course, tmp_path, activations=None, extra={"activations.ipynb": cells})
     rs.check_scores(result, whole_module(0.0, "error"))
     says(result, RELU, "activations.ipynb: UTF-8 인코딩이 아닙니다", "is not valid UTF-8")
-    assert any("activations.ipynb" in note and "UTF-8" in note for note in result.notes)
+    assert any("activations.ipynb" in note and "UTF-8" in note for note in result.notes_in("both"))
 
 
 def test_notebook_not_json_and_a_good_notebook(course: Any, tmp_path: Path) -> None:
@@ -209,7 +209,7 @@ def test_empty_submission_folder(course: Any, tmp_path: Path) -> None:
     assert result.score == 0 and {f.status for f in result.functions} == {"missing"}
     says(result, RELU, "제출물에 activations.py 파일이 없습니다")
     assert any("이 과제(lec04)의 모듈" in n and "none of the modules of assignment lec04" in n
-               for n in result.notes), result.notes
+               for n in result.notes_in("both")), result.notes_in("both")
     assert result.notes_in("en")[0].startswith("no module found: ")
 
 

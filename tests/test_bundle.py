@@ -18,6 +18,7 @@ from grader.bundle import MANIFEST, BundleError, make_bundle, open_bundle
 from grader.cli import main
 from grader.course import load_course
 from grader.errors import GraderError
+from grader.result import notes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 ADD_ONLY = "def add(a, b):\n    return a + b\n\ndef scale(x, k=2.0):\n    raise NotImplementedError()\n"
@@ -225,7 +226,7 @@ def test_check_with_bundle_ignores_the_submissions_course_tests_and_conftest(bun
                for p in (tmp_path / "honest", dishonest)]
     for r in reports:
         assert (r["score"], r["max_score"]) == (2.0, 5.0)
-        assert any("sha256" in note for note in r["notes"])
+        assert any("sha256" in note for note in notes_of(r))
         assert {t["visibility"] for f in r["functions"] for t in f["tests"]} == {"public",
                                                                                  "hidden"}
     assert [f["score"] for f in reports[0]["functions"]] == \

@@ -33,12 +33,13 @@ from grader.classroom.task import CourseRef, course_hash, grade_job, read_job
 from grader.course import load_course
 from grader.errors import GraderError
 from grader.messages import Msg
+from grader.result import notes_of
 
 SUBMISSION_FIELDS = {"id", "name", "path", "content_sha256", "graded_at", "seed", "status",
                      "course_sha256", "student_id", "section", "unlisted"}
 RESULT_FIELDS = {"schema", "assignment", "score", "max_score", "seed", "isolation", "duration_s",
                  "grader_version", "functions", "notes", "limits", "modules", "refused",
-                 "submission", "timing", "language", "note_data", "superseded", "graded"}
+                 "submission", "timing", "language", "superseded", "locations", "graded"}
 WRONG_SCALE = REFERENCE.replace("return k * x", "return k + x")
 HANGS = REFERENCE.replace("return k * x", "while True:\n        pass")
 
@@ -178,7 +179,7 @@ def test_summary_counts_each_students_catalogued_mistakes_once():
     assert s["mistakes"] == [{"function": "m.f", "hint": "힌트: 부호 / Hint: sign",
                               "hint_ko": "힌트: 부호", "hint_en": "Hint: sign", "students": 2}]
     assert s["functions"][0]["mean"] == 1.0 and s["functions"][0]["pass_rate"] == 0.0
-    assert s["errors"] == [{"id": "c", "reason": "why"}]
+    assert s["errors"] == [{"id": "c", "reason": "why", "reason_ko": "why", "reason_en": "why"}]
     assert "힌트: 부호 / Hint: sign" in summary.render(s)
 
 
@@ -247,14 +248,14 @@ def test_a_submission_the_grader_fails_on_is_an_error_never_skipped(tiny, tmp_pa
     assert set(got) == {"alice", "bob", "carol", "dave", "eve"}
     bob = got["bob"]
     assert bob["submission"]["status"] == "error" and bob["score"] == 0
-    assert "boom" in bob["notes"][0] and {f["status"] for f in bob["functions"]} == {"error"}
+    assert "boom" in notes_of(bob)[0] and {f["status"] for f in bob["functions"]} == {"error"}
     assert batch.summary["errors"][0]["id"] == "bob"
     rows = {r["submission_id"]: r for r in read_csv(out / "gradebook.csv")}
     assert rows["bob"]["status"] == "error" and rows["alice"]["total"] == "5"
     # carol.py is not named after a module: "missing", the reason first in its report.
     carol = got["carol"]
-    assert carol["submission"]["status"] == "missing" and carol["notes"][0].startswith("과제 모듈 없음")
-    assert "carol" in carol["notes"][0] and rows["carol"]["status"] == "missing"
+    assert carol["submission"]["status"] == "missing" and notes_of(carol)[0].startswith("과제 모듈 없음")
+    assert "carol" in notes_of(carol)[0] and rows["carol"]["status"] == "missing"
     assert got["eve"]["score"] == 5  # a zip of a checkout
     # A rerun grades the error again (the grader failed, not the student), nothing else.
     monkeypatch.setattr(grader.engine, "grade", real)
@@ -287,7 +288,7 @@ def test_grade_writes_reports_gradebook_canvas_and_summary_then_resumes(tmp_path
     got = reports(out)
     assert set(got) == {"alice", "bob", "carol", "dave", "eve"}
     for ident, report in got.items():
-        assert set(report) == RESULT_FIELDS and report["schema"] == "grader.result/v1"
+        assert set(report) == RESULT_FIELDS and report["schema"] == "grader.result/v2"
         sub = report["submission"]
         assert set(sub) == SUBMISSION_FIELDS and sub["id"] == ident and sub["seed"] == 11
         assert len(sub["content_sha256"]) == 64
@@ -414,7 +415,7 @@ def test_grade_with_a_bundle_works_like_check_with_a_bundle(tmp_path):
     assert done.returncode == 0, done.stderr
     report = reports(out)["alice"]
     assert report["score"] == 5 and report["submission"]["course_sha256"] == digest
-    assert any(digest in n for n in report["notes"])
+    assert any(digest in n for n in notes_of(report))
     wrong = grader_cmd("grade", str(klass), "--bundle", str(bundle), "--bundle-sha256", "0" * 64,
                        "-o", str(out))
     assert wrong.returncode == 2

@@ -12,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.result import message_of
 
 BUGGY = "def add(a, b):\n    return a - b\n\ndef scale(x, k=2.0):\n    return k * x\n"
 
@@ -41,7 +42,7 @@ def test_check_stubs_from_inside_the_course_prints_the_table(tiny_course, monkey
                      result.output), result.output
 
 
-def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
+def test_json_report_has_the_v2_schema(tiny_course, tmp_path):
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "calc.py").write_text(BUGGY, encoding="utf-8")
@@ -49,7 +50,7 @@ def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
                  "--seed", "7", "--isolation", "process")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["schema"] == "grader.result/v1"
+    assert report["schema"] == "grader.result/v2"
     assert {"score", "max_score", "assignment", "seed", "isolation", "duration_s",
             "grader_version", "functions"} <= set(report)
     assert report["seed"] == 7 and report["assignment"] == "a1" and report["max_score"] == 5
@@ -62,7 +63,7 @@ def test_json_report_has_the_v1_schema(tiny_course, tmp_path):
     assert scale["status"] == "passed" and scale["score"] == 3 and report["score"] == 3
     visibilities = {t["visibility"] for t in add["tests"]}
     assert visibilities == {"public", "hidden"}
-    assert all({"name", "score", "max_score", "passed", "visibility", "message"} <= set(t)
+    assert all({"name", "score", "max_score", "passed", "visibility", "reason"} <= set(t)
                for t in add["tests"])
 
 
@@ -103,7 +104,7 @@ def test_same_seed_same_report_apart_from_timings(tiny_course, tmp_path):
                 t.pop("duration_s")
         reports.append(data)
     assert reports[0] == reports[1]
-    msgs = [[t["message"] for f in r["functions"] for t in f["tests"]] for r in reports]
+    msgs = [[t["reason"] for f in r["functions"] for t in f["tests"]] for r in reports]
     assert msgs[0] != msgs[2]  # another seed draws other inputs, so other values in messages
 
 
@@ -132,7 +133,7 @@ def test_a_submission_that_kills_every_worker_still_gets_a_complete_report(tiny_
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [(f["name"], f["status"], f["score"]) for f in report["functions"]] == [
         ("calc.add", "error", 0), ("calc.scale", "error", 0)]
-    assert all("exit code" in t["message"] for f in report["functions"] for t in f["tests"])
+    assert all("exit code" in message_of(t) for f in report["functions"] for t in f["tests"])
 
 
 def test_output_is_replaced_atomically(tmp_path, monkeypatch):

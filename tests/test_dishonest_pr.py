@@ -25,6 +25,7 @@ import yaml
 from ci_support import REQUIREMENT, parse_command
 
 from grader.course import load_course
+from grader.result import message_of, notes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")
@@ -144,12 +145,12 @@ def test_dishonest_pull_request_gets_the_grade_of_its_honest_functions(repo):
             assert f["status"] == "not_implemented", f
             assert any(t["visibility"] == "hidden" for t in f["tests"])
     assert report["limits"]["call_timeout_s"] == 10  # the bundle's limits, not the PR's
-    assert any("sha256" in n for n in report["notes"])
+    assert any("sha256" in n for n in notes_of(report))
     assert not marker.exists()  # no conftest of the pull request ran
     # Hidden details stay hidden although the pull request's course.yaml asked for "full".
     hidden = [t for f in report["functions"] for t in f["tests"]
               if t["visibility"] == "hidden" and not t["passed"]]
-    assert hidden and all(t["message"].startswith("숨은 테스트") for t in hidden)
+    assert hidden and all(message_of(t).startswith("숨은 테스트") for t in hidden)
     # GitHub keeps 10 annotations: 10 errors on the student's defs, and how many more.
     errors = [c for c in commands if c[0] == "error"]
     assert len(errors) == 10

@@ -409,20 +409,3 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     assert probe["images"] == text.count("<img ") == 34 - 6
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in text
     assert '<pre class="output">&lt;script&gt;' in text
-
-
-def test_pictures_choose_the_fence_as_grading_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the reference beside the course, `auto` must never fall back to a plain process."""
-    from grader import sandbox
-
-    asked: list[tuple[str, bool]] = []
-
-    def choose(requested: str, *, secrets_in_play: bool) -> Any:
-        asked.append((requested, secrets_in_play))
-        raise GraderError("stop here")
-
-    monkeypatch.setattr(sandbox, "choose_fence", choose)
-    course = load_course(ROOT / "course.yaml")
-    with pytest.raises(GraderError, match="stop here"):
-        pictures.collect(course, "lec04", REFERENCE)
-    assert asked == [("auto", True)]

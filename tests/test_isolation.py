@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from grader import sandbox
 from grader.cli import main
 from grader.errors import GraderError
+from grader.result import notes_of
 from grader.sandbox import FenceChoice, NoFence, Probe
 
 WORKER = Path(sandbox.worker_package())
@@ -120,7 +121,7 @@ def test_explicit_process_isolation_is_recorded(tiny_course: Path, probes) -> No
     assert "reduced isolation" in result.stderr
     report = json.loads(result.stdout)
     assert report["isolation"] == "process"
-    assert any("reduced isolation" in note for note in report["notes"])
+    assert any("reduced isolation" in note for note in notes_of(report))
 
 
 def test_a_student_self_check_works_without_any_fence(tiny_course: Path, probes) -> None:

@@ -15,6 +15,7 @@ import pytest
 from grader.course import load_course
 from grader.engine import grade
 from grader.mistakes import load_mistake
+from grader.result import message_of
 from grader.sandbox import bwrap_path
 from grader.variants import build_variant, variant_source
 
@@ -80,7 +81,7 @@ def test_same_seed_same_report_on_reference_and_buggy_variant(tmp_path):
     lost = {f["name"] for f in rms["functions"] if f["score"] < f["max_score"]}
     assert lost == {"optimizers.rmsprop"}
     other = _report(buggy, 6)
-    messages = lambda r: [t["message"] for f in r["functions"] for t in f["tests"]]  # noqa: E731
+    messages = lambda r: [message_of(t) for f in r["functions"] for t in f["tests"]]  # noqa: E731
     assert messages(rms) != messages(other)  # another seed, other hidden inputs
 
 

@@ -19,7 +19,7 @@ import grader.proxy
 import grader.scoring
 import grader.workers
 from grader import messages
-from grader.messages import Failure, Msg, paren
+from grader.messages import Failure, Msg, paren, to_data
 from grader.report import json as json_report
 from grader.report import text
 from grader.report.feedback import HIDDEN_MESSAGE, apply
@@ -85,19 +85,23 @@ def _result(language: str) -> Result:
     hint = Msg("mistake.hint", mistake="m_f_sign", hint_ko="부호를 확인하세요.",
                hint_en="Check the sign.")
     failing = TestResult("test_f", 0.0, 2.0, False, "hidden", "f: got 1, expected -1",
-                         hint=hint.to_json())
+                         hint=to_data(hint))
     return Result("a1", 0.0, 2.0, 1, "process", 0.1, "0",
                   [FunctionResult("m.f", 0.0, 2.0, "failed", [failing])], language=language)
 
 
 def test_the_hint_is_a_field_of_the_test_in_the_json_report() -> None:
     data = json.loads(json_report.render(_result("ko")))
-    assert data["schema"] == "grader.result/v1" and data["language"] == "ko"
-    hint = data["functions"][0]["tests"][0]["hint"]
+    assert data["schema"] == "grader.result/v2" and data["language"] == "ko"
+    test = data["functions"][0]["tests"][0]
+    hint = test["hint"]
     assert hint["key"] == "mistake.hint" and hint["params"]["mistake"] == "m_f_sign"
-    assert hint["ko"] == "힌트: 부호를 확인하세요." and hint["en"] == "Hint: Check the sign."
-    # old readers still find the message where it was
-    assert data["functions"][0]["tests"][0]["message"] == "f: got 1, expected -1"
+    # stored once, as data: no rendering in any language beside it, no message repeating it
+    assert "ko" not in hint and "en" not in hint and "message" not in test
+    assert test["reason"] == "f: got 1, expected -1"
+    again = Result.from_json(data).functions[0].tests[0]
+    assert again.hint_text("ko") == "힌트: 부호를 확인하세요." and \
+        again.hint_text("en") == "Hint: Check the sign."
 
 
 def test_the_text_report_shows_the_hint_in_the_course_language() -> None:
@@ -244,7 +248,6 @@ def _with_reason(language: str) -> Result:
     result = _result(language)
     test = result.functions[0].tests[0]
     test.visibility, test.reason = "public", _reason(outcome, [], 1)
-    test.message = f"{reason.render()}\n{test.hint_text()}"  # as the plugin writes it
     return result
 
 
@@ -255,15 +258,39 @@ def test_a_reason_is_data_and_renders_in_one_language() -> None:
     assert test.message_in("en") == "f(x)[0]: got 1, expected -1\nHint: Check the sign."
     assert test.message_in("both") == test.message
     data = json.loads(json_report.render(_with_reason("en")))["functions"][0]
-    assert data["tests"][0]["reason"]["en"] == "f(x)[0]: got 1, expected -1"
+    assert data["tests"][0]["reason"]["key"] == "compare.value"
+    assert Result.from_json(json.loads(json_report.render(_with_reason("en")))) \
+        .functions[0].tests[0].reason_in("en") == "f(x)[0]: got 1, expected -1"
     function = _with_reason("ko").functions[0]
     assert function.reason_in("ko") == "f(x)[0]: 반환값 1, 기대값 -1"
     assert function.hint_in("en") == "Hint: Check the sign."
 
 
-def test_old_results_without_reason_data_fall_back_to_the_message() -> None:
+def test_a_plain_text_reason_is_kept_as_text() -> None:
     test = _result("en").functions[0].tests[0]
-    assert test.reason is None and test.message_in("en") == "f: got 1, expected -1"
+    assert test.reason == "f: got 1, expected -1"
+    assert test.message_in("en") == "f: got 1, expected -1\nHint: Check the sign."
+
+
+def test_v1_reports_still_read() -> None:
+    # a v1 report kept each message as text beside its data, and notes' data by their text
+    hint = {"key": "mistake.hint", "params": {"mistake": "m", "hint_ko": "부호", "hint_en": "sign"},
+            "ko": "힌트: 부호", "en": "Hint: sign"}
+    v1 = {"schema": "grader.result/v1", "assignment": "a1", "score": 0.0, "max_score": 2.0,
+          "seed": 1, "isolation": "process", "duration_s": 0.1, "grader_version": "0",
+          "language": "en", "notes": ["가 / a", "plain"],
+          "note_data": {"가 / a": {"key": "engine.no_seccomp", "params": {}, "ko": "가",
+                                   "en": "a"}},
+          "functions": [{"name": "m.f", "score": 0.0, "max_score": 2.0, "status": "failed",
+                         "tests": [{"name": "t", "score": 0.0, "max_score": 2.0,
+                                    "passed": False, "visibility": "public",
+                                    "message": "wrong / 틀림\n힌트: 부호 / Hint: sign",
+                                    "hint": hint}]}]}
+    result = Result.from_json(v1)
+    assert result.notes_in("en") == ["a", "plain"]
+    test = result.functions[0].tests[0]
+    assert test.reason_in("en") == "wrong / 틀림" and test.hint_text("en") == "Hint: sign"
+    assert json.loads(json_report.render(result))["schema"] == "grader.result/v2"
 
 
 def test_every_report_format_renders_in_the_chosen_language() -> None:
@@ -306,7 +333,8 @@ def test_grader_check_lang_option(tiny_course, tmp_path) -> None:
     report = json.loads(out.stdout)
     assert report["language"] == "en"
     failed = [t for t in report["functions"][0]["tests"] if not t["passed"]]
-    assert failed and all(t["reason"] and not HANGUL.search(t["reason"]["en"]) for t in failed)
+    assert failed and all(t["reason"] and not HANGUL.search(
+        Result.from_json(report).functions[0].tests[0].reason_in("en")) for t in failed)
     out = CliRunner().invoke(main, [*base, "--format", "markdown", "--lang", "ko"])
     assert out.exit_code == 0, out.output
     assert "반환값" in out.stdout and "got " not in out.stdout
@@ -317,9 +345,9 @@ def test_notes_and_refusals_render_in_the_chosen_language() -> None:
 
     result = _with_reason("en")
     note = Msg("engine.reduced_isolation")
-    result.add_note(note.render(), note.to_json())
+    result.add_note(note)
     result.add_note("bundle abc / 묶음 abc")  # a note that is not data yet stays as written
-    assert result.notes == [note.render(), "bundle abc / 묶음 abc"]  # old readers
+    assert result.notes == [to_data(note), "bundle abc / 묶음 abc"]  # data, or plain text
     assert result.notes_in("en")[0].startswith("reduced isolation: graded with process")
     assert result.notes_in("ko")[0].startswith("격리 수준 낮음: ") and result.notes_in()[1] == \
         "bundle abc / 묶음 abc"

@@ -108,7 +108,7 @@ def test_a_class_notebook_holding_every_function_grades_fully(course: Path,
     (sub / "4차시_실습.ipynb").write_text(CLASS_NOTEBOOK, encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
     assert result.score == result.max_score == 10, [(f.name, f.reason) for f in result.functions]
-    notes = "\n".join(result.notes)
+    notes = "\n".join(result.notes_in("both"))
     assert "4차시_실습.ipynb" in notes and "calc, stats" in notes and "taken as" in notes
     assert "display imports made no-ops" in notes and "matplotlib.pyplot" in notes
     # the notebook itself given as the path, inside a single top folder, and zipped
@@ -128,14 +128,14 @@ def test_a_stub_py_next_to_a_notebook_never_silently_wins(course: Path, tmp_path
     (sub / "stats.py").write_text(REFERENCE["stats"], encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
     assert result.score == 10
-    note = next(n for n in result.notes if "module calc" in n)
+    note = next(n for n in result.notes_in("both") if "module calc" in n)
     assert "graded calc.ipynb (2 functions implemented)" in note and "calc.py (0)" in note
     # ... and a real .py is not replaced by a notebook that implements less
     (sub / "calc.py").write_text(REFERENCE["calc"], encoding="utf-8")
     (sub / "calc.ipynb").write_text(notebook(STUB["calc"]), encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
     assert result.score == 10
-    assert any("graded calc.py" in n for n in result.notes)
+    assert any("graded calc.py" in n for n in result.notes_in("both"))
 
 
 def at_cell(function: Any, ko: str, en: str) -> None:
@@ -177,7 +177,8 @@ def test_a_syntax_error_in_a_class_notebook_points_at_its_cell(course: Path,
         notebook(REFERENCE["calc"], REFERENCE["stats"], "for i in range(3)\n    print(i)"),
         encoding="utf-8")
     result = grade(load_course(course), "a1", sub, seed=3)
-    assert any("taken as module(s) calc, stats" in n for n in result.notes), result.notes
+    notes = result.notes_in("both")
+    assert any("taken as module(s) calc, stats" in n for n in notes), notes
     at_cell(result.function("stats.mean"), "4차시_실습.ipynb 셀 4, 1번째 줄",
             "4차시_실습.ipynb, cell 4, line 1")
 
@@ -318,4 +319,4 @@ def test_the_lecture_notebook_with_every_reference_function_grades_100(tmp_path:
     assert result.score == result.max_score == 100, [(f.name, f.reason) for f in result.functions
                                                      if f.status != "passed"]
     assert result.modules == a.modules
-    assert any(", ".join(a.modules) in n and "taken as" in n for n in result.notes)
+    assert any(", ".join(a.modules) in n and "taken as" in n for n in result.notes_in("both"))

@@ -51,6 +51,8 @@ from typing import Any
 import pytest
 import redteam_support as rs
 
+from grader.result import message_of, notes_of
+
 # ~75 whole gradings under two isolations: about 55 s here once a broken module is graded as
 # quickly as any other submission (several minutes before: see
 # test_a_broken_module_is_graded_quickly).
@@ -102,7 +104,7 @@ def grade_attack(course: Any, tmp_path: Path, name: str, isolation: str, max_s: 
     assert seconds < max_s, f"{name}: grading took {seconds:.1f} s (bound {max_s} s)"
     assert result.isolation == isolation
     # seccomp is installed by the worker in both isolations on Linux.
-    assert not any("seccomp" in note for note in result.notes), result.notes
+    assert not any("seccomp" in note for note in result.notes_in("both")), result.notes_in("both")
     return result
 
 
@@ -324,12 +326,12 @@ def test_report_names_the_isolation(course: Any, tmp_path: Path) -> None:
         with rs.watched(tmp_path):
             result, _ = rs.run_grading(course, submission, isolation)
         assert result.score == result.max_score
-        reduced = [n for n in result.notes if "reduced isolation" in n]
-        assert bool(reduced) == (isolation == "process"), result.notes
+        reduced = [n for n in result.notes_in("both") if "reduced isolation" in n]
+        assert bool(reduced) == (isolation == "process"), result.notes_in("both")
         # Landlock: the ABI in force and what it fences
         assert any(re.search(r"fenced with Landlock ABI \d+ \(filesystem", n)
-                   for n in result.notes) == (isolation == "landlock"), result.notes
-        assert not any("seccomp" in n for n in result.notes)
+                   for n in result.notes_in("both")) == (isolation == "landlock"), result.notes_in("both")
+        assert not any("seccomp" in n for n in result.notes_in("both"))
 
 
 @ISOLATION
@@ -355,11 +357,11 @@ def test_steal_reference_from_the_filesystem(course: Any, tmp_path: Path, isolat
         text = rs.messages(result, RELU)
         # Landlock leaves names visible to stat(): a found path is then refused on open.
         assert "reference not found" in text or "PermissionError" in text, text
-        assert not any("reduced isolation" in n for n in result.notes)
+        assert not any("reduced isolation" in n for n in result.notes_in("both"))
     else:
         rs.check_scores(result, {})
         assert any("reduced isolation" in n and "hidden suites and reference included" in n
-                   for n in result.notes), result.notes
+                   for n in result.notes_in("both")), result.notes_in("both")
 
 
 @ISOLATION
@@ -488,7 +490,7 @@ def test_fake_json_and_megabytes_of_output(course: Any, tmp_path: Path, isolatio
     assert seconds < QUICK_S + 5
     assert len(proc.stdout) < 200_000 and len(proc.stderr) < 10_000
     report = json.loads(proc.stdout)
-    assert report["schema"] == "grader.result/v1"
+    assert report["schema"] == "grader.result/v2"
     assert report["score"] == report["max_score"] == sum(rs.POINTS.values())
     relu = next(f for f in report["functions"] if f["name"] == RELU)
     assert relu["status"] == "passed"
@@ -607,7 +609,7 @@ def test_auto_picks_landlock_when_bwrap_fails_like_apparmor(course: Any, tmp_pat
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
     report = json.loads(proc.stdout)
     assert report["isolation"] == "landlock"
-    assert any(rs.APPARMOR_ERROR in note for note in report["notes"]), report["notes"]
+    assert any(rs.APPARMOR_ERROR in note for note in notes_of(report)), notes_of(report)
     relu = next(f for f in report["functions"] if f["name"] == RELU)
     assert relu["score"] == 0.0
     assert b"WARNING" not in proc.stderr
@@ -656,12 +658,12 @@ def test_as_an_unprivileged_user(unprivileged: list[str], isolation: str) -> Non
         assert all(f["status"] == "passed" for f in others)
         if escaped:
             assert relu["score"] == 0.0
-            assert any(f"escaped: {', '.join(escaped)}" in t["message"] for t in relu["tests"])
+            assert any(f"escaped: {', '.join(escaped)}" in message_of(t) for t in relu["tests"])
             assert b"reduced isolation" in proc.stderr
-            assert any("reduced isolation" in n for n in report["notes"])
+            assert any("reduced isolation" in n for n in notes_of(report))
         else:
             assert relu["status"] == "passed", relu
-            assert any(rs.APPARMOR_ERROR in n for n in report["notes"]), report["notes"]
+            assert any(rs.APPARMOR_ERROR in n for n in notes_of(report)), notes_of(report)
         assert outside.exists() == ("write-outside" in escaped)
         with pytest.raises(TimeoutError):
             listener.accept()

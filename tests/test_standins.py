@@ -340,3 +340,113 @@ def test_a_stand_in_call_cannot_hang_the_trusted_side(tmp_path: Path) -> None:
     assert time.monotonic() - start < 30
     assert result.function("outer.norm").score == 0.0
     assert result.function("outer.sum_of_squares").score == 3.0  # the others are unaffected
+
+
+# --- every way one module reaches another's function; any thread --------------------------
+
+REACH = {
+    "import m": ("import inner", "inner.square(x)"),
+    "import m as x": ("import inner as sq_mod", "sq_mod.square(x)"),
+    "from m import f as g": ("from inner import square as sq", "sq(x)"),
+    "lookup at call time": ("import importlib", 'getattr(importlib.import_module("inner"), '
+                                                '"square")(x)'),
+    "kept in a dict": ("from inner import square\nOPS = {'square': square}", "OPS['square'](x)"),
+}
+
+
+@pytest.mark.parametrize("style", sorted(REACH))
+def test_a_stand_in_for_every_way_of_reaching_a_function(tmp_path: Path, style: str) -> None:
+    head, call = REACH[style]
+    outer = RIGHT_OUTER.replace("from inner import square", head)
+    for use in ("np.sum(square(x))", "2.0 * square(x)"):
+        outer = outer.replace(use, use.replace("square(x)", call))
+    result = _grade(tmp_path, WRONG_SQUARE, outer)
+    assert result.score == 8.0, style
+    assert result.function("outer.norm").tests[0].culprits == ["inner.square"]
+
+
+def test_a_stand_in_for_a_default_argument(tmp_path: Path) -> None:
+    outer = RIGHT_OUTER.replace("def sum_of_squares(x):\n    return float(np.sum(square(x)))",
+                                "def sum_of_squares(x, f=square):\n    return float(np.sum(f(x)))")
+    assert "f=square" in outer
+    result = _grade(tmp_path, WRONG_SQUARE, outer)
+    assert result.function("outer.sum_of_squares").score == 3.0
+    assert result.function("outer.sum_of_squares").tests[0].culprits == ["inner.square"]
+
+
+def test_a_stand_in_when_one_notebook_holds_every_module(tmp_path: Path) -> None:
+    import json
+
+    course = load_course(_course(tmp_path / "course"))
+    source = textwrap.dedent(WRONG_SQUARE) + textwrap.dedent(RIGHT_OUTER).replace(
+        "from inner import square\n", "")
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                           "execution_count": None, "source": source}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "leo.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    result = grade(course, "a1", path, seed=3, isolation="process")
+    assert {f.name: f.score for f in result.functions} == {
+        "inner.square": 0.0, "outer.sum_of_squares": 3.0, "outer.norm": 3.0,
+        "outer.twice_square": 2.0}
+
+
+def test_stand_ins_are_answered_in_any_thread(tmp_path: Path) -> None:
+    # Dask runs its tasks in threads: the same grade there as in the main thread.
+    import threading
+
+    found: list[Result] = []
+    thread = threading.Thread(target=lambda: found.append(
+        _grade(tmp_path, WRONG_SQUARE, RIGHT_OUTER)))
+    thread.start()
+    thread.join()
+    assert found and found[0].score == 8.0
+    assert found[0].function("outer.norm").tests[0].culprits == ["inner.square"]
+
+
+NORM_TWICE = SUITE + '''
+@pytest.mark.grades("outer.norm")
+def test_norm_of_zero(student: Student, reference: Reference) -> None:
+    x = np.zeros(3)
+    assert_close(student.outer.norm(x), reference.outer.norm(x), name="norm(0)")
+'''
+
+
+def test_right_is_said_only_of_a_function_right_with_the_stand_in(tmp_path: Path) -> None:
+    # norm's first test passes with square standing in, its second fails on norm's own
+    # mistake: norm is not "right", earns nothing and blames nobody.
+    root = _course(tmp_path / "course")
+    (root / "solutions/a1/tests/test_chain.py").write_text(textwrap.dedent(NORM_TWICE).lstrip(),
+                                                           encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "inner.py").write_text(textwrap.dedent(WRONG_SQUARE).lstrip(), encoding="utf-8")
+    (sub / "outer.py").write_text(textwrap.dedent(RIGHT_OUTER).lstrip().replace(
+        "return float(np.sqrt(sum_of_squares(x)))",
+        "return float(np.sqrt(sum_of_squares(x))) + (0.0 if np.any(x) else 1.0)"),
+        encoding="utf-8")
+    result = grade(load_course(root), "a1", sub, seed=3, isolation="process")
+    norm = result.function("outer.norm")
+    assert norm.score == 0.0
+    assert all(not t.culprits for t in norm.tests)
+    assert "is right" not in _message(result, "outer.norm")
+    assert result.function("outer.sum_of_squares").score == 3.0
+
+
+def test_a_stand_in_when_the_caller_is_loaded_before_its_callee(tmp_path: Path) -> None:
+    # outer's tests first: the worker loads outer (which imports inner) before anything asks for
+    # inner, as backprop.py's `from delta_rule import output_delta` in lecture 4.
+    head, _, square_test = SUITE.partition('@pytest.mark.grades("inner.square")')
+    square_test, _, rest = square_test.partition('@pytest.mark.grades("outer.sum_of_squares")')
+    reordered = head + '@pytest.mark.grades("outer.sum_of_squares")' + rest + \
+        '\n@pytest.mark.grades("inner.square")' + square_test
+    root = _course(tmp_path / "course")
+    (root / "solutions/a1/tests/test_chain.py").write_text(textwrap.dedent(reordered).lstrip(),
+                                                           encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "inner.py").write_text(textwrap.dedent(WRONG_SQUARE).lstrip(), encoding="utf-8")
+    (sub / "outer.py").write_text(textwrap.dedent(RIGHT_OUTER).lstrip(), encoding="utf-8")
+    result = grade(load_course(root), "a1", sub, seed=3, isolation="process")
+    assert result.score == 8.0
+    assert result.function("outer.norm").tests[0].culprits == ["inner.square"]

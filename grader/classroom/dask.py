@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.task import CourseRef, Job, grade_job, note_retry, retry_reason
+from grader.classroom.task import CourseRef, Job, failed_report, grade_job, load, note_retry, retry_reason
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
@@ -50,6 +50,17 @@ def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
     return CourseRef(ref.assignment, ref.course_sha256, bundle=data, bundle_sha256=digest)
 
 
+def _task(ref: CourseRef, job: Job, seed: int, isolation: str) -> dict[str, Any]:
+    """``grade_job`` on a Dask worker: whatever escapes it (a BaseException would leave the task
+    unfinished and the class waiting) becomes that student's error report."""
+    try:
+        return grade_job(ref, job, seed, isolation)
+    except BaseException as exc:
+        course, _ = load(ref)
+        return failed_report(ref, course.assignment(ref.assignment), job, seed,
+                             f"{type(exc).__name__}: {exc}", 0.0)
+
+
 def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
                 ) -> Callable[[list[Job], Callable[[Job, dict[str, Any] | None, Msg | str], None]], None]:
     """A runner for ``grade_class`` that grades on the cluster at ``address``."""
@@ -60,7 +71,7 @@ def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
         client = _client(address)
         try:
             shared = client.scatter(ref, broadcast=True)  # the course travels once per worker
-            futures = {client.submit(grade_job, shared, job, seed, isolation, pure=False,
+            futures = {client.submit(_task, shared, job, seed, isolation, pure=False,
                                      key=f"grade-{job.id}-{job.content_sha256[:16]}"): job
                        for job in jobs}
             retried: dict[str, Msg | str] = {}  # job id -> why its first grading failed
@@ -75,7 +86,7 @@ def dask_runner(address: str, ref: CourseRef, seed: int, isolation: str
                     first = None if job.id in retried else retry_reason(job, report, failure)
                     if first is not None:  # once more, as a new task (as the local pool does)
                         retried[job.id] = first
-                        again = client.submit(grade_job, shared, job, seed, isolation, pure=False,
+                        again = client.submit(_task, shared, job, seed, isolation, pure=False,
                                               key=f"grade-{job.id}-{job.content_sha256[:16]}-2")
                         futures[again] = job
                         finished.add(again)

@@ -28,14 +28,17 @@ from grader.classroom import gradebook, summary
 from grader.classroom.entries import Entry, class_entries
 from grader.classroom.progress import Progress
 from grader.classroom.roster import Student, student_for
-from grader.classroom.task import CourseRef, Job, failed_report, read_job, result_from_json
+from grader.classroom.task import CourseRef, Job, failed_report, read_job
 from grader.course import Course
 from grader.errors import GraderError
 from grader.messages import Msg
+from grader.report import formats as report_formats
 from grader.report import write_atomically
+from grader.report.formats import CLASS_FORMATS, FORMATS
+from grader.result import Result
 
 BATCH_FILE = "batch.json"
-FORMAT_EXTENSIONS = {"text": "txt", "markdown": "md", "junit": "xml"}
+FORMAT_EXTENSIONS = {name: FORMATS[name].suffix for name in CLASS_FORMATS}
 
 
 @dataclass
@@ -81,7 +84,7 @@ def _up_to_date(report: dict[str, Any] | None, job: Job, ref: CourseRef, seed: i
 
 
 def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], course: Course, *,
-                 with_json: bool = True) -> None:
+                 with_json: bool = True, lang: str | None = None) -> None:
     """The other formats first, the JSON report last: resuming trusts the JSON, so a run killed in
     between grades that submission again and nothing is left half-written."""
     ident = report["submission"]["id"]
@@ -89,22 +92,20 @@ def write_report(out: Path, report: dict[str, Any], formats: Sequence[str], cour
     for fmt in formats:
         if fmt in FORMAT_EXTENSIONS:
             write_atomically(folder / f"{ident}.{FORMAT_EXTENSIONS[fmt]}",
-                             render(report, fmt, course))
+                             render(report, fmt, course, lang))
     if with_json:
         write_atomically(folder / f"{ident}.json",
                          json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
-def render(report: dict[str, Any], fmt: str, course: Course) -> str:
-    """A per-student report in another format, as a student may see it (course feedback)."""
-    from grader.report import feedback, junit, markdown, text
+def render(report: dict[str, Any], fmt: str, course: Course, lang: str | None = None) -> str:
+    """A per-student report in another format, as a student may see it (course feedback), in
+    ``lang`` (``grade --lang``; default: the report's language)."""
+    from grader.report import feedback
 
-    result = feedback.apply(result_from_json(report), course.feedback.hidden_tests)
-    if fmt == "markdown":
-        return markdown.render(result)
-    if fmt == "junit":
-        return junit.render(result, {})
-    return text.render(result)
+    result = feedback.apply(Result.from_json(report), course.feedback.hidden_tests)
+    result.language = lang or result.language
+    return report_formats.render(fmt, result, course)
 
 
 def _refresh_identity(report: dict[str, Any], job: Job, unlisted: bool) -> bool:
@@ -164,9 +165,9 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             unrendered = any(not (out / "reports" / f"{entry.id}.{FORMAT_EXTENSIONS[f]}").exists()
                          for f in formats)
             if _refresh_identity(existing, job, entry.id in unlisted):  # names, not grades
-                write_report(out, existing, formats, course)
+                write_report(out, existing, formats, course, lang=lang)
             elif unrendered:  # a --format asked for later
-                write_report(out, existing, formats, course, with_json=False)
+                write_report(out, existing, formats, course, with_json=False, lang=lang)
             continue
         todo.append(job)
     if roster is not None:
@@ -180,7 +181,7 @@ def grade_class(submissions: Path, out: Path, *, course: Course, ref: CourseRef,
             report = failed_report(ref, a, job, seed, failure, 0.0)
         # Not on the roster: flagged, so that no LMS import takes its folder name for a student.
         report["submission"]["unlisted"] = job.id in unlisted
-        write_report(out, report, formats, course)
+        write_report(out, report, formats, course, lang=lang)
         batch.graded += 1
         bar.advance()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from grader.messages import Msg
 from grader.report.text import display_width
+from grader.result import text_in
 
 # The templates of this module's Msg keys (summary.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
@@ -22,18 +23,16 @@ def _hint_of(test: dict[str, Any]) -> tuple[str, str]:
     hint = test.get("hint")
     if not isinstance(hint, dict):
         return "", ""
-    ko, en = str(hint.get("ko", "")).strip(), str(hint.get("en", "")).strip()
-    return ko or en, en or ko
+    return text_in(hint, "ko").strip(), text_in(hint, "en").strip()
 
 
 def _first_note(report: dict[str, Any]) -> dict[str, str]:
-    """The report's first note (why the grader failed): as written, and in each language when the
-    report keeps it as data (``note_data``)."""
-    note = str((report.get("notes") or [""])[0])
-    data = (report.get("note_data") or {}).get(note)
-    if not isinstance(data, dict):
-        return {"reason": note}
-    return {"reason": note, "reason_ko": str(data.get("ko", note)), "reason_en": str(data.get("en", note))}
+    """The report's first note (why the grader failed), in both languages and in each (a v1
+    report found a note's data by its text, ``note_data``)."""
+    note = (report.get("notes") or [""])[0]
+    data = (report.get("note_data") or {}).get(note, note) if isinstance(note, str) else note
+    return {"reason": text_in(data, "both"), "reason_ko": text_in(data, "ko"),
+            "reason_en": text_in(data, "en")}
 
 
 def summarise(reports: Sequence[dict[str, Any]], functions: dict[str, float], *,

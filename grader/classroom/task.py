@@ -11,7 +11,6 @@ graded, and a Dask worker on another machine needs nothing but the job and the c
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import shutil
@@ -24,18 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import grader
-from grader import messages, scratch
+from grader import scratch
 from grader.course import Assignment, Course, load_course
 from grader.errors import GraderError
 from grader.intake import MODULE_SUFFIXES, read_submission, shown
-from grader.messages import Msg
+from grader.messages import Msg, from_data, renamed, to_data
 from grader.result import (
-    SCHEMA,
     FunctionResult,
     RefusedFile,
     Result,
     Submission,
     TestResult,
+    Text,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ class Job:
     files: dict[str, bytes] = field(default_factory=dict)  # module folder: name -> bytes
     single: str | None = None  # a module file given alone (its stem)
     refused: list[RefusedFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # intake's notes, as data
     student_id: str = ""
     section: str = ""
     error: str = ""  # reading failed: graded as an error without running anything
@@ -125,7 +124,7 @@ def read_job(entry_id: str, path: Path, name: str, a: Assignment, *, student_id:
     job.files = dict(intake.files)
     job.single = intake.single
     job.refused = list(intake.refused)
-    job.notes = [str(n).replace(str(intake.source), shown(path.name))
+    job.notes = [renamed(to_data(n), str(intake.source), shown(path.name))
                  for n in intake.notes]
     job.content_sha256 = content_hash(job.files, job.single, job.refused)
     return job
@@ -161,18 +160,17 @@ def error_result(a: Assignment, seed: int, reason: Msg | str, course: Course | N
                  duration: float = 0.0) -> Result:
     """A submission the grader itself failed on: every function ``error``, score 0, the reason
     first in the notes — listed, never skipped."""
-    why = reason.to_json() if isinstance(reason, Msg) else None
     functions = [FunctionResult(name, 0.0, points, "error",
                                 [TestResult("grading", 0.0, points, False, "public",
-                                            messages.render(reason), reason=why)])
+                                            reason=to_data(reason))])
                  for name, points in a.functions.items()]
-    note = Msg("task.grader_failed", reason=reason)
-    return Result(assignment=a.name, score=0.0, max_score=a.max_score, seed=seed, isolation="none",
-                  duration_s=round(duration, 3), grader_version=grader.__version__,
-                  functions=functions, notes=[note.render()],
-                  note_data={note.render(): note.to_json()},
-                  limits=dict(course.limits.__dict__) if course is not None else {},
-                  modules=list(a.modules))
+    result = Result(assignment=a.name, score=0.0, max_score=a.max_score, seed=seed,
+                    isolation="none", duration_s=round(duration, 3),
+                    grader_version=grader.__version__, functions=functions,
+                    limits=dict(course.limits.__dict__) if course is not None else {},
+                    modules=list(a.modules))
+    result.add_note(Msg("task.grader_failed", reason=reason))
+    return result
 
 
 def _missing_reason(job: Job, a: Assignment) -> Msg:
@@ -230,25 +228,29 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
                 if Path(name).name != name or Path(name).suffix not in MODULE_SUFFIXES:
                     continue
                 (folder / name).write_bytes(data)
-            if job.single is not None and job.single not in a.modules:
-                for name in list(os.listdir(folder)):
-                    os.unlink(folder / name)  # grades as "missing", with the reason below
-            result = grade(course, a.name, folder, seed=seed, isolation=isolation,
+            # A file given alone is graded as `grader check` grades it: by its own path (a
+            # notebook named after its student stands for every module it defines).
+            alone = [folder / n for n in job.files if Path(n).stem == job.single]
+            target = alone[0] if job.single is not None and len(alone) == 1 else folder
+            if target.suffix == ".py" and job.single not in a.modules:
+                os.unlink(target)  # grades as "missing", with the reason below
+                target = folder
+            result = grade(course, a.name, target, seed=seed, isolation=isolation,
                            suites=list(suites) or None)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         result.refused = [*job.refused, *result.refused]
         explain_refusals(result.functions, job.refused)
         # Notes about the private copy speak of the entry instead.
-        notes = [n.replace(str(folder), Path(job.path).name) for n in result.notes]
+        notes = [renamed(n, str(folder), Path(job.path).name) for n in result.notes]
+        result.locations = {name: [renamed(str(at[0]), str(folder), Path(job.path).name),
+                                   *at[1:]] for name, at in result.locations.items()}
         result.notes = [*job.notes, *notes]
         if ref.bundle_note:
-            result.add_note(ref.bundle_note, ref.bundle_note_data)
+            result.add_note(ref.bundle_note_data or ref.bundle_note)
         if result.functions and all(f.status == "missing" for f in result.functions):
             status = "missing"
-            missing = _missing_reason(job, a)
-            result.notes.insert(0, missing.render())
-            result.note_data[missing.render()] = missing.to_json()
+            result.add_note(_missing_reason(job, a), at=0)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # the grader failed: an "error" report, never a skipped student
@@ -281,14 +283,14 @@ def retry_reason(job: Job, report: dict[str, Any] | None, failure: Msg | str) ->
     if report.get("submission", {}).get("status") != "error":
         return None
     notes = report.get("notes") or []
-    return str(notes[0]) if notes else "error"
+    if not notes:
+        return "error"
+    return from_data(notes[0]) if isinstance(notes[0], dict) else str(notes[0])
 
 
 def note_retry(report: dict[str, Any], first: Msg | str) -> None:
     """Say in a report (JSON form) that its first grading failed and why."""
-    msg = Msg("task.retried", reason=first)
-    report.setdefault("notes", []).append(msg.render())
-    report.setdefault("note_data", {})[msg.render()] = msg.to_json()
+    report.setdefault("notes", []).append(to_data(Msg("task.retried", reason=first)))
 
 
 def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: Msg | str,
@@ -300,24 +302,3 @@ def failed_report(ref: CourseRef, a: Assignment, job: Job, seed: int, reason: Ms
         graded_at=utc_now(), seed=seed, status="error", course_sha256=ref.course_sha256,
         student_id=job.student_id, section=job.section)
     return result.to_json()
-
-
-def result_from_json(data: dict[str, Any]) -> Result:
-    """A report back into a ``Result`` for the renderers (unknown keys ignored, so reports with
-    fields added later still load)."""
-    def only(cls: Any, raw: dict[str, Any]) -> dict[str, Any]:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return {k: v for k, v in raw.items() if k in names}
-
-    if data.get("schema") != SCHEMA:
-        raise GraderError(f"not a {SCHEMA} report")
-    functions = [FunctionResult(**{**only(FunctionResult, f),
-                                   "tests": [TestResult(**only(TestResult, t))
-                                             for t in f.get("tests", [])]})
-                 for f in data.get("functions", [])]
-    fields = only(Result, data)
-    fields["functions"] = functions
-    fields["refused"] = [RefusedFile(**only(RefusedFile, r)) for r in data.get("refused", [])]
-    sub = data.get("submission")
-    fields["submission"] = Submission(**only(Submission, sub)) if isinstance(sub, dict) else None
-    return Result(**fields)

@@ -11,7 +11,6 @@ its CSS (``body``, ``main``) must not restyle the notebook, and the frame runs n
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from grader.course import Course
 from grader.report import feedback
@@ -24,17 +23,13 @@ _HEADER_PX, _FUNCTION_PX, _FAILURE_PX, _PICTURE_PX, _NOTE_PX = 260, 34, 130, 460
 _MAX_PX = 4000
 
 
-def both(result: Result, course: Course, submission: Path, pictures: bool,
-         isolation: str = "auto") -> dict[str, str]:
-    """``text`` (as ``grader check`` prints it) and ``html`` (the frame with the page; hidden
-    tests shown as the course's feedback policy allows, as in ``check --format html``)."""
+def both(result: Result, course: Course) -> dict[str, str]:
+    """``text`` (as ``grader check`` prints it) and ``html`` (the frame with the page and the
+    pictures the grading drew, if asked; hidden tests shown as the course's feedback policy
+    allows, as in ``check --format html``)."""
     text = text_report.render(result, width=100)
     shown = feedback.apply(result, course.feedback.hidden_tests)
-    if pictures:
-        page = html_report.render_with_pictures(shown, course, result.assignment, submission,
-                                                isolation=isolation)
-    else:
-        page = html_report.render(shown)
+    page = html_report.render(shown)
     return {"text": text, "html": frame(page, _height(shown, page))}
 
 

@@ -31,13 +31,17 @@ from grader.messages import Msg
 from grader.result import Result
 
 # The one call into the grading core: re-pointed when the core moves (grader/grading/).
-Check = Callable[[Path, "list[str] | None", "int | None"], Result]
+Check = Callable[[Path, "list[str] | None", "int | None", bool], Result]
 
 
 def grade_adapter(grader_session: engine.Grader) -> Check:
     """How this process grades one notebook: ``grader check``'s grading, in the open session."""
-    def check(path: Path, functions: list[str] | None, seed: int | None) -> Result:
-        return grader_session.grade(path, seed=seed, functions=functions)
+    def check(path: Path, functions: list[str] | None, seed: int | None,
+              pictures: bool) -> Result:
+        from grader import pictures as drawn  # the pictures are part of the grading
+
+        return grader_session.grade(path, seed=seed, functions=functions,
+                                    during=[drawn.in_session()] if pictures else [])
     return check
 
 
@@ -108,11 +112,12 @@ def answer(course: Course, check: Check, request: dict[str, Any], folder: Path,
             return _error_answer(request, nothing)
         path.write_bytes(notebook)
         seed = request.get("seed")
-        result = check(path, functions, seed if isinstance(seed, int) else None)
+        result = check(path, functions, seed if isinstance(seed, int) else None,
+                       bool(request.get("pictures")))
         if lang is not None:
             result.language = lang
         return {"id": request.get("id"), "score": result.score, "max_score": result.max_score,
-                **render.both(result, course, path, bool(request.get("pictures")), isolation)}
+                **render.both(result, course)}
     except GraderError as exc:
         return _error_answer(request, exc.data)
     except notebook_code.NotebookUnreadable as exc:

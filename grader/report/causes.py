@@ -10,7 +10,7 @@ report keeps its own layout.
 
 from __future__ import annotations
 
-from grader.result import CONSEQUENCES, FunctionResult, TestResult
+from grader.result import CONSEQUENCES, FunctionResult, TestResult, key_of
 
 
 def only_reason(f: FunctionResult, lang: str) -> str:
@@ -33,5 +33,5 @@ def shared(functions: list[FunctionResult], lang: str) -> list[tuple[list[Functi
 def repeats(t: TestResult, said: set[str], lang: str) -> bool:
     """Whether ``t``'s reason was already said (``said``: the reasons shown so far for its
     function) or only follows from an earlier failure, such as a timeout."""
-    key = (t.reason or {}).get("key")
+    key = key_of(t.reason)
     return key in CONSEQUENCES or t.reason_in(lang).strip() in said

@@ -1,6 +1,6 @@
 """Which property a failed test checked, said without its values (for withheld hidden tests).
 
-숨은 테스트의 자세한 내용을 감출 때에도 무엇이 틀렸는지(값, dtype, 형태, 입력 변경, 설정 키, 경고,
+숨은 테스트의 자세한 내용을 감출 때에도 무엇이 틀렸는지(값, dtype, 모양, 입력 변경, 설정 키, 경고,
 예외)는 값 없이 알려 준다. A hidden test under ``feedback.hidden_tests: summary`` re-checks several
 properties (value, config, mutation); its name alone blames the wrong one, so the summary names
 the property that failed and the value it concerns (``adam: config['epsilon']``), never the
@@ -45,10 +45,10 @@ _NUMERIC_ARGS = re.compile(r"\(([^()]*\d[^()]*)\)")
 _NAME_CHARS = 80
 
 
-def failed_property(reason: dict[str, Any] | None) -> Msg | None:
+def failed_property(reason: Any) -> Msg | None:
     """What the failure concerned, as a message without values; None when the reason is not a
     comparison of the suite API (a suite's own ``fail`` text, a crash, a timeout)."""
-    if not reason:
+    if not isinstance(reason, dict):  # plain text: not a comparison of the suite API
         return None
     found = _PROPERTY.get(str(reason.get("key", "")))
     if found is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from grader import messages
 from grader.messages import Msg
 from grader.report.failed_property import failed_property
 from grader.result import WITHHELD, Result
@@ -34,20 +35,11 @@ def apply(result: Result, hidden_tests: str) -> Result:
             failed = failed_property(test.reason)
             test.reason = None  # it may hold the inputs and expected values
             if test.passed and test.culprits:  # rescued: whose fault it was, nothing more
-                rescued = rescued_msg(function.name, test.culprits)
-                test.message, test.reason = rescued.render(), rescued.to_json()
-            if not test.passed:
+                test.reason = messages.to_data(rescued_msg(function.name, test.culprits))
+            elif not test.passed:  # the hint stays: it names a mistake, not the inputs
                 withheld = HIDDEN if failed is None else Msg("feedback.hidden_property",
                                                                what=failed)
-                lines = [withheld.render()]
-                reason = withheld.to_json()
-                if test.culprits:
-                    rescued = rescued_msg(function.name, test.culprits)
-                    lines.append(rescued.render())
-                    for lang in ("ko", "en"):
-                        reason[lang] += "\n" + rescued.render(lang)
-                if test.hint:
-                    lines.append(test.hint_text())
-                test.message = "\n".join(lines)
-                test.reason = reason
+                rescued = rescued_msg(function.name, test.culprits) if test.culprits else ""
+                test.reason = messages.to_data(messages.join_with("messages.lines", withheld,
+                                                                  rescued))
     return shown

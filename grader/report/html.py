@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
 from grader import messages
-from grader import pictures as pictures_module
-from grader.course import Course
-from grader.errors import GraderError
 from grader.messages import Msg
 from grader.pictures import Picture, Pictures
 from grader.report.text import report_word, status_word
@@ -97,16 +93,8 @@ def anchor(function: str) -> str:
 
 
 def split_hint(test: TestResult, lang: str = "both") -> tuple[str, str]:
-    """(message, hint) in ``lang``: the catalogued hint is the result's own ``hint`` field;
-    ``message`` ends with the same hint rendered (for readers of ``message`` alone), which is
-    taken off here."""
-    hint = test.hint_text(lang)
-    if test.reason:
-        return test.reason_in(lang), hint
-    message = test.message
-    if hint and message.endswith(hint):
-        message = message[: -len(hint)].rstrip("\n")
-    return message, hint
+    """(message, hint) in ``lang``: the reason and the catalogued hint, each its own field."""
+    return test.reason_in(lang), test.hint_text(lang)
 
 
 def _test(test: TestResult, lang: str = "both") -> str:
@@ -181,7 +169,8 @@ def _function(f: FunctionResult, pictures: Iterable[Picture], lang: str = "both"
 
 def render(result: Result, pictures: Pictures | None = None) -> str:
     """The whole page."""
-    pictures = pictures or Pictures()
+    # The pictures the grading computed (``Result.pictures``), unless given.
+    pictures = pictures or Pictures.from_json(result.pictures)
     names = [f.name for f in result.functions]
     placed: dict[str, list[Picture]] = {n: [] for n in names}
     unplaced: list[Picture] = []
@@ -232,23 +221,3 @@ def render(result: Result, pictures: Pictures | None = None) -> str:
         f"<title>{_e(result.assignment)} {_points(result.score, result.max_score)}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n")
-
-
-def render_with_pictures(result: Result, course: Course, assignment: str, submission: Path, *,
-                         isolation: str = "auto", suites: Sequence[Path] | None = None,
-                         budget_s: float = pictures_module.DEFAULT_BUDGET_S) -> str:
-    """Draw the pictures of ``submission`` (through a fenced worker) and render the page.
-
-    A missing matplotlib is a ``GraderError`` (the user asked for pictures); any other failure
-    of the picture phase leaves the page without pictures, saying why.
-    """
-    pictures_module.require_matplotlib()
-    if not course.root.is_dir():  # a bundle's course is gone once grading is over
-        return render(result, Pictures(notes=[Msg("html.no_pictures_with_bundle")]))
-    try:
-        drawn = pictures_module.collect(course, assignment, submission, isolation=isolation,
-                                        suites=suites, budget_s=budget_s)
-    except (GraderError, OSError) as exc:
-        detail = exc.data if isinstance(exc, GraderError) else str(exc)
-        drawn = Pictures(notes=[Msg("html.no_pictures", detail=detail)])
-    return render(result, drawn)

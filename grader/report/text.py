@@ -101,10 +101,6 @@ def status_word(status: str, lang: str) -> str:
     return f"{msg.render('ko')} {msg.render('en')}" if lang == "both" else msg.render(lang)
 
 
-# Every status in both languages, for readers that have no language (kept for old callers).
-STATUS_LABEL = {status: status_word(status, "both") for status in STATUSES}
-
-
 def hidden_ran(result: Result) -> bool:
     return any(t.visibility == "hidden" for f in result.functions for t in f.tests)
 

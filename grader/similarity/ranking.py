@@ -86,11 +86,6 @@ class Analysis:
     common_dropped: int  # distinct fingerprints dropped as common
     common_limit: int
 
-    def shared_hashes(self, pair: Pair, function: str) -> set[int]:
-        fa = self.submissions[pair.a].functions.get(function)
-        fb = self.submissions[pair.b].functions.get(function)
-        return set(fa.prints) & set(fb.prints) if fa and fb else set()
-
 
 def starter_hashes(texts: Iterable[str], k: int) -> set[int]:
     """Every k-gram hash (not only the winnowed ones) of the starter code: stubs and public suites.

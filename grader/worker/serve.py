@@ -199,8 +199,8 @@ class _Server:
             if op == "load":
                 loaded = self.load(request["module"])
                 if loaded["ok"]:
-                    self.graded_calls.wrap(self.modules[request["module"]], request["module"],
-                                           list(request.get("graded") or []), self.modules)
+                    self.graded_calls.wrap(self._submission_modules(),
+                                           list(request.get("graded") or []))
                 self.send({"op": "load", "id": request["id"], "module": request["module"],
                            **loaded})
             elif op == "batch":
@@ -276,6 +276,17 @@ class _Server:
         if isinstance(skipped, list) and skipped:
             loaded["skipped_cells"] = [list(s) for s in skipped[:50] if isinstance(s, list)]
         return loaded
+
+    def _submission_modules(self) -> dict[str, Any]:
+        """Every module imported from the submission so far (the graded ones and whatever
+        they imported: a module the trusted side has not asked for yet included)."""
+        found = dict(self.modules)
+        for name, mod in list(sys.modules.items()):
+            path = getattr(mod, "__file__", None)
+            if name not in found and isinstance(path, str) and \
+                    os.path.dirname(os.path.realpath(path)) == self.submission:
+                found[name] = mod
+        return found
 
     def call(self, module: str, function: str, args: Any, kwargs: Any,
              check_mutation: bool = True) -> tuple[Any, bool, float, dict[str, Any] | None]:
