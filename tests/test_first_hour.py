@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.result import message_of, notes_of
 
 RIGHT_CALC = '''
 import numpy as np
@@ -106,7 +107,7 @@ def test_display_imports_in_a_py_cost_nothing(tiny_course, tmp_path):
     assert result.exit_code == 0, result.output
     report = _report(out)
     assert report["score"] == 5, report["functions"]
-    notes = " ".join(report["notes"])
+    notes = " ".join(notes_of(report))
     assert "import matplotlib.pyplot as plt" in notes and "from tqdm import tqdm" in notes
 
 
@@ -119,9 +120,9 @@ def test_a_failed_import_says_what_the_worker_offers(tiny_course, tmp_path):
                  "--output", str(out), "--isolation", "process")
     assert result.exit_code == 0, result.output
     test = _report(out)["functions"][0]["tests"][0]
-    assert "scipy" in test["reason"]["en"]
-    assert "NumPy and Python's standard library only" in test["reason"]["en"]
-    assert "NumPy와 파이썬 표준 라이브러리만" in test["reason"]["ko"]
+    assert "scipy" in message_of(test, "en")
+    assert "NumPy and Python's standard library only" in message_of(test, "en")
+    assert "NumPy와 파이썬 표준 라이브러리만" in message_of(test, "ko")
 
 
 # --- --format html checks for matplotlib first -------------------------------------------------

@@ -17,7 +17,7 @@ from grader.bundle import make_bundle
 from grader.cli import main
 from grader.course import load_course
 from grader.report import github, junit, markdown
-from grader.result import FunctionResult, Result, TestResult
+from grader.result import FunctionResult, Result, TestResult, message_of
 
 # add is right, scale is wrong; the defs are on lines 4 and 8.
 SUBMISSION = ('"""My calc."""\nimport numpy as np\n\ndef add(a, b):\n    return a + b\n\n\n'
@@ -178,6 +178,10 @@ def test_hidden_details_are_hidden_in_every_format_unless_the_course_allows(grad
     for fmt in ("text", "json", "github", "junit", "markdown"):
         texts[fmt] = check(bundle, checkout, "--format", fmt,
                            env={"GITHUB_STEP_SUMMARY": ""}).stdout
+    # The JSON report keeps messages as data: read them as a student's tool would render them.
+    report = json.loads(texts["json"])
+    texts["json"] += "\n".join(message_of(t, "both") for f in report["functions"]
+                               for t in f["tests"])
     for fmt, text in texts.items():
         # The hidden tests' messages hold the values; the summary names what failed only.
         assert not re.search(r"got -?\d", text), fmt

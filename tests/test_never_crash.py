@@ -28,6 +28,7 @@ from grader.classroom.task import CourseRef, Job, course_hash, grade_job, read_j
 from grader.cli import main
 from grader.course import load_course
 from grader.messages import Msg
+from grader.result import message_of, notes_of
 
 CASES = {
     # more.py: one expression chained past ast's recursion limit.
@@ -91,16 +92,16 @@ def test_check_json_costs_only_that_module(two: Path, tmp_path: Path, case: str)
     assert got["calc.add"] == (2, "passed") and got["calc.scale"] == (3, "passed")
     if case == "module":
         assert got["more.twice"][0] == 0 and got["more.twice"][1] == "error"
-        reason = report["functions"][-1]["tests"][0]["message"]
+        reason = message_of(report["functions"][-1]["tests"][0], "en")
         assert "nested too deeply or chained too long" in reason, reason
-        assert any("more.py" in n and "RecursionError" in n for n in report["notes"])
+        assert any("more.py" in n and "RecursionError" in n for n in notes_of(report, "en"))
     elif case == "large":
         assert got["more.twice"][0] == 0 and got["more.twice"][1] == "error"
         assert "too large for the grader to read (over 256 KiB)" in \
-            report["functions"][-1]["tests"][0]["message"]
+            message_of(report["functions"][-1]["tests"][0], "en")
     else:
         assert got["more.twice"] == (1, "passed")  # the good .py is graded
-        assert any("more.ipynb" in n and "RecursionError" in n for n in report["notes"])
+        assert any("more.ipynb" in n and "RecursionError" in n for n in notes_of(report, "en"))
 
 
 @pytest.mark.slow
@@ -137,7 +138,7 @@ def test_grade_costs_only_that_module(two: Path, tmp_path: Path) -> None:
     run.grade_class(klass, out, course=course, ref=ref, seed=5, runner=in_process, progress=False)
     for case in CASES:
         report = json.loads((out / "reports" / f"{case}.json").read_text(encoding="utf-8"))
-        assert report["submission"]["status"] == "graded", report["notes"]
+        assert report["submission"]["status"] == "graded", notes_of(report, "en")
         got = _functions(report)
         assert got["calc.add"][0] == 2 and got["calc.scale"][0] == 3
         assert got["more.twice"][0] == (1 if case == "notebook" else 0)
@@ -181,19 +182,19 @@ def test_an_internal_error_is_reported_with_its_traceback_and_exit_3(
     assert done.exit_code == internal_error.EXIT_INTERNAL == 3
     report = json.loads(done.stdout)
     assert {f["status"] for f in report["functions"]} == {"error"} and report["score"] == 0
-    notes = "\n".join(report["notes"])
+    notes = "\n".join(notes_of(report, "en"))
     assert "internal error of the grader" in notes and "ZeroDivisionError: a bug of the grader" in notes
     assert "Traceback (most recent call last)" in notes and "in broken" in notes
 
 
 def test_a_crash_outside_grading_is_exit_3_with_the_traceback(
         two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import grader.cli
+    import grader.report.formats
 
     def broken(*args: Any, **kwargs: Any) -> str:
         raise KeyError("renderer bug")
 
-    monkeypatch.setattr(grader.cli, "_render", broken)
+    monkeypatch.setattr(grader.report.formats, "render", broken)
     sub = submission(tmp_path / "sub", "notebook")
     done = CliRunner().invoke(main, ["check", str(sub), "--course", str(two)])
     assert done.exit_code == 3
@@ -266,7 +267,7 @@ def test_a_failed_grading_is_tried_once_more_in_a_fresh_process_and_the_class_go
     assert report is None and Msg("pool.died", code=7).render("en") in str(failure.render("en"))
     report, _ = got["buggy"]
     assert report["submission"]["status"] == "error"
-    notes = "\n".join(report["notes"])
+    notes = "\n".join(notes_of(report, "en"))
     assert "graded again in a fresh process" in notes and "Traceback" in notes
     # 2 warm processes; a fresh one for each retry; one replacing the process that died again.
     assert started_processes == 2 + 2 + 1
@@ -332,7 +333,7 @@ def test_a_grader_bug_while_hinting_costs_no_points_and_is_reported(
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["score"] == 5  # calc's 5; twice is wrong
-    notes = "\n".join(report["notes"])
+    notes = "\n".join(notes_of(report, "en"))
     assert "while looking for a hint" in notes and "AttributeError: hint bug" in notes
     assert "Traceback (most recent call last)" in notes
 

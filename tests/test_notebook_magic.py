@@ -35,6 +35,7 @@ from grader import notebook_code
 from grader.course import load_course
 from grader.messages import Msg
 from grader.notebook import history, server
+from grader.result import notes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -106,9 +107,10 @@ def test_a_failing_data_cell_is_skipped_and_named_once(tmp_path: Path) -> None:
     status = {f["name"]: f["status"] for f in result["functions"]}
     assert status["activations.sigmoid"] == status["activations.relu"] == "passed"
     assert "error" not in status.values()
-    skipped = [n for n in result["notes"] if "cell 2" in n]
-    assert len(skipped) == 1 and "FileNotFoundError" in skipped[0], result["notes"]
-    assert any("cell 4" in n and "1 s" in n for n in result["notes"]), result["notes"]
+    notes = notes_of(result, "en")
+    skipped = [n for n in notes if "cell 2" in n]
+    assert len(skipped) == 1 and "FileNotFoundError" in skipped[0], notes
+    assert any("cell 4" in n and "1 s" in n for n in notes), notes
 
 
 # --- in real kernels ----------------------------------------------------------------------------

@@ -21,9 +21,8 @@ import mistake_corpus as corpus
 import pytest
 from test_glossary import synonyms_in
 
-from grader.cli import _render
 from grader.engine import grade
-from grader.report import feedback, text
+from grader.report import feedback, formats, text
 from grader.report import html as html_report
 from grader.result import Result
 
@@ -106,13 +105,13 @@ def student_reports(result: Result, folder: Path) -> dict[str, str]:
     grader applies it: every format made for CI)."""
     course = corpus.course()
     shown = feedback.apply(result, course.feedback.hidden_tests)
-    github = _render("github", shown, folder, course, "lec04")
-    junit = ET.fromstring(_render("junit", shown, folder, course, "lec04"))
-    gradescope = json.loads(_render("gradescope", shown, folder, course, "lec04"))
+    github = formats.render("github", shown, course)
+    junit = ET.fromstring(formats.render("junit", shown, course))
+    gradescope = json.loads(formats.render("gradescope", shown, course))
     return {
         "text": text.render(result, width=100, lang="ko", header=False),
         "text -v": text.render(result, width=100, lang="ko", verbose=True, header=False),
-        "markdown": _markup_free(_render("markdown", shown, folder, course, "lec04")),
+        "markdown": _markup_free(formats.render("markdown", shown, course)),
         # "::error file=…,title=…::message": GitHub's own syntax is not the student's text
         # GitHub's syntax ("::error file=…::") and Classroom's point lines are for machines
         "github": _markup_free(re.sub(r"^::notice .*$|::(error|warning) [^:]*::", " ", github,
@@ -195,6 +194,5 @@ def test_the_reports_say_the_review_s_cases_in_whole_korean(
     report = text.render(stateful, width=200, lang="ko", verbose=True, header=False)
     assert "adam(w, dw, config={'t': " in report and ": config['t']: 반환값 " in report
     assert "layer_gradient_norms(층 " in report
-    markdown = _render("markdown", feedback.apply(main, "summary"), graded["main"][1],
-                       corpus.course(), "lec04")
+    markdown = formats.render("markdown", feedback.apply(main, "summary"), corpus.course())
     assert "(숨은 테스트)" in markdown and "(hidden)" not in markdown
