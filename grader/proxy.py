@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.callers import CallGraph
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -84,6 +85,7 @@ class StudentSession:
         # Limits that follow the work (set by the grading run, which holds the reference);
         # without it every call has the course's ``call_timeout_s``.
         self.call_limits: CallLimits | None = None
+        self._graph: CallGraph | None = None  # read from the source after a first timeout
         self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
         # A notebook module's cells that raised or ran too long at import: module -> (cell,
         # exception type, message), as the worker said (data, checked; shown as notes).
@@ -236,6 +238,8 @@ class StudentSession:
             seconds = self._timed_out_s.get(name, f"{self.limits.call_timeout_s:g}")
             raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
                                     seconds=seconds))
+        if self._timed_out:
+            self._refuse_if_calling_timed_out(name)
         functions = self.functions_of(module, name)
         if known is not None:  # the hot path: seen before, and the module is still imported
             return known
@@ -244,6 +248,18 @@ class StudentSession:
                                      suggest=_suggest(function, functions)))
         known = self._targets[key] = (name, call_target(module, function))
         return known
+
+    def _refuse_if_calling_timed_out(self, name: str) -> None:
+        """Fail at once, naming the culprit as a callee (so a rerun stands it in), a function
+        whose source calls a graded function that timed out: it would time out as well."""
+        if self._graph is None:
+            self._graph = CallGraph(self.submission, self.modules, self.graded)
+        hung = self._graph.reaches(name) & set(self._timed_out) - self.stand_ins
+        if hung:
+            culprit = min(hung)
+            self.test.callees.add(culprit)
+            raise StudentError(Msg("limits.callee_timed_out", function=name, callee=culprit,
+                                   test=self._timed_out[culprit]))
 
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
