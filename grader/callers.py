@@ -39,8 +39,12 @@ def _references(tree: ast.Module, module: str, graded: set[str]) -> dict[str, se
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         names = found.setdefault(f"{module}.{node.name}", set())
+        # A parameter or local variable of the same name is not the module's function.
+        own = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+        own |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Store)}
         for sub in ast.walk(node):
-            if isinstance(sub, ast.Name):
+            if isinstance(sub, ast.Name) and sub.id not in own:
                 if sub.id in local and sub.id != node.name:
                     names.add(f"{module}.{sub.id}")
                 elif sub.id in aliases and aliases[sub.id] in graded:
