@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from redteam_support import replace_function
 
 from grader.callers import CallGraph
 from grader.course import Limits, load_course
@@ -201,9 +202,8 @@ def test_one_endless_loop_in_sigmoid_costs_about_a_second_and_only_sigmoid_loses
     for path in (ROOT / "solutions" / "lec04").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         if path.name == "activations.py":
-            text = text.replace("    z = np.asarray(z, dtype=np.float64)\n    e = np.exp(",
-                                "    while True:\n        pass\n    e = np.exp(", 1)
-            assert "while True" in text
+            text = replace_function(text, "sigmoid", "def sigmoid(z):\n    while True:\n"
+                                    "        pass\n")
         (sub / path.name).write_text(text, encoding="utf-8")
     result = grade(course, "lec04", sub, seed=3)
     print(f"one endless loop in sigmoid: check {result.duration_s:.2f} s, timing "
@@ -211,8 +211,13 @@ def test_one_endless_loop_in_sigmoid_costs_about_a_second_and_only_sigmoid_loses
     lost = {f.name: f.score for f in result.functions if f.score < f.max_score}
     assert list(lost) == ["activations.sigmoid"] and result.score == 97
     sigmoid = next(f for f in result.functions if f.name == "activations.sigmoid")
-    timed_out = [t for t in sigmoid.tests if t.message and t.message.key == "limits.timeout"]
+    timed_out = [t for t in sigmoid.tests if t.reason and t.reason["key"] == "limits.timeout"]
     assert len(timed_out) == 1 and timed_out[0].duration_s < 3.0
+    assert "times what the reference solution took" in timed_out[0].reason["en"]
+    # Its callers (sigmoid_derivative, softplus_derivative, ...) did not wait for it again.
+    waited = [t.duration_s for f in result.functions for t in f.tests if t.duration_s > 0.9
+              and t.reason and "limit" in t.reason["key"]]
+    assert waited == [timed_out[0].duration_s]
     # The student's calls, timeout included, cost far less than the old 10 s limit alone.
     assert result.timing["student_calls_s"] < 6.0
 
