@@ -82,7 +82,7 @@ def _zip_checkout(folder: Path, out: Path, top: str) -> None:
 # A bad week: what a misbehaving function does before (if ever) it returns the reference's value.
 MISBEHAVIOURS = {
     "hangs": "while True:\n        pass",
-    "input": "input('continue? ')",
+    "waits_on_input": "input('continue? ')",
     "memory_bomb": "hog = []\n    while True:\n        hog.append(bytearray(1 << 24))",
     "output_flood": "for _ in range(100_000):\n        print('flood ' * 40)",
 }
@@ -128,9 +128,7 @@ def where_the_time_went(out: Path, bad: dict[str, str]) -> dict[str, dict[str, f
     """The reports' timing summed by kind of submission (a misbehaviour, or "other"), with the
     seconds of tests that ran out of time."""
     sums: dict[str, dict[str, float]] = {}
-    for path in sorted(out.glob("*.json")):
-        if path.name == "summary.json":
-            continue
+    for path in sorted((out / "reports").glob("*.json")):
         try:
             report = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
