@@ -9,7 +9,9 @@ the same inputs, here on the trusted side (the reference never enters the worker
 the time by the inputs' *work signature* — array shapes and dtypes, integers (epochs, sizes),
 the structure of lists and dicts — so a test that calls a function on the same shapes again
 does not pay for it twice. The reference is called through the run's timed reference modules,
-so the report's ``reference_calls_s`` counts this time too.
+so the report's ``reference_calls_s`` counts this time too. A measurement stops at
+``call_timeout_s / FACTOR`` (33 ms): beyond it the limit is the course's anyway, so a long
+reference (``train_xor``'s 5000 epochs) is not run twice for nothing.
 
 ``FACTOR`` covers the slowest honest style: pure-Python loops over every element and sample,
 about a hundred times NumPy, on a machine loaded by a whole class. ``FLOOR_S`` covers what
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from grader.messages import Msg
+from grader.standins import _OutOfTime, _time_limit, can_time_limit
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
@@ -107,9 +110,16 @@ class CallLimits:
             args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
         except Exception:
             return None
+        cap = self.ceiling_s / self.factor  # a longer time gives the ceiling anyway
         start = time.perf_counter()
         try:
-            fn(*args, **kwargs)
+            if can_time_limit():  # SIGALRM: the main thread only
+                with _time_limit(cap):
+                    fn(*args, **kwargs)
+            else:
+                fn(*args, **kwargs)
+        except _OutOfTime:
+            return cap
         except Exception:  # an input the reference refuses: refusing took this long
             pass
         return time.perf_counter() - start

@@ -241,3 +241,16 @@ def test_pure_python_loops_in_every_function_keep_full_marks_on_a_loaded_machine
           f"timing {result.timing}, {_load()}")
     lost = [(f.name, f.reason) for f in result.functions if f.score != f.max_score]
     assert lost == [] and result.score == 100
+
+
+def test_a_long_reference_is_not_timed_to_its_end():
+    """Past ``ceiling / factor`` the limit is the ceiling anyway: the measurement stops there
+    (``train_xor``'s 5000 epochs are not run twice)."""
+    def long(epochs):
+        time.sleep(epochs)
+
+    limits = CallLimits(_finder({"m.long": long}), ceiling_s=10.0, factor=300.0)
+    start = time.monotonic()
+    limit = limits.limit("m.long", (3,), {})
+    assert time.monotonic() - start < 1.0
+    assert limit.seconds == 10.0 and not limit.derived
