@@ -309,13 +309,14 @@ def _check_threshold(fail_under: float | None, max_score: float) -> None:
 
 def _render(fmt: str, result: Result, target: Path, course: Course, assignment: str, *,
             verbose: bool = False, terminal: bool = False) -> str:
-    from grader.report import github, junit, markdown
     from grader.report import json as json_report
     from grader.report import text as text_report
 
     if fmt == "json":
         return json_report.render(result)
     if fmt == "markdown":
+        from grader.report import markdown
+
         return markdown.render(result)
     if fmt == "gradescope":
         from grader.report import gradescope
@@ -327,6 +328,7 @@ def _render(fmt: str, result: Result, target: Path, course: Course, assignment: 
         return text_report.render(result, verbose=verbose, width=text_report.terminal_width(),
                                   color=text_report.use_colour())
     from grader.intake import read_submission
+    from grader.report import github, junit  # speed: only for these formats (xml, html)
 
     a = course.assignment(assignment)
     # The modules' sources are read again as data (links refused, sizes bounded), only to find
