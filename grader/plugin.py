@@ -86,8 +86,8 @@ class GradingRun:
         self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
         self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
         # speed: each call's limit follows the reference's time on its inputs
-        self.session.call_limits = time_limits.CallLimits(
-            self.reference_function, self.course.limits.call_timeout_s)
+        self.session.call_limits = time_limits.CallLimits(self.reference_function,
+                                                          self.course.limits)
 
     def reference_function(self, function: str) -> Any:
         """The reference of ``"module.function"`` (timed by the reference's stopwatch)."""

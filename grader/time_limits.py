@@ -10,11 +10,12 @@ the time by the inputs' *work signature* — array shapes and dtypes, integers (
 the structure of lists and dicts — so a test that calls a function on the same shapes again
 does not pay for it twice. The reference is called through the run's timed reference modules,
 so the report's ``reference_calls_s`` counts this time too. A measurement stops at
-``call_timeout_s / FACTOR`` (33 ms): beyond it the limit is the course's anyway, so a long
+``call_timeout_s / call_factor`` (33 ms): beyond it the limit is the course's anyway, so a long
 reference (``train_xor``'s 5000 epochs) is not run twice for nothing.
 
-``FACTOR`` covers the slowest honest style: pure-Python loops over every element and sample,
-about a hundred times NumPy, on a machine loaded by a whole class. ``FLOOR_S`` covers what
+``limits.call_factor`` (300) covers the slowest honest style: pure-Python loops over every
+element and sample, about a hundred times NumPy, on a machine loaded by a whole class.
+``limits.call_floor_s`` (1 s) covers what
 does not scale with the inputs (a call's round trip, Python's own start of a loop, a busy
 machine's scheduling). Stand-in reruns keep the course's limit: their nested calls each make a
 round trip to the trusted side, which the reference's own time does not show.
@@ -30,13 +31,12 @@ from typing import Any
 
 import numpy as np
 
+from grader.course import Limits
 from grader.messages import Msg
 from grader.standins import _OutOfTime, _time_limit, can_time_limit
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
-FACTOR = 300.0  # pure-Python loops against NumPy (~100×), and a loaded machine on top
-FLOOR_S = 1.0  # at least this, whatever the reference took
 _DEPTH = 4  # how deep a signature looks into nested lists and dicts
 
 
@@ -73,10 +73,10 @@ class CallLimits:
     """The limits of one submission's calls, from its reference (``find`` gives the reference
     function of ``"module.function"``, or None when there is none)."""
 
-    def __init__(self, find: Callable[[str], Callable[..., Any] | None], ceiling_s: float,
-                 factor: float = FACTOR, floor_s: float = FLOOR_S) -> None:
-        self._find, self.ceiling_s = find, ceiling_s
-        self.factor, self.floor_s = factor, min(floor_s, ceiling_s)
+    def __init__(self, find: Callable[[str], Callable[..., Any] | None], limits: Limits) -> None:
+        self._find, self.ceiling_s = find, limits.call_timeout_s
+        self.factor = max(limits.call_factor, 1.0)
+        self.floor_s = min(limits.call_floor_s, self.ceiling_s)
         self._seconds: dict[tuple[str, Hashable], float | None] = {}
 
     def course_limit(self, why: str) -> Limit:

@@ -46,7 +46,8 @@ def test_a_fast_reference_gives_the_floor_and_a_slow_one_a_multiple_up_to_the_ce
         time.sleep(0.02)
         return z
 
-    limits = CallLimits(_finder({"m.fast": fast, "m.slow": slow}), ceiling_s=10.0, factor=100.0)
+    limits = CallLimits(_finder({"m.fast": fast, "m.slow": slow}),
+                        Limits(call_timeout_s=10.0, call_factor=100.0))
     floor = limits.limit("m.fast", (np.zeros(3),), {})
     assert floor.seconds == 1.0 and floor.derived and floor.reason.key == "limits.derived"
     scaled = limits.limit("m.slow", (np.zeros(3),), {})
@@ -69,7 +70,7 @@ def test_the_reference_is_timed_once_per_work_signature_on_a_copy_of_the_inputs(
         config["t"] = config.get("t", 0) + 1
         return w
 
-    limits = CallLimits(_finder({"opt.update": update}), ceiling_s=10.0)
+    limits = CallLimits(_finder({"opt.update": update}), Limits(call_timeout_s=10.0))
     w, config = np.zeros(4), {"t": 0}
     for value in (0.0, 1.0, 2.0):
         limits.limit("opt.update", (w + value, config), {})
@@ -82,7 +83,7 @@ def test_no_reference_or_a_refusing_reference_still_gives_a_limit():
     def refuses(z):
         raise ValueError("no")
 
-    limits = CallLimits(_finder({"m.refuses": refuses}), ceiling_s=7.0)
+    limits = CallLimits(_finder({"m.refuses": refuses}), Limits(call_timeout_s=7.0))
     assert limits.limit("m.refuses", (1,), {}).seconds == 1.0
     course = limits.limit("m.unknown", (1,), {})
     assert course.seconds == 7.0 and course.reason.key == "limits.no_reference"
@@ -91,7 +92,7 @@ def test_no_reference_or_a_refusing_reference_still_gives_a_limit():
     def broken(name):
         raise RuntimeError("no such module")
 
-    assert CallLimits(broken, ceiling_s=7.0).limit("x.y", (), {}).seconds == 7.0
+    assert CallLimits(broken, Limits(call_timeout_s=7.0)).limit("x.y", (), {}).seconds == 7.0
 
 
 GRAPH_A = """
@@ -153,7 +154,7 @@ def session(tmp_path):
                        graded=graded)
     reference = {"mod_a.spin": lambda x: x, "mod_a.through_helper": lambda x: x + 1,
                  "mod_a.alone": lambda x: 2 * x, "mod_b.uses_spin": lambda x: x}
-    s.call_limits = CallLimits(_finder(reference), s.limits.call_timeout_s)
+    s.call_limits = CallLimits(_finder(reference), s.limits)
     yield s
     s.close()
 
@@ -249,7 +250,7 @@ def test_a_long_reference_is_not_timed_to_its_end():
     def long(epochs):
         time.sleep(epochs)
 
-    limits = CallLimits(_finder({"m.long": long}), ceiling_s=10.0, factor=300.0)
+    limits = CallLimits(_finder({"m.long": long}), Limits(call_timeout_s=10.0))
     start = time.monotonic()
     limit = limits.limit("m.long", (3,), {})
     assert time.monotonic() - start < 1.0
