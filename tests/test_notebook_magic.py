@@ -179,7 +179,7 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     assert [f["total"] for f in frames] == ["3 / 8", "3 / 3"]
     first, pictured = frames
     assert hint_of("activations_sigmoid_derivative_z_as_out")[:30] in first["text"]
-    assert "2초" in first["text"] and first["scripts"] == 0
+    assert "1초" in first["text"] and first["scripts"] == 0
     assert pictured["images"] >= 1 and pictured["broken"] == 0  # sigmoid beside the reference
 
 
