@@ -13,8 +13,15 @@ waiting on ``input()``. Measured in the same run:
   single check (target ≤ 0.4×; and ≤ 2 minutes in all);
 - the rerun with nothing changed (target ≤ 5 s).
 
-Usage: ``python benchmarks/bench_class.py [--size 200] [--workers 2] [--json PATH]``. The load
-average (``uptime``) is printed and recorded: on a shared machine every figure is inflated.
+``--hostile-share 0.1`` makes a bad week's class instead: that share of the submissions misbehave
+in one function each, spread over the modules — endless loops, ``input()``, memory bombs and
+output floods, a quarter each — and the rest are correct or buggy as above. Either way the
+figures end with where the time went: the reports' student calls, reference calls and grader
+time, summed by kind of submission, and the seconds spent in tests that ran out of time.
+
+Usage: ``python benchmarks/bench_class.py [--size 200] [--workers 2] [--hostile-share 0.1]
+[--json PATH]``. The load average (``uptime``) is printed and recorded: on a shared machine every
+figure is inflated.
 """
 
 from __future__ import annotations
@@ -72,8 +79,81 @@ def _zip_checkout(folder: Path, out: Path, top: str) -> None:
     shutil.rmtree(folder)
 
 
-def generate(klass: Path, size: int) -> dict[str, int]:
-    """Write ``size`` submissions into ``klass``; return how many of each kind."""
+# A bad week: what a misbehaving function does before (if ever) it returns the reference's value.
+MISBEHAVIOURS = {
+    "hangs": "while True:\n        pass",
+    "waits_on_input": "input('continue? ')",
+    "memory_bomb": "hog = []\n    while True:\n        hog.append(bytearray(1 << 24))",
+    "output_flood": "for _ in range(100_000):\n        print('flood ' * 40)",
+}
+# Spread over the modules: activations, the delta rule, backprop, optimizers, linear neurons.
+BAD_FUNCTIONS = [("activations", "sigmoid"), ("delta_rule", "hidden_delta"),
+                 ("optimizers", "adam"), ("linear_neurons", "net_input"), ("backprop", "loss"),
+                 ("activations", "tanh"), ("optimizers", "rmsprop"),
+                 ("linear_neurons", "train_perceptron")]
+
+
+def _misbehaving(module: str, function: str, behaviour: str) -> str:
+    """The reference module with ``function`` misbehaving first, then answering as the
+    reference (so only the misbehaviour costs anything)."""
+    source = (REFERENCE / f"{module}.py").read_text(encoding="utf-8")
+    wrapper = (f"def {function}(*args, **kwargs):\n    {MISBEHAVIOURS[behaviour]}\n"
+               f"    return _replaced_{function}(*args, **kwargs)\n")
+    return replace_function(source, function, wrapper)
+
+
+def generate_bad_week(klass: Path, size: int, share: float, modules: list[str]) \
+        -> tuple[dict[str, int], dict[str, str]]:
+    """``share`` of ``size`` misbehaving submissions (first), the rest from ``generate``;
+    returns the counts of each kind and each misbehaving submission's kind."""
+    bad = round(size * share)
+    kinds = {b: 0 for b in MISBEHAVIOURS}
+    of: dict[str, str] = {}
+    for i in range(bad):
+        behaviour = list(MISBEHAVIOURS)[i % len(MISBEHAVIOURS)]
+        module, function = BAD_FUNCTIONS[(i // len(MISBEHAVIOURS) + i) % len(BAD_FUNCTIONS)]
+        folder = klass / f"bad{i + 1:03d}"
+        folder.mkdir(parents=True)
+        for m in modules:
+            text = _misbehaving(m, function, behaviour) if m == module else \
+                (REFERENCE / f"{m}.py").read_text(encoding="utf-8")
+            (folder / f"{m}.py").write_text(text, encoding="utf-8")
+        kinds[behaviour] += 1
+        of[folder.name] = f"{behaviour} ({module}.{function})"
+    rest = generate(klass, size - bad, hostile=False)
+    return {**kinds, **rest}, of
+
+
+def where_the_time_went(out: Path, bad: dict[str, str]) -> dict[str, dict[str, float]]:
+    """The reports' timing summed by kind of submission (a misbehaviour, or "other"), with the
+    seconds of tests that ran out of time."""
+    sums: dict[str, dict[str, float]] = {}
+    for path in sorted((out / "reports").glob("*.json")):
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(report, dict) or "timing" not in report:
+            continue
+        kind = next((k.split(" ")[0] for name, k in bad.items() if path.stem.startswith(name)),
+                    "other")
+        row = sums.setdefault(kind, {"submissions": 0, "duration_s": 0.0, "student_calls_s": 0.0,
+                                     "reference_calls_s": 0.0, "grader_s": 0.0,
+                                     "timed_out_tests_s": 0.0})
+        row["submissions"] += 1
+        row["duration_s"] += report.get("duration_s", 0.0)
+        for key in ("student_calls_s", "reference_calls_s", "grader_s"):
+            row[key] += report["timing"].get(key, 0.0)
+        for f in report.get("functions", []):
+            for t in f.get("tests", []):
+                if f.get("status") == "timeout" and t.get("duration_s", 0) > 0.2:
+                    row["timed_out_tests_s"] += t["duration_s"]
+    return {k: {n: round(v, 2) for n, v in row.items()} for k, row in sums.items()}
+
+
+def generate(klass: Path, size: int, hostile: bool = True) -> dict[str, int]:
+    """Write ``size`` submissions into ``klass``; return how many of each kind (``hostile``:
+    with the red-team attacks, hangs and ``input()``)."""
     course = load_course(ROOT / "course.yaml")
     a = course.assignment("lec04")
     modules = a.modules
@@ -81,6 +161,8 @@ def generate(klass: Path, size: int) -> dict[str, int]:
     mistakes = load_catalogue(REFERENCE / "mistakes", a.functions)
     kinds = {"hostile": min(len(HOSTILE), size // 25), "hanging": max(1, size // 70),
              "input": max(1, size // 70), "buggy": size * 35 // 100}
+    if not hostile:
+        kinds.update(hostile=0, hanging=0, input=0)
     kinds["correct"] = size - sum(kinds.values())
     n = 0
 
@@ -128,6 +210,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--check-runs", type=int, default=3)
+    parser.add_argument("--hostile-share", type=float, default=None,
+                        help="a bad week: this share misbehaves (hangs, input(), memory, output)")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / ".cache" / "bench_class.json")
     args = parser.parse_args()
@@ -137,7 +221,12 @@ def main() -> None:
     shutil.rmtree(klass, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     klass.mkdir(parents=True)
-    kinds = generate(klass, args.size)
+    bad: dict[str, str] = {}
+    if args.hostile_share is None:
+        kinds = generate(klass, args.size)
+    else:
+        kinds, bad = generate_bad_week(klass, args.size, args.hostile_share,
+                                       load_course(ROOT / "course.yaml").assignment("lec04").modules)
     load_before = _load()
     print(f"class of {args.size}: {kinds} in {klass}")
     print(f"load: {load_before}; cores: {os.cpu_count()}")
@@ -174,6 +263,10 @@ def main() -> None:
     print(f"grader grade: {batch:.1f} s wall for {args.size} ({per:.3f} s each = "
           f"{per / check:.2f}× a single check; targets ≤ 120 s and ≤ 0.4×)")
     print(f"  statuses: {summary['statuses']}, mean {summary['mean']}/{summary['max_score']}")
+    went = where_the_time_went(out, bad)
+    print("where the time went (seconds summed over the reports, by kind):")
+    for kind, row in sorted(went.items()):
+        print(f"  {kind:<13} {row}")
     rerun, done2 = _grader(*batch_args)
     print(f"rerun, nothing changed: {rerun:.2f} s (target ≤ 5 s); {done2.stderr.strip().splitlines()[-1]}")
     load_after = _load()
@@ -183,6 +276,7 @@ def main() -> None:
         "check_s": checks, "check_median_s": check, "batch_s": batch,
         "batch_per_submission_s": per, "ratio_to_check": per / check,
         "rerun_s": rerun, "statuses": summary["statuses"], "mean": summary["mean"],
+        "hostile_share": args.hostile_share, "where_the_time_went": went,
         "targets": {"batch_s": 120, "ratio_to_check": 0.4, "rerun_s": 5},
         "met": {"batch_s": batch <= 120, "ratio_to_check": per / check <= 0.4,
                 "rerun_s": rerun <= 5},

@@ -41,6 +41,10 @@ class Limits:
     memory_mb: int = 1024
     file_size_mb: int = 16
     output_bytes: int = 65536
+    # A call's own limit (``grader.time_limits``): this many times the reference's time on the
+    # same inputs, at least ``call_floor_s``, at most ``call_timeout_s``.
+    call_factor: float = 300.0
+    call_floor_s: float = 1.0
 
 
 @dataclass(frozen=True)

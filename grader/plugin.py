@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, messages, timing
+from grader import compare, messages, time_limits, timing
 from grader.calls import RecordedCall
 from grader.course import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
@@ -87,6 +87,14 @@ class GradingRun:
         self.stand_in_reference_s = 0.0  # reference time spent answering stand-ins
         self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
         self.internal_errors: list[BaseException] = []  # grader bugs that cost no points
+        # speed: each call's limit follows the reference's time on its inputs
+        self.session.call_limits = time_limits.CallLimits(self.reference_function,
+                                                          self.course.limits)
+
+    def reference_function(self, function: str) -> Any:
+        """The reference of ``"module.function"`` (timed by the reference's stopwatch)."""
+        module, name = function.split(".", 1)
+        return getattr(getattr(self.reference, module), name)
 
     @property
     def tolerance(self) -> compare.Tolerance:
@@ -122,8 +130,7 @@ class GradingRun:
     def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
         data, computed here on the trusted side."""
-        module, name = function.split(".", 1)
-        fn = getattr(getattr(self.reference, module), name)
+        fn = self.reference_function(function)
         before = self.reference.stopwatch.seconds
         try:
             return fn(*args, **kwargs)

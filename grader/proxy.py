@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.callers import CallGraph
 from grader.calls import Call, RecordedCall, WarningRecord
 from grader.course import Limits
 from grader.errors import (
@@ -34,6 +35,7 @@ from grader.errors import (
     WorkerTimeout,
 )
 from grader.messages import Msg, from_data
+from grader.time_limits import CallLimits, Limit
 from grader.wording import exception_kind, located
 from grader.worker.protocol import ErrorRecord, utf8_text
 from grader.workers import Answer, WorkerPool, call_target
@@ -81,6 +83,11 @@ class StudentSession:
         self._answer: Answer | None = None
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
+        self._timed_out_s: dict[str, str] = {}  # function -> the limit it ran over
+        # Limits that follow the work (set by the grading run, which holds the reference);
+        # without it every call has the course's ``call_timeout_s``.
+        self.call_limits: CallLimits | None = None
+        self._graph: CallGraph | None = None  # read from the source after a first timeout
         self._targets: dict[tuple[str, str], tuple[str, bytes]] = {}  # functions found
         # A notebook module's cells that raised or ran too long at import: module -> (cell,
         # exception type, message), as the worker said (data, checked; shown as notes).
@@ -136,23 +143,41 @@ class StudentSession:
             self.test = saved
 
     # --- modules -----------------------------------------------------------------------------
-    def _exchange(self, message: dict[str, Any], what: str, function: str = "") \
-            -> dict[str, Any]:
+    def _exchange(self, message: dict[str, Any], what: str, function: str = "",
+                  limit: Limit | None = None) -> dict[str, Any]:
         if self.stand_ins:
             message["stand_ins"] = sorted(self.stand_ins)
         try:
-            return self.pool.exchange(message, what, self._answer if self.stand_ins else None)
+            return self.pool.exchange(message, what, self._answer if self.stand_ins else None,
+                                      limit.seconds if limit is not None else None)
         except WorkerTimeout as exc:
             if function:
-                self._timed_out_in(function, exc)
-            raise
+                exc = self._timed_out_in(function, exc, limit)
+            raise exc from None
 
-    def _timed_out_in(self, function: str, exc: WorkerTimeout) -> None:
+    def _limit(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+               calls: int = 1) -> Limit | None:
+        """The call's limit from the reference's time (None: the course's own)."""
+        if self.call_limits is None or self.stand_ins:  # a rerun's nested round trips
+            return None
+        return self.call_limits.limit(function, args, kwargs, calls)
+
+    def _timed_out_in(self, function: str, exc: WorkerTimeout, limit: Limit | None) \
+            -> WorkerTimeout:
         """A function that timed out is not given another worker (and another timeout) by
-        later tests, unless the submission's budget (not the call's timeout) ran out."""
+        later tests, unless the submission's budget (not the call's timeout) ran out. Returns
+        what to raise: with a limit of its own, the message says which and why."""
         budget = isinstance(exc.data, Msg) and exc.data.key == "worker.budget"
-        if not budget and not self.stand_ins:  # a rerun marks nothing
+        if budget:
+            return exc
+        seconds = f"{limit.seconds:.3g}" if limit is not None else f"{self.limits.call_timeout_s:g}"
+        if not self.stand_ins:  # a rerun marks nothing
             self._timed_out[function] = self.current_test or "?"
+            self._timed_out_s[function] = seconds
+        if limit is None:
+            return exc
+        return WorkerTimeout(Msg("limits.timeout", what=function, seconds=seconds,
+                                 reason=limit.reason))
 
     def functions_of(self, module: str, what: str) -> list[str]:
         """Import ``module`` in the worker (once per worker) and list its functions."""
@@ -213,8 +238,11 @@ class StudentSession:
         name = known[0] if known is not None else f"{module}.{function}"
         if name in self._timed_out:
             test = self._timed_out[name]
+            seconds = self._timed_out_s.get(name, f"{self.limits.call_timeout_s:g}")
             raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
-                                    seconds=f"{self.limits.call_timeout_s:g}"))
+                                    seconds=seconds))
+        if self._timed_out:
+            self._refuse_if_calling_timed_out(name)
         functions = self.functions_of(module, name)
         if known is not None:  # the hot path: seen before, and the module is still imported
             return known
@@ -226,16 +254,29 @@ class StudentSession:
         known = self._targets[key] = (name, call_target(module, function))
         return known
 
+    def _refuse_if_calling_timed_out(self, name: str) -> None:
+        """Fail at once, naming the culprit as a callee (so a rerun stands it in), a function
+        whose source calls a graded function that timed out: it would time out as well."""
+        if self._graph is None:
+            self._graph = CallGraph(self.submission, self.modules, self.graded)
+        hung = self._graph.reaches(name) & set(self._timed_out) - self.stand_ins
+        if hung:
+            culprit = min(hung)
+            self.test.callees.add(culprit)
+            raise StudentError(Msg("limits.callee_timed_out", function=name, callee=culprit,
+                                   test=self._timed_out[culprit]))
+
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
         name, target = self._check_function(module, function)
         stand_ins = sorted(self.stand_ins) if self.stand_ins else None
+        limit = self._limit(name, args, kwargs)
         try:
             value, error, seconds, extras = self.pool.call(
-                target, args, kwargs, stand_ins, name, self._answer if stand_ins else None)
+                target, args, kwargs, stand_ins, name, self._answer if stand_ins else None,
+                limit.seconds if limit is not None else None)
         except WorkerTimeout as exc:
-            self._timed_out_in(name, exc)
-            raise
+            raise self._timed_out_in(name, exc, limit) from None
         # The worker's word: a time it could not have taken is none at all.
         call = Call(name, seconds=seconds if 0.0 <= seconds < _MAX_SECONDS else 0.0)
         if extras is not None:
@@ -255,9 +296,10 @@ class StudentSession:
     def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],
               kwargs: dict[str, Any] | None = None) -> list[Any]:
         name, _ = self._check_function(module, function)
+        limit = self._limit(name, tuple(calls[0]), kwargs or {}, len(calls)) if calls else None
         reply = self._exchange({"op": "batch", "module": module, "function": function,
                                 "calls": [list(a) for a in calls], "kwargs": kwargs or {}}, name,
-                               name)
+                               name, limit)
         self._keep_callees(reply)
         results = reply.get("results")
         if not isinstance(results, list) or len(results) != len(calls):

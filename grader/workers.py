@@ -471,14 +471,15 @@ class WorkerPool:
         return WorkerTimeout(Msg("worker.budget", what=what,
                                  seconds=f"{self.limits.submission_budget_s:g}"))
 
-    def deadline(self, what: str) -> tuple[float, bool]:
+    def deadline(self, what: str, limit_s: float | None = None) -> tuple[float, bool]:
         """The call's deadline, and whether the submission's budget (not the call timeout)
-        sets it."""
+        sets it. ``limit_s``: a shorter limit for this call (``grader.time_limits``)."""
         remaining = self.limits.submission_budget_s - self.spent_s
         if remaining <= 0:
             raise self.budget_exhausted(what)
-        capped = remaining < self.limits.call_timeout_s
-        return time.monotonic() + min(self.limits.call_timeout_s, remaining), capped
+        limit = self.limits.call_timeout_s if limit_s is None else limit_s
+        capped = remaining < limit
+        return time.monotonic() + min(limit, remaining), capped
 
     def _start_spare(self) -> None:
         """Start the next worker now, so its start-up (mostly importing NumPy) overlaps with
@@ -510,12 +511,12 @@ class WorkerPool:
         return worker, True
 
     def exchange(self, message: dict[str, Any], what: str,
-                 answer: Answer | None = None) -> dict[str, Any]:
+                 answer: Answer | None = None, limit_s: float | None = None) -> dict[str, Any]:
         """Send one general request to the running worker (started if needed) within the call's
         deadline; a worker that timed out or died is replaced by the spare on the next one."""
         self.deadline(what)  # a used-up budget fails before paying for a worker
         worker, _ = self.ensure_worker()
-        deadline, capped = self.deadline(what)
+        deadline, capped = self.deadline(what, limit_s)
         self._next_id += 1
         message["id"] = self._next_id
         start = time.monotonic()
@@ -527,13 +528,14 @@ class WorkerPool:
             self.spent_s += time.monotonic() - start
 
     def call(self, target: bytes, args: Sequence[Any], kwargs: dict[str, Any],
-             stand_ins: list[str] | None, what: str, answer: Answer | None = None) -> CallReply:
+             stand_ins: list[str] | None, what: str, answer: Answer | None = None,
+             limit_s: float | None = None) -> CallReply:
         """One call on the hot path (``Worker.call``), in the running worker — the session has
         just checked it is up and has imported the module — within the call's deadline."""
         worker = self._worker
         if worker is None:
             worker, _ = self.ensure_worker()
-        deadline, capped = self.deadline(what)
+        deadline, capped = self.deadline(what, limit_s)
         self._next_id += 1
         start = time.monotonic()
         try:

@@ -381,8 +381,13 @@ def test_a_run_killed_with_sigkill_keeps_finished_reports_and_the_rerun_complete
 
 
 @pytest.mark.slow
-def test_a_grading_past_its_deadline_is_stopped_as_an_error_and_the_pool_goes_on(tiny, tmp_path):
-    course, ref = tiny
+def test_a_grading_past_its_deadline_is_stopped_as_an_error_and_the_pool_goes_on(tmp_path):
+    course_dir = make_tiny_course(tmp_path / "course")
+    yaml = course_dir / "course.yaml"  # the floor at the course's limit: the hang takes 3 s
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(
+        "submission_budget_s: 20}", "submission_budget_s: 20, call_floor_s: 3}"), encoding="utf-8")
+    course = load_course(yaml)
+    ref = CourseRef("a1", course_hash(course, "a1"), root=str(course_dir))
     klass = make_class(tmp_path / "class")
     entries, _ = class_entries(klass)
     a = course.assignment("a1")

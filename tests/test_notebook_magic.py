@@ -165,7 +165,8 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     assert "0/2" in lines["relu"] and "⏱" in lines["relu"]
     assert "3 / 8" in text
     assert hint_of("activations_sigmoid_derivative_z_as_out")[:30] in text.replace("\n    ", "")
-    timeout = Msg("worker.timeout", what="activations.relu", seconds="2").render("ko")
+    # relu's limit follows the reference's time: the floor of 1 s, below the course's 2 s
+    timeout = Msg("worker.timeout", what="activations.relu", seconds="1").render("ko")
     assert " ".join(timeout.split()) in " ".join(text.split())  # the report wraps its lines
     # the data cell: skipped, named once, and graded nothing away
     assert text.count("셀 5") == 1 and "FileNotFoundError" in text
@@ -180,7 +181,7 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     assert [f["total"] for f in frames] == ["3 / 8", "3 / 3"]
     first, pictured = frames
     assert hint_of("activations_sigmoid_derivative_z_as_out")[:30] in first["text"]
-    assert "2초" in first["text"] and first["scripts"] == 0
+    assert "1초" in first["text"] and first["scripts"] == 0
     assert pictured["images"] >= 1 and pictured["broken"] == 0  # sigmoid beside the reference
 
 
@@ -202,6 +203,9 @@ def test_a_hung_check_stops_within_a_second_and_the_checker_ends_with_the_kernel
     from jupyter_client.manager import start_new_kernel
 
     course = course_copy(tmp_path / "course", timeout_s=60)
+    yaml = course / "course.yaml"  # the endless loop runs its full 60 s, not a derived second
+    yaml.write_text(re.sub(r"call_floor_s: *\d+", "call_floor_s: 60",
+                           yaml.read_text(encoding="utf-8")), encoding="utf-8")
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(course))
     try:
         def run(code: str, timeout: float = 60) -> dict[str, Any]:
