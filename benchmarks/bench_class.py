@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from redteam_support import replace_function, with_prelude  # noqa: E402
 
-from grader.course import load_course  # noqa: E402
-from grader.mistakes import load_catalogue  # noqa: E402
-from grader.variants import build_variant  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
+from grader.course.mistakes import load_catalogue  # noqa: E402
+from grader.course.variants import build_variant  # noqa: E402
 
 REFERENCE = ROOT / "solutions" / "lec04"
 HOSTILE = ["segfault", "memory_bomb", "escape_probe", "sys_exit_at_import", "os_exit_in_function",

@@ -32,9 +32,9 @@ import numpy as np
 
 # The grader's internals used here, in one place: the worker/proxy modules may be renamed.
 import grader
-from grader.course import Limits
-from grader.proxy import Student, StudentSession
-from grader.sandbox import resolve_isolation
+from grader.boundary.proxy import Student, StudentSession
+from grader.boundary.sandbox import resolve_isolation
+from grader.course.config import Limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_assignments as na

@@ -33,7 +33,7 @@ from similarity_class import (  # noqa: E402  (the generator lives with the test
 )
 from similarity_class import style as style_of  # noqa: E402
 
-from grader.course import load_course  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
 from grader.similarity import class_entries, compare_class, starter_texts  # noqa: E402
 from grader.similarity.ranking import Parameters  # noqa: E402
 from grader.similarity.report import render_csv, render_html, render_text  # noqa: E402

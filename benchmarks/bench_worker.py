@@ -32,11 +32,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from grader import gradcheck
-from grader.course import Limits, load_course
-from grader.engine import grade
-from grader.proxy import Student, StudentSession
-from grader.sandbox import ISOLATIONS
+from grader.boundary.proxy import Student, StudentSession
+from grader.boundary.sandbox import ISOLATIONS
+from grader.course.config import Limits, load_course
+from grader.grading import gradcheck
+from grader.grading.engine import grade
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "solutions" / "lec04"

@@ -83,7 +83,7 @@ def _matches_formula(f, name):
 
 def _slope_matches(derivative, forward, h=1e-5):
     """The derivative is the central-difference slope of the student's own forward function,
-    away from ReLU's kink at 0 (as grader.gradcheck: rtol 1e-5, atol 1e-7)."""
+    away from ReLU's kink at 0 (as grader.grading.gradcheck: rtol 1e-5, atol 1e-7)."""
     z = _moderate(_shape())
     z = np.where(np.abs(z) < 1e-3, np.copysign(1e-3, z), z)
     numeric = (np.asarray(forward(z + h)) - np.asarray(forward(z - h))) / (2 * h)

@@ -1,6 +1,6 @@
 """The ``grader`` command. Exit codes: 0 graded, 1 graded but below ``--fail-under``
 (or ``validate`` found a problem), 2 usage, course or submission error, 3 internal error of the
-grader (``grader.internal_error``).
+grader (``grader.grading.internal_error``).
 
 ``grader`` 명령. 종료 코드: 0 채점 완료, 1 기준 점수 미달, 2 사용법·과목·제출물 오류, 3 채점기 내부 오류.
 """
@@ -17,14 +17,15 @@ from typing import NoReturn
 import click
 
 import grader
-from grader import internal_error, messages
-from grader.course import Course, find_course, load_course
+from grader import messages
+from grader.course.config import Course, find_course, load_course
 from grader.errors import GraderError
+from grader.grading import internal_error
 from grader.messages import Msg, choose_language
 from grader.report import formats as report_formats
 
 if typing.TYPE_CHECKING:
-    from grader.bundle import OpenedBundle
+    from grader.course.bundle import OpenedBundle
 
 EXIT_BELOW = 1
 EXIT_USAGE = 2
@@ -47,8 +48,8 @@ def _course(course_opt: str | None, near: Path | None, lang: str | None = None, 
 
 
 def _checked(course: Course, lang: str | None, authoring: bool = False) -> Course:
-    """The course once its names are checked against its code (``grader.course_names``)."""
-    from grader.course_names import check_names
+    """The course once its names are checked against its code (``grader.course.names``)."""
+    from grader.course.names import check_names
 
     ungraded = check_names(course)
     for note in ungraded if authoring else []:
@@ -61,7 +62,7 @@ def _open_course(bundle_path: Path | None, bundle_sha256: str | None, course_opt
                  ) -> tuple[OpenedBundle | None, Course]:
     """The course to grade with: a verified bundle's (remove it when done), else course.yaml's."""
     if bundle_path is not None:
-        from grader.bundle import open_bundle
+        from grader.course.bundle import open_bundle
 
         opened = open_bundle(bundle_path, bundle_sha256)
         try:
@@ -179,14 +180,14 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
         except KeyboardInterrupt:  # before grading started (imports, the course) or after it
             _interrupted(choose_language(lang))
         return
-    from grader import watch as watching
+    from grader.grading import watch as watching
 
     said = choose_language(lang)
     try:
         if bundle_path is not None:
             target = path if path is not None else Path.cwd()
         else:  # what the gradings will grade: the same paths as a single check
-            from grader.paths import submission_target
+            from grader.intake.paths import submission_target
 
             course = _course(course_opt, path, lang)
             said = _course_language(lang, course)
@@ -221,9 +222,8 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
-    from grader import pictures
-    from grader.engine import grade
-    from grader.report import feedback, utf8_safe, write_atomically
+    from grader.grading.engine import grade
+    from grader.report import feedback, pictures, utf8_safe, write_atomically
 
     _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
@@ -233,7 +233,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         opened, course = _open_course(bundle_path, bundle_sha256, course_opt, path, lang)
         said = _course_language(lang, course)
         a = course.assignment(assignment or (opened.assignment if opened else None))
-        from grader.paths import submission_target
+        from grader.intake.paths import submission_target
 
         target = submission_target(path, course, a.name, bundle=opened is not None)
         _check_threshold(fail_under, a.max_score)
@@ -257,7 +257,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
         if opened is not None:
             opened.remove()
     # ---- no module found (issue 10): the reason first, the report still written, exit 2 ----
-    from grader.submission import NONE_FOUND, NONE_FOUND_REFUSED
+    from grader.intake.staging import NONE_FOUND, NONE_FOUND_REFUSED
 
     said = result.language
     none_found = next((text for key, text in zip(result.note_keys(), result.notes_in(said),
@@ -334,7 +334,7 @@ def validate(course_opt: str | None, assignment: str | None, seed: int | None,
     generated from solutions/ into a temporary folder, so edits in exercises/ do not matter; checks
     that every graded function has public and hidden tests and every catalogued mistake is caught.
     """
-    from grader import validate as validation
+    from grader.course import validate as validation
 
     said = choose_language(lang)
     try:
@@ -361,7 +361,7 @@ def stubs(course_opt: str | None, assignment: str | None, force: bool, lang: str
     수정된 스텁은 덮어쓰지 않습니다(--force 제외) / never overwrites an edited stub unless --force
     (exit 1 when it refused).
     """
-    from grader import authoring
+    from grader.course import authoring
 
     said = choose_language(lang)
     try:
@@ -583,14 +583,14 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
            lang: str | None) -> None:
     """숨은 번들(과목 파일, 테스트, 참조 해답, 흔한 실수 + SHA-256 목록)을 씁니다 / write the bundle
     grading needs: course file, suites, reference, mistakes, hashed."""
-    from grader.bundle import make_bundle
+    from grader.course.bundle import make_bundle
 
     # ---- grader bundle --gradescope (issue 10) ----
     said = choose_language(lang)
     if out is None and gradescope_zip is None:
         _fail(GraderError(Msg("cli.bundle_needs_out")), said)
     if gradescope_zip is not None:
-        from grader.gradescope import make_autograder
+        from grader.lms.gradescope_zip import make_autograder
 
         if grader_requirement is None or public:
             _fail(GraderError(Msg("cli.gradescope_options")), said)
@@ -640,7 +640,7 @@ def release(out: Path, course_opt: str | None, assignment: str | None,
             hidden_bundle: Path | None, grader_requirement: str, force: bool,
             notebooks: bool, allow_edited_stubs: bool, lang: str | None) -> None:
     """학생용 저장소를 만듭니다 (스텁, 공개 테스트, README, CI 템플릿) / write the student tree."""
-    from grader.release import write_release
+    from grader.course.release import write_release
 
     said = choose_language(lang)
     try:
@@ -673,7 +673,7 @@ def export(reports: Path, db_url: str, include_unlisted: bool, lang: str | None)
 
     REPORTS: the folder of `grader grade` (REPORTS/reports/<id>.json) or of result JSON files.
     """
-    from grader.export import read_batch, write_gradebook
+    from grader.lms.nbgrader_export import read_batch, write_gradebook
 
     said = choose_language(lang)  # no course here: --lang, else the locale
     try:

@@ -18,7 +18,7 @@ from grader.worker.protocol import NO_INPUT
 
 # A staged module that could not be read (not UTF-8, a broken notebook) raises ImportError with
 # this mark and its reason as message data; the session shows the reason in the report's
-# language (``grader.submission`` writes it, ``grader.proxy`` reads it).
+# language (``grader.intake.staging`` writes it, ``grader.boundary.proxy`` reads it).
 UNREADABLE_MARK = "grader-unreadable:"
 
 

@@ -92,7 +92,7 @@ class TestResult:
     # The catalogued mistake that explains the failure (a message as data), if any.
     hint: dict[str, Any] | None
     # Wrong functions of the student that this (right) function called: it earned its share
-    # through a stand-in rerun (``grader.standins``).
+    # through a stand-in rerun (``grader.grading.reruns``).
     culprits: list[str]
     # Why it failed, without the hint: a message as data, or plain text; None when it passed.
     reason: Text | None
@@ -192,13 +192,13 @@ class FunctionResult:
 
 @dataclass(frozen=True)
 class RefusedFile:
-    """A file of the submission that was not read, and why (see ``grader.intake``).
+    """A file of the submission that was not read, and why (see ``grader.intake.reader``).
 
     제출물에서 읽지 않은 파일과 그 이유. 그 파일은 없는 것으로 채점된다 / graded as missing.
     """
 
     path: str  # inside the submission, '/'-separated ("exercises/lec04/activations.py")
-    reason: str  # a code of ``grader.intake.REASONS`` ("symlink", "special", "too_large", ...)
+    reason: str  # a code of ``grader.intake.reader.REASONS`` ("symlink", "special", "too_large", ...)
     message: str  # "한국어 / English" (for readers of the file list alone)
     data: dict[str, Any] | None = None  # the message as data
 
@@ -242,7 +242,7 @@ class Result:
     modules: list[str] = field(default_factory=list)
     refused: list[RefusedFile] = field(default_factory=list)  # files not read, each with a reason
     # Seconds of duration_s in student calls, in reference calls and the grader's own
-    # (``grader.timing.breakdown``); empty when not measured.
+    # (``grader.grading.timing.breakdown``); empty when not measured.
     timing: dict[str, float] = field(default_factory=dict)
     submission: Submission | None = None  # set by class grading only (omitted from JSON if None)
     # The language reports render messages in: "ko", "en" or "both" (``--lang``, else
@@ -254,7 +254,7 @@ class Result:
     # The submission graded, as a full path (`grader check`; every report's header says it).
     graded: str = ""
     # The HTML report's pictures, computed in the grading's own worker session
-    # (``grader.pictures.in_session``): ``Pictures.to_json()``; None when not asked for.
+    # (``grader.report.pictures.in_session``): ``Pictures.to_json()``; None when not asked for.
     pictures: dict[str, Any] | None = None
     # Where each of the student's functions is defined: "module.function" -> [file, line],
     # found once at staging (``grader.grading.steps.function_locations``).

@@ -28,9 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from grader import compare, gradcheck
-from grader.calls import Call
-from grader.compare import (
+from grader.boundary.calls import Call
+from grader.boundary.proxy import Student
+from grader.errors import StudentError, StudentRaised
+from grader.grading import compare, gradcheck
+from grader.grading.compare import (
     Tolerance,
     assert_close,
     assert_no_warnings,
@@ -38,8 +40,7 @@ from grader.compare import (
     assert_raises,
     values_match,
 )
-from grader.errors import StudentError, StudentRaised
-from grader.gradcheck import (
+from grader.grading.gradcheck import (
     DEFAULT_STEP,
     assert_gradient,
     away_from_kinks,
@@ -49,9 +50,8 @@ from grader.gradcheck import (
     directional_difference,
     elementwise_derivative,
 )
+from grader.grading.plugin import ReferenceModules as Reference
 from grader.messages import Failure, Label, Msg, joined
-from grader.plugin import ReferenceModules as Reference
-from grader.proxy import Student
 from grader.suite_text import example, fail, fail_returns, fail_shape, fail_value, layers, part, step
 
 __all__ = [

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from grader.compare import describe_value, shape_text
+from grader.grading.compare import describe_value, shape_text
 from grader.messages import Failure, Label, Msg, joined
 
 

@@ -19,7 +19,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from grader.course import Course, load_course
+from grader.course.config import Course, load_course
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions" / "lec04"

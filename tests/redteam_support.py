@@ -27,9 +27,9 @@ from typing import Any
 
 import yaml
 
-from grader import sandbox
-from grader.course import Course, load_course
-from grader.engine import grade
+from grader.boundary import sandbox
+from grader.course.config import Course, load_course
+from grader.grading.engine import grade
 from grader.result import Result
 
 REPO = Path(__file__).resolve().parents[1]

@@ -22,8 +22,8 @@ import redteam_support as rs
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.engine import grade
 from grader.errors import GraderError
+from grader.grading.engine import grade
 
 ACTIVATIONS = [f"activations.{name}" for name in rs.ACTIVATION_POINTS]
 RELU, TANH, SIGMOID = "activations.relu", "activations.tanh", "activations.sigmoid"

@@ -14,9 +14,9 @@ from ci_support import tiny_with_total
 from click.testing import CliRunner
 from conftest import make_tiny_course
 
-from grader.bundle import MANIFEST, BundleError, make_bundle, open_bundle
 from grader.cli import main
-from grader.course import load_course
+from grader.course.bundle import MANIFEST, BundleError, make_bundle, open_bundle
+from grader.course.config import load_course
 from grader.errors import GraderError
 from grader.result import notes_of
 
@@ -55,7 +55,7 @@ def test_full_bundle_lists_every_file_with_its_hash_and_the_grader_version(bundl
     with zipfile.ZipFile(bundle) as zf:
         manifest = json.loads(zf.read(MANIFEST))
         names = set(zf.namelist())
-    assert manifest["schema"] == "grader.bundle/v1" and manifest["kind"] == "full"
+    assert manifest["schema"] == "grader.course.bundle/v1" and manifest["kind"] == "full"
     assert manifest["grader_version"] and manifest["assignment"] == "a1"
     assert set(manifest["files"]) == {"course.yaml", "exercises/a1/tests/test_calc.py",
                                       "solutions/a1/calc.py", "solutions/a1/tests/test_calc.py"}
@@ -291,7 +291,7 @@ def test_validate_refuses_points_that_do_not_add_up(tmp_path):
 def test_validate_row_for_the_total(tmp_path):
     from dataclasses import replace
 
-    from grader.course import total_check
+    from grader.course.config import total_check
 
     with_total = load_course(tiny_with_total(tmp_path / "a"))
     a = with_total.assignment("a1")

@@ -19,10 +19,10 @@ import yaml
 from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
-from grader import release
-from grader.bundle import make_bundle
 from grader.cli import main
-from grader.course import load_course
+from grader.course import release
+from grader.course.bundle import make_bundle
+from grader.course.config import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yaml")

@@ -24,14 +24,15 @@ from ci_support import tiny_with_total
 from conftest import REFERENCE, make_tiny_course
 
 from grader import messages
-from grader.bundle import make_bundle
-from grader.classroom import gradebook, run, summary
+from grader.classroom import run, summary
 from grader.classroom.entries import class_entries, entry_id
 from grader.classroom.pool import LocalPool
 from grader.classroom.roster import RosterError, load_roster
 from grader.classroom.task import CourseRef, course_hash, grade_job, read_job
-from grader.course import load_course
+from grader.course.bundle import make_bundle
+from grader.course.config import load_course
 from grader.errors import GraderError
+from grader.lms import gradebooks as gradebook
 from grader.messages import Msg
 from grader.result import notes_of
 
@@ -230,9 +231,9 @@ def test_a_submission_the_grader_fails_on_is_an_error_never_skipped(tiny, tmp_pa
     klass = make_class(tmp_path / "class")
     (klass / "dave" / "calc.py").write_text(REFERENCE)  # no hang: this test is about errors
 
-    import grader.engine
+    import grader.grading.engine
 
-    real = grader.engine.grade
+    real = grader.grading.engine.grade
 
     def flaky(course, assignment, submission, **kw):
         module = Path(submission) / "calc.py"
@@ -240,7 +241,7 @@ def test_a_submission_the_grader_fails_on_is_an_error_never_skipped(tiny, tmp_pa
             raise RuntimeError("boom")
         return real(course, assignment, submission, **kw)
 
-    monkeypatch.setattr(grader.engine, "grade", flaky)
+    monkeypatch.setattr(grader.grading.engine, "grade", flaky)
     out = tmp_path / "out"
     batch = run.grade_class(klass, out, course=course, ref=ref, seed=3, runner=in_process(ref, 3),
                             progress=False)
@@ -258,7 +259,7 @@ def test_a_submission_the_grader_fails_on_is_an_error_never_skipped(tiny, tmp_pa
     assert "carol" in notes_of(carol)[0] and rows["carol"]["status"] == "missing"
     assert got["eve"]["score"] == 5  # a zip of a checkout
     # A rerun grades the error again (the grader failed, not the student), nothing else.
-    monkeypatch.setattr(grader.engine, "grade", real)
+    monkeypatch.setattr(grader.grading.engine, "grade", real)
     again = run.grade_class(klass, out, course=course, ref=ref, seed=3,
                             runner=in_process(ref, 3), progress=False)
     assert (again.graded, again.up_to_date) == (1, 4)

@@ -19,7 +19,7 @@ from ci_support import tiny_with_total
 from conftest import REFERENCE
 
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests of grader.compare: type, shape, dtype, NaN/inf and tolerance rules, and the messages."""
+"""Tests of grader.grading.compare: type, shape, dtype, NaN/inf and tolerance rules, and the messages."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-from grader import compare
-from grader.calls import Call, WarningRecord
-from grader.compare import Tolerance, assert_close, values_match
+from grader.boundary.calls import Call, WarningRecord
+from grader.boundary.wire import Unsupported, decode, encode
 from grader.errors import StudentNotImplemented, StudentRaised
-from grader.wire import Unsupported, decode, encode
+from grader.grading import compare
+from grader.grading.compare import Tolerance, assert_close, values_match
 
 
 def fails(got: Any, want: Any, **kwargs: Any) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parent.parent

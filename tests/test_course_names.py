@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
-from grader.course_names import check_names
+from grader.course.config import load_course
+from grader.course.names import check_names
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def test_a_misspelt_name_stops_every_command(tmp_path, monkeypatch, command, sli
 
 def test_a_misspelt_name_in_a_bundle_stops_check_and_grade(tiny_course, tmp_path, monkeypatch):
     """A bundle made before the check existed (or by hand) is refused when it is opened."""
-    from grader.bundle import make_bundle
+    from grader.course.bundle import make_bundle
 
     _replace(tiny_course / "course.yaml", "exercises:\n", "total: 5\n    exercises:\n")
     _replace(tiny_course / "course.yaml", "add: 2", "ad: 2")

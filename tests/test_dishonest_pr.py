@@ -24,7 +24,7 @@ import pytest
 import yaml
 from ci_support import REQUIREMENT, parse_command
 
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.result import message_of, notes_of
 
 ROOT = Path(__file__).resolve().parents[1]

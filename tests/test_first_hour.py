@@ -128,10 +128,10 @@ def test_a_failed_import_says_what_the_worker_offers(tiny_course, tmp_path):
 # --- --format html checks for matplotlib first -------------------------------------------------
 
 def test_html_without_matplotlib_fails_before_grading(tiny_course, tmp_path, monkeypatch):
-    import grader.engine
+    import grader.grading.engine
 
     graded = []
-    monkeypatch.setattr(grader.engine, "grade", lambda *a, **k: graded.append(1))
+    monkeypatch.setattr(grader.grading.engine, "grade", lambda *a, **k: graded.append(1))
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
     result = CliRunner().invoke(main, ["check", "--course", str(tiny_course), "--format", "html",
                                        "--output", str(tmp_path / "r.html"), "--lang", "en"])
@@ -210,7 +210,7 @@ def test_an_interrupt_during_a_stand_in_rerun_ends_within_a_second(tiny_course, 
 def test_the_interrupt_hook_keeps_one_frame_for_pytest_to_render():
     """pytest renders the interrupted traceback with every frame's source before it stops; the
     hook leaves it one frame, whatever the depth."""
-    from grader import interrupt
+    from grader.grading import interrupt
 
     def deep(n: int) -> None:
         if n == 0:
@@ -226,8 +226,8 @@ def test_the_interrupt_hook_keeps_one_frame_for_pytest_to_render():
 
 
 def test_submission_target_resolves_as_a_student_means(tiny_course, tmp_path):
-    from grader.course import load_course
-    from grader.paths import submission_target
+    from grader.course.config import load_course
+    from grader.intake.paths import submission_target
 
     course = load_course(tiny_course / "course.yaml")
     exercises = tiny_course / "exercises/a1"

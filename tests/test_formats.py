@@ -13,9 +13,9 @@ import pytest
 from ci_support import parse_command, tiny_with_total
 from click.testing import CliRunner
 
-from grader.bundle import make_bundle
 from grader.cli import main
-from grader.course import load_course
+from grader.course.bundle import make_bundle
+from grader.course.config import load_course
 from grader.report import github, junit, markdown
 from grader.result import FunctionResult, Result, TestResult, message_of
 

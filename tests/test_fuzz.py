@@ -33,10 +33,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from nocrash_support import DEEP_JSON, LONG_CHAIN, MORE_REFERENCE, REFERENCE, make_two_module_course
 
-from grader import notebook_code, safe_parse
 from grader.cli import FORMATS, main
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.errors import GraderError
+from grader.intake import notebook_code, safe_parse
+from grader.intake.staging import stage
 from grader.messages import Msg
 from grader.report import github, gradescope, html, junit, markdown, text, write_atomically
 from grader.report import json as json_report
@@ -44,7 +45,6 @@ from grader.result import FunctionResult, RefusedFile, Result, TestResult
 from grader.similarity.normalise import Unparsable, functions_of, module_codes
 from grader.similarity.sources import notebook_code as similarity_notebook_code
 from grader.similarity.sources import sources_of
-from grader.submission import stage
 from grader.worker import wire
 from grader.worker.protocol import utf8_text
 
@@ -338,7 +338,7 @@ def _trusted_side(course_dir: Path, path: Path) -> None:
             for p in staged.folder.iterdir():  # what the worker will import: UTF-8 Python text
                 p.read_text(encoding="utf-8")
             _report_of(staged.notes, staged.refused, path.parent)
-            from grader.intake import read_submission
+            from grader.intake.reader import read_submission
 
             intake = read_submission(path, a.name, a.modules)
             github.function_locations(path if path.is_dir() else path.parent, intake.files,

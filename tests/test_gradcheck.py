@@ -1,4 +1,4 @@
-"""Tests of grader.gradcheck on functions with known derivatives, and of its failure messages."""
+"""Tests of grader.grading.gradcheck on functions with known derivatives, and of its failure messages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import gradcheck
-from grader.gradcheck import (
+from grader.boundary.wire import Unsupported
+from grader.grading import gradcheck
+from grader.grading.gradcheck import (
     DEFAULT_STEP,
     assert_gradient,
     away_from_kinks,
@@ -20,7 +21,6 @@ from grader.gradcheck import (
     elementwise_derivative,
     relative_error,
 )
-from grader.wire import Unsupported
 
 
 class Batch:

@@ -16,7 +16,7 @@ from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.report import gradescope
 
 # The fields of Gradescope's autograder specification ("specs" page of its autograder docs).
@@ -71,7 +71,7 @@ def test_format_gradescope_follows_the_spec(tiny_course: Path, tmp_path: Path) -
 
 
 def test_full_feedback_makes_hidden_tests_visible(tiny_course: Path, tmp_path: Path) -> None:
-    from grader.engine import grade
+    from grader.grading.engine import grade
 
     course = load_course(tiny_course)
     result = grade(course, "a1", _half_right(tmp_path / "sub"), seed=1)

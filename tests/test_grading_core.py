@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
-from grader.engine import grade
+from grader.course.config import load_course
 from grader.grading import context
-from grader.pictures import Pictures
+from grader.grading.engine import grade
+from grader.report.pictures import Pictures
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADER = ROOT / "grader"
@@ -29,7 +29,7 @@ GRADER = ROOT / "grader"
 # A worker pool is made by a session (proxy) or, started ahead for an in-notebook check, by the
 # warm pool beside it (workers.WarmPool), which only the core hands to a session.
 STARTS = {"stage": ["grader/grading/context.py"], "StudentSession": ["grader/grading/context.py"],
-          "WorkerPool": ["grader/proxy.py", "grader/workers.py"]}
+          "WorkerPool": ["grader/boundary/proxy.py", "grader/boundary/pool.py"]}
 
 
 def _called_names(path: Path) -> set[str]:
@@ -77,7 +77,7 @@ def _course_copy(tmp: Path, timeout: int = 2) -> Path:
 
 def _count_sessions(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """How many worker sessions are opened, and which functions' calls really timed out."""
-    from grader import proxy
+    from grader.boundary import proxy
 
     counts: dict[str, Any] = {"sessions": 0, "timeouts": []}
     original_init = proxy.StudentSession.__init__
@@ -100,7 +100,7 @@ def _count_sessions(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 def test_html_pictures_come_from_the_grading_own_session(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
-    from grader import pictures
+    from grader.report import pictures
 
     course = load_course(_course_copy(tmp_path / "course"))
     submission = tmp_path / "sub"

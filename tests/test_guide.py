@@ -34,7 +34,7 @@ import yaml
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "adding-an-exercise.md"
@@ -165,7 +165,7 @@ def test_following_the_guide_makes_a_stub_and_a_course_entry(course: Path) -> No
     assert '"""리키 렐루(leaky ReLU)' in tail and "### BEGIN SOLUTION" not in tail
     assert tail.rstrip().endswith("# YOUR CODE HERE\n    raise NotImplementedError()")
 
-    from grader.mistakes import load_catalogue
+    from grader.course.mistakes import load_catalogue
 
     catalogue = load_catalogue(course / "solutions" / "lec04" / "mistakes", a.functions)
     assert NEW_MISTAKE in {m.name for m in catalogue}

@@ -17,16 +17,16 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from grader import pictures
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
+from grader.course.mistakes import load_mistake
+from grader.course.variants import build_variant
 from grader.errors import GraderError, WorkerTimeout
 from grader.messages import Msg
-from grader.mistakes import load_mistake
-from grader.pictures import Picture, PictureFailed, Pictures
 from grader.report import html as html_report
+from grader.report import pictures
+from grader.report.pictures import Picture, PictureFailed, Pictures
 from grader.result import FunctionResult, Result, TestResult
-from grader.variants import build_variant
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ROOT = Path(__file__).resolve().parent.parent

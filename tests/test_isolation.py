@@ -18,11 +18,11 @@ import pytest
 import redteam_support as rs
 from click.testing import CliRunner
 
-from grader import sandbox
+from grader.boundary import sandbox
+from grader.boundary.sandbox import FenceChoice, NoFence, Probe
 from grader.cli import main
 from grader.errors import GraderError
 from grader.result import notes_of
-from grader.sandbox import FenceChoice, NoFence, Probe
 
 WORKER = Path(sandbox.worker_package())
 LANDLOCK = sandbox.probe_landlock()
@@ -211,8 +211,8 @@ def test_landlock_rules_never_open_a_protected_folder(tmp_path: Path) -> None:
 
 def test_a_worker_whose_fence_fails_runs_no_student_code(tmp_path: Path) -> None:
     """A refused fence is an error of the grading (exit 2), never a silently unfenced worker."""
-    from grader.course import Limits
-    from grader.proxy import Student, StudentSession
+    from grader.boundary.proxy import Student, StudentSession
+    from grader.course.config import Limits
 
     if not LANDLOCK.ok:
         pytest.skip(f"Landlock cannot be used here: {LANDLOCK.reason}")

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import load_course
-from grader.engine import grade
-from grader.mistakes import load_mistake
+from grader.boundary.sandbox import bwrap_path
+from grader.course.config import load_course
+from grader.course.mistakes import load_mistake
+from grader.course.variants import build_variant, variant_source
+from grader.grading.engine import grade
 from grader.result import message_of
-from grader.sandbox import bwrap_path
-from grader.variants import build_variant, variant_source
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = load_course(ROOT)

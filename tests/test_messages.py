@@ -9,15 +9,16 @@ import string
 
 import pytest
 
-# Importing the modules registers their templates.
-import grader.compare
+import grader.boundary.pool
+import grader.boundary.proxy
+import grader.course.mistakes
 import grader.errors
-import grader.gradcheck
-import grader.mistakes
-import grader.plugin
-import grader.proxy
-import grader.scoring
-import grader.workers
+
+# Importing the modules registers their templates.
+import grader.grading.compare
+import grader.grading.gradcheck
+import grader.grading.plugin
+import grader.grading.scoring
 from grader import messages
 from grader.messages import Failure, Msg, paren, to_data
 from grader.report import json as json_report
@@ -74,7 +75,7 @@ def test_every_catalogued_template_is_ready_for_a_gettext_catalogue() -> None:
 
 def test_failure_carries_its_message_as_data() -> None:
     with pytest.raises(AssertionError) as info:
-        grader.compare.assert_close([1.0], [1.0, 2.0], name="xs")
+        grader.grading.compare.assert_close([1.0], [1.0, 2.0], name="xs")
     assert isinstance(info.value, Failure)
     assert info.value.data.key == "compare.length"
     assert info.value.data.render("en") == "xs: expected a list of length 2, returned length 1"
@@ -239,7 +240,7 @@ def test_the_language_is_the_option_then_the_course_then_the_locale() -> None:
 
 
 def _with_reason(language: str) -> Result:
-    from grader.scoring import TestOutcome, _reason
+    from grader.grading.scoring import TestOutcome, _reason
 
     reason = Msg("compare.value", where="f(x)[0]", got="1", want="-1",
                  expected=Msg("compare.expected"), paren="")
@@ -341,7 +342,7 @@ def test_grader_check_lang_option(tiny_course, tmp_path) -> None:
 
 
 def test_notes_and_refusals_render_in_the_chosen_language() -> None:
-    from grader.intake import Refused
+    from grader.intake.reader import Refused
 
     result = _with_reason("en")
     note = Msg("engine.reduced_isolation")

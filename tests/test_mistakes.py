@@ -1,4 +1,4 @@
-"""The catalogue of common mistakes, variant modules and hint matching (grader.mistakes).
+"""The catalogue of common mistakes, variant modules and hint matching (grader.course.mistakes).
 
 자주 하는 실수 목록, 변형 모듈, 힌트 찾기를 시험한다.
 
@@ -23,13 +23,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, wire
-from grader.calls import RecordedCall, WarningRecord
-from grader.course import load_course
+from grader.boundary import wire
+from grader.boundary.calls import RecordedCall, WarningRecord
+from grader.course.config import load_course
+from grader.course.mistakes import Mistake, load_catalogue
+from grader.course.variants import build_variant, variant_source
 from grader.errors import GraderError, StudentRaised, WorkerCrashed
-from grader.hints import HintMatcher
-from grader.mistakes import Mistake, load_catalogue
-from grader.variants import build_variant, variant_source
+from grader.grading import compare
+from grader.grading.hints import HintMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "solutions" / "lec04"
@@ -230,7 +231,7 @@ def _plan(function: str) -> Plan | None:
 
 @dataclass(frozen=True)
 class _Recorded(RecordedCall):
-    """A recorded call that also carries the call's symptoms, as ``grader.calls.Call`` does."""
+    """A recorded call that also carries the call's symptoms, as ``grader.boundary.calls.Call`` does."""
 
     warnings: tuple[WarningRecord, ...] = ()
     mutated: tuple[str, ...] = ()

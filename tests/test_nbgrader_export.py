@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
-from grader.engine import grade
+from grader.course.config import load_course
+from grader.grading.engine import grade
 from grader.report import json as json_report
 
 pytest.importorskip("nbgrader")
@@ -171,7 +171,7 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 def test_export_errors_speak_one_language_and_name_the_fix(batch: Path, tmp_path: Path) -> None:
     from grader.errors import GraderError
-    from grader.export import read_batch, write_gradebook
+    from grader.lms.nbgrader_export import read_batch, write_gradebook
 
     # A database in a folder that does not exist: the URL, the cause and what to check.
     url = f"sqlite:///{tmp_path / 'no' / 'such' / 'g.db'}"

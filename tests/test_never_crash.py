@@ -21,12 +21,14 @@ import pytest
 from click.testing import CliRunner
 from nocrash_support import DEEP_JSON, LONG_CHAIN, MORE_REFERENCE, REFERENCE, make_two_module_course
 
-from grader import internal_error, safe_parse
-from grader.classroom import gradebook, run
+from grader.classroom import run
 from grader.classroom.pool import LocalPool
 from grader.classroom.task import CourseRef, Job, course_hash, grade_job, read_job, retry_reason
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
+from grader.grading import internal_error
+from grader.intake import safe_parse
+from grader.lms import gradebooks as gradebook
 from grader.messages import Msg
 from grader.result import message_of, notes_of
 
@@ -171,12 +173,12 @@ def test_exit_statuses_0_1_2(two: Path, tmp_path: Path) -> None:
 
 def test_an_internal_error_is_reported_with_its_traceback_and_exit_3(
         two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import grader.engine
+    import grader.grading.engine
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("a bug of the grader")
 
-    monkeypatch.setattr(grader.engine, "grade", broken)
+    monkeypatch.setattr(grader.grading.engine, "grade", broken)
     sub = submission(tmp_path / "sub", "module")
     done = check(str(sub), "--course", str(two), "--format", "json", "--lang", "en")
     assert done.exit_code == internal_error.EXIT_INTERNAL == 3
@@ -311,7 +313,7 @@ def test_a_grader_bug_while_hinting_costs_no_points_and_is_reported(
         two: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A hint is a courtesy: a bug there no longer vanishes in an ``except Exception``; the report
     keeps the grade and tells the instructor, with the traceback."""
-    import grader.hints
+    import grader.grading.hints
 
     mistakes = two / "solutions/a1/mistakes"
     mistakes.mkdir(exist_ok=True)
@@ -322,7 +324,7 @@ def test_a_grader_bug_while_hinting_costs_no_points_and_is_reported(
     def broken(self: Any, function: str, calls: Any) -> Any:
         raise AttributeError("hint bug")
 
-    monkeypatch.setattr(grader.hints.HintMatcher, "match", broken)
+    monkeypatch.setattr(grader.grading.hints.HintMatcher, "match", broken)
     sub = submission(tmp_path / "sub", "notebook")
     (sub / "more.py").write_text("def twice(x):\n    return 3 * x\n", encoding="utf-8")
     (sub / "more.ipynb").unlink()

@@ -31,8 +31,8 @@ from notebook_support import (
     run_notebook,
 )
 
-from grader import notebook_code
-from grader.course import load_course
+from grader.course.config import load_course
+from grader.intake import notebook_code
 from grader.messages import Msg
 from grader.notebook import history, server
 from grader.result import notes_of
@@ -156,8 +156,8 @@ def test_grade_in_a_kernel_points_hint_timeout_and_the_kernel_answers_after(
     cells = ["%load_ext grader", SIGMOID, SIGMOID_DERIVATIVE_Z_AS_OUT, RELU_LOOPS, DATA_CELL,
              "%grade", "1 + 1", "%grade --lang en --pictures sigmoid",
              "import grader.notebook\ngrader.notebook.grade('nonexistent')",
-             "import sys\nprint([m for m in ('pytest', 'grader.engine', 'grader.plugin',"
-             " 'grader.proxy', 'activations') if m in sys.modules])"]
+             "import sys\nprint([m for m in ('pytest', 'grader.grading.engine', 'grader.grading.plugin',"
+             " 'grader.boundary.proxy', 'activations') if m in sys.modules])"]
     nb = run_notebook(cells, course)
     text = outputs(nb, 5)
     lines = {ln.split()[1]: ln for ln in text.splitlines() if ln and ln[0] in "✓✗⏱"}
@@ -258,7 +258,7 @@ def test_colab_case_no_bubblewrap_no_landlock(tmp_path: Path,
         monkeypatch.setenv(key, value)
     student = course_copy(tmp_path / "student", timeout_s=2, hidden=False)
     cells = ["import grader.notebook", SIGMOID, "%grade --lang en",  # import: as %load_ext
-             "import grader.sandbox as s\nprint(s.probe_bwrap().ok, s.probe_landlock().ok)"]
+             "import grader.boundary.sandbox as s\nprint(s.probe_bwrap().ok, s.probe_landlock().ok)"]
     nb = run_notebook(cells, student, kernel_name="grader-no-fence")
     assert outputs(nb, 3).strip() == "False False"  # really no fence in this kernel
     text = outputs(nb, 2)
@@ -304,8 +304,8 @@ def test_released_notebooks_check_each_function_in_place(tmp_path: Path) -> None
 def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path: Path) -> None:
     """Between two checks a worker for the next one is already up, fenced; it imports the
     code staged by its own check (an edit is never graded with the old code)."""
-    from grader import engine
-    from grader.workers import WarmPool
+    from grader.boundary.pool import WarmPool
+    from grader.grading import engine
 
     course = load_course(course_copy(tmp_path / "course", timeout_s=2))
     wrong = SIGMOID.replace("return out", "return out * 2")

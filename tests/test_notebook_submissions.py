@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from grader import notebook_code
 from grader.cli import main
-from grader.course import load_course
-from grader.engine import grade
+from grader.course.config import load_course
+from grader.grading.engine import grade
+from grader.intake import notebook_code
 
 COURSE = """
 course:
@@ -241,7 +241,7 @@ def _with_packages(course: Path, packages: str) -> None:
 
 
 def _fence_or_skip(isolation: str) -> None:
-    from grader import sandbox
+    from grader.boundary import sandbox
 
     probe = {"bwrap": sandbox.probe_bwrap, "landlock": sandbox.probe_landlock}.get(isolation)
     if probe is not None and not probe().ok:

@@ -24,8 +24,8 @@ import yaml
 from click.testing import CliRunner
 
 import grader
-from grader import release
 from grader.cli import main
+from grader.course import release
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -25,8 +25,8 @@ from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
-from grader.engine import Grader, serve
+from grader.course.config import load_course
+from grader.grading.engine import Grader, serve
 from grader.report import gradescope
 from grader.result import Result, notes_of
 

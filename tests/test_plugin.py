@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import grader.plugin
-from grader import compare
-from grader.course import load_course
-from grader.engine import grade
+import grader.grading.plugin
+from grader.course.config import load_course
+from grader.grading import compare
+from grader.grading.engine import grade
 
 CLOSE_ENOUGH = '''
 def add(a, b):
@@ -35,7 +35,7 @@ def _submission(tmp_path: Path, name: str, source: str) -> Path:
 
 
 def test_no_module_global_carries_the_run() -> None:
-    assert not hasattr(grader.plugin, "ACTIVE_RUN")
+    assert not hasattr(grader.grading.plugin, "ACTIVE_RUN")
     assert not hasattr(compare, "set_default")
 
 
@@ -82,7 +82,7 @@ def test_a_served_session_grades_like_grade_one_submission_after_another(
         tiny_course: Path, tmp_path: Path) -> None:
     """``engine.serve`` (a class worker's one pytest session) gives each submission the result
     ``grade`` gives it, whatever was graded before it in the session."""
-    from grader import engine
+    from grader.grading import engine
 
     course = load_course(tiny_course)
     right = _submission(tmp_path, "right", CLOSE_ENOUGH.replace(" * (1 + 1e-4)", ""))
@@ -107,8 +107,8 @@ def test_a_served_session_grades_like_grade_one_submission_after_another(
 
 def test_a_served_session_whose_suites_do_not_collect_fails_each_grading(
         tiny_course: Path, tmp_path: Path) -> None:
-    from grader import engine
     from grader.errors import GraderError
+    from grader.grading import engine
 
     (tiny_course / "solutions/a1/tests/test_calc.py").write_text("def broken(:\n",
                                                                   encoding="utf-8")
@@ -132,7 +132,7 @@ def test_stand_in_reruns_give_the_same_scores_in_a_served_session(tmp_path: Path
 
     from test_standins import RIGHT_OUTER, WRONG_SQUARE, _course
 
-    from grader import engine
+    from grader.grading import engine
 
     course = load_course(_course(tmp_path / "course"))
     wrong_inner = tmp_path / "wrong_inner"

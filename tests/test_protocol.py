@@ -13,8 +13,9 @@ import time
 import numpy as np
 import pytest
 
-from grader import sandbox
-from grader.course import Limits
+from grader.boundary import sandbox
+from grader.boundary.pool import Worker, call_target
+from grader.course.config import Limits
 from grader.errors import ProtocolViolation, WorkerCrashed
 from grader.worker import wire
 from grader.worker.protocol import (
@@ -28,7 +29,6 @@ from grader.worker.protocol import (
     seal,
     write_frame,
 )
-from grader.workers import Worker, call_target
 
 
 def _frame(*values, head=GENERAL_HEAD) -> bytes:

@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.course import Limits
+from grader.boundary.proxy import Student, StudentSession
+from grader.boundary.sandbox import probe_bwrap, probe_landlock
+from grader.course.config import Limits
 from grader.errors import (
     StudentImportFailed,
     StudentMissing,
@@ -17,8 +19,6 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
-from grader.proxy import Student, StudentSession
-from grader.sandbox import probe_bwrap, probe_landlock
 
 ISOLATIONS = ["process"] + [name for name, probe in (("bwrap", probe_bwrap),
                                                      ("landlock", probe_landlock))

@@ -269,8 +269,8 @@ def test_a_broken_module_is_graded_quickly(course: Any, tmp_path: Path) -> None:
 
 def test_a_remembered_import_error_does_not_grow(tmp_path: Path, course: Any) -> None:
     """The remembered import error's traceback does not grow from test to test."""
+    from grader.boundary.proxy import StudentSession
     from grader.errors import StudentError
-    from grader.proxy import StudentSession
 
     submission = rs.write_submission(tmp_path / "s", activations="import sys\nsys.exit(3)\n")
     session = StudentSession(submission, ["activations"], course.limits, "process")

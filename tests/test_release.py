@@ -17,10 +17,10 @@ import yaml
 from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
-from grader import release
-from grader.bundle import make_bundle
 from grader.cli import main
-from grader.course import load_course
+from grader.course import release
+from grader.course.bundle import make_bundle
+from grader.course.config import load_course
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]

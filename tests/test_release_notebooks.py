@@ -12,9 +12,10 @@ import pytest
 from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
-from grader import notebook_code, release
 from grader.cli import main
-from grader.course import load_course
+from grader.course import release
+from grader.course.config import load_course
+from grader.intake import notebook_code
 
 nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
@@ -108,7 +109,7 @@ def test_a_filled_notebook_grades_full_marks_for_its_module(released: Path,
 
 
 def test_a_notebook_that_would_leak_is_refused(tmp_path: Path) -> None:
-    from grader.notebooks import build_notebook
+    from grader.course.notebooks import build_notebook
 
     with pytest.raises(Exception, match="solution region"):
         build_notebook("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "m", "a1", {"f": 1})

@@ -16,9 +16,9 @@ import pytest
 from ci_support import REQUIREMENT
 from click.testing import CliRunner
 
-from grader import release, stub_check
 from grader.cli import main
-from grader.course import load_course
+from grader.course import release, stub_check
+from grader.course.config import load_course
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.course import Assignment
-from grader.scoring import TestOutcome, score, total
+from grader.course.config import Assignment
+from grader.grading.scoring import TestOutcome, score, total
 
 A = Assignment("a", {"ko": "과제", "en": "a"}, {"m": {"f": 3, "g": 2, "h": 1, "k": 4}})
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import engine
-from grader.course import load_course
-from grader.mistakes import load_mistake
+from grader.course.config import load_course
+from grader.course.mistakes import load_mistake
+from grader.course.variants import build_variant
+from grader.grading import engine
 from grader.result import Result
-from grader.variants import build_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = load_course(ROOT)

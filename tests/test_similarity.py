@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from similarity_class import STYLES, generated_class, stubs, style
 
 from grader.cli import main
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.similarity import Parameters, class_entries, compare_class, starter_texts
 from grader.similarity.fingerprint import fingerprints, kgram_hashes, winnow
 from grader.similarity.normalise import functions_of
@@ -288,7 +288,7 @@ def test_zip_entries_are_read_in_memory_and_hostile_members_refused(tmp_path):
         z.writestr("lee/exercises/lec04/activations.py", "def relu(z):\n    return z\n")
         z.writestr("../optimizers.py", "def sgd(w, dw, config=None):\n    return w\n")
         z.writestr("/abs/optimizers.py", "x = 1\n")
-        # Read by grader.intake as grading reads it: refusals inside the module folder.
+        # Read by grader.intake.reader as grading reads it: refusals inside the module folder.
         link = zipfile.ZipInfo("lee/exercises/lec04/optimizers.py")
         link.external_attr = (0o120777 << 16)
         z.writestr(link, "/etc/passwd")
@@ -463,7 +463,7 @@ def test_the_styles_written_for_these_tests_and_their_disguised_copies_score_ful
         name, tmp_path):
     from similarity_class import DISGUISES, disguise
 
-    from grader.engine import grade
+    from grader.grading.engine import grade
 
     origin = name.split()[-1]
     modules = style(origin)

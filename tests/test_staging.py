@@ -1,4 +1,4 @@
-"""Reading a submission as data (``grader.intake``) and staging it (``grader.submission``).
+"""Reading a submission as data (``grader.intake.reader``) and staging it (``grader.intake.staging``).
 
 제출물 읽기 단위 테스트: 링크는 따라가지 않고, 특수 파일·너무 큰 파일·너무 많은 파일은 읽지 않으며,
 압축 파일의 위험한 항목(절대 경로, '..', 링크, 장치, 압축 폭탄)은 거부된다. 거부된 파일마다
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from archive_support import make_tar, make_zip
 
-from grader import intake
-from grader.intake import Intake, read_submission
+from grader.intake import reader as intake
+from grader.intake.reader import Intake, read_submission
 
 MODULES = ["activations", "linear_neurons"]
 A = "lec04"

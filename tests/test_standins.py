@@ -1,5 +1,5 @@
 """A mistake costs its points once: stand-ins from the reference for the student's own wrong
-functions (``grader.standins``, ``grader.worker.standin``)."""
+functions (``grader.grading.reruns``, ``grader.worker.standin``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import load_course
-from grader.engine import grade
+from grader.course.config import load_course
+from grader.grading.engine import grade
 from grader.result import Result
 
 CHAIN_COURSE = """

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from grader import authoring
+from grader.course import authoring
 from grader.errors import GraderError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,7 +168,7 @@ def test_stub_has_no_solution_markers(module: str) -> None:
     assert stub.count("# YOUR CODE HERE") == len(GRADED[module])
 
 
-# grader.authoring itself ----------------------------------------------------------------------
+# grader.course.authoring itself ----------------------------------------------------------------------
 
 SAMPLE = '''import numpy as np
 

@@ -21,7 +21,7 @@ import mistake_corpus as corpus
 import pytest
 from test_glossary import synonyms_in
 
-from grader.engine import grade
+from grader.grading.engine import grade
 from grader.report import feedback, formats, text
 from grader.report import html as html_report
 from grader.result import Result

@@ -21,7 +21,7 @@ from pathlib import Path
 import mistake_corpus as corpus
 import pytest
 
-from grader.engine import grade
+from grader.grading.engine import grade
 from grader.report import text
 
 ROOT = Path(__file__).resolve().parent.parent

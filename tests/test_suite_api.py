@@ -75,7 +75,7 @@ def test_suites_in_tests_and_docs_import_only_the_suite_api() -> None:
 
 
 def test_the_check_catches_a_private_import() -> None:
-    bad = "from grader.compare import _describe\nfrom grader import compare\nimport os\n"
+    bad = "from grader.grading.compare import _describe\nfrom grader import compare\nimport os\n"
     assert len(_problems(bad, "x")) == 3
     assert _problems("from grader.suite import compare\ncompare._resolve(None)\n", "x")
 
@@ -90,7 +90,7 @@ def test_the_suite_api_exports_what_it_lists() -> None:
 
 
 def test_gradcheck_imports_no_private_helper_of_compare() -> None:
-    tree = ast.parse((ROOT / "grader" / "gradcheck.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "grader" / "grading" / "gradcheck.py").read_text(encoding="utf-8"))
     private = [a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
                for a in n.names if a.name.startswith("_")]
     assert private == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_one_language import HANGUL, hangul_literals
 
-from grader.compare import assert_close
+from grader.grading.compare import assert_close
 from grader.messages import Failure
 from grader.suite import (
     example,

@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.course import load_course
-from grader.engine import grade
+from grader.course.config import load_course
+from grader.grading.engine import grade
 from grader.report import text
 from grader.result import FunctionResult, Result, TestResult
 
@@ -246,7 +246,7 @@ def test_plain_pytest_on_the_stubs_is_short_and_ends_with_the_table(tmp_path: Pa
     out = _pytest_in_copy(tmp_path)
     lines = out.splitlines()
     assert len(lines) < 100, len(lines)  # about 2,150 before
-    assert "proxy.py" not in out and "workers.py" not in out and "calls.py" not in out
+    assert "proxy.py" not in out and "pool.py" not in out and "calls.py" not in out
     assert "Parameters" not in out and "FAILED " not in out
     table = lines.index(next(ln for ln in lines if "grader — lec04" in ln))
     assert all("미구현" in ln for ln in lines[table + 2:table + 5])
@@ -278,7 +278,7 @@ def test_both_languages_side_by_side_still_fit_80_columns() -> None:
 def test_watch_sees_an_edit_of_the_submission_but_not_of_caches(tmp_path: Path) -> None:
     import threading
 
-    from grader import watch
+    from grader.grading import watch
 
     (tmp_path / "activations.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / "__pycache__").mkdir()

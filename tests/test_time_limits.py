@@ -1,5 +1,5 @@
-"""Limits that follow the work (``grader.time_limits``) and the calls of a function that timed
-out (``grader.callers``): an endless loop costs about a second, honest slow code keeps its
+"""Limits that follow the work (``grader.grading.time_limits``) and the calls of a function that timed
+out (``grader.grading.callers``): an endless loop costs about a second, honest slow code keeps its
 marks."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from redteam_support import replace_function
 
-from grader.callers import CallGraph
-from grader.course import Limits, load_course
-from grader.engine import grade
+from grader.boundary.proxy import Student, StudentSession
+from grader.course.config import Limits, load_course
 from grader.errors import StudentError, WorkerTimeout
-from grader.proxy import Student, StudentSession
-from grader.time_limits import CallLimits, signature
+from grader.grading.callers import CallGraph
+from grader.grading.engine import grade
+from grader.grading.time_limits import CallLimits, signature
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPS = ROOT / "tests" / "submissions" / "loops"

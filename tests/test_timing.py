@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import types
 
-from grader import timing
+from grader.grading import timing
 
 
 def _module() -> types.ModuleType:

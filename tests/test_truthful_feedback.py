@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from grader.classroom import run as class_run
-from grader.course import load_course
-from grader.engine import grade
-from grader.mistakes import Mistake, load_mistake
+from grader.course.config import load_course
+from grader.course.mistakes import Mistake, load_mistake
+from grader.course.variants import build_variant
+from grader.grading.engine import grade
 from grader.report import feedback, github, gradescope, html, junit, markdown, text
 from grader.report import json as json_report
 from grader.result import FunctionResult, Result, TestResult
-from grader.variants import build_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = load_course(ROOT)
@@ -379,8 +379,8 @@ def test_the_self_check_marks_a_function_that_depends_on_a_failing_one(tmp_path:
     ``grader check`` says the points are provisional and why, in both languages."""
     from test_standins import _lec04_submission
 
-    from grader.bundle import make_bundle
-    from grader.release import write_release
+    from grader.course.bundle import make_bundle
+    from grader.course.release import write_release
 
     make_bundle(COURSE, "lec04", tmp_path / "hidden.zip")
     write_release(COURSE, "lec04", tmp_path / "out", grader_requirement=REQUIREMENT,

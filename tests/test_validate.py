@@ -1,4 +1,4 @@
-"""``grader validate`` (grader.validate): checks, mistakes and the rendered table.
+"""``grader validate`` (grader.course.validate): checks, mistakes and the rendered table.
 
 과목 검증: 참조 만점, 스텁 0점, 실수는 자기 함수에서만 감점 + 힌트, 숨은 테스트, 배점 합계.
 """
@@ -10,11 +10,8 @@ from pathlib import Path
 import pytest
 
 from grader import messages
-from grader.messages import Msg
-from grader.mistakes import Mistake
-from grader.report.text import display_width
-from grader.result import FunctionResult, Result, TestResult
-from grader.validate import (
+from grader.course.mistakes import Mistake
+from grader.course.validate import (
     Check,
     MistakeOutcome,
     ValidationReport,
@@ -24,6 +21,9 @@ from grader.validate import (
     render,
     validate,
 )
+from grader.messages import Msg
+from grader.report.text import display_width
+from grader.result import FunctionResult, Result, TestResult
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -315,11 +315,11 @@ def test_served_gradings_match_one_grade_call_each_and_a_broken_one_stays_alone(
     """validate's pool processes grade their shares in one served session each: every job's
     outcome is what its own ``engine.grade`` call gives, in job order, and a grading that
     raises becomes that job's error string while the jobs after it are still graded."""
-    from grader.course import load_course
-    from grader.engine import grade
-    from grader.mistakes import load_catalogue
-    from grader.validate import _failed, _grade_all, _grade_share, _Job
-    from grader.variants import build_variant
+    from grader.course.config import load_course
+    from grader.course.mistakes import load_catalogue
+    from grader.course.validate import _failed, _grade_all, _grade_share, _Job
+    from grader.course.variants import build_variant
+    from grader.grading.engine import grade
 
     _add_public_scale_test(tiny_course)
     solutions = tiny_course / "solutions" / "a1"

@@ -6,7 +6,7 @@ Needs the optional extra ``dask`` (``pip install 'rokey-grader[dask]'``) here an
 course travels as a bundle's bytes (scattered once to every worker), each submission as the bytes
 intake read, so workers need no shared disk; each task grades inside its own fenced student
 worker on the Dask worker's machine (bubblewrap or Landlock there; secure by default as
-``grader check``). ``grader.engine`` grades one submission at a time per process: start workers
+``grader check``). ``grader.grading.engine`` grades one submission at a time per process: start workers
 with ``--nthreads 1`` and as many processes as cores (``--nworkers N``).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.classroom.task import CourseRef, Job, failed_report, grade_job, load, note_retry, retry_reason
-from grader.course import Course
+from grader.course.config import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 
@@ -41,7 +41,7 @@ def portable_ref(ref: CourseRef, course: Course) -> CourseRef:
         return ref
     if ref.suites:
         raise GraderError(Msg("dask.no_suites"))
-    from grader.bundle import make_bundle
+    from grader.course.bundle import make_bundle
 
     with tempfile.TemporaryDirectory(prefix="grader-dask-") as tmp:
         path = Path(tmp) / "bundle.zip"

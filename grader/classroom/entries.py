@@ -4,7 +4,7 @@
 ``grader similarity``가 같은 방식으로 읽는다 / both commands list a class folder here.
 
 An entry is a sub-folder (a checkout, an unpacked download), a ``.py`` or ``.ipynb`` file, or an
-archive that ``grader.intake`` reads (``.zip``, ``.tar``, ``.tar.gz`` ...). Links are never
+archive that ``grader.intake.reader`` reads (``.zip``, ``.tar``, ``.tar.gz`` ...). Links are never
 followed (listed as skipped), hidden names and other files are skipped with a note. The id is the
 name without its suffix, made safe for a file name (``OUT/reports/<id>.json``) and unique.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import GraderError
-from grader.intake import ARCHIVE_SUFFIXES, MODULE_SUFFIXES, shown
+from grader.intake.reader import ARCHIVE_SUFFIXES, MODULE_SUFFIXES, shown
 from grader.messages import Msg
 
 _UNSAFE = re.compile(r"[^\w.\-]+")  # \w keeps Korean names (홍길동) readable

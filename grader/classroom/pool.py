@@ -4,7 +4,7 @@
 수집한다. 제출물마다 자기 격리된 학생 작업자를 새로 만든다 / each grading still gets its own fenced
 student worker.
 
-Each process keeps one pytest session open (``grader.engine.serve``): the suites are copied,
+Each process keeps one pytest session open (``grader.grading.engine.serve``): the suites are copied,
 collected and their asserts rewritten once, before any student code runs.
 
 Each process serves jobs over its own pipe, one at a time. The parent watches every process: one
@@ -42,9 +42,9 @@ def _serve(conn: Connection, ref: CourseRef, seed: int, isolation: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, _interrupt)  # so `finally` blocks clean up
     try:
-        from grader import engine
         from grader.classroom import task
         from grader.errors import GraderError
+        from grader.grading import engine
 
         def serve_jobs(grade: task.GradeFn | None) -> None:
             conn.send(("ready", None))

@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.classroom import gradebook, summary
+from grader.classroom import summary
 from grader.classroom.entries import Entry, class_entries
 from grader.classroom.progress import Progress
 from grader.classroom.roster import Student, student_for
 from grader.classroom.task import CourseRef, Job, failed_report, read_job
-from grader.course import Course
+from grader.course.config import Course
 from grader.errors import GraderError
+from grader.lms import gradebooks as gradebook
 from grader.messages import Msg
 from grader.report import formats as report_formats
 from grader.report import write_atomically

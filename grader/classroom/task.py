@@ -2,9 +2,9 @@
 
 제출물 하나를 채점하는 작업. 로컬 작업 프로세스와 Dask 작업자에서 똑같이 실행된다.
 
-The trusted side reads the entry with ``grader.intake`` (links never followed, sizes bounded,
+The trusted side reads the entry with ``grader.intake.reader`` (links never followed, sizes bounded,
 archives read in memory) into a ``Job``: the module folder's files as bytes and their hash. The
-task writes exactly those bytes into a private folder and calls ``grader.engine.grade`` on it —
+task writes exactly those bytes into a private folder and calls ``grader.grading.engine.grade`` on it —
 the one grading code path, with its own fenced student worker — so what was hashed is what was
 graded, and a Dask worker on another machine needs nothing but the job and the course.
 """
@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import grader
 from grader import scratch
-from grader.course import Assignment, Course, load_course
+from grader.course.config import Assignment, Course, load_course
 from grader.errors import GraderError
-from grader.intake import MODULE_SUFFIXES, read_submission, shown
+from grader.intake.reader import MODULE_SUFFIXES, read_submission, shown
 from grader.messages import Msg, from_data, renamed, to_data
 from grader.result import (
     FunctionResult,
@@ -38,7 +38,7 @@ from grader.result import (
 )
 
 if TYPE_CHECKING:
-    from grader.engine import Grader
+    from grader.grading.engine import Grader
 
 STATUSES = ("graded", "missing", "error")
 
@@ -81,7 +81,7 @@ def utc_now() -> str:
 
 def content_hash(files: dict[str, bytes], single: str | None, refused: Iterable[RefusedFile]) -> str:
     """SHA-256 of what intake read: every file's name and bytes, what was refused and why."""
-    h = hashlib.sha256(b"grader.submission/v1\0")
+    h = hashlib.sha256(b"grader.intake.staging/v1\0")
     for name in sorted(files):
         data = files[name]
         h.update(f"file\0{name}\0{len(data)}\0".encode())
@@ -95,7 +95,7 @@ def content_hash(files: dict[str, bytes], single: str | None, refused: Iterable[
 def course_hash(course: Course, assignment: str, suites: Iterable[Path] = ()) -> str:
     """SHA-256 of everything that decides a grade: course.yaml, the public and hidden suites, the
     reference, the mistakes, extra ``--suites`` and the grader's version."""
-    h = hashlib.sha256(f"grader.course/v1\0{grader.__version__}\0".encode())
+    h = hashlib.sha256(f"grader.course.config/v1\0{grader.__version__}\0".encode())
     h.update(course.path.read_bytes())
     roots = [course.exercises_dir(assignment) / "tests", course.solutions_dir(assignment),
              *(Path(s) for s in suites)]
@@ -113,7 +113,7 @@ def course_hash(course: Course, assignment: str, suites: Iterable[Path] = ()) ->
 
 def read_job(entry_id: str, path: Path, name: str, a: Assignment, *, student_id: str = "",
              section: str = "") -> Job:
-    """Read an entry with ``grader.intake``; a reading failure becomes an ``error`` job."""
+    """Read an entry with ``grader.intake.reader``; a reading failure becomes an ``error`` job."""
     job = Job(entry_id, name, str(path), "", student_id=student_id or entry_id, section=section)
     try:
         intake = read_submission(path, a.name, a.modules)
@@ -140,7 +140,7 @@ def load(ref: CourseRef) -> tuple[Course, tuple[Path, ...]]:
     if ref.course_sha256 in _COURSES:
         return _COURSES[ref.course_sha256]
     if ref.bundle is not None:
-        from grader.bundle import open_bundle
+        from grader.course.bundle import open_bundle
 
         folder = Path(tempfile.mkdtemp(prefix="grader-bundle-"))
         path = folder / "bundle.zip"
@@ -174,7 +174,7 @@ def error_result(a: Assignment, seed: int, reason: Msg | str, course: Course | N
 
 
 def _missing_reason(job: Job, a: Assignment) -> Msg:
-    from grader.submission import refusal_reasons
+    from grader.intake.staging import refusal_reasons
 
     modules = ", ".join(m + ".py" for m in a.modules)
     why = (Msg("task.not_a_module", name=job.single)
@@ -185,12 +185,12 @@ def _missing_reason(job: Job, a: Assignment) -> Msg:
                modules=modules)
 
 
-#: ``grader.engine.grade``'s signature: how a job's folder is graded.
+#: ``grader.grading.engine.grade``'s signature: how a job's folder is graded.
 GradeFn = Callable[..., Result]
 
 
 def graded_by(grader: Grader) -> GradeFn:
-    """A ``GradeFn`` grading in an open session (``grader.engine.Grader``) of the same course,
+    """A ``GradeFn`` grading in an open session (``grader.grading.engine.Grader``) of the same course,
     assignment, suites and isolation."""
     def grade(course: Course, assignment: str, submission: Path, *, seed: int,
               **_same: Any) -> Result:
@@ -201,17 +201,17 @@ def graded_by(grader: Grader) -> GradeFn:
 
 def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
               grade: GradeFn | None = None) -> dict[str, Any]:
-    """Grade one job with ``grade`` (``grader.engine.grade`` unless given); always returns a
+    """Grade one job with ``grade`` (``grader.grading.engine.grade`` unless given); always returns a
     report (JSON form)."""
     start = time.monotonic()
     course: Course | None = None
     a: Assignment | None = None
     status = "graded"
     try:
-        from grader.submission import explain_refusals
+        from grader.intake.staging import explain_refusals
 
         if grade is None:
-            from grader.engine import grade as engine_grade
+            from grader.grading.engine import grade as engine_grade
 
             grade = engine_grade
 
@@ -259,7 +259,7 @@ def grade_job(ref: CourseRef, job: Job, seed: int, isolation: str = "auto",
         reason = str(exc) if isinstance(exc, GraderError) else f"{type(exc).__name__}: {exc}"
         result = error_result(a, seed, reason, course, time.monotonic() - start)
         if not isinstance(exc, GraderError):  # a grader bug: its traceback for the instructor
-            from grader import internal_error
+            from grader.grading import internal_error
 
             internal_error.add_notes(result, exc)
         status = "error"

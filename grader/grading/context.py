@@ -7,7 +7,7 @@ worker's packages and the seed; the submission staged once; its worker session o
 Every entry point (``check``, ``check --watch``, ``grade`` in a local pool or on Dask, the
 Gradescope autograder, ``validate``, plain ``pytest`` and the HTML pictures) grades through
 ``plan`` and ``GradingContext``; no other module stages a submission or starts a worker (a test
-checks the import graph). ``grader.engine`` is the pytest side: it runs the suites of an open
+checks the import graph). ``grader.grading.engine`` is the pytest side: it runs the suites of an open
 context.
 """
 
@@ -22,20 +22,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import grader
-from grader import internal_error, messages, provisional, sandbox, scoring, timing
-from grader.course import Assignment, Course
+from grader import messages
+from grader.boundary import sandbox
+from grader.boundary.pool import WarmPool
+from grader.boundary.proxy import StudentSession
+from grader.course.config import Assignment, Course
 from grader.errors import GraderError
-from grader.grading import steps
+from grader.grading import internal_error, provisional, scoring, steps, timing
+from grader.intake.staging import Staged, stage
 from grader.messages import Msg
-from grader.proxy import StudentSession
 from grader.result import Result
-from grader.submission import Staged, stage
-from grader.workers import WarmPool
 
 # One grading's Python-side work at a time in a process whose threads grade side by side (Dask's
 # worker threads): pytest keeps global state (sys.modules, assertion rewriting, capture), and
 # CPython 3.11's ast.parse is not safe beside another thread's (gh-106905: "AST constructor
-# recursion depth mismatch"). Held by pytest's run (``grader.engine``), staging and the steps.
+# recursion depth mismatch"). Held by pytest's run (``grader.grading.engine``), staging and the steps.
 LOCK = threading.RLock()
 
 
@@ -193,6 +194,6 @@ def grade(plan: Plan, submission: Path, run_suites: RunSuites, *, seed: int | No
             step(graded)
     for add in extra:
         add(result)
-    for exc in ran.internal_errors[:3]:  # for the instructor (grader.internal_error)
+    for exc in ran.internal_errors[:3]:  # for the instructor (grader.grading.internal_error)
         internal_error.add_notes(result, exc, "internal_error.hint_failed")
     return result

@@ -3,7 +3,7 @@
 pytest 내부(비공개) API를 쓰는 곳은 이 모듈 하나뿐이다. pytest가 바뀌면 ``check()``가 무엇이
 없어졌는지 이름으로 알려 준다.
 
-Running the collected tests again for each grading of a served session (``grader.engine``), a
+Running the collected tests again for each grading of a served session (``grader.grading.engine``), a
 test's fixture arguments for a stand-in rerun and the terminal's width need a few of pytest's
 private attributes. They are named here only; ``check()`` says loudly which one moved, and
 pyproject pins pytest below its next major version (tests/test_grading_core.py calls it).

@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader import messages, sandbox
+from grader import messages
+from grader.boundary import sandbox
+from grader.grading.scoring import TestOutcome
+from grader.intake.notebook_code import TOP_LEVEL_SHARE
+from grader.intake.staging import explain_refusals, point_at_cells, skipped_cell_notes
 from grader.messages import Msg
-from grader.notebook_code import TOP_LEVEL_SHARE
 from grader.result import Result
-from grader.scoring import TestOutcome
-from grader.submission import explain_refusals, point_at_cells, skipped_cell_notes
 
 if TYPE_CHECKING:
+    from grader.boundary.proxy import StudentSession
     from grader.grading.context import GradingContext
-    from grader.proxy import StudentSession
 
 
 @dataclass

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from grader.notebook_code import magic_commented
+from grader.intake.notebook_code import magic_commented
 
 DEFAULT_NAME = "notebook.ipynb"
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from grader.course import find_course, load_course
+from grader.course.config import find_course, load_course
 from grader.errors import GraderError
 from grader.messages import LANGS, Msg, choose_language
 from grader.notebook import history

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 
-from grader.course import Course
+from grader.course.config import Course
 from grader.report import feedback
 from grader.report import html as html_report
 from grader.report import text as text_report

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from grader import engine, messages, notebook_code
-from grader.course import Course, load_course
+from grader import messages
+from grader.course.config import Course, load_course
 from grader.errors import GraderError
+from grader.grading import engine
+from grader.intake import notebook_code
 from grader.messages import Msg
 from grader.result import Result
 
@@ -38,7 +40,7 @@ def grade_adapter(grader_session: engine.Grader) -> Check:
     """How this process grades one notebook: ``grader check``'s grading, in the open session."""
     def check(path: Path, functions: list[str] | None, seed: int | None,
               pictures: bool) -> Result:
-        from grader import pictures as drawn  # the pictures are part of the grading
+        from grader.report import pictures as drawn  # the pictures are part of the grading
 
         return grader_session.grade(path, seed=seed, functions=functions,
                                     during=[drawn.in_session()] if pictures else [])

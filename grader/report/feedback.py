@@ -10,10 +10,10 @@ from __future__ import annotations
 import copy
 
 from grader import messages
+from grader.grading.scoring import rescued_msg
 from grader.messages import Msg
 from grader.report.failed_property import failed_property
 from grader.result import WITHHELD, Result
-from grader.scoring import rescued_msg
 
 HIDDEN = Msg(WITHHELD)
 HIDDEN_MESSAGE = HIDDEN.render()

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from grader.course import Course
+from grader.course.config import Course
 from grader.result import Result
 
 

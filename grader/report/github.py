@@ -23,7 +23,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from grader import safe_parse
+from grader.intake import safe_parse
 from grader.messages import Msg
 from grader.report import markdown, utf8_safe
 from grader.report.text import status_word
@@ -69,7 +69,7 @@ def function_locations(folder: Path, files: Mapping[str, bytes], modules: list[s
                        workspace: Path) -> Locations:
     """Where each top-level function of the student's modules is defined.
 
-    ``files`` are the module files as read by ``grader.intake`` (name -> contents, found in
+    ``files`` are the module files as read by ``grader.intake.reader`` (name -> contents, found in
     ``folder``); the source is parsed, never run. A module that is missing, too large or not
     valid Python gets no locations (its annotations then carry no file).
     """

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from grader import messages
 from grader.messages import Msg
-from grader.pictures import Picture, Pictures
+from grader.report.pictures import Picture, Pictures
 from grader.report.text import report_word, status_word
 from grader.result import FunctionResult, Result, TestResult
 

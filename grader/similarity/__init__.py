@@ -18,7 +18,7 @@ from pathlib import Path
 
 from grader.classroom.entries import Entry
 from grader.classroom.entries import class_entries as list_class
-from grader.course import Assignment
+from grader.course.config import Assignment
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.similarity.ranking import (

@@ -19,7 +19,7 @@ import keyword
 import tokenize
 from dataclasses import dataclass
 
-from grader import safe_parse
+from grader.intake import safe_parse
 
 BUILTINS = frozenset(dir(builtins))
 _DROPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER,

@@ -1,9 +1,9 @@
 """Reading one class entry's Python sources, without trusting anything in it.
 
 제출물 하나(폴더, .py, .ipynb, 압축 파일)에서 파이썬 소스를 읽는다. 채점(``grader grade``)과 같은
-안전한 읽기(``grader.intake``)를 쓰므로 두 명령이 반 전체 폴더를 똑같이 읽는다.
+안전한 읽기(``grader.intake.reader``)를 쓰므로 두 명령이 반 전체 폴더를 똑같이 읽는다.
 
-The entry is read by ``grader.intake.read_submission``, exactly as ``grader grade`` reads it: the
+The entry is read by ``grader.intake.reader.read_submission``, exactly as ``grader grade`` reads it: the
 same module folder (top, ``exercises/<assignment>/`` or a single top folder), links never
 followed, special files never opened, sizes bounded, archives (zip and tar) read in memory with
 the same refusals. The class folder itself is listed by ``grader.classroom.entries``. Nothing is
@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import safe_parse
 from grader.errors import GraderError
-from grader.intake import read_submission, shown
+from grader.intake import safe_parse
+from grader.intake.reader import read_submission, shown
 from grader.messages import Msg
 
 MAX_FILE_BYTES = 2 << 20  # one starter file (the submission's own limits are intake's)
@@ -103,7 +103,7 @@ def _text(name: str, data: bytes, notes: list[Msg | str], *, notebook: bool) -> 
 def notebook_code(text: str) -> str | None:
     """A notebook's code cells as one module, IPython magics commented out (as ``grader check``).
 
-    ``grader.submission.notebook_source`` does the same from a path; archive members are bytes.
+    ``grader.intake.staging.notebook_source`` does the same from a path; archive members are bytes.
     """
     try:
         cells = safe_parse.json_value(text, "")["cells"]

@@ -187,7 +187,7 @@ def restrict(read_only: list[str], read_write: list[str],
 
 
 def probe() -> None:
-    """Run in a throw-away child by ``grader.sandbox``: fence this process with nothing allowed,
+    """Run in a throw-away child by ``grader.boundary.sandbox``: fence this process with nothing allowed,
     check that the filesystem is really out of reach, and print the ABI as JSON."""
     try:
         report = restrict([], [])

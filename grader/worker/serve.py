@@ -2,7 +2,7 @@
 
 작업자의 서비스 루프: 학생 모듈만 불러오고, 신뢰 프로세스가 보낸 호출을 실행해 순수 데이터로 답한다.
 
-Started by ``grader.sandbox`` as ``python -I -S -B -c ...`` with an empty environment. NumPy is
+Started by ``grader.boundary.sandbox`` as ``python -I -S -B -c ...`` with an empty environment. NumPy is
 imported with this module, before any limit and before the submission is on ``sys.path`` (a
 submission's own ``numpy.py`` can never shadow it). ``main`` then moves the request pipe off
 fd 0 (student code gets ``/dev/null`` as its standard input) and the reply pipe off fd 1 (fd 1

@@ -10,7 +10,7 @@ the trusted side reruns a failing test with stand-ins (request field ``"stand_in
 call of a stand-in function sends ``{"op": "reference", "id", "function", "args", "kwargs"}``
 on the reply pipe and waits for ``{"op": "reference", "value"}`` (or ``"error"``) before going
 on. This code runs beside student code and may be tampered with: the trusted side treats what
-it says as untrusted (``grader.standins``).
+it says as untrusted (``grader.grading.reruns``).
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.authoring import BEGIN_SOLUTION, END_SOLUTION
-from grader.course import Course
+from grader.course.authoring import BEGIN_SOLUTION, END_SOLUTION
+from grader.course.config import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 

@@ -12,9 +12,9 @@ from fractions import Fraction
 from typing import Any
 
 from grader import messages
-from grader.course import Assignment
+from grader.course.config import Assignment
+from grader.grading.penalties import credit as convention
 from grader.messages import Msg
-from grader.penalties import credit as convention
 from grader.result import FunctionResult, TestResult, Text
 
 MAX_REASON = 1500  # characters of a reason kept per language (as the plugin's MAX_MESSAGE)
@@ -40,7 +40,7 @@ class TestOutcome:
     hint: Msg | None = None  # the catalogued mistake that explains the failure, if any
     reason: Msg | None = None  # why it failed, as data (``message`` is it rendered, "ko / en")
     callees: tuple[str, ...] = ()  # graded functions the student's function called
-    stand_in_passed: bool = False  # it passed when those callees stood in (grader.standins)
+    stand_in_passed: bool = False  # it passed when those callees stood in (grader.grading.reruns)
 
 
 def demonstrably_wrong(outcomes: Iterable[TestOutcome]) -> set[str]:

@@ -5,7 +5,7 @@
 PATH may be the folder holding the modules, a checkout whose ``exercises/<assignment>/`` holds
 them, either of those inside a single top folder, one module file, a notebook named after its
 module (``activations.ipynb``: its code cells become ``activations.py``), or an archive of any of
-these (``.zip``, ``.tar``, ``.tar.gz``/``.tgz``). Everything is read as data by ``grader.intake``
+these (``.zip``, ``.tar``, ``.tar.gz``/``.tgz``). Everything is read as data by ``grader.intake.reader``
 (no link, special file or archive path is followed out of the submission; a refused file is
 graded as missing and listed in the report). Only top-level ``.py`` and ``.ipynb`` files of that
 folder are staged (helpers the student imports included). The staged copy is what the worker
@@ -19,10 +19,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import messages, notebook_code, safe_parse, scratch
-from grader.course import Assignment, Course
+from grader import messages, scratch
+from grader.course.config import Assignment, Course
 from grader.errors import UNREADABLE_MARK, GraderError
-from grader.intake import read_submission
+from grader.intake import notebook_code, safe_parse
+from grader.intake.reader import read_submission
 from grader.messages import Msg
 from grader.result import FunctionResult, RefusedFile
 
@@ -68,7 +69,7 @@ def _empty(folder: Path) -> None:
 
 
 def notebook_source(name: str, raw: bytes) -> str:
-    """The code cells of a notebook as one module (see ``grader.notebook_code``)."""
+    """The code cells of a notebook as one module (see ``grader.intake.notebook_code``)."""
     return notebook_code.extract(name, raw).source  # NotebookUnreadable is Unreadable
 
 
@@ -111,7 +112,7 @@ def _notebook_modules(code: notebook_code.NotebookCode, stem: str,
 
 
 def stage(path: Path, course: Course, assignment: Assignment, into: Path | None = None) -> Staged:
-    """Read the submission (see ``grader.intake``) and write its modules into a new private
+    """Read the submission (see ``grader.intake.reader``) and write its modules into a new private
     folder (``into``: into that folder, emptied first, which outlives the grading).
 
     A notebook becomes every module whose graded functions it defines (all of its code in each,

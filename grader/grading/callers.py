@@ -6,7 +6,7 @@ A function that timed out (an endless loop in ``sigmoid``) would make every func
 it time out too, one limit each. Once it has timed out, a call of a function whose source
 names it — directly or through the module's helpers, in the same module or imported from
 another — fails at once instead, naming the culprit as its callee, so the test is rerun with
-the culprit standing in (``grader.standins``) like any other failure a callee caused.
+the culprit standing in (``grader.grading.reruns``) like any other failure a callee caused.
 
 The source is only parsed (``ast``), never run, on the trusted side. A name counts only when it
 resolves to the graded function: a module-level function of the same module, a name imported

@@ -594,7 +594,7 @@ def _locate(tree: _Tree, intake: Intake, assignment: str, modules: Sequence[str]
 
 def _has_notebook(tree: _Tree, base: tuple[str, ...]) -> bool:
     """Whether the folder holds a notebook under any name: a notebook is matched to its modules
-    by its code (``grader.submission``), not only by its name."""
+    by its code (``grader.intake.staging``), not only by its name."""
     try:
         return any(n.endswith(".ipynb") and not n.startswith(".") for n in tree.listing(base))
     except Refused:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import Course
+from grader.course.config import Course
 from grader.errors import GraderError
 from grader.messages import Msg
 

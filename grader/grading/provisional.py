@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from grader import messages
+from grader.grading.scoring import TestOutcome, demonstrably_wrong
 from grader.messages import Msg
 from grader.result import FunctionResult
-from grader.scoring import TestOutcome, demonstrably_wrong
 
 
 def provisional_msg(function: str, culprits: list[str]) -> Msg:

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from grader import compare
-from grader.calls import RecordedCall
+from grader.boundary.calls import RecordedCall
+from grader.course.mistakes import Mistake
+from grader.course.variants import module_source, variant_source
 from grader.errors import StudentError
-from grader.mistakes import Mistake
-from grader.variants import module_source, variant_source
+from grader.grading import compare
 
 # Matching a student's outputs to a catalogued mistake
 
@@ -93,7 +93,7 @@ def _student_raised(result: Any) -> tuple[str, ...] | None:
 
 
 def _student_warned(call: RecordedCall) -> bool:
-    # WarningRecord(category, message) as in grader.calls.Call, or bare category names.
+    # WarningRecord(category, message) as in grader.boundary.calls.Call, or bare category names.
     records = getattr(call, "warnings", None) or ()
     return any(getattr(r, "category", r) == "RuntimeWarning" for r in records)
 
@@ -117,7 +117,7 @@ class HintMatcher:
     order) on deep copies of the recorded inputs and returns the first that
 
     - reproduces the student's result on every recorded call of ``function``
-      (``grader.compare.values_match``; where the student's call raised, the same exception
+      (``grader.grading.compare.values_match``; where the student's call raised, the same exception
       class), and
     - is told apart from the reference on at least one of them: another value, or a
       RuntimeWarning or an in-place change of an input that the reference does not make *and*

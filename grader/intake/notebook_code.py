@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader import safe_parse
+from grader.intake import safe_parse
 from grader.messages import Msg, join_with, to_data
 
 # Libraries whose import in a notebook only serves display (never graded).

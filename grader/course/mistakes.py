@@ -1,6 +1,7 @@
 """The catalogue of common mistakes: the file format and loading it.
 
-자주 하는 실수 목록: 파일 형식과 읽기. 변형 제출물은 ``grader.variants``, 힌트 찾기는 ``grader.hints``.
+자주 하는 실수 목록: 파일 형식과 읽기. 변형 제출물은 ``grader.course.variants``,
+힌트 찾기는 ``grader.grading.hints``.
 
 ``solutions/<assignment>/mistakes/*.py`` holds one known-wrong version of one graded function per
 file (instructor code, trusted)::
@@ -16,15 +17,16 @@ file (instructor code, trusted)::
 Two uses:
 
 - ``grader validate`` grades a *variant* of the reference — every module as in ``solutions/``,
-  only the mistaken function replaced (``grader.variants.build_variant``) — and checks that it loses points in
-  that function and in no other, and that the failing test shows the mistake's hint.
-- While grading, ``grader.hints.HintMatcher`` re-runs the catalogued mistakes of a failing function on the
-  student's recorded inputs; when one reproduces every recorded output (and differs from the
-  reference), its hint is appended to the failure message.
+  only the mistaken function replaced (``grader.course.variants.build_variant``) — and checks
+  that it loses points in that function and in no other, and that the failing test shows the
+  mistake's hint.
+- While grading, ``grader.grading.hints.HintMatcher`` re-runs the catalogued mistakes of a
+  failing function on the student's recorded inputs; when one reproduces every recorded output
+  (and differs from the reference), its hint is appended to the failure message.
 
 Trust: mistakes and reference modules are instructor code and run in the trusted process;
 nothing here executes student code, and student results are only compared with
-``grader.compare.values_match``.
+``grader.grading.compare.values_match``.
 """
 
 from __future__ import annotations

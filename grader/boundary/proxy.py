@@ -2,13 +2,13 @@
 fixture, and the ``student.<module>.<function>`` proxies.
 
 학생 함수 호출을 작업자 프로세스로 보내고 결과를 순수 데이터로 받는다. 작업자가 멈추거나 죽으면
-그 호출만 실패하고, 다음 호출은 새 작업자가 받는다 (``grader.workers``).
+그 호출만 실패하고, 다음 호출은 새 작업자가 받는다 (``grader.boundary.pool``).
 
 ``student.activations.sigmoid(z)`` sends ``z`` to the worker and returns the decoded value. A
 module whose import kills or hangs the worker is remembered as broken, so later tests fail fast
 instead of paying a new worker each. The session also keeps what one test did: the calls (for
 mistake hints), the output, and which graded functions the student's functions called (for
-stand-ins, ``grader.standins``).
+stand-ins, ``grader.grading.reruns``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.callers import CallGraph
-from grader.calls import Call, RecordedCall, WarningRecord
-from grader.course import Limits
+from grader.boundary.calls import Call, RecordedCall, WarningRecord
+from grader.boundary.pool import Answer, WorkerPool, call_target
+from grader.course.config import Limits
 from grader.errors import (
     UNREADABLE_MARK,
     ProtocolViolation,
@@ -34,11 +34,11 @@ from grader.errors import (
     WorkerCrashed,
     WorkerTimeout,
 )
+from grader.grading.callers import CallGraph
+from grader.grading.time_limits import CallLimits, Limit
 from grader.messages import Msg, from_data
-from grader.time_limits import CallLimits, Limit
 from grader.wording import exception_kind, located
 from grader.worker.protocol import ErrorRecord, utf8_text
-from grader.workers import Answer, WorkerPool, call_target
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
@@ -77,7 +77,7 @@ class StudentSession:
         # again.
         self.current_test = ""
         self.test = TestRecord()
-        # Set for a stand-in rerun only (``grader.standins``): which functions stand in, and
+        # Set for a stand-in rerun only (``grader.grading.reruns``): which functions stand in, and
         # who answers the worker's requests for their values.
         self.stand_ins: frozenset[str] = frozenset()
         self._answer: Answer | None = None

@@ -8,10 +8,10 @@ every grading, so every grading sees the same random inputs):
 
 - the reference solutions score full marks;
 - the stubs score zero, every function ``not_implemented`` — the stubs generated from
-  ``solutions/`` (``grader.authoring.make_stubs``) into a temporary folder, not the live
+  ``solutions/`` (``grader.course.authoring.make_stubs``) into a temporary folder, not the live
   ``exercises/`` folder, where someone may have started working;
 - every catalogued mistake (``solutions/<assignment>/mistakes``), planted into a copy of the
-  reference with ``grader.variants.build_variant``, loses points in its own function and in no
+  reference with ``grader.course.variants.build_variant``, loses points in its own function and in no
   other, and its hint appears in a failing test message of that function;
 - every graded function has at least one public and one hidden test;
 - the points add up (``course.yaml`` total = the graded maximum).
@@ -32,15 +32,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import authoring, messages, scratch
-from grader.course import COURSE_FILE, Course, load_course, total_check
-from grader.engine import Grader, serve
+from grader import messages, scratch
+from grader.course import authoring
+from grader.course.config import COURSE_FILE, Course, load_course, total_check
+from grader.course.mistakes import Mistake, load_catalogue
+from grader.course.variants import build_variant
 from grader.errors import GraderError
+from grader.grading.engine import Grader, serve
 from grader.messages import Msg, Said
-from grader.mistakes import Mistake, load_catalogue
 from grader.report.text import display_width
 from grader.result import FunctionResult, Result
-from grader.variants import build_variant
 
 __all__ = ["Check", "MistakeOutcome", "ValidationReport", "render", "validate"]
 

@@ -10,7 +10,7 @@ comments, or with its variables renamed, is still the same stream. Every functio
 file is compared, whatever its length, against the body of every graded function of the
 reference and of every catalogued mistake: it leaks when it holds one of them as a run of whole
 statements. The stubs are also compared with the SHA-256 that ``.grader-stubs.json`` recorded when
-they were generated (``grader.authoring``): any other content is someone's work in progress.
+they were generated (``grader.course.authoring``): any other content is someone's work in progress.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from grader import authoring
-from grader.course import Course
+from grader.course import authoring
+from grader.course.config import Course
+from grader.course.mistakes import load_catalogue
 from grader.errors import GraderError
 from grader.messages import Msg
-from grader.mistakes import load_catalogue
 from grader.similarity.normalise import Unparsable, is_docstring, module_codes
 
 # Tokens after which a new statement starts (NEWLINE, INDENT, DEDENT in normalised form).

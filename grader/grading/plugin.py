@@ -28,16 +28,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader import compare, messages, time_limits, timing
-from grader.calls import RecordedCall
-from grader.course import Assignment, Course, find_course, load_course
+from grader import messages
+from grader.boundary.calls import RecordedCall
+from grader.boundary.proxy import Student, StudentSession, TestRecord
+from grader.course.config import Assignment, Course, find_course, load_course
 from grader.errors import GraderError, StudentError
-from grader.grading import pytest_internals
-from grader.hints import HintMatcher
+from grader.grading import compare, pytest_internals, time_limits, timing
+from grader.grading.hints import HintMatcher
+from grader.grading.reruns import STAND_IN, StandInRecord, rerun
+from grader.grading.scoring import TestOutcome
 from grader.messages import Msg
-from grader.proxy import Student, StudentSession, TestRecord
-from grader.scoring import TestOutcome
-from grader.standins import STAND_IN, StandInRecord, rerun
 
 MAX_MESSAGE = 1500
 RUN_PLUGIN_NAME = "grader-run"
@@ -114,7 +114,7 @@ class GradingRun:
         if not calls or not mistakes_dir.is_dir() or function in self._hinted:
             return None
         try:
-            from grader.mistakes import load_catalogue
+            from grader.course.mistakes import load_catalogue
 
             if self._matcher is None:
                 self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
@@ -161,7 +161,7 @@ def _grades(item: pytest.Item) -> tuple[str, float] | None:
     return str(marker.args[0]), float(marker.kwargs.get("weight", 1))
 
 
-grades_of = _grades  # for grader.engine
+grades_of = _grades  # for grader.grading.engine
 
 
 def without_superseded(items: list[pytest.Item]) -> tuple[list[pytest.Item], list[pytest.Item]]:
@@ -274,7 +274,7 @@ class RunPlugin(CourseFixtures):
 
     def __init__(self, run: GradingRun | None, *, partial: bool = False,
                  owned: tuple[Any, ...] = ()) -> None:
-        if run is not None:  # None: set for each grading (``grader.engine.serve``)
+        if run is not None:  # None: set for each grading (``grader.grading.engine.serve``)
             self.run = run
         self.partial = partial  # only the graded modules' tests (grade(..., modules=...))
         self.items: list[pytest.Item] = []
@@ -593,7 +593,7 @@ class _LazyCourse(CourseFixtures):
         plugin = _run_plugin(config)
         if plugin is None or not plugin.outcomes:
             return
-        from grader import provisional, scoring
+        from grader.grading import provisional, scoring
         from grader.report import text
         from grader.result import Result
 

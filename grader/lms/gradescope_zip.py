@@ -26,10 +26,10 @@ import zipfile
 from pathlib import Path
 
 from grader import scratch
-from grader.bundle import make_bundle
-from grader.course import Course
+from grader.course.bundle import make_bundle
+from grader.course.config import Course
+from grader.course.release import check_requirement
 from grader.messages import Msg
-from grader.release import check_requirement
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

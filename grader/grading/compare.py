@@ -8,7 +8,7 @@ English) that says what was expected, what came back, and — for arrays — nam
 with its index and both values. ``values_match`` applies exactly the same rules and returns a
 bool; it recognises catalogued mistakes, so its type rules are as strict as ``assert_close``'s.
 
-Trust: ``got`` comes from the student worker through ``grader.wire``, which only ever delivers
+Trust: ``got`` comes from the student worker through ``grader.boundary.wire``, which only ever delivers
 plain data (exact ``float``/``int``/``bool``/``str``/``None``, ``list``/``tuple``/``dict``, exact
 ``np.ndarray`` and NumPy scalars, or ``Unsupported``). We still dispatch with ``type(got) is ...``
 and NumPy functions only, and never evaluate ``got == want`` on a type we have not checked, so a
@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from grader.calls import Call
+from grader.boundary.calls import Call
+from grader.boundary.wire import Unsupported
 from grader.errors import StudentNotImplemented, StudentRaised
 from grader.messages import Failure, Label, Msg, joined, paren
-from grader.wire import Unsupported
 
 # The templates of this module's Msg keys: grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
@@ -143,7 +143,7 @@ def assert_close(
     - ``tuple``/``list``/``dict`` → the same container (a ``list`` also accepts a 1-D ndarray),
       same length / same keys (extra dict keys only with ``extra_keys_ok``), compared item by
       item with paths ``name[0]``, ``name['W1']``.
-    - ``grader.wire.Unsupported`` as ``got`` → "returned Foo, expected ndarray".
+    - ``grader.boundary.wire.Unsupported`` as ``got`` → "returned Foo, expected ndarray".
 
     ``name`` is how the student sees the value, e.g. ``"sigmoid(z)"``. ``parts`` names the
     members of a tuple result (``("w_new", "b_new")``): a message then says ``w_new[1]``, not

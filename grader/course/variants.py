@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.course.mistakes import METADATA, REFERENCE_PREFIX, Mistake, parse_source, top_level_def
 from grader.errors import GraderError
 from grader.messages import Msg
-from grader.mistakes import METADATA, REFERENCE_PREFIX, Mistake, parse_source, top_level_def
 
 # Variants: the reference with one function replaced
 

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from grader import messages, plugin, sandbox, scoring, scratch
-from grader.course import Course
+from grader import messages, scratch
+from grader.boundary import sandbox
+from grader.boundary.pool import WarmPool
+from grader.course.config import Course
 from grader.errors import GraderError
-from grader.grading import context, pytest_internals, steps
+from grader.grading import context, plugin, pytest_internals, scoring, steps
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.result import Result
-from grader.workers import WarmPool
 
 __all__ = ["Grader", "grade", "hidden_in_play", "serve", "suite_dirs"]
 
@@ -89,7 +90,8 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     """pytest in this process on the private copy of the suites, with the run as a plugin
     object; nothing from the submission, the environment or installed plugins takes part."""
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
-            "--noconftest", "-p", "no:cacheprovider", "-p", "grader.plugin", "-p", "grader.interrupt",
+            "--noconftest", "-p", "no:cacheprovider", "-p", "grader.grading.plugin",
+            "-p", "grader.grading.interrupt",
             "--import-mode=importlib", "-q", "--tb=no"]
     # Builtin plugins grading never uses (~50 ms of CPU per grading: logging's per-phase
     # capture, unraisableexception's forced garbage collections; unittest's import of the

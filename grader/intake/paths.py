@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.course import Course
+from grader.course.config import Course
 
 
 def _inside(path: Path, folder: Path) -> bool:

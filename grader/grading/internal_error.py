@@ -7,7 +7,7 @@ Exit statuses of every ``grader`` command (``grader check --help`` and docs/ci.m
 0 graded; 1 graded but below ``--fail-under`` (``validate``: a problem found); 2 a usage, course
 or submission error (for a submission, with its report written); 3 an internal error of the
 grader (``EXIT_INTERNAL``). Whatever a student submits ends in 0, 1 or 2: what the grader
-cannot read becomes a refused file or a module error (``grader.safe_parse``), never 3.
+cannot read becomes a refused file or a module error (``grader.intake.safe_parse``), never 3.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 import click
 
-from grader.course import Assignment, Course
+from grader.course.config import Assignment, Course
 from grader.errors import GraderError
 from grader.messages import Msg
 from grader.result import Result

@@ -28,14 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import grader
-from grader import safe_parse, scratch
-from grader.course import COURSE_FILE, Course, load_course, total_problem
+from grader import scratch
+from grader.course.config import COURSE_FILE, Course, load_course, total_problem
 from grader.errors import GraderError
+from grader.intake import safe_parse
 from grader.messages import Msg
 
 # The templates of this module's Msg keys (bundle.*): grader/locale/{ko,en}/LC_MESSAGES/grader.po.
 
-SCHEMA = "grader.bundle/v1"
+SCHEMA = "grader.course.bundle/v1"
 MANIFEST = "manifest.json"
 KINDS = ("full", "public")
 

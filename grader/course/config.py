@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from grader import safe_parse
 from grader.errors import GraderError
+from grader.intake import safe_parse
 from grader.messages import Msg
 
 COURSE_FILE = "course.yaml"
@@ -41,7 +41,7 @@ class Limits:
     memory_mb: int = 1024
     file_size_mb: int = 16
     output_bytes: int = 65536
-    # A call's own limit (``grader.time_limits``): this many times the reference's time on the
+    # A call's own limit (``grader.grading.time_limits``): this many times the reference's time on the
     # same inputs, at least ``call_floor_s``, at most ``call_timeout_s``.
     call_factor: float = 300.0
     call_floor_s: float = 1.0
@@ -132,7 +132,7 @@ class Course:
     worker: WorkerOptions = field(default_factory=WorkerOptions)
     # Share of a test's points earned by a right function whose test failed only because it
     # called another graded function of the student that is wrong (``scoring.dependency_credit``
-    # in course.yaml, 0 to 1; see ``grader.standins``).
+    # in course.yaml, 0 to 1; see ``grader.grading.reruns``).
     dependency_credit: float = 1.0
 
     @property

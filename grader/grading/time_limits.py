@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.course import Limits
+from grader.course.config import Limits
 from grader.grading.deadline import OutOfTime, time_limit
 from grader.messages import Msg
 

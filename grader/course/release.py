@@ -5,7 +5,7 @@ CI 템플릿(GitHub 학생 피드백, 강사 신뢰 채점, GitLab). ``solutions
 
 Nothing from ``solutions/`` is copied; before anything is written the release checks its own
 output: no nbgrader solution marker, no hidden suite, no mistake file and no function body of a
-reference solution or catalogued mistake may appear in it (``grader.stub_check``: a stub that
+reference solution or catalogued mistake may appear in it (``grader.course.stub_check``: a stub that
 holds a solution is refused), and the stubs must be what ``grader stubs`` generated.
 """
 
@@ -19,9 +19,10 @@ import shutil
 from pathlib import Path
 
 import grader
-from grader import scratch, stub_check
-from grader.bundle import make_bundle, open_bundle
-from grader.course import Course, total_problem
+from grader import scratch
+from grader.course import stub_check
+from grader.course.bundle import make_bundle, open_bundle
+from grader.course.config import Course, total_problem
 from grader.errors import GraderError
 from grader.messages import Msg
 
@@ -93,7 +94,7 @@ def leaks(out: Path, course: Course, assignment: str) -> list[Msg]:
     # Only graded functions: a helper the stub provides on purpose is not a solution.
     bodies = {name: body for name, body in solution_bodies(solutions, a.modules).items()
               if name in a.functions and body.count("\n") >= 1 and len(body) >= 40}
-    # Python is compared as token streams, every body of any length (grader.stub_check).
+    # Python is compared as token streams, every body of any length (grader.course.stub_check).
     secrets = stub_check.secret_bodies(course, a.name)
     found: list[Msg] = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
@@ -110,7 +111,7 @@ def leaks(out: Path, course: Course, assignment: str) -> list[Msg]:
             if marker in text:
                 found.append(Msg("release.leak_marker", file=rel, marker=repr(marker)))
         if rel.endswith(".ipynb"):  # the code cells, as the source they hold (not JSON-escaped)
-            from grader.notebooks import code_of
+            from grader.course.notebooks import code_of
 
             try:
                 text = code_of(text)
@@ -240,8 +241,8 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
             path = work / target
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(fill(template(name), values), encoding="utf-8")
-        if notebooks:  # one per module, through nbgrader (grader.notebooks)
-            from grader.notebooks import write_notebooks
+        if notebooks:  # one per module, through nbgrader (grader.course.notebooks)
+            from grader.course.notebooks import write_notebooks
 
             write_notebooks(course, a.name, work, lang)
         found = leaks(work, course, a.name)

@@ -34,7 +34,7 @@ from grader.grading.deadline import OutOfTime, time_limit
 from grader.worker import protocol
 
 if TYPE_CHECKING:
-    from grader.plugin import GradingRun
+    from grader.grading.plugin import GradingRun
 
 MAX_ANSWERS = 10_000  # stand-in answers in one rerun (a loop of train_xor's epochs fits)
 

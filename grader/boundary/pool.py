@@ -5,7 +5,7 @@ replaces and budgets them (``WorkerPool``).
 
 A worker that hangs, dies or breaks the protocol fails the request with the reason and is
 replaced by a fresh one (started ahead as a spare) on the next request. The pool knows nothing
-of modules or functions: that is the session's job (``grader.proxy``).
+of modules or functions: that is the session's job (``grader.boundary.proxy``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from grader import sandbox, scratch
-from grader.course import Limits
+from grader import scratch
+from grader.boundary import sandbox
+from grader.course.config import Limits
 from grader.errors import GraderError, ProtocolViolation, StudentError, WorkerCrashed, WorkerTimeout
 from grader.messages import Msg
 from grader.worker.protocol import (
@@ -46,7 +47,7 @@ from grader.worker.protocol import (
 )
 from grader.worker.wire import WireError, decode_nodes, encode_into
 
-#: Answers a worker's callback (op "reference", see ``grader.standins``) with a reply message.
+#: Answers a worker's callback (op "reference", see ``grader.grading.reruns``) with a reply message.
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 #: A call's reply: (value, error record or None, seconds, extras or None), from untrusted data.
 CallReply = tuple[Any, Any, float, dict[str, Any] | None]
@@ -473,7 +474,7 @@ class WorkerPool:
 
     def deadline(self, what: str, limit_s: float | None = None) -> tuple[float, bool]:
         """The call's deadline, and whether the submission's budget (not the call timeout)
-        sets it. ``limit_s``: a shorter limit for this call (``grader.time_limits``)."""
+        sets it. ``limit_s``: a shorter limit for this call (``grader.grading.time_limits``)."""
         remaining = self.limits.submission_budget_s - self.spent_s
         if remaining <= 0:
             raise self.budget_exhausted(what)

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import (
+from grader.grading.compare import (
     Tolerance,
     array_like,
     describe_value,
