@@ -7,7 +7,7 @@ Keep this file free of imports. The worker never reads it: it imports ``grader.w
 part of ``grader`` it can see) under a ``grader/__init__.py`` of its own (``sandbox.make_site``).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 # The distribution's name on PyPI (`pip install rokey-grader`): "grader" there is an unrelated
 # project. The import package and the command stay `grader`.
 DISTRIBUTION = "rokey-grader"

@@ -625,8 +625,8 @@ def bundle(out: Path | None, course_opt: str | None, assignment: str | None, pub
 @click.option("--bundle", "hidden_bundle", type=click.Path(path_type=Path), default=None,
               help="the hidden bundle the trusted workflow will use: its SHA-256 is pinned there")
 @click.option("--grader-requirement", required=True,
-              help="what CI installs, pinned to one build: 'rokey-grader==0.1.0', 'rokey-grader "
-                   "@ https://…/rokey_grader-0.1.0-py3-none-any.whl#sha256=…' or 'rokey-grader @ "
+              help="what CI installs, pinned to one build: 'rokey-grader==0.2.0', 'rokey-grader "
+                   "@ https://…/rokey_grader-0.2.0-py3-none-any.whl#sha256=…' or 'rokey-grader @ "
                    "git+https://…/grader.git@<commit>'")
 @click.option("--force", is_flag=True, help="replace OUT if it exists")
 @click.option("--notebooks", is_flag=True,

@@ -111,28 +111,24 @@ class GradedCalls:
 
     def _graded_call(self, index: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         qualified, inner = self._targets[index]
+        return self._call(qualified, inner, args, kwargs)
+
+    def _call(self, qualified: str, function: Any, args: tuple[Any, ...],
+              kwargs: dict[str, Any]) -> Any:
         if self._depth > 0:  # called by another graded function of the submission
             self.callees.add(qualified)
             if qualified in self.stand_ins:
                 return self._stand_in(qualified, args, kwargs)
         self._depth += 1
         try:
-            return inner(*args, **kwargs)
+            return function(*args, **kwargs)
         finally:
             self._depth -= 1
 
     def _wrapper(self, qualified: str, original: Any) -> Any:
         @functools.wraps(original)
         def graded(*args: Any, **kwargs: Any) -> Any:
-            if self._depth > 0:  # called by another graded function of the submission
-                self.callees.add(qualified)
-                if qualified in self.stand_ins:
-                    return self._stand_in(qualified, args, kwargs)
-            self._depth += 1
-            try:
-                return original(*args, **kwargs)
-            finally:
-                self._depth -= 1
+            return self._call(qualified, original, args, kwargs)
 
         return graded
 
