@@ -19,6 +19,8 @@ import ast
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from grader.intake import safe_parse
+
 _MAX_SOURCE = 1 << 20  # a larger file is not read: nothing is inferred from it
 
 
@@ -68,8 +70,12 @@ class CallGraph:
             try:
                 if not path.is_file() or path.stat().st_size > _MAX_SOURCE:
                     continue
-                tree = ast.parse(path.read_bytes(), filename=path.name)
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            # bounded, as every parse of a student's bytes (grader.intake.safe_parse)
+            tree = safe_parse.python_tree_or_none(raw.decode("utf-8", "replace"))
+            if tree is None:
                 continue  # unreadable: nothing inferred, the calls run as they would
             self._edges.update(_references(tree, module, self.graded))
 
