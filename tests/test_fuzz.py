@@ -309,7 +309,7 @@ def _report_of(notes: list[Msg | str], refused: list[RefusedFile], folder: Path)
                     modules=["calc", "more"])
     for note in notes:
         if isinstance(note, Msg):
-            result.add_note(note.render(), note.to_json())
+            result.add_note(note)
         else:
             result.add_note(note)
     for fmt, rendered in _formats(result, "summary"):
@@ -507,7 +507,7 @@ def results(draw: st.DrawFn) -> Result:
                     modules=["calc", "more"], language=draw(st.sampled_from(["ko", "en", "both"])))
     for _ in range(draw(st.integers(0, 3))):
         note = Msg("submission.not_utf8", name=draw(TEXTS), reason=draw(TEXTS), byte=1)
-        result.add_note(note.render(), note.to_json())
+        result.add_note(note)
     return result
 
 
