@@ -176,6 +176,10 @@ def test_an_interrupt_during_a_stand_in_rerun_ends_within_a_second(tiny_course, 
     student = tmp_path / "sub"
     student.mkdir()
     (student / "calc.py").write_text(SLOW_STANDIN.format(marker=str(marker)), encoding="utf-8")
+    # each call takes 1.2 s on purpose: a limit that follows the reference's time would stop it
+    course_yaml = tiny_course / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(
+        "submission_budget_s: 20}", "submission_budget_s: 20, call_floor_s: 3}"), encoding="utf-8")
     out = tmp_path / "r.json"
     # Plain process isolation, so the student's module may write the marker (the test's own
     # course; nothing secret in it).

@@ -402,7 +402,9 @@ def test_a_buggy_submission_in_chromium(tmp_path: Path) -> None:
     missing = "\n".join(probe["missing"])
     assert "relu_derivative 함수에서 잘못된 값(ValueError) 예외가 발생했습니다 (activations.py " in missing
     assert SCRIPT in missing
-    assert "tanh_derivative" in missing and "주어진 2초를 넘겨 실행을 멈췄습니다" in missing
+    # the hang cost its call limit once, in the suites (a limit that follows the reference's
+    # time: the floor of 1 s); the pictures did not run it again
+    assert "tanh_derivative: 시간 제한(1초)을 넘긴 함수라서" in missing, missing
     assert "softplus 함수의 반환값을 그릴 수 없습니다: np.ndarray 배열이 아님 (자료형: str)" in missing
     assert "cannot plot" not in missing and "no picture" not in missing
     assert probe["drawn"] == 19 - 6  # relu, tanh, softplus: their figure and gradient check

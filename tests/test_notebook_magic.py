@@ -321,7 +321,7 @@ def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path:
             assert ahead is not None and ahead.alive()
             path = tmp_path / f"v{i}.ipynb"
             path.write_text(history.as_notebook([code]), encoding="utf-8")
-            result = check(path, ["activations.sigmoid"], 1)
+            result = check(path, ["activations.sigmoid"], 1, False)
             seen.append((result.score, ahead.proc.pid))
             checked_message[:] = [t.message for t in result.functions[0].tests]
 
