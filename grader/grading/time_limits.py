@@ -24,6 +24,7 @@ round trip to the trusted side, which the reference's own time does not show.
 from __future__ import annotations
 
 import copy
+import math
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -129,8 +130,11 @@ class CallLimits:
         if seconds is None:
             return self.course_limit("limits.no_reference")
         wanted = self.factor * seconds * calls
-        applied = min(self.ceiling_s, max(self.floor_s, wanted))
-        reason = Msg("limits.derived", reference_ms=f"{seconds * 1000 * calls:.2g}",
-                     factor=f"{self.factor:g}", floor=f"{self.floor_s:g}",
+        # Rounded up to a power of two seconds, and the reason names no measured time: the same
+        # submission gets the same limit and the same words on every path and every run (one
+        # grade, one message), however the reference's timing jitters.
+        rounded = 2.0 ** math.ceil(math.log2(wanted)) if wanted > 0 else 0.0
+        applied = min(self.ceiling_s, max(self.floor_s, rounded))
+        reason = Msg("limits.derived", factor=f"{self.factor:g}", floor=f"{self.floor_s:g}",
                      ceiling=f"{self.ceiling_s:g}")
         return Limit(applied, reason, applied < self.ceiling_s)
