@@ -76,7 +76,9 @@ def test_the_reference_is_timed_once_per_work_signature_on_a_copy_of_the_inputs(
     for value in (0.0, 1.0, 2.0):
         limits.limit("opt.update", (w + value, config), {})
     limits.limit("opt.update", (np.zeros(5), config), {})
-    assert seen == [(4,), (5,)]
+    # once per signature (twice when the first time is above the floor: the best of two runs)
+    assert sorted(set(seen)) == [(4,), (5,)] and all(seen.count(s) <= 2 for s in set(seen))
+    assert seen[0] == (4,) and seen[-1] == (5,)
     assert w.tolist() == [0.0] * 4 and config == {"t": 0}  # the caller's inputs untouched
 
 
