@@ -63,7 +63,9 @@ def views(result: Result, lang: str) -> dict[str, str]:
     shown = feedback.apply(raw, "summary")
     return {
         "text": text.render(shown, lang=lang),
-        "json": json_report.render(shown),
+        # the JSON report keeps messages as data: as a student's tool renders them, beside it
+        "json": json_report.render(shown) + "\n".join(
+            t.message_in(lang) for f in shown.functions for t in f.tests),
         "github": github.render(shown),
         "markdown": markdown.render(shown),
         "gradescope": gradescope.render(raw, "summary"),
