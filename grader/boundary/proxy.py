@@ -14,6 +14,7 @@ stand-ins, ``grader.grading.reruns``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,8 @@ class StudentSession:
         # A notebook module's cells that raised or ran too long at import: module -> (cell,
         # exception type, message), as the worker said (data, checked; shown as notes).
         self.skipped_cells: dict[str, list[tuple[int, str, str]]] = {}
+        # Every call of the session, copied as made, when a list (``engine.public_calls``).
+        self.history: list[RecordedCall] | None = None
 
     # --- what the pool knows, for reports ------------------------------------------------------
     @property
@@ -288,10 +291,26 @@ class StudentSession:
             call.error = _student_error(name, error, self.limits)
         else:
             call.result = value
-        self.test.recorded.append(RecordedCall(
-            name, args, kwargs, value if error is None else call.error,
-            tuple(call.warnings), tuple(call.mutated)))
+        recorded = RecordedCall(name, args, kwargs, value if error is None else call.error,
+                                tuple(call.warnings), tuple(call.mutated))
+        self.test.recorded.append(recorded)
+        if self.history is not None:  # copied now: a test may change its arrays afterwards
+            try:
+                self.history.append(copy.deepcopy(recorded))
+            except Exception:  # an input that cannot be copied is no probe
+                pass
         return call
+
+    @contextlib.contextmanager
+    def aside(self) -> Iterator[TestRecord]:
+        """For the block only: calls that belong to no test (a hint's probes) are kept apart
+        from the test's record, their output dropped with it."""
+        saved = self.test
+        self.test = TestRecord()
+        try:
+            yield self.test
+        finally:
+            self.test = saved
 
     def batch(self, module: str, function: str, calls: Sequence[tuple[Any, ...]],
               kwargs: dict[str, Any] | None = None) -> list[Any]:

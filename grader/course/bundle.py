@@ -132,10 +132,12 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "full") -> str:
+def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "full",
+                extra: dict[str, bytes] | None = None) -> str:
     """Write the bundle of one assignment to ``out`` (atomically); return its SHA-256.
 
-    Refuses a course whose points do not add up to the assignment's ``total:``.
+    Refuses a course whose points do not add up to the assignment's ``total:``. ``extra``:
+    files made for this bundle, by name (a release's hint fingerprints).
     """
     a = course.assignment(assignment)
     problem = total_problem(course.path, a)
@@ -145,6 +147,9 @@ def make_bundle(course: Course, assignment: str | None, out: Path, kind: str = "
     for name in files:  # what open_bundle would refuse is refused now, not in CI
         _check_name(Path(out), name)
     contents = {name: path.read_bytes() for name, path in files.items()}
+    for name, data in (extra or {}).items():
+        _check_name(Path(out), name)
+        contents[name] = data
     manifest = {
         "schema": SCHEMA, "grader_version": grader.__version__, "assignment": a.name,
         "kind": kind, "files": {name: _sha256(data) for name, data in sorted(contents.items())},

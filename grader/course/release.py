@@ -20,10 +20,11 @@ from pathlib import Path
 
 import grader
 from grader import scratch
-from grader.course import stub_check
+from grader.course import hint_probes, stub_check
 from grader.course.bundle import make_bundle, open_bundle
 from grader.course.config import Course, total_problem
 from grader.errors import GraderError
+from grader.grading.fingerprints import FILE_NAME as FINGERPRINTS
 from grader.messages import Msg
 
 PUBLIC_BUNDLE = ".grader/public.zip"
@@ -236,7 +237,14 @@ def write_release(course: Course, assignment: str | None, out: Path, *,
         if (exercises / "tests").is_dir():
             shutil.copytree(exercises / "tests", dest / "tests", ignore=_SKIP)
         shutil.copyfile(course.path, work / "course.yaml")
-        make_bundle(course, a.name, work / PUBLIC_BUNDLE, "public")
+        # Hints for the student's own check: fingerprints of the mistakes, never their code.
+        prints = hint_probes.file_bytes(course, a.name)
+        extra = {}
+        if prints is not None:
+            (dest / "tests").mkdir(exist_ok=True)
+            (dest / "tests" / FINGERPRINTS).write_bytes(prints)
+            extra[f"exercises/{a.name}/tests/{FINGERPRINTS}"] = prints
+        make_bundle(course, a.name, work / PUBLIC_BUNDLE, "public", extra=extra)
         for target, name in TEMPLATES.items():
             path = work / target
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,10 +24,11 @@ import pytest
 
 from grader import messages, scratch
 from grader.boundary import sandbox
+from grader.boundary.calls import RecordedCall
 from grader.boundary.pool import WarmPool
 from grader.course.config import Course
 from grader.errors import GraderError
-from grader.grading import context, plugin, pytest_internals, scoring, steps
+from grader.grading import context, fingerprints, plugin, pytest_internals, scoring, steps
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.result import Result
 
@@ -62,27 +63,31 @@ def _isolated_pytest_env() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _copy_suites(found: dict[str, Path], reference_dir: Path, suites: Path,
-                 reference: Path) -> Path:
+def _copy_suites(plan: context.Plan, suites: Path, reference: Path) -> Path:
     """Copy the suites, the reference modules and the mistakes into the run's private folder
     before any student code runs, so that a worker without bwrap cannot change them between two
     tests. Returns the copied reference folder."""
     skip = shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc")
-    for name, folder in found.items():
+    for name, folder in plan.suites.items():
         shutil.copytree(folder, suites / name, ignore=skip)
     (suites / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    return _copy_reference(reference_dir, reference)
+    return _copy_reference(plan, reference)
 
 
-def _copy_reference(reference_dir: Path, reference: Path) -> Path:
-    """The reference modules and the mistakes, copied into ``reference``."""
+def _copy_reference(plan: context.Plan, reference: Path) -> Path:
+    """The reference modules and the mistakes, copied into ``reference``; without them (a
+    student's tree), the public suites' hint fingerprints."""
     reference.mkdir()
+    reference_dir = plan.reference_dir
     if reference_dir.is_dir():
         for module in reference_dir.glob("*.py"):
             shutil.copy(module, reference / module.name)
         if (reference_dir / "mistakes").is_dir():
             shutil.copytree(reference_dir / "mistakes", reference / "mistakes",
                             ignore=shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc"))
+    prints = plan.suites.get("public", reference_dir) / fingerprints.FILE_NAME
+    if not (reference / "mistakes").is_dir() and prints.is_file():
+        shutil.copy(prints, reference / fingerprints.FILE_NAME)
     return reference
 
 
@@ -132,11 +137,29 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
     """
     plan = context.plan(course, assignment, suites=suites, modules=modules, isolation=isolation,
                         notes=notes)
+    return _grade(plan, submission, seed=seed, during=during)
+
+
+def public_calls(course: Course, assignment: str | None, submission: Path, *, seed: int,
+                 isolation: str = "auto") -> list[RecordedCall]:
+    """Every call the public suites make to ``submission``'s functions, graded at ``seed``,
+    copied as made: the public inputs of ``grader release``'s hint fingerprints."""
+    plan = context.plan(course, assignment, isolation=isolation)
+    plan = dataclasses.replace(plan, suites={"public": plan.suites["public"]}) \
+        if "public" in plan.suites else plan
+    calls: list[RecordedCall] = []
+    _grade(plan, submission, seed=seed, history=calls)
+    return calls
+
+
+def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
+           during: Sequence[steps.InSession] = (),
+           history: list[RecordedCall] | None = None) -> Result:
     with _private_folder() as private:
-        private_reference = _copy_suites(plan.suites, plan.reference_dir, private / "suites",
-                                         private / "reference")
+        private_reference = _copy_suites(plan, private / "suites", private / "reference")
 
         def run_suites(ctx: context.GradingContext) -> steps.Ran:
+            ctx.session.history = history
             run = _run_of(ctx, private_reference)
             run_plugin = plugin.RunPlugin(run, partial=True)
             _run_suites(run_plugin, private / "suites")
@@ -204,7 +227,7 @@ class Grader:
         # rest of it), so that no grading sees what an earlier submission's worker did.
         reference = self._private / f"reference-{self._gradings}"
         try:
-            _copy_reference(plan.reference_dir, reference)
+            _copy_reference(plan, reference)
 
             def run_suites(ctx: context.GradingContext) -> steps.Ran:
                 run = _run_of(ctx, reference)
@@ -228,7 +251,7 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
     ``warm``: each grading's worker is started ahead (``Grader``)."""
     plan = context.plan(course, assignment, suites=suites, isolation=isolation)
     with _private_folder() as private:
-        _copy_suites(plan.suites, plan.reference_dir, private / "suites", private / "reference")
+        _copy_suites(plan, private / "suites", private / "reference")
         grader = Grader(plan, private, warm)
         grader._serving.work = lambda: work(grader)
         try:

@@ -11,7 +11,6 @@ import threading
 import types
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,9 @@ from grader.course.mistakes import Mistake
 from grader.course.variants import module_source, variant_source
 from grader.errors import StudentError
 from grader.grading import compare
+from grader.grading.fingerprints import Outcome
 
 # Matching a student's outputs to a catalogued mistake
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """What running a trusted function on a copy of one recorded call produced."""
-
-    value: Any = None
-    raised: tuple[str, ...] = ()  # the exception's class and bases by name, when it raised
-    warned: bool = False  # emitted a RuntimeWarning (overflow in exp, invalid value in sqrt)
-    mutated: bool = False  # changed one of its input arrays in place
 
 
 def _arrays(value: Any, found: list[np.ndarray]) -> list[np.ndarray]:
@@ -48,12 +38,12 @@ def _arrays(value: Any, found: list[np.ndarray]) -> list[np.ndarray]:
     return found
 
 
-def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
+def _run(fn: Callable[..., Any], call: RecordedCall) -> Outcome:
     """Runs ``fn`` on deep copies of the call's inputs; never raises, never lets a warning out."""
     try:
         args, kwargs = copy.deepcopy((tuple(call.args), dict(call.kwargs)))
     except Exception:
-        return _Outcome(raised=("<uncopyable input>",))
+        return Outcome(raised=("<uncopyable input>",))
     inputs = _arrays((args, kwargs), [])
     before = [a.copy() for a in inputs]
     # Warnings are recorded, not shown: a mistake that only differs by an overflow warning
@@ -66,13 +56,13 @@ def _run(fn: Callable[..., Any], call: RecordedCall) -> _Outcome:
         try:
             value = fn(*args, **kwargs)
         except Exception as exc:
-            return _Outcome(raised=tuple(k.__name__ for k in type(exc).__mro__))
+            return Outcome(raised=tuple(k.__name__ for k in type(exc).__mro__))
     warned = any(issubclass(w.category, RuntimeWarning) for w in caught)
     mutated = any(
         a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
         for a, b in zip(inputs, before, strict=True)
     )
-    return _Outcome(value=value, warned=warned, mutated=mutated)
+    return Outcome(value=value, warned=warned, mutated=mutated)
 
 
 def _student_raised(result: Any) -> tuple[str, ...] | None:
@@ -144,7 +134,7 @@ class HintMatcher:
         self._references: dict[str, types.ModuleType | None] = {}
         # Outcomes per (mistake name or "", id(call)): a grading asks again for every failing
         # test with the calls recorded so far. The call is kept so that its id is not reused.
-        self._outcomes: dict[tuple[str, int], tuple[RecordedCall, _Outcome]] = {}
+        self._outcomes: dict[tuple[str, int], tuple[RecordedCall, Outcome]] = {}
         self._lock = threading.Lock()
 
     def _reference(self, module: str) -> types.ModuleType | None:
@@ -186,43 +176,47 @@ class HintMatcher:
         ]
         if not mine:
             return None
-        module, name = function.split(".", 1)
-
-        def reference_outcome(i: int) -> _Outcome:
-            ref = self._reference(module)
-            fn = getattr(ref, name, None) if ref is not None else None
-            return self._outcome("", fn, mine[i])
-
         for mistake in candidates:
-            variant = self._variant(mistake)
-            wrong = getattr(variant, name, None) if variant is not None else None
-            if not callable(wrong):
+            if not callable(self._mistaken(mistake)):
                 continue
             outcomes = []
             for call in mine:
-                outcome = self._outcome(mistake.name, wrong, call)
+                outcome = self.outcome(mistake, call)
                 if not self._same(call, outcome):
                     break
                 outcomes.append(outcome)
             else:
                 if any(
-                    self._differs(o, reference_outcome(i), mine[i])
+                    self._differs(o, self.outcome(None, mine[i]), mine[i])
                     for i, o in enumerate(outcomes)
                 ):
                     return mistake
         return None
 
-    def _outcome(self, key: str, fn: Any, call: RecordedCall) -> _Outcome:
+    def _mistaken(self, mistake: Mistake) -> Any:
+        """The mistake's version of its function (None when its variant could not be built)."""
+        variant = self._variant(mistake)
+        return getattr(variant, mistake.function_name, None) if variant is not None else None
+
+    def outcome(self, mistake: Mistake | None, call: RecordedCall) -> Outcome:
+        """What ``mistake`` (None: the reference) does on a copy of the call's inputs."""
+        key = mistake.name if mistake is not None else ""
         cached = self._outcomes.get((key, id(call)))
         if cached is not None and cached[0] is call:
             return cached[1]
-        outcome = _run(fn, call) if callable(fn) else _Outcome(raised=("<no function>",))
+        if mistake is None:
+            module, name = call.function.split(".", 1)
+            reference = self._reference(module)
+            fn = getattr(reference, name, None) if reference is not None else None
+        else:
+            fn = self._mistaken(mistake)
+        outcome = _run(fn, call) if callable(fn) else Outcome(raised=("<no function>",))
         with self._lock:
             self._outcomes[(key, id(call))] = (call, outcome)
         return outcome
 
     @staticmethod
-    def _same(student: RecordedCall, wrong: _Outcome) -> bool:
+    def _same(student: RecordedCall, wrong: Outcome) -> bool:
         """Does the mistake reproduce this call: the same value, or the same exception class?
 
         A shape error is a mistake's whole symptom when the suites use non-square matrices
@@ -234,7 +228,7 @@ class HintMatcher:
         return bool(wrong.raised) and (raised[0] in wrong.raised or wrong.raised[0] in raised)
 
     @staticmethod
-    def _differs(wrong: _Outcome, reference: _Outcome, student: RecordedCall) -> bool:
+    def _differs(wrong: Outcome, reference: Outcome, student: RecordedCall) -> bool:
         """Is there evidence that the student made *this* mistake rather than none?
 
         Another value than the reference's is evidence. A mistake that only differs by a
@@ -242,12 +236,23 @@ class HintMatcher:
         the student's call showed the same symptom; a recorded call that does not carry
         ``warnings``/``mutated`` never does, so a correct output never gets such a hint.
         """
-        if bool(wrong.raised) != bool(reference.raised):
-            return True
-        if wrong.raised:
-            return False  # both raise: the exception is no evidence
-        if wrong.warned and not reference.warned and _student_warned(student):
-            return True
-        if wrong.mutated and not reference.mutated and _student_mutated(student):
-            return True
-        return not compare.values_match(wrong.value, reference.value)
+        found = evidence(wrong, reference)
+        return "value" in found or ("warned" in found and _student_warned(student)) or (
+            "mutated" in found and _student_mutated(student))
+
+
+def evidence(wrong: Outcome, reference: Outcome) -> tuple[str, ...]:
+    """How a mistake's outcome is told apart from the reference's on the same inputs
+    (``fingerprints.EVIDENCE``): another value (or raising where the reference does not, or the
+    other way round); a RuntimeWarning or an in-place change the reference does not make,
+    which count only when the student's call shows them too. Both raising tells nothing."""
+    if bool(wrong.raised) != bool(reference.raised):
+        return ("value",)
+    if wrong.raised:
+        return ()
+    found = [] if compare.values_match(wrong.value, reference.value) else ["value"]
+    if wrong.warned and not reference.warned:
+        found.append("warned")
+    if wrong.mutated and not reference.mutated:
+        found.append("mutated")
+    return tuple(found)

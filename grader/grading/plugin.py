@@ -32,8 +32,9 @@ from grader import messages
 from grader.boundary.calls import RecordedCall
 from grader.boundary.proxy import Student, StudentSession, TestRecord
 from grader.course.config import Assignment, Course, find_course, load_course
+from grader.course.mistakes import Mistake, load_catalogue
 from grader.errors import GraderError, StudentError
-from grader.grading import compare, pytest_internals, time_limits, timing
+from grader.grading import compare, fingerprints, pytest_internals, time_limits, timing
 from grader.grading.hints import HintMatcher
 from grader.grading.reruns import STAND_IN, StandInRecord, rerun
 from grader.grading.scoring import TestOutcome
@@ -79,7 +80,11 @@ class GradingRun:
     session: StudentSession
     seed: int
     reference_dir: Path
+    # The hint fingerprints of a student's tree (``grader.grading.fingerprints``); by default
+    # the one copied beside the private reference.
+    fingerprints_file: Path | None = None
     _matcher: HintMatcher | None = field(default=None, repr=False)
+    _probes: fingerprints.FingerprintMatcher | None = field(default=None, repr=False)
     _hinted: set[str] = field(default_factory=set, repr=False)  # functions with a hint found
 
     def __post_init__(self) -> None:
@@ -103,22 +108,33 @@ class GradingRun:
     def hint_for(self, function: str, recorded: list[RecordedCall] | None = None) -> Msg | None:
         """The catalogued mistake that explains the student's output in this test, if any.
 
-        Once a function's mistake is named (on its first failing test that a mistake explains:
-        the one the report shows), its later failing tests are not matched again: matching runs
-        the mistake and the reference on the test's inputs in this process, as long as the
-        student's own calls took (``train_xor``: ~0.5 s a test). ``recorded``: the test's calls
-        (by default the current test's)."""
+        With the reference here, the mistakes are run on the test's own inputs
+        (``HintMatcher``); in a student's tree, which has neither, the function is called on
+        the public inputs of the fingerprints ``grader release`` shipped (``FingerprintMatcher``,
+        once a function). Once a function's mistake is named (on its first failing test that a
+        mistake explains: the one the report shows), its later failing tests are not matched
+        again: matching runs the mistake and the reference on the test's inputs in this
+        process, as long as the student's own calls took (``train_xor``: ~0.5 s a test).
+        ``recorded``: the test's calls (by default the current test's)."""
         recorded = self.session.recorded if recorded is None else recorded
         calls = [c for c in recorded if c.function == function]
-        mistakes_dir = self.reference_dir / "mistakes"
-        if not calls or not mistakes_dir.is_dir() or function in self._hinted:
+        if not calls or function in self._hinted:
             return None
+        mistakes_dir = self.reference_dir / "mistakes"
+        prints = self.fingerprints_file or self.reference_dir / fingerprints.FILE_NAME
         try:
-            from grader.course.mistakes import load_catalogue
-
-            if self._matcher is None:
-                self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
-            found = self._matcher.match(function, calls)
+            if mistakes_dir.is_dir():
+                if self._matcher is None:
+                    self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
+                found: Mistake | fingerprints.MistakePrints | None = \
+                    self._matcher.match(function, calls)
+            elif prints.is_file():
+                if self._probes is None:
+                    self._probes = fingerprints.FingerprintMatcher(prints)
+                found = self._probes.match(function, lambda args, kwargs: self._probe(
+                    function, args, kwargs))
+            else:
+                return None
         except Exception as exc:  # a hint is a courtesy: no grade lost, the bug reported
             self.internal_errors.append(exc)
             return None
@@ -126,6 +142,22 @@ class GradingRun:
             return None
         self._hinted.add(function)
         return found.hint()
+
+    def _probe(self, function: str, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> fingerprints.Outcome | None:
+        """The student's ``function`` on a fingerprint's public inputs, apart from any test's
+        record; None when the call gave no result (a time-out, a crash)."""
+        module, name = function.split(".", 1)
+        with self.session.aside():
+            try:
+                call = self.session.call(module, name, args, kwargs)
+            except Exception:  # the student's doing (a hang, a dead worker): no hint, no error
+                return None
+        return fingerprints.Outcome(
+            value=call.result,
+            raised=tuple(call.error.type_names) if call.error is not None else (),
+            warned=any(w.category == "RuntimeWarning" for w in call.warnings),
+            mutated=bool(call.mutated))
 
     def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
@@ -535,7 +567,8 @@ class _LazyCourse(CourseFixtures):
             graded, Path(option) if option else course.exercises_dir(name),
             seed=config.getoption("--grader-seed")))
         run = GradingRun(course, graded.assignment, ctx.session, ctx.seed,
-                         graded.reference_dir)
+                         graded.reference_dir,
+                         fingerprints_file=test_path.parent / fingerprints.FILE_NAME)
         return RunPlugin(run, owned=(opened.close,))
 
     # --- plain pytest's terminal output (concise: the reason and the hint, the table last) ---

@@ -76,6 +76,18 @@ def test_relu_known_values(student: Student) -> None:
     compare.assert_close(student.activations.relu(z), np.array([0.0, 0.0, 3.0]), name="relu(z)")
 
 
+@pytest.mark.grades("activations.relu", weight=1)
+def test_relu_keeps_its_input(student: Student) -> None:
+    """렐루는 입력 배열 z를 그대로 두고 새 배열을 돌려줍니다. 역전파가 그 z(사전 활성화)를 다시 씁니다.
+
+    ReLU leaves its input z as it was and returns a new array: backpropagation uses that z (the
+    pre-activation) again.
+    """
+    call = student.activations.relu.call(np.array([[-2.0, -0.5], [0.5, 2.0]]))
+    compare.assert_close(call.value, np.array([[0.0, 0.0], [0.5, 2.0]]), name="relu(z)")
+    compare.assert_not_mutated(call, name="relu")
+
+
 @pytest.mark.grades("activations.relu_derivative", weight=1)
 def test_relu_derivative_known_values(student: Student) -> None:
     """z > 0이면 1.0, 아니면 0.0 — z == 0에서는 0.0으로 정합니다 (계약).
