@@ -10,7 +10,8 @@ again. Here a watchdog thread raises ``OutOfTime`` in the limited thread (CPytho
 
 speed: one watchdog thread serves every limit of the process. A grading sets a limit on each
 reference timing (~250 per lec04 check); a thread started per limit cost ~1 ms each, most of it
-waiting for the new thread to be scheduled.
+waiting for the new thread to be scheduled. A limit fires up to ``_Watchdog.POLL_S`` (50 ms)
+after its time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import heapq
 import itertools
+import math
 import os
 import threading
 import time
@@ -61,9 +63,14 @@ class _Limit:
 
 
 class _Watchdog:
-    """A daemon thread that sleeps until the earliest pending limit. A block that ends in time
-    only marks its limit done (no wake-up); done limits leave the queue when they come due."""
+    """A daemon thread that checks the pending limits at least every ``POLL_S`` while any are
+    pending, so that setting a limit never has to wake it (a wake-up hands the GIL back and
+    forth, ~1 ms on a busy machine): a limit fires up to ``POLL_S`` late. A block that ends in
+    time only marks its limit done; done limits leave the queue when they come due. With
+    nothing pending for ``IDLE_S`` it sleeps until the next limit, which then wakes it."""
 
+    POLL_S = 0.05
+    IDLE_S = 2.0
     # Done limits with far deadlines are dropped from the queue past this many entries.
     _COMPACT_AT = 1024
 
@@ -72,34 +79,40 @@ class _Watchdog:
         self._queue: list[tuple[float, int, _Limit]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._wakes_at = math.inf  # when the thread looks at the queue next
 
     def add(self, limit: _Limit, at: float) -> None:
         with self._cond:
             if len(self._queue) >= self._COMPACT_AT:
                 self._queue = [e for e in self._queue if not e[2].done]
                 heapq.heapify(self._queue)
-            earliest = self._queue[0][0] if self._queue else None
             heapq.heappush(self._queue, (at, next(self._order), limit))
             if self._thread is None or not self._thread.is_alive():
+                self._wakes_at = at
                 self._thread = threading.Thread(target=self._run, name="grader-deadline",
                                                 daemon=True)
                 self._thread.start()
-            elif earliest is None or at < earliest:  # it sleeps until a later time: wake it
+            elif at + self.POLL_S < self._wakes_at:  # asleep for longer: wake it
+                self._wakes_at = at
                 self._cond.notify()
 
     def _run(self) -> None:
         with self._cond:
+            idle_since = time.monotonic()
             while True:
-                while self._queue and self._queue[0][2].done:
-                    heapq.heappop(self._queue)
-                if not self._queue:
+                now = time.monotonic()
+                while self._queue and (self._queue[0][2].done or self._queue[0][0] <= now):
+                    heapq.heappop(self._queue)[2].expire()  # a done limit ignores it
+                if self._queue:
+                    idle_since = now
+                    self._wakes_at = min(self._queue[0][0], now + self.POLL_S)
+                elif now - idle_since < self.IDLE_S:
+                    self._wakes_at = now + self.POLL_S
+                else:
+                    self._wakes_at = math.inf
                     self._cond.wait()
                     continue
-                wait = self._queue[0][0] - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
-                    continue
-                heapq.heappop(self._queue)[2].expire()
+                self._cond.wait(self._wakes_at - now)
 
 
 _WATCHDOG = _Watchdog()
