@@ -223,7 +223,7 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
                 lang: str | None) -> None:
     from grader.grading.engine import grade
-    from grader.report import feedback, pictures, utf8_safe, write_atomically
+    from grader.report import feedback, utf8_safe, write_atomically
 
     _check_bundle_options(bundle_path, bundle_sha256, suites, course_opt, lang)
     opened = None
@@ -237,10 +237,13 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
 
         target = submission_target(path, course, a.name, bundle=opened is not None)
         _check_threshold(fail_under, a.max_score)
-        if fmt == "html":  # a page that cannot be drawn says so before any grading
-            pictures.require_matplotlib()
         # The HTML page's pictures are part of the grading: the student's code runs once.
-        during = [pictures.in_session()] if fmt == "html" else []
+        during = []
+        if fmt == "html":  # a page that cannot be drawn says so before any grading
+            from grader.report import pictures  # speed: only the HTML page needs it
+
+            pictures.require_matplotlib()
+            during.append(pictures.in_session())
         result, internal = internal_error.guard(
             lambda: grade(course, a.name, target, seed=seed, isolation=isolation,
                           suites=list(suites) or None,

@@ -15,6 +15,7 @@ import contextlib
 import importlib.util
 import inspect
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import CodeType
@@ -55,8 +56,8 @@ def terminal_width(reporter: object) -> int:
 @contextlib.contextmanager
 def rewriting_through(through: RewriteThrough) -> Iterator[None]:
     """While the block runs, pytest's assertion rewriting of each test module goes through
-    ``through`` (``grader.grading.suite_cache``). pytest still imports the module, checks and
-    writes its own ``.pyc`` beside it; only the parse-and-rewrite step may be skipped."""
+    ``through`` (``grader.grading.suite_cache``): only pytest's parse-and-rewrite step may be
+    skipped. No bytecode is written meanwhile (``sys.dont_write_bytecode``)."""
     from _pytest.assertion import rewrite as rw
 
     original = rw._rewrite_test
@@ -78,10 +79,15 @@ def rewriting_through(through: RewriteThrough) -> Iterator[None]:
         return stamp[0], code
 
     rw._rewrite_test = _rewrite_test  # type: ignore[assignment]
+    # The suites and the reference are private copies, removed after the grading: bytecode
+    # written beside them (pytest's rewritten .pyc, the reference's __pycache__) is never read.
+    writing = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
     try:
         yield
     finally:
         rw._rewrite_test = original
+        sys.dont_write_bytecode = writing
 
 
 def check() -> None:
