@@ -7,6 +7,8 @@ grader (``grader.grading.internal_error``).
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import signal
 import sys
@@ -116,6 +118,19 @@ def main() -> None:
     # SIGTERM (a CI timeout, `kill`) becomes a normal exit, so every `finally` removes its
     # temporary folders and kills its worker; SIGKILL leftovers are swept by the next run.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    _freeze_at_exit()
+
+
+_FREEZING: list[bool] = []
+
+
+def _freeze_at_exit() -> None:
+    """speed: the interpreter's last garbage collections at exit walk every object the command
+    made (pytest's session, NumPy: ~0.1 s of a `grader check`). Frozen objects are skipped;
+    the exit is otherwise the same: atexit handlers run, modules are torn down, files close."""
+    if not _FREEZING:
+        _FREEZING.append(True)
+        atexit.register(gc.freeze)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
