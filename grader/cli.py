@@ -118,16 +118,20 @@ def main() -> None:
     # SIGTERM (a CI timeout, `kill`) becomes a normal exit, so every `finally` removes its
     # temporary folders and kills its worker; SIGKILL leftovers are swept by the next run.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    _freeze_at_exit()
+    _collect_less()
 
 
 _FREEZING: list[bool] = []
 
 
-def _freeze_at_exit() -> None:
-    """speed: the interpreter's last garbage collections at exit walk every object the command
-    made (pytest's session, NumPy: ~0.1 s of a `grader check`). Frozen objects are skipped;
-    the exit is otherwise the same: atexit handlers run, modules are torn down, files close."""
+def _collect_less() -> None:
+    """speed: a command allocates a great many objects once (importing pytest and NumPy,
+    collecting the suites) and few of them become garbage: the cycle collector runs a tenth as
+    often (~0.03 s of a `grader check`). At exit, the interpreter's last collections would walk
+    every object the command made (~0.1 s): frozen objects are skipped; the exit is otherwise
+    the same (atexit handlers run, modules are torn down, files close)."""
+    first, *older = gc.get_threshold()
+    gc.set_threshold(max(first, 7000), *older)
     if not _FREEZING:
         _FREEZING.append(True)
         atexit.register(gc.freeze)
