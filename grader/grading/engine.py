@@ -19,17 +19,20 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from grader import messages, scratch
 from grader.boundary import sandbox
 from grader.boundary.pool import WarmPool
 from grader.course.config import Course
 from grader.errors import GraderError
-from grader.grading import context, plugin, pytest_internals, scoring, steps, suite_cache
+from grader.grading import context, scoring, steps, suite_cache
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.result import Result
+
+if TYPE_CHECKING:
+    from grader.grading import plugin
+    from grader.grading.serving import ServingRun
 
 __all__ = ["Grader", "grade", "hidden_in_play", "serve", "suite_dirs"]
 
@@ -89,6 +92,9 @@ def _copy_reference(reference_dir: Path, reference: Path) -> Path:
 def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     """pytest in this process on the private copy of the suites, with the run as a plugin
     object; nothing from the submission, the environment or installed plugins takes part."""
+    import pytest
+
+    from grader.grading import pytest_internals
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.grading.plugin",
             "-p", "grader.grading.interrupt",
@@ -142,6 +148,9 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
                                          private / "reference")
 
         def run_suites(ctx: context.GradingContext) -> steps.Ran:
+            # speed: pytest is imported now, while the worker (started by ``ctx``) starts
+            from grader.grading import plugin
+
             run = _run_of(ctx, private_reference)
             run_plugin = plugin.RunPlugin(run, partial=True)
             _run_suites(run_plugin, private / "suites")
@@ -153,6 +162,8 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
 
 def _run_of(ctx: context.GradingContext, reference: Path) -> plugin.GradingRun:
     """The pytest side of an open grading: what the fixtures and the report hooks share."""
+    from grader.grading import plugin
+
     return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference)
 
 
@@ -169,8 +180,10 @@ class Grader:
     session's start-up."""
 
     def __init__(self, plan: context.Plan, private: Path, warm: bool = False) -> None:
+        from grader.grading.serving import ServingRun
+
         self._plan, self._private = plan, private
-        self._serving = _ServingRun()
+        self._serving: ServingRun = ServingRun()
         self._gradings = 0
         # ``warm``: each grading's worker is started ahead, while the last result is read (an
         # in-notebook check; submissions staged into one folder, one after another).
@@ -231,6 +244,8 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
     assertion rewriting are paid once (``grader grade``'s warm worker processes use it). What
     ``work`` prints is pytest's output, as in a test: it answers through other channels.
     ``warm``: each grading's worker is started ahead (``Grader``)."""
+    from pytest import ExitCode
+
     plan = context.plan(course, assignment, suites=suites, isolation=isolation)
     with _private_folder() as private:
         _copy_suites(plan.suites, plan.reference_dir, private / "suites", private / "reference")
@@ -240,83 +255,13 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
             code, output = _run_pytest(grader._serving, private / "suites")
         finally:
             grader.close()
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if grader._serving.error is not None:  # raised by `work` itself, not a grading
         raise grader._serving.error
     if not grader._serving.served:
         raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
                                        output=output[-3000:]))
-
-
-class _ServingRun(plugin.RunPlugin):
-    """The run plugin of a served session: collects once; its test loop is ``work``, which runs
-    the collected tests once per grading (``run_items``) with that grading's run."""
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.all_items: list[pytest.Item] = []
-        self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
-        self.work: Callable[[], None] = lambda: None
-        self.failure: messages.Msg | None = None  # why the suites could not be collected
-        self.error: BaseException | None = None
-        self.served = False
-        self._session: pytest.Session | None = None
-
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.failure = messages.Msg("engine.not_collected", node=report.nodeid,
-                                        detail=str(report.longrepr)[-3000:])
-
-    def pytest_collection_modifyitems(self, config: pytest.Config,
-                                      items: list[pytest.Item]) -> None:
-        items[:], superseded = plugin.without_superseded(items)
-        if superseded:
-            config.hook.pytest_deselected(items=superseded)
-        self.superseded = plugin.superseded_records(superseded)
-        self.all_items = list(items)  # each grading picks its modules' tests from these
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool:  # type: ignore[override]
-        self._session, self.served = session, True
-        try:
-            self.work()
-        except Exception as exc:  # `work`'s own failure: raised again by `serve`
-            self.error = exc
-        return True
-
-    def run_items(self, run: plugin.GradingRun) -> list[scoring.TestOutcome]:
-        """Every collected test of the graded functions, once, with ``run``; then the deferred
-        stand-in reruns. The items are reset as pytest would make them afresh."""
-        assert self._session is not None
-        session = self._session
-        graded = run.assignment.functions
-        items = [i for i in self.all_items
-                 if (g := plugin.grades_of(i)) is None or g[0] in graded]
-        self.run, self.items = run, items
-        run.superseded = [s for s in self.superseded if s["function"] in graded]
-        self._in_loop, self._pending = True, []
-        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
-        try:
-            for item in items:
-                plugin.forget_outcome(item)
-                pytest_internals.reset_item(item)
-            for i, item in enumerate(items):
-                following = items[i + 1] if i + 1 < len(items) else None
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
-                if session.shouldstop or session.shouldfail:
-                    raise KeyboardInterrupt
-            self._in_loop = False
-            self.rerun_pending()
-            return self.outcomes
-        except BaseException:
-            # A grading cut short leaves no fixture set up for the next one.
-            pytest_internals.teardown_all(session)
-            raise
-        finally:
-            self._in_loop, self._pending = False, []
-            if terminal is not None:  # its statistics would grow with every grading
-                terminal.stats.clear()
 
 
 @contextlib.contextmanager
@@ -333,9 +278,11 @@ def _private_folder() -> Iterator[Path]:
 
 
 def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
+    from pytest import ExitCode
+
     code, output = _run_pytest(run, suites)
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if code not in (ExitCode.OK, ExitCode.TESTS_FAILED):
         raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
                                        output=output[-3000:]))
