@@ -28,6 +28,7 @@ from grader.report import formats as report_formats
 
 if typing.TYPE_CHECKING:
     from grader.course.bundle import OpenedBundle
+    from grader.grading import watch as watching
 
 EXIT_BELOW = 1
 EXIT_USAGE = 2
@@ -215,18 +216,21 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     except GraderError as exc:
         _fail(exc, said)
     tty = sys.stdout.isatty()
+    warm = None if bundle_path is not None else _warm_pool(course, assignment, suites, isolation)
 
     def once() -> None:
         if tty:
             click.clear()
         try:
-            _check_once(*args)
+            _check_once(*args, warm=warm)
         except SystemExit as exc:  # a usage error or --fail-under: keep watching
             if exc.code == 130:
                 raise
         sys.stdout.flush()
 
     def waiting() -> None:
+        if warm is not None:  # the next grading's worker starts while the files are unchanged
+            warm.prepare()
         _say("cli.watching", said, err=True, prefix="grader: ", target=str(target))
 
     try:
@@ -234,13 +238,28 @@ def check(path: Path | None, course_opt: str | None, assignment: str | None, fmt
     except KeyboardInterrupt:
         _say("cli.stopped_watching", said, err=True, prefix="grader: ")
         sys.exit(0)
+    finally:
+        if warm is not None:
+            warm.close()
+
+
+def _warm_pool(course: Course, assignment: str | None, suites: tuple[Path, ...],
+               isolation: str) -> watching.StartedAhead | None:
+    """``--watch``: each grading's worker started ahead, while the files are unchanged (None
+    when the course cannot be graded: each check says why)."""
+    from grader.grading import watch as watching
+
+    try:
+        return watching.StartedAhead(course, assignment, list(suites) or None, isolation)
+    except GraderError:
+        return None
 
 
 def _check_once(path: Path | None, course_opt: str | None, assignment: str | None, fmt: str,
                 output: Path | None, json_report: Path | None, seed: int | None,
                 fail_under: float | None, isolation: str, suites: tuple[Path, ...],
                 bundle_path: Path | None, bundle_sha256: str | None, verbose: bool,
-                lang: str | None) -> None:
+                lang: str | None, *, warm: watching.StartedAhead | None = None) -> None:
     from grader.grading.engine import grade
     from grader.report import feedback, utf8_safe, write_atomically
 
@@ -267,7 +286,8 @@ def _check_once(path: Path | None, course_opt: str | None, assignment: str | Non
             lambda: grade(course, a.name, target, seed=seed, isolation=isolation,
                           suites=list(suites) or None,
                           notes=[opened.message] if opened is not None else [],
-                          during=during), course, a, seed)
+                          during=during, warm=warm.pool() if warm is not None else None),
+            course, a, seed)
         result.graded = str(Path(target).resolve())
         if lang is not None:
             result.language = lang

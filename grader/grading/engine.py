@@ -133,13 +133,14 @@ def _forget_modules(folder: Path) -> None:
 def grade(course: Course, assignment: str | None, submission: Path, *, seed: int | None = None,
           isolation: str = "auto", suites: Sequence[Path] | None = None,
           modules: Sequence[str] | None = None, notes: Sequence[messages.Msg] = (),
-          during: Sequence[steps.InSession] = ()) -> Result:
+          during: Sequence[steps.InSession] = (), warm: WarmPool | None = None) -> Result:
     """Grade ``submission`` (a folder, a checkout, a module file or a notebook).
 
     ``modules`` limits the grading to those modules' functions (``validate`` uses it for a
     variant that differs from the reference in one module only); ``notes`` go into the report
     (the bundle graded with); ``during`` is work done in the grading's own worker session after
-    the suites (the HTML pictures).
+    the suites (the HTML pictures); ``warm``: stage into its folder and take its worker,
+    started ahead (``grader check --watch``).
     """
     plan = context.plan(course, assignment, suites=suites, modules=modules, isolation=isolation,
                         notes=notes)
@@ -157,7 +158,7 @@ def grade(course: Course, assignment: str | None, submission: Path, *, seed: int
             return _ran(run, run_plugin.outcomes)
 
         return context.grade(plan, submission, run_suites, seed=seed, private=[private],
-                             during=during)
+                             during=during, warm=warm)
 
 
 def _run_of(ctx: context.GradingContext, reference: Path) -> plugin.GradingRun:
