@@ -95,6 +95,7 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     import pytest
 
     from grader.grading import pytest_internals
+
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.grading.plugin",
             "-p", "grader.grading.interrupt",
