@@ -132,6 +132,17 @@ def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert suite_cache.suite_cache().folder == tmp_path / "moved" / "suites"
 
 
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(suite_cache.ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(homeless))
+    assert suite_cache.cache_root() is None and suite_cache.suite_cache() is None
+
+
 def test_the_worker_may_not_see_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(suite_cache.ENV, str(tmp_path / "cache"))
     plan = context.plan(load_course(ROOT / "course.yaml"), "lec04", isolation="process")

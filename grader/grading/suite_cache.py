@@ -45,8 +45,12 @@ def cache_root() -> Path | None:
     if given is not None:
         return None if given.strip().lower() in _OFF else Path(given).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "grader"
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "grader"
+    try:
+        return Path.home() / ".cache" / "grader"
+    except (RuntimeError, KeyError, OSError):  # no home folder (a bare CI user): no cache
+        return None
 
 
 class SuiteCache:
