@@ -91,6 +91,89 @@ runpy.run_module("grader", run_name="__main__", alter_sys=True)
 """
 
 
+# Runs `grader check` as `python -m grader` does, with marks at the edges of its phases (the
+# grading started, pytest started, collection, the test loop, pytest done) and the time inside
+# student calls (worker round trips and their limits) and reference calls; written at exit for
+# ``overhead_breakdown``. Wrapping costs a few ms: these runs are not the timed ones.
+_PHASED_GRADER = r"""
+import atexit, functools, json, os, runpy, sys, time
+
+marks, spent = {}, {}
+
+def mark(name):
+    marks.setdefault(name, time.time())
+
+def around(owner, name, before, after=None, total=None):
+    original = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapped(*args, **kwargs):
+        start = time.perf_counter()
+        if before:
+            mark(before)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if after:
+                marks[after] = time.time()
+            if total:
+                spent[total] = spent.get(total, 0.0) + time.perf_counter() - start
+
+    setattr(owner, name, wrapped)
+
+from grader.grading import engine, time_limits
+
+around(engine, "grade", "grade", "grade_end")
+_run_pytest = engine._run_pytest
+
+def _marked_run_pytest(*args, **kwargs):
+    # pytest is imported by the grading itself (after the worker started): marked from here.
+    import _pytest.main
+    if not hasattr(_pytest.main.pytest_collection, "__wrapped__"):
+        around(_pytest.main, "pytest_collection", "collection", "collection_end")
+        around(_pytest.main, "pytest_runtestloop", "loop", "loop_end")
+    return _run_pytest(*args, **kwargs)
+
+engine._run_pytest = _marked_run_pytest
+around(engine, "_run_pytest", "pytest", "pytest_end")
+
+def _limits_own_time(original):
+    # A limit's own cost: its time less the reference's timing runs (reference time already).
+    @functools.wraps(original)
+    def limit(self, *args, **kwargs):
+        run = getattr(self._find, "__self__", None)
+        watch = getattr(getattr(run, "reference", None), "stopwatch", None)
+        before, start = (watch.seconds if watch else 0.0), time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            inside = (watch.seconds - before) if watch else 0.0
+            spent["limits_s"] = spent.get("limits_s", 0.0) + time.perf_counter() - start - inside
+    return limit
+
+time_limits.CallLimits.limit = _limits_own_time(time_limits.CallLimits.limit)
+
+@atexit.register
+def _report():
+    with open(os.environ["BENCH_PHASES"], "w") as f:
+        json.dump({"marks": marks, "spent": spent, "exit_hook": time.time()}, f)
+
+sys.argv[0] = "grader"
+runpy.run_module("grader", run_name="__main__", alter_sys=True)
+"""
+
+# The phases of the overhead, in order: (key, label).
+PHASES = [
+    ("start_up_s", "start-up: interpreter, imports, CLI, course"),
+    ("set_up_s", "set-up: staging, worker start, pytest import"),
+    ("pytest_s", "pytest's own start and finish"),
+    ("collection_s", "collection of the suites"),
+    ("tests_s", "the tests, less student and reference calls"),
+    ("of_which_limits_s", "  of which the per-call limits (own work)"),
+    ("after_s", "scores, report, clean-up and exit"),
+]
+
+
 # --- statistics ---------------------------------------------------------------------------------
 
 def spread(samples: Sequence[float]) -> dict[str, Any]:
@@ -196,6 +279,40 @@ def grader_memory(course_yaml: Path, isolation: str, work: Path) -> dict[str, fl
     data = json.loads(out.read_text())
     return {"trusted_peak_mb": data["self_kb"] / 1024,
             "worker_peak_mb": max(data["descendants_kb"], data["children_kb"]) / 1024}
+
+
+def overhead_breakdown(course_yaml: Path, isolation: str, work: Path, repeat: int) \
+        -> dict[str, Any]:
+    """Where the grader's own overhead (wall − student calls − reference calls) goes, from
+    ``repeat`` extra runs with marks at its phases (``_PHASED_GRADER``); each phase's median.
+    The phases add up to the overhead of those runs."""
+    phases: dict[str, list[float]] = {key: [] for key, _ in PHASES}
+    overheads, walls = [], []
+    for _ in range(repeat):
+        out, report = work / "phases.json", work / "phases-report.json"
+        env = user_env(BENCH_PHASES=str(out))
+        start = time.time()
+        subprocess.run([sys.executable, "-c", _PHASED_GRADER, "check", str(SUBMISSION),
+                        "--course", str(course_yaml), "--seed", "0", "--isolation", isolation,
+                        "--format", "json", "--output", str(report)],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        end = time.time()
+        data, timing = json.loads(out.read_text()), json.loads(report.read_text())["timing"]
+        m, spent = data["marks"], data["spent"]
+        student, reference = timing["student_calls_s"], timing["reference_calls_s"]
+        loop = m["loop_end"] - m["loop"]
+        phases["start_up_s"].append(m["grade"] - start)
+        phases["set_up_s"].append(m["pytest"] - m["grade"])
+        phases["pytest_s"].append((m["collection"] - m["pytest"]) + (m["loop"] - m["collection_end"])
+                                  + (m["pytest_end"] - m["loop_end"]))
+        phases["collection_s"].append(m["collection_end"] - m["collection"])
+        phases["tests_s"].append(loop - student - reference)
+        phases["of_which_limits_s"].append(spent.get("limits_s", 0.0))
+        phases["after_s"].append(end - m["pytest_end"])
+        walls.append(end - start)
+        overheads.append(end - start - student - reference)
+    return {"wall_s": spread(walls), "overhead_s": spread(overheads),
+            **{key: spread(values) for key, values in phases.items()}}
 
 
 def stand_in_case(course_yaml: Path, isolation: str, work: Path) -> rivals.Prepared:
@@ -334,6 +451,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         lec04 = grader_check(ROOT / "course.yaml", isolation, scratch, "lec04")
         out["grader_check_lec04"] = time_round_robin({"grader": lec04}, opts.repeat, opts.warmup)["grader"]
         out["grader_check_lec04"]["memory"] = grader_memory(ROOT / "course.yaml", isolation, scratch)
+        log("grader check, lec04: where the overhead goes (runs with phase marks) ...")
+        out["grader_check_lec04"]["overhead_breakdown"] = overhead_breakdown(
+            ROOT / "course.yaml", isolation, scratch, opts.repeat)
         log("grader check, lec04 with a wrong sigmoid_derivative called by backward (stand-ins) ...")
         worst = stand_in_case(ROOT / "course.yaml", isolation, scratch)
         out["grader_check_stand_ins"] = time_round_robin({"grader": worst}, opts.repeat,
@@ -379,6 +499,12 @@ def print_report(out: dict[str, Any]) -> None:
         print(f"  in student calls (worker trips)     {fmt(lec04['student_calls_s'])}")
         print(f"  in reference calls (trusted)        {fmt(lec04['reference_calls_s'])}")
         print(f"  grader's own overhead (wall − both) {fmt(lec04['grader_overhead_s'])}")
+    if "overhead_breakdown" in lec04:
+        parts = lec04["overhead_breakdown"]
+        print(f"  where it goes (medians of {parts['overhead_s']['n']} more runs with phase marks, "
+              f"overhead {parts['overhead_s']['median']:.3f} s there):")
+        for key, label in PHASES:
+            print(f"    {label:<48}{parts[key]['median']:.3f} s")
     print(f"  peak RSS: trusted {lec04['memory']['trusted_peak_mb']:.0f} MB, "
           f"worker {lec04['memory']['worker_peak_mb']:.0f} MB")
     if "grader_check_stand_ins" in out:

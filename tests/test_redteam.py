@@ -51,6 +51,7 @@ from typing import Any
 import pytest
 import redteam_support as rs
 
+from grader.grading import suite_cache
 from grader.result import message_of, notes_of
 
 # ~75 whole gradings under two isolations: about 55 s here once a broken module is graded as
@@ -536,15 +537,16 @@ def test_watch_sees_an_escaped_process(tmp_path: Path) -> None:
 
 # What escape_probe gets out with under each fence (seccomp closes TCP under all three).
 ESCAPES = {"bwrap": [], "landlock": [], "process": ["solution", "suite", "grader-temp",
+                                                    "suite-cache", "cache-write",
                                                     "write-outside"]}
 
 
-def _escape_placeholders(course: Any, watch_tmp: Path, outside: Path, port: int) \
-        -> dict[str, object]:
+def _escape_placeholders(course: Any, watch_tmp: Path, outside: Path, port: int,
+                         cache: Path) -> dict[str, object]:
     solutions = course.solutions_dir(rs.ASSIGNMENT)
     return {"SOLUTION": solutions / "activations.py",
             "SUITE": solutions / "tests" / "test_activations.py",
-            "TMP": watch_tmp, "OUTSIDE": outside, "PORT": port}
+            "TMP": watch_tmp, "OUTSIDE": outside, "PORT": port, "CACHE": cache}
 
 
 def _listener() -> socket.socket:
@@ -569,19 +571,23 @@ def _check_escapes(result: Any, isolation: str, outside: Path,
 
 
 @ISOLATION
-def test_what_gets_out_of_each_fence(course: Any, tmp_path: Path, isolation: str) -> None:
+def test_what_gets_out_of_each_fence(course: Any, tmp_path: Path, isolation: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """relu tries to read the reference and the hidden suite by their real paths, the grader's
-    private copy of the suites in its temporary folder, to write outside its scratch folder and
+    private copy of the suites in its temporary folder, the cache of rewritten suites (written
+    before the tests ran) and to plant a file in it, to write outside its scratch folder and
     to connect to a local TCP listener; it answers correctly only when nothing got out. bwrap:
     none of those paths exists in its view. Landlock: they exist but are out of reach (EACCES).
     process: every file is reachable (the control: this test can fail). TCP: seccomp, under all
     three (Landlock ABI 4+ and bwrap's network namespace are second walls)."""
     outside = tmp_path / "outside.txt"
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(suite_cache.ENV, str(cache))
     with _listener() as listener:
         submission = rs.write_submission(tmp_path / "submission")
         with rs.watched(tmp_path) as watch:
             source = attack_source("escape_probe", **_escape_placeholders(
-                course, watch.tmp, outside, listener.getsockname()[1]))
+                course, watch.tmp, outside, listener.getsockname()[1], cache))
             rs.write_submission(submission, activations=source)
             result, seconds = rs.run_grading(course, submission, isolation)
         assert seconds < QUICK_S and result.isolation == isolation
@@ -638,14 +644,15 @@ def test_as_an_unprivileged_user(unprivileged: list[str], isolation: str) -> Non
         tmp = root / "tmp"
         tmp.mkdir()
         outside = root / "outside.txt"
+        cache = root / "cache"  # made by nobody's grading (mode 0700), before the tests run
         source = attack_source("escape_probe", **_escape_placeholders(
-            course, tmp, outside, listener.getsockname()[1]))
+            course, tmp, outside, listener.getsockname()[1], cache))
         submission = rs.write_submission(root / "submission", activations=source)
         rs.open_to_everyone(root)
         os.chmod(tmp, 0o1777)
         os.chmod(root, 0o1777)  # the worker may try to write outside.txt here
         env = {"PATH": f"{fake}{os.pathsep}{os.environ.get('PATH', '')}", "TMPDIR": str(tmp),
-               "HOME": str(tmp), "LC_ALL": "C.UTF-8"}
+               "HOME": str(tmp), "LC_ALL": "C.UTF-8", suite_cache.ENV: str(cache)}
         proc = _cli(unprivileged, [str(submission), "--course", str(course.path), "--format",
                                    "json", "--seed", "1", "--isolation", isolation], env, root)
         assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
@@ -668,3 +675,6 @@ def test_as_an_unprivileged_user(unprivileged: list[str], isolation: str) -> Non
         with pytest.raises(TimeoutError):
             listener.accept()
         assert sorted(p.name for p in tmp.iterdir()) == [], "temporary files left behind"
+        # the grading user's cache was written (the hidden suite's code), private to that user
+        user = rs.NOBODY if os.geteuid() == 0 else os.geteuid()
+        assert (cache.stat().st_uid, cache.stat().st_mode & 0o777) == (user, 0o700)

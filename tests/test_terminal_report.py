@@ -223,6 +223,40 @@ def test_watch_grades_again_when_a_file_changes(buggy: Path, tmp_path: Path) -> 
             proc.kill()
 
 
+def test_watch_grades_with_a_worker_started_ahead_and_sees_each_edit(tiny_course: Path,
+                                                                     tmp_path: Path) -> None:
+    """``--watch``: while the files stand still the next grading's worker starts; the grading
+    after an edit takes it, stages the edited code into its folder and grades that code (a
+    fresh worker: nothing of the last version is imported); closing leaves nothing behind."""
+    import redteam_support as rs
+
+    from grader.cli import _check_once
+    from grader.grading.watch import StartedAhead
+
+    submission = tmp_path / "sub"
+    submission.mkdir()
+    reference = (tiny_course / "solutions" / "a1" / "calc.py").read_text(encoding="utf-8")
+    report = tmp_path / "report.json"
+    args = (submission, str(tiny_course), None, "json", report, None, 1, None, "process", (),
+            None, None, False, None)
+    with rs.watched(tmp_path):
+        ahead = StartedAhead(load_course(tiny_course), None, None, "process")
+        try:
+            scores = []
+            for body in ("return k * x", "return 3 * x", "return k * x"):
+                (submission / "calc.py").write_text(reference.replace("return k * x", body),
+                                                    encoding="utf-8")
+                ahead.prepare()
+                started = ahead.pool()._pool
+                assert started is not None and started.running() is False  # up, nothing imported
+                _check_once(*args, warm=ahead)
+                assert ahead.pool()._pool is None  # the grading took it
+                scores.append(json.loads(report.read_text(encoding="utf-8"))["score"])
+        finally:
+            ahead.close()
+    assert scores[0] == scores[2] == 5.0 and scores[1] < 5.0
+
+
 # --- plain pytest in a course ------------------------------------------------------------
 
 

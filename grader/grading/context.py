@@ -28,7 +28,7 @@ from grader.boundary.pool import WarmPool
 from grader.boundary.proxy import StudentSession
 from grader.course.config import Assignment, Course
 from grader.errors import GraderError
-from grader.grading import internal_error, provisional, scoring, steps, timing
+from grader.grading import internal_error, provisional, scoring, steps, suite_cache, timing
 from grader.intake.staging import Staged, stage
 from grader.messages import Msg
 from grader.result import Result
@@ -90,8 +90,10 @@ class Plan:
 
     def protected(self, *private: Path) -> list[Path]:
         """What the worker must not see: the course, the reference, every suite and the
-        grading's private folders (one list for every entry point)."""
-        return [self.course.root, self.reference_dir, *self.suites.values(), *private]
+        grading's private folders and the cache of rewritten suites (one list for every entry
+        point)."""
+        return [self.course.root, self.reference_dir, *self.suites.values(), *private,
+                *suite_cache.protected()]
 
     def only(self, modules: Sequence[str] | None) -> Plan:
         return self if modules is None else replace(self,

@@ -19,8 +19,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from grader import messages, scratch
 from grader.boundary import sandbox
@@ -28,9 +27,13 @@ from grader.boundary.calls import RecordedCall
 from grader.boundary.pool import WarmPool
 from grader.course.config import Course
 from grader.errors import GraderError
-from grader.grading import context, fingerprints, plugin, pytest_internals, scoring, steps
+from grader.grading import context, fingerprints, scoring, steps, suite_cache
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.result import Result
+
+if TYPE_CHECKING:
+    from grader.grading import plugin
+    from grader.grading.serving import ServingRun
 
 __all__ = ["Grader", "grade", "hidden_in_play", "serve", "suite_dirs"]
 
@@ -94,6 +97,10 @@ def _copy_reference(plan: context.Plan, reference: Path) -> Path:
 def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     """pytest in this process on the private copy of the suites, with the run as a plugin
     object; nothing from the submission, the environment or installed plugins takes part."""
+    import pytest
+
+    from grader.grading import pytest_internals
+
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.grading.plugin",
             "-p", "grader.grading.interrupt",
@@ -106,7 +113,12 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
                    "faulthandler", "logging", "unraisableexception", "threadexception",
                    "debugging", "unittest", "subtests"):
         args += ["-p", f"no:{unused}"]
-    with _LOCK, _isolated_pytest_env(), contextlib.redirect_stdout(io.StringIO()) as out:
+    # speed: the suites' rewritten asserts from the user's cache when their content is known
+    cache = suite_cache.suite_cache()
+    rewriting = contextlib.nullcontext() if cache is None \
+        else pytest_internals.rewriting_through(cache.through)
+    with _LOCK, _isolated_pytest_env(), rewriting, \
+            contextlib.redirect_stdout(io.StringIO()) as out:
         try:
             code = pytest.main(args, plugins=[run_plugin])
         finally:
@@ -127,17 +139,18 @@ def _forget_modules(folder: Path) -> None:
 def grade(course: Course, assignment: str | None, submission: Path, *, seed: int | None = None,
           isolation: str = "auto", suites: Sequence[Path] | None = None,
           modules: Sequence[str] | None = None, notes: Sequence[messages.Msg] = (),
-          during: Sequence[steps.InSession] = ()) -> Result:
+          during: Sequence[steps.InSession] = (), warm: WarmPool | None = None) -> Result:
     """Grade ``submission`` (a folder, a checkout, a module file or a notebook).
 
     ``modules`` limits the grading to those modules' functions (``validate`` uses it for a
     variant that differs from the reference in one module only); ``notes`` go into the report
     (the bundle graded with); ``during`` is work done in the grading's own worker session after
-    the suites (the HTML pictures).
+    the suites (the HTML pictures); ``warm``: stage into its folder and take its worker,
+    started ahead (``grader check --watch``).
     """
     plan = context.plan(course, assignment, suites=suites, modules=modules, isolation=isolation,
                         notes=notes)
-    return _grade(plan, submission, seed=seed, during=during)
+    return _grade(plan, submission, seed=seed, during=during, warm=warm)
 
 
 def public_calls(course: Course, assignment: str | None, submission: Path, *, seed: int,
@@ -153,12 +166,15 @@ def public_calls(course: Course, assignment: str | None, submission: Path, *, se
 
 
 def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
-           during: Sequence[steps.InSession] = (),
+           during: Sequence[steps.InSession] = (), warm: WarmPool | None = None,
            history: list[RecordedCall] | None = None) -> Result:
     with _private_folder() as private:
         private_reference = _copy_suites(plan, private / "suites", private / "reference")
 
         def run_suites(ctx: context.GradingContext) -> steps.Ran:
+            # speed: pytest is imported now, while the worker (started by ``ctx``) starts
+            from grader.grading import plugin
+
             ctx.session.history = history
             run = _run_of(ctx, private_reference)
             run_plugin = plugin.RunPlugin(run, partial=True)
@@ -166,11 +182,13 @@ def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
             return _ran(run, run_plugin.outcomes)
 
         return context.grade(plan, submission, run_suites, seed=seed, private=[private],
-                             during=during)
+                             during=during, warm=warm)
 
 
 def _run_of(ctx: context.GradingContext, reference: Path) -> plugin.GradingRun:
     """The pytest side of an open grading: what the fixtures and the report hooks share."""
+    from grader.grading import plugin
+
     return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference)
 
 
@@ -187,8 +205,10 @@ class Grader:
     session's start-up."""
 
     def __init__(self, plan: context.Plan, private: Path, warm: bool = False) -> None:
+        from grader.grading.serving import ServingRun
+
         self._plan, self._private = plan, private
-        self._serving = _ServingRun()
+        self._serving: ServingRun = ServingRun()
         self._gradings = 0
         # ``warm``: each grading's worker is started ahead, while the last result is read (an
         # in-notebook check; submissions staged into one folder, one after another).
@@ -249,6 +269,8 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
     assertion rewriting are paid once (``grader grade``'s warm worker processes use it). What
     ``work`` prints is pytest's output, as in a test: it answers through other channels.
     ``warm``: each grading's worker is started ahead (``Grader``)."""
+    from pytest import ExitCode
+
     plan = context.plan(course, assignment, suites=suites, isolation=isolation)
     with _private_folder() as private:
         _copy_suites(plan, private / "suites", private / "reference")
@@ -258,83 +280,13 @@ def serve(course: Course, assignment: str | None, work: Callable[[Grader], None]
             code, output = _run_pytest(grader._serving, private / "suites")
         finally:
             grader.close()
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
     if grader._serving.error is not None:  # raised by `work` itself, not a grading
         raise grader._serving.error
     if not grader._serving.served:
         raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
                                        output=output[-3000:]))
-
-
-class _ServingRun(plugin.RunPlugin):
-    """The run plugin of a served session: collects once; its test loop is ``work``, which runs
-    the collected tests once per grading (``run_items``) with that grading's run."""
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.all_items: list[pytest.Item] = []
-        self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
-        self.work: Callable[[], None] = lambda: None
-        self.failure: messages.Msg | None = None  # why the suites could not be collected
-        self.error: BaseException | None = None
-        self.served = False
-        self._session: pytest.Session | None = None
-
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.failure = messages.Msg("engine.not_collected", node=report.nodeid,
-                                        detail=str(report.longrepr)[-3000:])
-
-    def pytest_collection_modifyitems(self, config: pytest.Config,
-                                      items: list[pytest.Item]) -> None:
-        items[:], superseded = plugin.without_superseded(items)
-        if superseded:
-            config.hook.pytest_deselected(items=superseded)
-        self.superseded = plugin.superseded_records(superseded)
-        self.all_items = list(items)  # each grading picks its modules' tests from these
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtestloop(self, session: pytest.Session) -> bool:  # type: ignore[override]
-        self._session, self.served = session, True
-        try:
-            self.work()
-        except Exception as exc:  # `work`'s own failure: raised again by `serve`
-            self.error = exc
-        return True
-
-    def run_items(self, run: plugin.GradingRun) -> list[scoring.TestOutcome]:
-        """Every collected test of the graded functions, once, with ``run``; then the deferred
-        stand-in reruns. The items are reset as pytest would make them afresh."""
-        assert self._session is not None
-        session = self._session
-        graded = run.assignment.functions
-        items = [i for i in self.all_items
-                 if (g := plugin.grades_of(i)) is None or g[0] in graded]
-        self.run, self.items = run, items
-        run.superseded = [s for s in self.superseded if s["function"] in graded]
-        self._in_loop, self._pending = True, []
-        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
-        try:
-            for item in items:
-                plugin.forget_outcome(item)
-                pytest_internals.reset_item(item)
-            for i, item in enumerate(items):
-                following = items[i + 1] if i + 1 < len(items) else None
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
-                if session.shouldstop or session.shouldfail:
-                    raise KeyboardInterrupt
-            self._in_loop = False
-            self.rerun_pending()
-            return self.outcomes
-        except BaseException:
-            # A grading cut short leaves no fixture set up for the next one.
-            pytest_internals.teardown_all(session)
-            raise
-        finally:
-            self._in_loop, self._pending = False, []
-            if terminal is not None:  # its statistics would grow with every grading
-                terminal.stats.clear()
 
 
 @contextlib.contextmanager
@@ -351,9 +303,11 @@ def _private_folder() -> Iterator[Path]:
 
 
 def _run_suites(run: plugin.RunPlugin, suites: Path) -> None:
+    from pytest import ExitCode
+
     code, output = _run_pytest(run, suites)
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == ExitCode.INTERRUPTED:
         raise KeyboardInterrupt
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if code not in (ExitCode.OK, ExitCode.TESTS_FAILED):
         raise GraderError(messages.Msg("engine.suites_failed", code=int(code),
                                        output=output[-3000:]))

@@ -7,9 +7,16 @@ size every ~0.5 s): no dependency, and it works the same on every system and net
 from __future__ import annotations
 
 import os
+import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from grader import scratch
+from grader.boundary import sandbox
+from grader.boundary.pool import WarmPool
+from grader.course.config import Course
+from grader.grading import context
 
 SUFFIXES = (".py", ".ipynb")
 MAX_FILES = 2000  # a submission is a handful of files; a huge tree is not walked further
@@ -63,3 +70,33 @@ def watch(target: Path, run: Callable[[], None], *, interval: float = 0.5,
                         break
                     now = later
                 break
+
+
+class StartedAhead:
+    """The next grading's worker, started while the submission's files are unchanged (as a
+    notebook's re-check does): its interpreter and NumPy are up when a change is saved. Each
+    grading stages into the pool's one folder and still gets a fresh worker: one never serves
+    two versions of the code."""
+
+    def __init__(self, course: Course, assignment: str | None,
+                 suites: Sequence[Path] | None, isolation: str) -> None:
+        # The fence and the protected paths every grading of this plan uses (their private
+        # folders, made later, are in the temporary folder: out of every fence's reach).
+        plan = context.plan(course, assignment, suites=suites, isolation=isolation)
+        self._packages = course.worker.packages
+        inbox = scratch.make_dir("submission") / "submission"
+        inbox.mkdir()
+        self._warm = WarmPool(inbox, course.limits, plan.fence.name, plan.protected())
+
+    def prepare(self) -> None:
+        """Start the next grading's worker now, if it is not up yet."""
+        with sandbox.worker_packages(self._packages):
+            self._warm.prepare()
+
+    def pool(self) -> WarmPool:
+        """What the next grading takes its worker from (``engine.grade(warm=...)``)."""
+        return self._warm
+
+    def close(self) -> None:
+        self._warm.close()
+        shutil.rmtree(self._warm.folder.parent, ignore_errors=True)

@@ -2,7 +2,8 @@
 """Replaces relu: tries every way out of the fence it knows of, and answers correctly only if
 none worked (so full marks mean the fence held; a failure lists what got out):
 reading the course's reference (solutions/), its hidden suite, the grader's own temporary files
-(the private copy of the suites), writing a file outside its scratch folder, and a TCP
+(the private copy of the suites), the cache of rewritten suites (reading it, planting code in it),
+writing a file outside its scratch folder, and a TCP
 connection to a listener the test started. Under bwrap the paths do not exist in its view; under
 Landlock they exist but are out of reach; under process isolation the filesystem is open."""
 import glob
@@ -30,6 +31,19 @@ def _escapes():
             _read(path)
             got.append("grader-temp")
             break
+    except OSError:
+        pass
+    try:  # the cache of rewritten suites (the hidden suite's code), and planting code in it
+        for path in glob.glob("@CACHE@/**/*.code", recursive=True):
+            _read(path)
+            got.append("suite-cache")
+            break
+    except OSError:
+        pass
+    try:
+        with open("@CACHE@/suites/planted.code", "wb") as f:
+            f.write(b"planted")
+        got.append("cache-write")
     except OSError:
         pass
     try:

@@ -1,0 +1,90 @@
+"""The time limit on trusted code (``grader.grading.deadline``): it stops a Python loop in any
+thread, never fires after its block ended, and many limits share one watchdog thread."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from grader.grading.deadline import OutOfTime, time_limit
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_an_endless_loop_is_stopped_near_its_limit():
+    start = time.monotonic()
+    with pytest.raises(OutOfTime), time_limit(0.05):
+        while True:
+            pass
+    assert time.monotonic() - start < 1.0
+
+
+def test_a_block_that_ends_in_time_is_never_interrupted_later():
+    for _ in range(200):
+        with time_limit(0.02):
+            pass
+    _spin(0.1)  # every limit above has come due meanwhile: none may land here
+
+
+def test_a_loop_in_another_thread_is_stopped():
+    caught: list[BaseException] = []
+
+    def limited() -> None:
+        try:
+            with time_limit(0.05):
+                while True:
+                    pass
+        except OutOfTime as exc:
+            caught.append(exc)
+
+    thread = threading.Thread(target=limited)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive() and len(caught) == 1
+
+
+def test_an_earlier_limit_set_after_a_later_one_still_fires_on_time():
+    start = time.monotonic()
+    with time_limit(30):
+        with pytest.raises(OutOfTime), time_limit(0.05):
+            while True:
+                pass
+        _spin(0.1)  # the outer limit does not fire
+    assert time.monotonic() - start < 5
+
+
+def test_many_limits_start_no_thread_each():
+    with time_limit(1):
+        pass
+    before = threading.active_count()
+    for _ in range(500):
+        with time_limit(0.5):
+            pass
+    assert threading.active_count() == before
+
+
+def test_a_limit_works_in_a_forked_child():
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    with time_limit(1):
+        pass
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            with time_limit(0.05):
+                while True:
+                    pass
+        except OutOfTime:
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
