@@ -99,7 +99,9 @@ def _run_pytest(run_plugin: plugin.RunPlugin, suites: Path) -> tuple[int, str]:
     object; nothing from the submission, the environment or installed plugins takes part."""
     import pytest
 
-    from grader.grading import pytest_internals
+    # Imported here, not by pytest's ``-p``: the grader's own plugins are never assertion-
+    # rewritten (nor kept in the suite cache), however the package was installed.
+    from grader.grading import interrupt, plugin, pytest_internals  # noqa: F401
 
     args = [str(suites), "-c", str(suites / "pytest.ini"), "--rootdir", str(suites),
             "--noconftest", "-p", "no:cacheprovider", "-p", "grader.grading.plugin",
