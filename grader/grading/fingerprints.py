@@ -243,6 +243,19 @@ class Outcome:
     mutated: bool = False  # changed an input in place
 
 
+def same_exception(student: Sequence[str], mistake: Sequence[str]) -> bool:
+    """The student's exception is the mistake's, either way round by class and bases (a shape
+    error is a mistake's whole symptom: ``W_next`` for ``W_next.T`` raises ValueError)."""
+    return bool(student and mistake) and (student[0] in mistake or mistake[0] in student)
+
+
+def shown(evidence: Sequence[str], warned: bool, mutated: bool) -> bool:
+    """Does a student's call show what tells a mistake from the reference (``EVIDENCE``)? A
+    value always does; a warning or an in-place change only when the call showed it too."""
+    return "value" in evidence or ("warned" in evidence and warned) or (
+        "mutated" in evidence and mutated)
+
+
 @dataclass(frozen=True)
 class Print:
     """A mistake's fingerprint on one probe: what it raised, or its value's structure and
@@ -266,14 +279,12 @@ class Print:
     def reproduced_by(self, student: Outcome) -> bool:
         """The same exception class (either way round), or the same value (``HintMatcher._same``)."""
         if self.raised or student.raised:
-            return bool(self.raised and student.raised) and (
-                student.raised[0] in self.raised or self.raised[0] in student.raised)
+            return same_exception(student.raised, self.raised)
         return self.spec is not None and digest(student.value, self.spec) == self.digest
 
     def shown_by(self, student: Outcome) -> bool:
         """Does the student's call show what tells this mistake from the reference here?"""
-        return "value" in self.evidence or ("warned" in self.evidence and student.warned) or (
-            "mutated" in self.evidence and student.mutated)
+        return shown(self.evidence, student.warned, student.mutated)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"raised": list(self.raised)} if self.raised else {

@@ -21,7 +21,7 @@ from grader.course.mistakes import Mistake
 from grader.course.variants import module_source, variant_source
 from grader.errors import StudentError
 from grader.grading import compare
-from grader.grading.fingerprints import Outcome
+from grader.grading.fingerprints import Outcome, same_exception, shown
 
 # Matching a student's outputs to a catalogued mistake
 
@@ -217,15 +217,11 @@ class HintMatcher:
 
     @staticmethod
     def _same(student: RecordedCall, wrong: Outcome) -> bool:
-        """Does the mistake reproduce this call: the same value, or the same exception class?
-
-        A shape error is a mistake's whole symptom when the suites use non-square matrices
-        (``W_next`` instead of ``W_next.T``): both raise ``ValueError`` on the same inputs.
-        """
+        """Does the mistake reproduce this call: the same value, or the same exception class?"""
         raised = _student_raised(student.result)
         if raised is None:
             return not wrong.raised and compare.values_match(student.result, wrong.value)
-        return bool(wrong.raised) and (raised[0] in wrong.raised or wrong.raised[0] in raised)
+        return same_exception(raised, wrong.raised)
 
     @staticmethod
     def _differs(wrong: Outcome, reference: Outcome, student: RecordedCall) -> bool:
@@ -236,9 +232,8 @@ class HintMatcher:
         the student's call showed the same symptom; a recorded call that does not carry
         ``warnings``/``mutated`` never does, so a correct output never gets such a hint.
         """
-        found = evidence(wrong, reference)
-        return "value" in found or ("warned" in found and _student_warned(student)) or (
-            "mutated" in found and _student_mutated(student))
+        return shown(evidence(wrong, reference), _student_warned(student),
+                     _student_mutated(student))
 
 
 def evidence(wrong: Outcome, reference: Outcome) -> tuple[str, ...]:
