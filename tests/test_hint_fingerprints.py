@@ -31,7 +31,7 @@ from grader.course.mistakes import load_catalogue
 from grader.course.release import PUBLIC_BUNDLE, write_release
 from grader.course.variants import variant_source
 from grader.grading import fingerprints
-from grader.grading.engine import grade
+from grader.grading.engine import grade, serve
 from grader.grading.fingerprints import (
     FingerprintMatcher,
     MistakePrints,
@@ -299,6 +299,18 @@ def test_check_with_the_public_bundle_shows_the_hint(release: Path, tmp_path: Pa
     adam = next(f for f in report["functions"] if f["name"] == function)
     hints = [t["hint"] for t in adam["tests"] if t.get("hint")]
     assert hints and hints[0]["params"]["mistake"] == "optimizers_adam_t_from_one"
+
+
+def test_a_served_grading_in_the_released_tree_shows_the_hint(release: Path,
+                                                              tmp_path: Path) -> None:
+    """``--watch``, ``%grade`` and class workers grade in one served session: the same hint."""
+    function = "optimizers.adam"
+    submission = _with(tmp_path / "sub", function, OWN[function][0])
+    found: list[FunctionResult] = []
+    serve(load_course(release), "lec04", lambda grader: found.append(grader.grade(
+        submission, seed=11, modules=["optimizers"]).function(function)), isolation="process")
+    expected = _function(ROOT, submission, function).hint_in("en")
+    assert expected and found[0].hint_in("en") == expected
 
 
 def test_plain_pytest_in_the_released_tree_shows_the_hint(release: Path, tmp_path: Path) -> None:

@@ -78,8 +78,7 @@ def _copy_suites(plan: context.Plan, suites: Path, reference: Path) -> Path:
 
 
 def _copy_reference(plan: context.Plan, reference: Path) -> Path:
-    """The reference modules and the mistakes, copied into ``reference``; without them (a
-    student's tree), the public suites' hint fingerprints."""
+    """The reference modules and the mistakes, copied into ``reference``."""
     reference.mkdir()
     reference_dir = plan.reference_dir
     if reference_dir.is_dir():
@@ -88,9 +87,6 @@ def _copy_reference(plan: context.Plan, reference: Path) -> Path:
         if (reference_dir / "mistakes").is_dir():
             shutil.copytree(reference_dir / "mistakes", reference / "mistakes",
                             ignore=shutil.ignore_patterns("__pycache__", "conftest.py", "*.pyc"))
-    prints = plan.suites.get("public", reference_dir) / fingerprints.FILE_NAME
-    if not (reference / "mistakes").is_dir() and prints.is_file():
-        shutil.copy(prints, reference / fingerprints.FILE_NAME)
     return reference
 
 
@@ -178,7 +174,7 @@ def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
             from grader.grading import plugin
 
             ctx.session.history = history
-            run = _run_of(ctx, private_reference)
+            run = _run_of(ctx, private_reference, private / "suites")
             run_plugin = plugin.RunPlugin(run, partial=True)
             _run_suites(run_plugin, private / "suites")
             return _ran(run, run_plugin.outcomes)
@@ -187,11 +183,14 @@ def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
                              during=during, warm=warm)
 
 
-def _run_of(ctx: context.GradingContext, reference: Path) -> plugin.GradingRun:
-    """The pytest side of an open grading: what the fixtures and the report hooks share."""
+def _run_of(ctx: context.GradingContext, reference: Path, suites: Path) -> plugin.GradingRun:
+    """The pytest side of an open grading: what the fixtures and the report hooks share.
+    ``suites``: the private copy of the suites (a student's tree's hint fingerprints are the
+    public suites' file there)."""
     from grader.grading import plugin
 
-    return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference)
+    return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference,
+                             fingerprints_file=suites / "public" / fingerprints.FILE_NAME)
 
 
 def _ran(run: plugin.GradingRun, outcomes: list[scoring.TestOutcome]) -> steps.Ran:
@@ -252,7 +251,7 @@ class Grader:
             _copy_reference(plan, reference)
 
             def run_suites(ctx: context.GradingContext) -> steps.Ran:
-                run = _run_of(ctx, reference)
+                run = _run_of(ctx, reference, self._private / "suites")
                 return _ran(run, serving.run_items(run))
 
             return context.grade(plan, submission, run_suites, seed=seed,

@@ -80,8 +80,8 @@ class GradingRun:
     session: StudentSession
     seed: int
     reference_dir: Path
-    # The hint fingerprints of a student's tree (``grader.grading.fingerprints``); by default
-    # the one copied beside the private reference.
+    # The hint fingerprints beside the public suites (``grader.grading.fingerprints``): used
+    # where the reference's mistakes are not (a student's tree).
     fingerprints_file: Path | None = None
     _matcher: HintMatcher | None = field(default=None, repr=False)
     _probes: fingerprints.FingerprintMatcher | None = field(default=None, repr=False)
@@ -121,16 +121,15 @@ class GradingRun:
         if not calls or function in self._hinted:
             return None
         mistakes_dir = self.reference_dir / "mistakes"
-        prints = self.fingerprints_file or self.reference_dir / fingerprints.FILE_NAME
         try:
             if mistakes_dir.is_dir():
                 if self._matcher is None:
                     self._matcher = HintMatcher(self.reference_dir, load_catalogue(mistakes_dir))
                 found: Mistake | fingerprints.MistakePrints | None = \
                     self._matcher.match(function, calls)
-            elif prints.is_file():
+            elif self.fingerprints_file is not None and self.fingerprints_file.is_file():
                 if self._probes is None:
-                    self._probes = fingerprints.FingerprintMatcher(prints)
+                    self._probes = fingerprints.FingerprintMatcher(self.fingerprints_file)
                 found = self._probes.match(function, lambda args, kwargs: self._probe(
                     function, args, kwargs))
             else:
