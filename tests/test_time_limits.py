@@ -26,7 +26,7 @@ LOOPS = ROOT / "tests" / "submissions" / "loops"
 
 
 def _finder(functions):
-    return lambda name: functions.get(name)
+    return lambda name, timed=True: functions.get(name)
 
 
 def test_the_work_signature_keeps_shapes_and_integers_and_drops_float_values():
@@ -92,7 +92,7 @@ def test_no_reference_or_a_refusing_reference_still_gives_a_limit():
     assert course.seconds == 7.0 and course.reason.key == "limits.no_reference"
     assert "7 s" in course.reason.render("en")
 
-    def broken(name):
+    def broken(name, timed=True):
         raise RuntimeError("no such module")
 
     assert CallLimits(broken, Limits(call_timeout_s=7.0)).limit("x.y", (), {}).seconds == 7.0

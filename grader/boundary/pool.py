@@ -275,10 +275,13 @@ class Worker:
 
     def call(self, request_id: int, target: bytes, args: Sequence[Any],
              kwargs: dict[str, Any], stand_ins: list[str] | None, deadline: float, what: str,
-             answer: Answer | None = None) -> CallReply:
+             answer: Answer | None = None,
+             while_running: Callable[[], float] | None = None) -> CallReply:
         """One call in the ``protocol.CALL`` form: (value, error record or None, seconds,
         extras or None), every part checked; the value is plain data (``wire``). ``target``
-        is the module's and the function's names, encoded once (``call_target``)."""
+        is the module's and the function's names, encoded once (``call_target``).
+        ``while_running``: trusted work done once the call is sent, while the worker runs it
+        (on another CPU); it returns the call's deadline, which replaces ``deadline``."""
         parts: list[Any] = [b"", CALL_REQUEST.pack(
             CALL, request_id, (REQUEST_KWARGS if kwargs else 0)
             | (REQUEST_STAND_INS if stand_ins else 0)), target]
@@ -288,6 +291,12 @@ class Worker:
         if stand_ins:
             encode_into(stand_ins, parts)
         self._send(parts, deadline, what)
+        if while_running is not None:
+            try:
+                deadline = while_running()
+            except BaseException:
+                self.kill()  # its reply would answer the next request: this worker is done
+                raise
         while True:
             body = self._frame(deadline, what)
             if body[0] == CALL:
@@ -530,22 +539,45 @@ class WorkerPool:
 
     def call(self, target: bytes, args: Sequence[Any], kwargs: dict[str, Any],
              stand_ins: list[str] | None, what: str, answer: Answer | None = None,
-             limit_s: float | None = None) -> CallReply:
+             limit_s: float | Callable[[], float | None] | None = None) -> CallReply:
         """One call on the hot path (``Worker.call``), in the running worker — the session has
-        just checked it is up and has imported the module — within the call's deadline."""
+        just checked it is up and has imported the module — within the call's deadline.
+
+        ``limit_s``: the call's own limit, or how to find it — then found while the worker
+        runs the call (``time_limits`` times the reference on the trusted side: speed, the two
+        overlap on two CPUs). The deadline still counts from the send. Trusted time past the
+        worker's own (a reference slower than the student's call) is not charged to the
+        submission's budget."""
         worker = self._worker
         if worker is None:
             worker, _ = self.ensure_worker()
-        deadline, capped = self.deadline(what, limit_s)
+        find_limit = limit_s if callable(limit_s) else None
+        deadline, capped = self.deadline(what, None if callable(limit_s) else limit_s)
         self._next_id += 1
         start = time.monotonic()
+        trusted_s = 0.0
+
+        def found_deadline() -> float:
+            nonlocal capped, trusted_s
+            assert find_limit is not None
+            found = find_limit()
+            trusted_s = time.monotonic() - start
+            new_deadline, capped = self.deadline(what, found)
+            return new_deadline - trusted_s  # from the send, as the course's would be
+
+        reply: CallReply | None = None
         try:
-            return worker.call(self._next_id, target, args, kwargs, stand_ins, deadline, what,
-                               answer)
+            reply = worker.call(self._next_id, target, args, kwargs, stand_ins, deadline, what,
+                                answer, found_deadline if find_limit is not None else None)
+            return reply
         except StudentError as exc:
             raise self._failed(worker, exc, capped, what) from None
         finally:
-            self.spent_s += time.monotonic() - start
+            elapsed = time.monotonic() - start
+            # The worker's word on its own time can only make the charge larger (up to the
+            # trip): the part of the trusted work it did not cover is the grader's.
+            worked = min(elapsed, reply[2]) if reply is not None and reply[2] >= 0 else elapsed
+            self.spent_s += elapsed - max(0.0, trusted_s - worked)
 
     def _failed(self, worker: Worker, exc: StudentError, capped: bool, what: str) \
             -> StudentError:

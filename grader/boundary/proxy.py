@@ -159,11 +159,13 @@ class StudentSession:
             raise exc from None
 
     def _limit(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-               calls: int = 1) -> Limit | None:
-        """The call's limit from the reference's time (None: the course's own)."""
+               calls: int = 1, *, timed: bool = True) -> Limit | None:
+        """The call's limit from the reference's time (None: the course's own). ``timed``:
+        the reference's time counts in the report's ``reference_calls_s`` (False: it ran in the
+        shadow of the student's call)."""
         if self.call_limits is None or self.stand_ins:  # a rerun's nested round trips
             return None
-        return self.call_limits.limit(function, args, kwargs, calls)
+        return self.call_limits.limit(function, args, kwargs, calls, timed=timed)
 
     def _timed_out_in(self, function: str, exc: WorkerTimeout, limit: Limit | None) \
             -> WorkerTimeout:
@@ -273,11 +275,17 @@ class StudentSession:
              kwargs: dict[str, Any]) -> Call:
         name, target = self._check_function(module, function)
         stand_ins = sorted(self.stand_ins) if self.stand_ins else None
-        limit = self._limit(name, args, kwargs)
+        limit: Limit | None = None
+
+        def find_limit() -> float | None:  # speed: while the worker runs the call
+            nonlocal limit
+            limit = self._limit(name, args, kwargs, timed=False)
+            return limit.seconds if limit is not None else None
+
         try:
             value, error, seconds, extras = self.pool.call(
                 target, args, kwargs, stand_ins, name, self._answer if stand_ins else None,
-                limit.seconds if limit is not None else None)
+                find_limit)
         except WorkerTimeout as exc:
             raise self._timed_out_in(name, exc, limit) from None
         # The worker's word: a time it could not have taken is none at all.

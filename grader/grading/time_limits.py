@@ -74,7 +74,8 @@ class CallLimits:
     """The limits of one submission's calls, from its reference (``find`` gives the reference
     function of ``"module.function"``, or None when there is none)."""
 
-    def __init__(self, find: Callable[[str], Callable[..., Any] | None], limits: Limits) -> None:
+    def __init__(self, find: Callable[[str, bool], Callable[..., Any] | None],
+                 limits: Limits) -> None:
         self._find, self.ceiling_s = find, limits.call_timeout_s
         self.factor = max(limits.call_factor, 1.0)
         self.floor_s = min(limits.call_floor_s, self.ceiling_s)
@@ -85,29 +86,29 @@ class CallLimits:
         return Limit(self.ceiling_s, Msg(why, seconds=f"{self.ceiling_s:g}"), False)
 
     def reference_seconds(self, function: str, args: tuple[Any, ...],
-                          kwargs: dict[str, Any]) -> float | None:
+                          kwargs: dict[str, Any], timed: bool = True) -> float | None:
         """The reference's time on these inputs (measured once per work signature), or None
-        when there is no reference to time."""
+        when there is no reference to time. ``timed``: through the run's stopwatch."""
         try:
             key = (function, signature((args, kwargs)))
         except Exception:  # an input whose shape cannot be read: measure every time
             key = None
         if key is not None and key in self._seconds:
             return self._seconds[key]
-        seconds = self._measure(function, args, kwargs)
+        seconds = self._measure(function, args, kwargs, timed)
         if seconds is not None and self.factor * seconds > self.floor_s:
             # Above the floor the time decides the limit: the best of two runs, as timeit does
             # (a first call's warm-up or a busy moment would make the limit a matter of luck).
-            again = self._measure(function, args, kwargs)
+            again = self._measure(function, args, kwargs, timed)
             seconds = seconds if again is None else min(seconds, again)
         if key is not None:
             self._seconds[key] = seconds
         return seconds
 
     def _measure(self, function: str, args: tuple[Any, ...],
-                 kwargs: dict[str, Any]) -> float | None:
+                 kwargs: dict[str, Any], timed: bool) -> float | None:
         try:
-            fn = self._find(function)
+            fn = self._find(function, timed)
         except Exception:  # no such reference module or function
             return None
         if fn is None or not callable(fn):
@@ -128,10 +129,11 @@ class CallLimits:
         return time.perf_counter() - start
 
     def limit(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-              calls: int = 1) -> Limit:
+              calls: int = 1, timed: bool = True) -> Limit:
         """The limit of one call of ``function`` (``calls``: a batch of that many on inputs of
-        the same shapes, timed on the first)."""
-        seconds = self.reference_seconds(function, args, kwargs)
+        the same shapes, timed on the first; ``timed``: the reference's time counts in the
+        report's ``reference_calls_s``)."""
+        seconds = self.reference_seconds(function, args, kwargs, timed)
         if seconds is None:
             return self.course_limit("limits.no_reference")
         wanted = self.factor * seconds * calls

@@ -70,6 +70,12 @@ class TimedModule(ModuleType):
         return dir(self.__dict__["_timed_module"])
 
 
+def untimed(module: ModuleType) -> ModuleType:
+    """The module a ``TimedModule`` times (any other module as it is)."""
+    found = module.__dict__.get("_timed_module") if isinstance(module, TimedModule) else None
+    return found if found is not None else module
+
+
 def breakdown(total_s: float, student_s: float, reference_s: float) -> dict[str, float]:
     """The report's ``timing``: seconds in student calls, in reference calls, and the rest."""
     return {"student_calls_s": round(student_s, 3), "reference_calls_s": round(reference_s, 3),
