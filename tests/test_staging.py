@@ -14,6 +14,7 @@ import stat
 import tarfile
 import threading
 import time
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -525,3 +526,20 @@ def test_a_whole_folder_lists_every_module_and_refused_files(two_module_course: 
     assert "읽지 않은 파일 (없는 것으로 채점):" in output
     assert "✗ linear_neurons.py: 심볼릭 링크입니다" in output
     assert f"총점: {sum(rs.ACTIVATION_POINTS.values()):g} / " in output
+
+
+def test_a_module_parsed_again_is_the_same_tree_and_a_bad_one_the_same_reason():
+    from grader.intake import safe_parse
+
+    source = "def f(x):\n    return x\n" + f"# {uuid.uuid4()}\n"
+    assert safe_parse.python_tree(source, "m.py") is safe_parse.python_tree(source, "m.py")
+    reasons = []
+    for _ in range(2):
+        with pytest.raises(safe_parse.Unreadable) as info:
+            safe_parse.python_tree("def f(:\n" + f"# {uuid.uuid4()}\n", "bad.py")
+        reasons.append(info.value.data)
+    assert reasons[0].key == reasons[1].key == "safe_parse.syntax"
+    for _ in range(2):  # each raise is a fresh exception with the same reason
+        with pytest.raises(safe_parse.Unreadable, match="bad.py") as again:
+            safe_parse.python_tree("def f(:\n", "bad.py")
+        assert again.value.data.key == "safe_parse.syntax"

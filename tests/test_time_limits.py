@@ -260,3 +260,47 @@ def test_a_long_reference_is_not_timed_to_its_end():
     limit = limits.limit("m.long", (3,), {})
     assert time.monotonic() - start < 1.0
     assert limit.seconds == 10.0 and not limit.derived
+
+
+def test_the_reference_is_timed_while_the_worker_runs_the_call_not_before_it(tmp_path):
+    # Both sleep (no CPU needed), so the overlap shows however loaded the machine is.
+    (tmp_path / "slow.py").write_text("import time\n\ndef nap(x):\n    time.sleep(0.6)\n"
+                                      "    return x\n")
+    measured = []
+
+    def reference_nap(x):
+        measured.append(time.monotonic())
+        time.sleep(0.6)
+        return x
+
+    # factor 1 and a 2 s floor: one measure (no second run), the limit is the floor
+    limits = Limits(call_timeout_s=10.0, call_factor=1.0, call_floor_s=2.0)
+    s = StudentSession(tmp_path, ["slow"], limits, "process", graded=["slow.nap"])
+    try:
+        s.call_limits = CallLimits(_finder({"slow.nap": reference_nap}), s.limits)
+        student = Student(s)
+        s.start_test("test_nap")
+        assert student.slow.nap(3) == 3  # imports the module and starts the worker
+        spent_before, start = s.pool.spent_s, time.monotonic()
+        assert student.slow.nap(np.zeros(4)).shape == (4,)  # a new work signature: measured
+        waited = time.monotonic() - start
+        assert len(measured) == 2 and measured[1] >= start
+        assert waited < 1.1, f"{waited:.2f} s: the 0.6 s of each side ran one after the other"
+        # the budget is charged the student's call, not the grader's timing of the reference
+        assert s.pool.spent_s - spent_before < waited + 0.01
+    finally:
+        s.close()
+
+
+def test_a_class_process_times_the_reference_once_for_all_its_gradings():
+    calls = []
+
+    def update(w):
+        calls.append(1)
+        return w
+
+    shared: dict = {}
+    for _ in range(3):  # three gradings of the same plan
+        limits = CallLimits(_finder({"opt.update": update}), Limits(call_timeout_s=10.0), shared)
+        assert limits.limit("opt.update", (np.zeros(5),), {}).seconds == 1.0
+    assert len(calls) == 1 and len(shared) == 1

@@ -29,6 +29,7 @@ from grader.course.config import Course
 from grader.errors import GraderError
 from grader.grading import context, fingerprints, scoring, steps, suite_cache
 from grader.grading.context import hidden_in_play, suite_dirs
+from grader.grading.time_limits import Timings
 from grader.result import Result
 
 if TYPE_CHECKING:
@@ -183,14 +184,17 @@ def _grade(plan: context.Plan, submission: Path, *, seed: int | None,
                              during=during, warm=warm)
 
 
-def _run_of(ctx: context.GradingContext, reference: Path, suites: Path) -> plugin.GradingRun:
+def _run_of(ctx: context.GradingContext, reference: Path, suites: Path,
+            limit_timings: Timings | None = None) -> plugin.GradingRun:
     """The pytest side of an open grading: what the fixtures and the report hooks share.
     ``suites``: the private copy of the suites (a student's tree's hint fingerprints are the
-    public suites' file there)."""
+    public suites' file there); ``limit_timings``: the reference's times known from earlier
+    gradings of the same plan."""
     from grader.grading import plugin
 
     return plugin.GradingRun(ctx.plan.course, ctx.assignment, ctx.session, ctx.seed, reference,
-                             fingerprints_file=suites / "public" / fingerprints.FILE_NAME)
+                             fingerprints_file=suites / "public" / fingerprints.FILE_NAME,
+                             limit_timings=limit_timings)
 
 
 def _ran(run: plugin.GradingRun, outcomes: list[scoring.TestOutcome]) -> steps.Ran:
@@ -211,6 +215,9 @@ class Grader:
         self._plan, self._private = plan, private
         self._serving: ServingRun = ServingRun()
         self._gradings = 0
+        # speed: the reference is the same for every grading, and so is its time on inputs of
+        # the same shapes (the call limits)
+        self._timings: Timings = {}
         # ``warm``: each grading's worker is started ahead, while the last result is read (an
         # in-notebook check; submissions staged into one folder, one after another).
         self._warm: WarmPool | None = None
@@ -251,7 +258,7 @@ class Grader:
             _copy_reference(plan, reference)
 
             def run_suites(ctx: context.GradingContext) -> steps.Ran:
-                run = _run_of(ctx, reference, self._private / "suites")
+                run = _run_of(ctx, reference, self._private / "suites", self._timings)
                 return _ran(run, serving.run_items(run))
 
             return context.grade(plan, submission, run_suites, seed=seed,

@@ -83,6 +83,9 @@ class GradingRun:
     # The hint fingerprints beside the public suites (``grader.grading.fingerprints``): used
     # where the reference's mistakes are not (a student's tree).
     fingerprints_file: Path | None = None
+    # The reference's times behind the call limits, kept by a class process for its next
+    # gradings (``time_limits.CallLimits``); None: this grading's own.
+    limit_timings: time_limits.Timings | None = None
     _matcher: HintMatcher | None = field(default=None, repr=False)
     _probes: fingerprints.FingerprintMatcher | None = field(default=None, repr=False)
     _hinted: set[str] = field(default_factory=set, repr=False)  # functions with a hint found
@@ -93,8 +96,8 @@ class GradingRun:
         self.superseded: list[dict[str, str]] = []  # public tests not run (``supersedes``)
         self.internal_errors: list[BaseException] = []  # grader bugs that cost no points
         # speed: each call's limit follows the reference's time on its inputs
-        self.session.call_limits = time_limits.CallLimits(self.reference_function,
-                                                          self.course.limits)
+        self.session.call_limits = time_limits.CallLimits(
+            self.reference_function, self.course.limits, self.limit_timings)
 
     def reference_function(self, function: str, timed: bool = True) -> Any:
         """The reference of ``"module.function"`` (``timed``: by the reference's stopwatch)."""

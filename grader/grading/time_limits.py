@@ -41,6 +41,10 @@ from grader.messages import Msg
 _DEPTH = 4  # how deep a signature looks into nested lists and dicts
 
 
+#: The reference's time by function and work signature (None: no reference to time).
+Timings = dict[tuple[str, Hashable], float | None]
+
+
 @dataclass(frozen=True)
 class Limit:
     """The wall-clock limit of one call and why it is that (a ``Msg`` for the report)."""
@@ -75,11 +79,13 @@ class CallLimits:
     function of ``"module.function"``, or None when there is none)."""
 
     def __init__(self, find: Callable[[str, bool], Callable[..., Any] | None],
-                 limits: Limits) -> None:
+                 limits: Limits, timings: Timings | None = None) -> None:
         self._find, self.ceiling_s = find, limits.call_timeout_s
         self.factor = max(limits.call_factor, 1.0)
         self.floor_s = min(limits.call_floor_s, self.ceiling_s)
-        self._seconds: dict[tuple[str, Hashable], float | None] = {}
+        # ``timings``: shared by the gradings of one class process (the same reference); the
+        # first measure of a work signature is every later grading's too.
+        self._seconds: Timings = {} if timings is None else timings
 
     def course_limit(self, why: str) -> Limit:
         """The course's own limit, ``call_timeout_s``; ``why`` is the reason's key."""

@@ -72,10 +72,35 @@ def _too_complex(name: str, exc: BaseException, key: str = "safe_parse.too_compl
     return Unreadable(Msg(key, name=name, kind=type(exc).__name__), resource=True)
 
 
+# speed: one grading parses each student module three times (staging's check, the call graph,
+# the report's line numbers); the last few trees are kept, by their exact source and name.
+_TREES: dict[tuple[str, str], ast.Module | Unreadable] = {}
+_TREES_KEPT = 16
+_TREE_KEPT_CHARS = 64 << 10
+
+
 def python_tree(source: str, name: str) -> ast.Module:
     """``ast.parse(source)``, or ``Unreadable``: a syntax error (with its line), NUL bytes, or
     an expression nested or chained past the parser's limits, a source past
-    ``MAX_SOURCE_CHARS``."""
+    ``MAX_SOURCE_CHARS``. The tree may be shared with other callers: read it, never change
+    it."""
+    key = (source, name)
+    known = _TREES.get(key) if len(source) <= _TREE_KEPT_CHARS else None
+    if known is None:
+        try:
+            known = _parse(source, name)
+        except Unreadable as exc:
+            known = exc
+        if len(source) <= _TREE_KEPT_CHARS:
+            if len(_TREES) >= _TREES_KEPT:
+                del _TREES[next(iter(_TREES))]  # the oldest
+            _TREES[key] = known
+    if isinstance(known, Unreadable):
+        raise Unreadable(known.data, resource=known.resource)
+    return known
+
+
+def _parse(source: str, name: str) -> ast.Module:
     _bounded(source, name, MAX_SOURCE_CHARS)
     try:
         return ast.parse(source)
