@@ -540,6 +540,6 @@ def test_a_module_parsed_again_is_the_same_tree_and_a_bad_one_the_same_reason():
         reasons.append(info.value.data)
     assert reasons[0].key == reasons[1].key == "safe_parse.syntax"
     for _ in range(2):  # each raise is a fresh exception with the same reason
-        with pytest.raises(safe_parse.Unreadable, match="bad.py") as again:
+        with pytest.raises(safe_parse.Unreadable, match=r"bad\.py") as again:
             safe_parse.python_tree("def f(:\n", "bad.py")
         assert again.value.data.key == "safe_parse.syntax"

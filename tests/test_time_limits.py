@@ -304,3 +304,48 @@ def test_a_class_process_times_the_reference_once_for_all_its_gradings():
         limits = CallLimits(_finder({"opt.update": update}), Limits(call_timeout_s=10.0), shared)
         assert limits.limit("opt.update", (np.zeros(5),), {}).seconds == 1.0
     assert len(calls) == 1 and len(shared) == 1
+
+
+BOMB = """
+def bomb(x):
+    hog = []
+    while True:
+        hog.append(bytearray(1 << 23))
+
+def calls_bomb(x):
+    return bomb(x) + 1
+
+def alone(x):
+    return 2 * x
+"""
+
+
+def test_a_memory_bomb_is_run_once_and_its_callers_fail_at_once_naming_it(tmp_path):
+    (tmp_path / "mod_m.py").write_text(BOMB)
+    graded = ["mod_m.bomb", "mod_m.calls_bomb", "mod_m.alone"]
+    s = StudentSession(tmp_path, ["mod_m"], Limits(call_timeout_s=10.0, memory_mb=400),
+                       "process", graded=graded)
+    try:
+        student = Student(s)
+        s.start_test("test_bomb")
+        first = student.mod_m.bomb.call(1).error
+        assert first is not None and first.is_a("MemoryError")
+        assert "400 MB" in first.data.render("en")
+        s.start_test("test_bomb_again")
+        start = time.monotonic()
+        with pytest.raises(StudentError) as again:
+            student.mod_m.bomb(2)
+        assert again.value.data.key == "session.memory_before"
+        assert "test_bomb" in again.value.data.render("en")
+        assert "메모리 제한(400 MB)" in again.value.data.render("ko")
+        with pytest.raises(StudentError) as caller:
+            student.mod_m.calls_bomb(1)
+        assert caller.value.data.key == "limits.callee_out_of_memory"
+        assert s.callees == {"mod_m.bomb"}  # so the stand-in rerun can credit the caller
+        assert time.monotonic() - start < 0.5
+        assert student.mod_m.alone(4) == 8
+        # With the culprit standing in (a rerun), the caller runs again.
+        with s.standing_in(["mod_m.bomb"], lambda question: 5):
+            s._refuse_if_calling_timed_out("mod_m.calls_bomb")
+    finally:
+        s.close()

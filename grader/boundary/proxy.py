@@ -85,6 +85,9 @@ class StudentSession:
         self._modules: dict[str, _ModuleState] = {}
         self._timed_out: dict[str, str] = {}  # function -> test it timed out in
         self._timed_out_s: dict[str, str] = {}  # function -> the limit it ran over
+        # function -> test it ran over the memory limit in: each run of a memory bomb fills
+        # the limit again (~0.5 s), in every later test and in each of its callers
+        self._out_of_memory: dict[str, str] = {}
         # Limits that follow the work (set by the grading run, which holds the reference);
         # without it every call has the course's ``call_timeout_s``.
         self.call_limits: CallLimits | None = None
@@ -246,7 +249,10 @@ class StudentSession:
             seconds = self._timed_out_s.get(name, f"{self.limits.call_timeout_s:g}")
             raise WorkerTimeout(Msg("session.timed_out_before", function=name, test=test,
                                     seconds=seconds))
-        if self._timed_out:
+        if name in self._out_of_memory:
+            raise StudentError(Msg("session.memory_before", function=name,
+                                   test=self._out_of_memory[name], mb=self.limits.memory_mb))
+        if self._timed_out or self._out_of_memory:
             self._refuse_if_calling_timed_out(name)
         functions = self.functions_of(module, name)
         if known is not None:  # the hot path: seen before, and the module is still imported
@@ -261,15 +267,31 @@ class StudentSession:
 
     def _refuse_if_calling_timed_out(self, name: str) -> None:
         """Fail at once, naming the culprit as a callee (so a rerun stands it in), a function
-        whose source calls a graded function that timed out: it would time out as well."""
+        whose source calls a graded function that timed out or ran over the memory limit: it
+        would do the same."""
         if self._graph is None:
             self._graph = CallGraph(self.submission, self.modules, self.graded)
-        hung = self._graph.reaches(name) & set(self._timed_out) - self.stand_ins
+        reached = self._graph.reaches(name) - self.stand_ins
+        hung = reached & set(self._timed_out)
         if hung:
             culprit = min(hung)
             self.test.callees.add(culprit)
             raise StudentError(Msg("limits.callee_timed_out", function=name, callee=culprit,
                                    test=self._timed_out[culprit]))
+        full = reached & set(self._out_of_memory)
+        if full:
+            culprit = min(full)
+            self.test.callees.add(culprit)
+            raise StudentError(Msg("limits.callee_out_of_memory", function=name,
+                                   callee=culprit, test=self._out_of_memory[culprit],
+                                   mb=self.limits.memory_mb))
+
+    def _keep_if_out_of_memory(self, name: str, error: StudentRaised) -> None:
+        """Remember a function that ran over the memory limit (its ``MemoryError``, as
+        ``_limit_note`` reads it; not in a rerun, which marks nothing): later calls of it and
+        of its callers fail at once."""
+        if not self.stand_ins and error.type_names[:1] == ["MemoryError"]:
+            self._out_of_memory.setdefault(name, self.current_test or "?")
 
     def call(self, module: str, function: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Call:
@@ -297,6 +319,7 @@ class StudentSession:
                 self.test.output.append(call.output[: self.limits.output_bytes])
         if error is not None:
             call.error = _student_error(name, error, self.limits)
+            self._keep_if_out_of_memory(name, call.error)
         else:
             call.result = value
         recorded = RecordedCall(name, args, kwargs, value if error is None else call.error,
@@ -334,6 +357,8 @@ class StudentSession:
         values = []
         for r in results:
             call = _to_call(name, r, self.limits)
+            if call.error is not None:
+                self._keep_if_out_of_memory(name, call.error)
             values.append(call.value)  # raises the first student exception
         return values
 

@@ -106,13 +106,19 @@ class _CappedText(io.TextIOBase):
         return True
 
     def write(self, s: Any) -> int:
-        s = str(s)
+        if type(s) is not str:
+            s = str(s)
+        n = len(s)
         room = self.cap - self.size
-        if room > 0:
-            self.parts.append(s[:room])
-            self.size += min(len(s), room)
-        self.dropped += max(0, len(s) - max(room, 0))
-        return len(s)
+        if room <= 0:  # speed: a flood's millions of writes past the cap only count
+            self.dropped += n
+            return n
+        self.parts.append(s[:room] if n > room else s)
+        if n > room:
+            self.size, self.dropped = self.cap, self.dropped + n - room
+        else:
+            self.size += n
+        return n
 
     def text(self) -> str:
         if not self.parts and not self.dropped:
