@@ -4,14 +4,16 @@ same inputs, many times over, at least a second and at most the course's ``call_
 호출 시간 제한을 참조 해답이 같은 입력에 걸린 시간에서 정한다 (넉넉한 배수, 최소 약 1초, 최대는
 과목의 call_timeout_s). 무한 루프 하나가 10초가 아니라 약 1초만 쓰게 한다.
 
-Before a student call is sent, ``CallLimits.limit`` times the reference function on a copy of
-the same inputs, here on the trusted side (the reference never enters the worker), and keeps
-the time by the inputs' *work signature* — array shapes and dtypes, integers (epochs, sizes),
-the structure of lists and dicts — so a test that calls a function on the same shapes again
-does not pay for it twice. The reference is called through the run's timed reference modules,
-so the report's ``reference_calls_s`` counts this time too. A measurement stops at
-``call_timeout_s / call_factor`` (33 ms): beyond it the limit is the course's anyway, so a long
-reference (``train_xor``'s 5000 epochs) is not run twice for nothing.
+``CallLimits.limit`` times the reference function on a copy of the same inputs, here on the
+trusted side (the reference never enters the worker), and keeps the time by the inputs' *work
+signature* — array shapes and dtypes, integers (epochs, sizes), the structure of lists and
+dicts — so a test that calls a function on the same shapes again does not pay for it twice (a
+class process keeps the times for all its gradings: ``timings``). A student call is sent first
+and its limit found while the worker runs it (``WorkerPool.call``): on two CPUs the timing costs
+no wall time, and it is not counted in the report's ``reference_calls_s`` (a batch's limit, found
+before it is sent, is). A measurement stops at ``call_timeout_s / call_factor`` (33 ms): beyond
+it the limit is the course's anyway, so a long reference (``train_xor``'s 5000 epochs) is not
+run twice for nothing.
 
 ``limits.call_factor`` (300) covers the slowest honest style: pure-Python loops over every
 element and sample, about a hundred times NumPy, on a machine loaded by a whole class.
@@ -102,9 +104,11 @@ class CallLimits:
         if key is not None and key in self._seconds:
             return self._seconds[key]
         seconds = self._measure(function, args, kwargs, timed)
-        if seconds is not None and self.factor * seconds > self.floor_s:
-            # Above the floor the time decides the limit: the best of two runs, as timeit does
-            # (a first call's warm-up or a busy moment would make the limit a matter of luck).
+        if seconds is not None and self.floor_s < self.factor * seconds < self.ceiling_s:
+            # Between the floor and the ceiling the time decides the limit: the best of two
+            # runs, as timeit does (a first call's warm-up or a busy moment would make the limit
+            # a matter of luck). A run stopped at the cap is not run again: a second would only
+            # tell 8 s from 10 s (``train_xor``: ~50 ms each, the watchdog fires that late).
             again = self._measure(function, args, kwargs, timed)
             seconds = seconds if again is None else min(seconds, again)
         if key is not None:
