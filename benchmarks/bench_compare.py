@@ -169,7 +169,7 @@ PHASES = [
     ("pytest_s", "pytest's own start and finish"),
     ("collection_s", "collection of the suites"),
     ("tests_s", "the tests, less student and reference calls"),
-    ("of_which_limits_s", "  of which the per-call limits (own work)"),
+    ("of_which_limits_s", "  per-call limits (mostly behind the call)"),
     ("after_s", "scores, report, clean-up and exit"),
 ]
 
@@ -342,6 +342,23 @@ def stand_in_case(course_yaml: Path, isolation: str, work: Path) -> rivals.Prepa
     return rivals.Prepared("grader check", grader.__version__, command, ROOT, user_env(), score)
 
 
+# What any grading needs before its first test: the interpreter and the libraries it grades with.
+IMPORT_FLOOR = "import numpy, pytest, click, yaml"
+
+
+def time_import_floor(repeat: int, warmup: int = 1) -> dict[str, Any]:
+    """``python -c "import numpy, pytest, click, yaml"``: the part of a cold check no grader
+    code can cut (pytest alone imports pygments and importlib.metadata)."""
+    walls = []
+    for i in range(-warmup, repeat):
+        run = rivals.run_timed([sys.executable, "-c", IMPORT_FLOOR], ROOT, user_env())
+        if run.returncode != 0:
+            raise RuntimeError(f"the import floor failed:\n{run.output}")
+        if i >= 0:
+            walls.append(run.wall_s)
+    return {"wall_s": spread(walls)}
+
+
 def time_help(repeat: int, warmup: int = 1) -> dict[str, Any]:
     walls = []
     for i in range(-warmup, repeat):
@@ -445,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     tools = {} if opts.skip_tools else prepare_tools(work)
     log("grader --help ...")
     out["grader_help"] = time_help(opts.repeat, opts.warmup)
+    log("import floor ...")
+    out["import_floor"] = time_import_floor(opts.repeat, opts.warmup)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         log("grader check, lec04 reference (all modules, hidden suites) ...")
@@ -492,6 +511,9 @@ def print_report(out: dict[str, Any]) -> None:
     print()
     print(f"== medians of {out['repeat']} runs (isolation {out['machine']['isolation']}) ==")
     print(f"grader --help                         {fmt(out['grader_help']['wall_s'])}")
+    if "import_floor" in out:
+        print(f"import floor: python -c '{IMPORT_FLOOR}'\n"
+              f"                                      {fmt(out['import_floor']['wall_s'])}")
     print(f"grader check lec04 reference          {fmt(lec04['wall_s'])}  "
           f"score {lec04['score']:g}/{lec04['max_score']:g}")
     print(f"  of which grading (report duration)  {fmt(lec04['grading_in_process_s'])}")
