@@ -191,7 +191,7 @@ def test_an_endless_loop_stops_at_the_derived_limit_and_its_callers_fail_at_once
     assert student.mod_a.alone(4) == 8
     # With the culprit standing in (a rerun), the caller runs again.
     with session.standing_in(["mod_a.spin"], lambda question: 5):
-        session._refuse_if_calling_timed_out("mod_a.through_helper")
+        session._refuse_if_calling_over_limit("mod_a.through_helper")
 
 
 def _load() -> str:
@@ -346,6 +346,6 @@ def test_a_memory_bomb_is_run_once_and_its_callers_fail_at_once_naming_it(tmp_pa
         assert student.mod_m.alone(4) == 8
         # With the culprit standing in (a rerun), the caller runs again.
         with s.standing_in(["mod_m.bomb"], lambda question: 5):
-            s._refuse_if_calling_timed_out("mod_m.calls_bomb")
+            s._refuse_if_calling_over_limit("mod_m.calls_bomb")
     finally:
         s.close()

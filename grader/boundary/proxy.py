@@ -253,7 +253,7 @@ class StudentSession:
             raise StudentError(Msg("session.memory_before", function=name,
                                    test=self._out_of_memory[name], mb=self.limits.memory_mb))
         if self._timed_out or self._out_of_memory:
-            self._refuse_if_calling_timed_out(name)
+            self._refuse_if_calling_over_limit(name)
         functions = self.functions_of(module, name)
         if known is not None:  # the hot path: seen before, and the module is still imported
             return known
@@ -265,7 +265,7 @@ class StudentSession:
         known = self._targets[key] = (name, call_target(module, function))
         return known
 
-    def _refuse_if_calling_timed_out(self, name: str) -> None:
+    def _refuse_if_calling_over_limit(self, name: str) -> None:
         """Fail at once, naming the culprit as a callee (so a rerun stands it in), a function
         whose source calls a graded function that timed out or ran over the memory limit: it
         would do the same."""
