@@ -330,7 +330,9 @@ def test_a_memory_bomb_is_run_once_and_its_callers_fail_at_once_naming_it(tmp_pa
         s.start_test("test_bomb")
         first = student.mod_m.bomb.call(1).error
         assert first is not None and first.is_a("MemoryError")
-        assert "400 MB" in first.data.render("en")
+        # a MemoryError says nothing of itself: the limit is the whole reason, read as one
+        assert first.data.render("en").endswith("): over the memory limit of 400 MB")
+        assert first.data.render("ko").endswith("). 메모리 제한 400 MB를 넘었습니다")
         s.start_test("test_bomb_again")
         start = time.monotonic()
         with pytest.raises(StudentError) as again:

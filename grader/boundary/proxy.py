@@ -405,8 +405,9 @@ def _import_error(module: str, error: Any) -> StudentError:
 
 def _limit_note(kind: str, detail: str, limits: Limits) -> Msg | str:
     """Say which limit an exception comes from, when it comes from one."""
-    if kind == "MemoryError":
-        return Msg("session.memory", mb=limits.memory_mb)
+    if kind == "MemoryError":  # alone: a MemoryError has no text of its own
+        return Msg("session.memory" if detail.strip() else "session.memory_alone",
+                   mb=limits.memory_mb)
     if "Errno 27" in detail:  # EFBIG: Python ignores SIGXFSZ, so the write fails instead
         return Msg("session.file_size", mb=limits.file_size_mb)
     return ""
