@@ -539,20 +539,19 @@ class WorkerPool:
 
     def call(self, target: bytes, args: Sequence[Any], kwargs: dict[str, Any],
              stand_ins: list[str] | None, what: str, answer: Answer | None = None,
-             limit_s: float | Callable[[], float | None] | None = None) -> CallReply:
+             find_limit: Callable[[], float | None] | None = None) -> CallReply:
         """One call on the hot path (``Worker.call``), in the running worker — the session has
         just checked it is up and has imported the module — within the call's deadline.
 
-        ``limit_s``: the call's own limit, or how to find it — then found while the worker
-        runs the call (``time_limits`` times the reference on the trusted side: speed, the two
+        ``find_limit``: the call's own limit (None: the course's), found while the worker runs
+        the call (``time_limits`` times the reference on the trusted side: speed, the two
         overlap on two CPUs). The deadline still counts from the send. Trusted time past the
         worker's own (a reference slower than the student's call) is not charged to the
         submission's budget."""
         worker = self._worker
         if worker is None:
             worker, _ = self.ensure_worker()
-        find_limit = limit_s if callable(limit_s) else None
-        deadline, capped = self.deadline(what, None if callable(limit_s) else limit_s)
+        deadline, capped = self.deadline(what)
         self._next_id += 1
         start = time.monotonic()
         trusted_s = 0.0

@@ -272,19 +272,16 @@ class StudentSession:
         if self._graph is None:
             self._graph = CallGraph(self.submission, self.modules, self.graded)
         reached = self._graph.reaches(name) - self.stand_ins
-        hung = reached & set(self._timed_out)
-        if hung:
-            culprit = min(hung)
-            self.test.callees.add(culprit)
-            raise StudentError(Msg("limits.callee_timed_out", function=name, callee=culprit,
-                                   test=self._timed_out[culprit]))
-        full = reached & set(self._out_of_memory)
-        if full:
-            culprit = min(full)
-            self.test.callees.add(culprit)
-            raise StudentError(Msg("limits.callee_out_of_memory", function=name,
-                                   callee=culprit, test=self._out_of_memory[culprit],
-                                   mb=self.limits.memory_mb))
+        for over, key, extra in (
+                (self._timed_out, "limits.callee_timed_out", {}),
+                (self._out_of_memory, "limits.callee_out_of_memory",
+                 {"mb": self.limits.memory_mb})):
+            culprits = reached & set(over)
+            if culprits:
+                culprit = min(culprits)
+                self.test.callees.add(culprit)
+                raise StudentError(Msg(key, function=name, callee=culprit, test=over[culprit],
+                                       **extra))
 
     def _keep_if_out_of_memory(self, name: str, error: StudentRaised) -> None:
         """Remember a function that ran over the memory limit (its ``MemoryError``, as
@@ -307,7 +304,7 @@ class StudentSession:
         try:
             value, error, seconds, extras = self.pool.call(
                 target, args, kwargs, stand_ins, name, self._answer if stand_ins else None,
-                find_limit)
+                find_limit=find_limit)
         except WorkerTimeout as exc:
             raise self._timed_out_in(name, exc, limit) from None
         # The worker's word: a time it could not have taken is none at all.
