@@ -92,6 +92,14 @@ def _student_mutated(call: RecordedCall) -> bool:
     return bool(getattr(call, "mutated", None) or ())
 
 
+def student_outcome(call: RecordedCall) -> Outcome:
+    """What a student's recorded call did, as fingerprints compare it (the self-check's
+    probes, ``FingerprintMatcher``): by the same rules as the matching here."""
+    raised = _student_raised(call.result)
+    return Outcome(value=None if raised else call.result, raised=raised or (),
+                   warned=_student_warned(call), mutated=_student_mutated(call))
+
+
 def _load_module(name: str, source: str, filename: str) -> types.ModuleType:
     """Executes trusted instructor source as a private module, never entered in sys.modules."""
     module = types.ModuleType(name)

@@ -35,7 +35,7 @@ from grader.course.config import Assignment, Course, find_course, load_course
 from grader.course.mistakes import Mistake, load_catalogue
 from grader.errors import GraderError, StudentError
 from grader.grading import compare, fingerprints, pytest_internals, time_limits, timing
-from grader.grading.hints import HintMatcher
+from grader.grading.hints import HintMatcher, student_outcome
 from grader.grading.reruns import STAND_IN, StandInRecord, rerun
 from grader.grading.scoring import TestOutcome
 from grader.messages import Msg
@@ -151,16 +151,12 @@ class GradingRun:
         """The student's ``function`` on a fingerprint's public inputs, apart from any test's
         record; None when the call gave no result (a time-out, a crash)."""
         module, name = function.split(".", 1)
-        with self.session.aside():
+        with self.session.aside() as probed:
             try:
-                call = self.session.call(module, name, args, kwargs)
+                self.session.call(module, name, args, kwargs)
             except Exception:  # the student's doing (a hang, a dead worker): no hint, no error
                 return None
-        return fingerprints.Outcome(
-            value=call.result,
-            raised=tuple(call.error.type_names) if call.error is not None else (),
-            warned=any(w.category == "RuntimeWarning" for w in call.warnings),
-            mutated=bool(call.mutated))
+        return student_outcome(probed.recorded[-1])
 
     def reference_value(self, function: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """A stand-in's answer: the reference of ``"module.function"`` on the worker's plain
