@@ -250,7 +250,7 @@ def _warm_pool(course: Course, assignment: str | None, suites: tuple[Path, ...],
     from grader.grading import watch as watching
 
     try:
-        return watching.StartedAhead(course, assignment, list(suites) or None, isolation)
+        return watching.StartedAhead.of(course, assignment, list(suites) or None, isolation)
     except GraderError:
         return None
 

@@ -315,7 +315,8 @@ def test_each_check_gets_a_worker_started_ahead_that_sees_the_new_code(tmp_path:
     def work(grader_session: engine.Grader) -> None:
         check = server.grade_adapter(grader_session)
         for i, code in enumerate([wrong, SIGMOID, wrong]):
-            warm = grader_session._warm
+            assert grader_session._warm is not None
+            warm = grader_session._warm.pool()
             assert isinstance(warm, WarmPool) and warm._pool is not None
             ahead = warm._pool._spare  # started before this check's notebook exists
             assert ahead is not None and ahead.alive()

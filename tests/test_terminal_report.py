@@ -240,7 +240,7 @@ def test_watch_grades_with_a_worker_started_ahead_and_sees_each_edit(tiny_course
     args = (submission, str(tiny_course), None, "json", report, None, 1, None, "process", (),
             None, None, False, None)
     with rs.watched(tmp_path):
-        ahead = StartedAhead(load_course(tiny_course), None, None, "process")
+        ahead = StartedAhead.of(load_course(tiny_course), None, None, "process")
         try:
             scores = []
             for body in ("return k * x", "return 3 * x", "return k * x"):

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader import messages, scratch
-from grader.boundary import sandbox
 from grader.boundary.calls import RecordedCall
 from grader.boundary.pool import WarmPool
 from grader.course.config import Course
@@ -30,6 +29,7 @@ from grader.errors import GraderError
 from grader.grading import context, fingerprints, scoring, steps, suite_cache
 from grader.grading.context import hidden_in_play, suite_dirs
 from grader.grading.time_limits import Timings
+from grader.grading.watch import StartedAhead
 from grader.result import Result
 
 if TYPE_CHECKING:
@@ -220,24 +220,17 @@ class Grader:
         self._timings: Timings = {}
         # ``warm``: each grading's worker is started ahead, while the last result is read (an
         # in-notebook check; submissions staged into one folder, one after another).
-        self._warm: WarmPool | None = None
-        if warm:
-            inbox = scratch.make_dir("submission") / "submission"
-            inbox.mkdir()
-            self._warm = WarmPool(inbox, plan.course.limits, plan.fence.name,
-                                  plan.protected(private))
-            self._prepare()
+        self._warm = StartedAhead(plan, private) if warm else None
+        self._prepare()
 
     def _prepare(self) -> None:
         if self._warm is not None:
-            with sandbox.worker_packages(self._plan.course.worker.packages):
-                self._warm.prepare()
+            self._warm.prepare()
 
     def close(self) -> None:
         """End the worker started ahead and remove its folder."""
         if self._warm is not None:
             self._warm.close()
-            shutil.rmtree(self._warm.folder.parent, ignore_errors=True)
 
     def grade(self, submission: Path, *, seed: int | None = None,
               modules: Sequence[str] | None = None,
@@ -262,7 +255,8 @@ class Grader:
                 return _ran(run, serving.run_items(run))
 
             return context.grade(plan, submission, run_suites, seed=seed,
-                                 private=[self._private], during=during, warm=self._warm)
+                                 private=[self._private], during=during,
+                                 warm=self._warm.pool() if self._warm is not None else None)
         finally:
             _forget_modules(reference)
             shutil.rmtree(reference, ignore_errors=True)

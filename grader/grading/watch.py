@@ -78,15 +78,21 @@ class StartedAhead:
     grading stages into the pool's one folder and still gets a fresh worker: one never serves
     two versions of the code."""
 
-    def __init__(self, course: Course, assignment: str | None,
-                 suites: Sequence[Path] | None, isolation: str) -> None:
-        # The fence and the protected paths every grading of this plan uses (their private
-        # folders, made later, are in the temporary folder: out of every fence's reach).
-        plan = context.plan(course, assignment, suites=suites, isolation=isolation)
-        self._packages = course.worker.packages
+    def __init__(self, plan: context.Plan, *private: Path) -> None:
+        # The fence and the protected paths every grading of this plan uses (``private``: the
+        # gradings' private folders, when already made; later ones are in the temporary
+        # folder, out of every fence's reach).
+        self._packages = plan.course.worker.packages
         inbox = scratch.make_dir("submission") / "submission"
         inbox.mkdir()
-        self._warm = WarmPool(inbox, course.limits, plan.fence.name, plan.protected())
+        self._warm = WarmPool(inbox, plan.course.limits, plan.fence.name,
+                              plan.protected(*private))
+
+    @classmethod
+    def of(cls, course: Course, assignment: str | None, suites: Sequence[Path] | None,
+           isolation: str) -> StartedAhead:
+        """For the gradings of ``assignment`` with these suites, behind this fence."""
+        return cls(context.plan(course, assignment, suites=suites, isolation=isolation))
 
     def prepare(self) -> None:
         """Start the next grading's worker now, if it is not up yet."""
