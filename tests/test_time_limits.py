@@ -292,18 +292,33 @@ def test_the_reference_is_timed_while_the_worker_runs_the_call_not_before_it(tmp
         s.close()
 
 
-def test_a_class_process_times_the_reference_once_for_all_its_gradings():
-    calls = []
+def test_a_class_process_times_the_reference_once_for_all_its_gradings(tiny_course, monkeypatch):
+    """``engine.serve`` (a class worker's one pytest session): the second grading finds every
+    timing the first made, and measures nothing again."""
+    from grader.grading import engine, time_limits
 
-    def update(w):
-        calls.append(1)
-        return w
+    measured: list[tuple[str, object]] = []
+    original = time_limits.CallLimits._measure
 
-    shared: dict = {}
-    for _ in range(3):  # three gradings of the same plan
-        limits = CallLimits(_finder({"opt.update": update}), Limits(call_timeout_s=10.0), shared)
-        assert limits.limit("opt.update", (np.zeros(5),), {}).seconds == 1.0
-    assert len(calls) == 1 and len(shared) == 1
+    def counting(self, function, args, kwargs, timed):
+        measured.append((function, signature((args, kwargs))))
+        return original(self, function, args, kwargs, timed)
+
+    monkeypatch.setattr(time_limits.CallLimits, "_measure", counting)
+    course = load_course(tiny_course)
+    submission = tiny_course / "solutions" / "a1"
+    scores: list[float] = []
+    per_grading: list[int] = []
+
+    def work(grader):
+        for _ in range(2):
+            before = len(measured)
+            scores.append(grader.grade(submission, seed=3).score)
+            per_grading.append(len(measured) - before)
+
+    engine.serve(course, "a1", work, isolation="process")
+    assert scores == [5.0, 5.0]
+    assert per_grading[0] > 0 and per_grading[1] == 0
 
 
 BOMB = """

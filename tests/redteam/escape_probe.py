@@ -26,20 +26,17 @@ def _escapes():
             got.append(name)
         except OSError:
             pass
-    try:
-        for path in glob.glob("@TMP@/grader-*-suites-*/**/*.py", recursive=True):
-            _read(path)
-            got.append("grader-temp")
-            break
-    except OSError:
-        pass
-    try:  # the cache of rewritten suites (the hidden suite's code), and planting code in it
-        for path in glob.glob("@CACHE@/**/*.code", recursive=True):
-            _read(path)
-            got.append("suite-cache")
-            break
-    except OSError:
-        pass
+    # the private copy of the suites, and the cache of rewritten suites (the hidden suite's
+    # code; then planting code in it)
+    for name, pattern in (("grader-temp", "@TMP@/grader-*-suites-*/**/*.py"),
+                          ("suite-cache", "@CACHE@/**/*.code")):
+        try:
+            for path in glob.glob(pattern, recursive=True):
+                _read(path)
+                got.append(name)
+                break
+        except OSError:
+            pass
     try:
         with open("@CACHE@/suites/planted.code", "wb") as f:
             f.write(b"planted")
