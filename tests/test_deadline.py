@@ -89,3 +89,37 @@ def test_a_limit_works_in_a_forked_child():
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+_UNDER_A_TRACER = """
+import sys
+from grader.grading.deadline import OutOfTime, time_limit
+
+def tracer(frame, event, arg):
+    return None
+
+getattr(sys, sys.argv[1])(tracer)
+for _ in range(5):
+    try:
+        with time_limit(0.02):
+            while True:
+                pass
+    except OutOfTime:
+        pass
+print("stopped 5 loops")
+"""
+
+
+@pytest.mark.parametrize("hook", ["setprofile", "settrace"])
+def test_limits_keep_working_under_a_profiler_or_tracer(hook: str) -> None:
+    """cProfile, coverage and debuggers install these hooks: a fired limit must not leave the
+    thread spinning at its next function entry (it did when a landed exception was cleared)."""
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run([sys.executable, "-c", _UNDER_A_TRACER, hook], capture_output=True,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the second limit under sys.{hook} never returned")
+    assert done.returncode == 0 and "stopped 5 loops" in done.stdout, done.stderr

@@ -32,10 +32,9 @@ class OutOfTime(BaseException):
     reference swallows it)."""
 
 
-def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
-    """Make ``thread`` raise ``exc`` at its next bytecode (None: cancel a pending one)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None)
+def _raise_in(thread: int, exc: type[BaseException]) -> None:
+    """Make ``thread`` raise ``exc`` at its next bytecode."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc))
 
 
 class _Limit:
@@ -55,11 +54,12 @@ class _Limit:
                 self.fired = True
                 _raise_in(self.thread, OutOfTime)
 
-    def end(self) -> None:
+    def end(self) -> bool:
+        """Mark the block ended; True when the limit fired first (its exception was raised in
+        this thread, landed or not)."""
         with self.lock:
             self.done = True
-            if self.fired:  # raised but maybe not delivered yet: take it back
-                _raise_in(self.thread, None)
+            return self.fired
 
 
 class _Watchdog:
@@ -136,4 +136,11 @@ def time_limit(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        limit.end()
+        if limit.end():
+            # The block ran out its time: an exception not landed yet lands at this loop's
+            # backward jump, inside the limit, never later in the caller. It is not taken back:
+            # clearing a pending one (SetAsyncExc with NULL) leaves CPython 3.11's eval breaker
+            # set, and under a tracer or profiler (coverage, cProfile, a debugger) the thread
+            # then spins for good at its next function entry.
+            for _ in range(2):
+                pass
