@@ -539,7 +539,10 @@ def test_a_module_parsed_again_is_the_same_tree_and_a_bad_one_the_same_reason():
             safe_parse.python_tree("def f(:\n" + f"# {uuid.uuid4()}\n", "bad.py")
         reasons.append(info.value.data)
     assert reasons[0].key == reasons[1].key == "safe_parse.syntax"
+    raised = []
     for _ in range(2):  # each raise is a fresh exception with the same reason
         with pytest.raises(safe_parse.Unreadable, match=r"bad\.py") as again:
             safe_parse.python_tree("def f(:\n", "bad.py")
         assert again.value.data.key == "safe_parse.syntax"
+        raised.append(again.value)
+    assert raised[0] is not raised[1]  # a kept exception raised again would grow its traceback

@@ -189,9 +189,9 @@ def test_an_endless_loop_stops_at_the_derived_limit_and_its_callers_fail_at_once
     with pytest.raises(WorkerTimeout, match=r"timed out \(1 s\)"):
         student.mod_a.spin(2)
     assert student.mod_a.alone(4) == 8
-    # With the culprit standing in (a rerun), the caller runs again.
-    with session.standing_in(["mod_a.spin"], lambda question: 5):
-        session._refuse_if_calling_over_limit("mod_a.through_helper")
+    # With the culprit standing in (a rerun), the caller runs again, on the stand-in's answer.
+    with session.standing_in(["mod_a.spin"], lambda question: {"op": "reference", "value": 5}):
+        assert student.mod_a.through_helper(1) == 6
 
 
 def _load() -> str:
@@ -361,8 +361,9 @@ def test_a_memory_bomb_is_run_once_and_its_callers_fail_at_once_naming_it(tmp_pa
         assert s.callees == {"mod_m.bomb"}  # so the stand-in rerun can credit the caller
         assert time.monotonic() - start < 0.5
         assert student.mod_m.alone(4) == 8
-        # With the culprit standing in (a rerun), the caller runs again.
-        with s.standing_in(["mod_m.bomb"], lambda question: 5):
-            s._refuse_if_calling_over_limit("mod_m.calls_bomb")
+        # With the culprit standing in (a rerun), the caller runs again, on the stand-in's
+        # answer.
+        with s.standing_in(["mod_m.bomb"], lambda question: {"op": "reference", "value": 5}):
+            assert student.mod_m.calls_bomb(1) == 6
     finally:
         s.close()

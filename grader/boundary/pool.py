@@ -539,7 +539,7 @@ class WorkerPool:
 
     def call(self, target: bytes, args: Sequence[Any], kwargs: dict[str, Any],
              stand_ins: list[str] | None, what: str, answer: Answer | None = None,
-             find_limit: Callable[[], float | None] | None = None) -> CallReply:
+             *, find_limit: Callable[[], float | None]) -> CallReply:
         """One call on the hot path (``Worker.call``), in the running worker — the session has
         just checked it is up and has imported the module — within the call's deadline.
 
@@ -558,7 +558,6 @@ class WorkerPool:
 
         def found_deadline() -> float:
             nonlocal capped, trusted_s
-            assert find_limit is not None
             found = find_limit()
             trusted_s = time.monotonic() - start
             new_deadline, capped = self.deadline(what, found)
@@ -567,7 +566,7 @@ class WorkerPool:
         reply: CallReply | None = None
         try:
             reply = worker.call(self._next_id, target, args, kwargs, stand_ins, deadline, what,
-                                answer, found_deadline if find_limit is not None else None)
+                                answer, found_deadline)
             return reply
         except StudentError as exc:
             raise self._failed(worker, exc, capped, what) from None

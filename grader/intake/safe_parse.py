@@ -84,14 +84,14 @@ def python_tree(source: str, name: str) -> ast.Module:
     an expression nested or chained past the parser's limits, a source past
     ``MAX_SOURCE_CHARS``. The tree may be shared with other callers: read it, never change
     it."""
-    key = (source, name)
-    known = _TREES.get(key) if len(source) <= _TREE_KEPT_CHARS else None
+    key, kept = (source, name), len(source) <= _TREE_KEPT_CHARS
+    known = _TREES.get(key) if kept else None
     if known is None:
         try:
             known = _parse(source, name)
         except Unreadable as exc:
             known = exc
-        if len(source) <= _TREE_KEPT_CHARS:
+        if kept:
             if len(_TREES) >= _TREES_KEPT:
                 del _TREES[next(iter(_TREES))]  # the oldest
             _TREES[key] = known

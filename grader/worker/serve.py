@@ -113,10 +113,11 @@ class _CappedText(io.TextIOBase):
         if room <= 0:  # speed: a flood's millions of writes past the cap only count
             self.dropped += n
             return n
-        self.parts.append(s[:room] if n > room else s)
         if n > room:
+            self.parts.append(s[:room])
             self.size, self.dropped = self.cap, self.dropped + n - room
         else:
+            self.parts.append(s)
             self.size += n
         return n
 
